@@ -1,0 +1,151 @@
+// Package config owns coupatui's settings: the config.toml schema, its
+// built-in defaults, where the file is looked for, and validation. Every
+// error it returns is one line naming the file and the key at fault and
+// saying what is wanted.
+package config
+
+import "time"
+
+// Config is the whole of coupatui's configuration. Its zero value is not
+// useful; start from Default or Load.
+type Config struct {
+	Coupa     Coupa     `toml:"coupa"`
+	Pool      Pool      `toml:"pool"`
+	Browser   Browser   `toml:"browser"`
+	Downloads Downloads `toml:"downloads"`
+	Monitor   Monitor   `toml:"monitor"`
+	UI        UI        `toml:"ui"`
+	Store     Store     `toml:"store"`
+
+	// Source is the file the configuration was loaded from, "" when it is
+	// the built-in defaults. Errors name it.
+	Source string `toml:"-"`
+}
+
+// Coupa is the site coupatui talks to.
+type Coupa struct {
+	BaseURL       string   `toml:"base_url"`       // e.g. https://acme.coupahost.com; "" = --base-url is required
+	PageTimeout   Duration `toml:"page_timeout"`   // navigation plus page ready
+	MarkerTimeout Duration `toml:"marker_timeout"` // upper bound waiting for attachment markers
+	LoginTimeout  Duration `toml:"login_timeout"`  // how long `coupatui login` waits for a sign-in
+}
+
+// Pool is the browser pool. The first eight keys keep the seed's
+// PoolConfig names.
+type Pool struct {
+	WorkerCount              int      `toml:"worker_count"`
+	HeadlessMode             bool     `toml:"headless_mode"`
+	BaseProfilePath          string   `toml:"base_profile_path"` // "" = ProfilePath()
+	MemoryThreshold          float64  `toml:"memory_threshold"`  // ratio of memory used where the pool stops growing
+	ShutdownTimeout          Duration `toml:"shutdown_timeout"`
+	WorkerStartupTimeout     Duration `toml:"worker_startup_timeout"`
+	ProfileCleanupOnShutdown bool     `toml:"profile_cleanup_on_shutdown"`
+	MaxProfileSizeMB         int      `toml:"max_profile_size_mb"` // 0 = no cap
+
+	MinWorkers        int      `toml:"min_workers"`
+	MaxWorkers        int      `toml:"max_workers"`
+	TaskTimeout       Duration `toml:"task_timeout"`
+	MaxRetries        int      `toml:"max_retries"`         // 0 = no retries
+	RecycleAfterTasks int      `toml:"recycle_after_tasks"` // 0 = never recycle on task count
+	RetryBackoff      Duration `toml:"retry_backoff"`
+	RetryBackoffMax   Duration `toml:"retry_backoff_max"`
+	RestartBackoff    Duration `toml:"restart_backoff"`
+	RestartBackoffMax Duration `toml:"restart_backoff_max"`
+	HealthInterval    Duration `toml:"health_interval"`
+	HealthTimeout     Duration `toml:"health_timeout"`
+}
+
+// Browser is how one browser is started and used.
+type Browser struct {
+	ExecPath        string   `toml:"exec_path"` // "" = find Chrome, Chromium or Edge
+	BlockResources  bool     `toml:"block_resources"`
+	Remote          string   `toml:"remote"`           // ws:// URL of a running browser; "" = launch
+	DownloadsPerPO  int      `toml:"downloads_per_po"` // files fetched in parallel for one PO
+	DownloadTimeout Duration `toml:"download_timeout"`
+}
+
+// Download layouts.
+const (
+	LayoutSupplier = "supplier" // <root>/<Supplier>/PO<id>_<STATUS>
+	LayoutFlat     = "flat"     // <root>/PO<id>_<STATUS>
+)
+
+// Downloads is where files go.
+type Downloads struct {
+	Root       string `toml:"root"`   // "" = DownloadRoot(input)
+	Layout     string `toml:"layout"` // LayoutSupplier or LayoutFlat; hierarchy columns override
+	PRFallback bool   `toml:"pr_fallback"`
+}
+
+// Monitor is memory sampling and the pressure policy.
+type Monitor struct {
+	SampleInterval  Duration `toml:"sample_interval"`
+	MemoryCritical  float64  `toml:"memory_critical"` // ratio of memory used that is critical
+	MaxBrowserMB    int      `toml:"max_browser_mb"`  // recycle a browser above this; 0 = no cap
+	Autoscale       bool     `toml:"autoscale"`
+	PauseOnCritical bool     `toml:"pause_on_critical"`
+	PressureWindow  Duration `toml:"pressure_window"` // a level must hold this long before the state changes
+	RecoverWindow   Duration `toml:"recover_window"`  // low pressure this long before returning to the target
+}
+
+// UI is the console.
+type UI struct {
+	Mouse        bool   `toml:"mouse"`
+	ExitWhenDone bool   `toml:"exit_when_done"`
+	LogFile      string `toml:"log_file"` // "" = LogPath()
+}
+
+// Store is the journal.
+type Store struct {
+	Journal string `toml:"journal"` // "" = JournalPath()
+}
+
+// Default returns the built-in configuration; the root config.toml holds the
+// same values, and a test keeps the two equal.
+func Default() Config {
+	return Config{
+		Coupa: Coupa{
+			PageTimeout:   dur(60 * time.Second),
+			MarkerTimeout: dur(15 * time.Second),
+			LoginTimeout:  dur(10 * time.Minute),
+		},
+		Pool: Pool{
+			WorkerCount:              4,
+			HeadlessMode:             true,
+			MemoryThreshold:          0.75,
+			ShutdownTimeout:          dur(120 * time.Second),
+			WorkerStartupTimeout:     dur(30 * time.Second),
+			ProfileCleanupOnShutdown: true,
+			MaxProfileSizeMB:         100,
+			MinWorkers:               1,
+			MaxWorkers:               8,
+			TaskTimeout:              dur(5 * time.Minute),
+			MaxRetries:               3,
+			RecycleAfterTasks:        100,
+			RetryBackoff:             dur(2 * time.Second),
+			RetryBackoffMax:          dur(time.Minute),
+			RestartBackoff:           dur(time.Second),
+			RestartBackoffMax:        dur(30 * time.Second),
+			HealthInterval:           dur(5 * time.Second),
+			HealthTimeout:            dur(3 * time.Second),
+		},
+		Browser: Browser{
+			BlockResources:  true,
+			DownloadsPerPO:  3,
+			DownloadTimeout: dur(10 * time.Minute),
+		},
+		Downloads: Downloads{
+			Layout:     LayoutSupplier,
+			PRFallback: true,
+		},
+		Monitor: Monitor{
+			SampleInterval: dur(time.Second),
+			MemoryCritical: 0.90,
+			MaxBrowserMB:   1500,
+			PressureWindow: dur(5 * time.Second),
+			RecoverWindow:  dur(30 * time.Second),
+		},
+	}
+}
+
+func dur(d time.Duration) Duration { return Duration{d} }

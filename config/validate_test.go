@@ -1,0 +1,109 @@
+package config
+
+import (
+	"errors"
+	"math"
+	"testing"
+	"time"
+)
+
+func TestValidate(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(c *Config)
+		want   string // "" = valid
+	}{
+		{"defaults", func(c *Config) {}, ""},
+		{"base_url https", func(c *Config) { c.Coupa.BaseURL = "https://acme.coupahost.com" }, ""},
+		{"base_url http with port and path", func(c *Config) { c.Coupa.BaseURL = "http://127.0.0.1:8080/coupa" }, ""},
+		{"base_url without scheme", func(c *Config) { c.Coupa.BaseURL = "acme.coupahost.com" },
+			`config: coupa.base_url = "acme.coupahost.com": must be "" or an absolute http(s) URL like "https://acme.coupahost.com"`},
+		{"base_url ftp", func(c *Config) { c.Coupa.BaseURL = "ftp://acme.example" },
+			`config: coupa.base_url = "ftp://acme.example": must be "" or an absolute http(s) URL like "https://acme.coupahost.com"`},
+		{"zero duration", func(c *Config) { c.Coupa.MarkerTimeout = Duration{} },
+			`config: coupa.marker_timeout = "0s": must be more than 0`},
+		{"worker_count 65", func(c *Config) { c.Pool.WorkerCount = 65 },
+			"config: pool.worker_count = 65: must be between 1 and 64"},
+		{"min_workers above worker_count", func(c *Config) { c.Pool.MinWorkers = 5 },
+			"config: pool.min_workers = 5: must be between 1 and pool.worker_count (4)"},
+		{"min_workers 0", func(c *Config) { c.Pool.MinWorkers = 0 },
+			"config: pool.min_workers = 0: must be between 1 and pool.worker_count (4)"},
+		{"max_workers 65", func(c *Config) { c.Pool.MaxWorkers = 65 },
+			"config: pool.max_workers = 65: must be between pool.worker_count (4) and 64"},
+		{"min = count = max", func(c *Config) { c.Pool.MinWorkers, c.Pool.WorkerCount, c.Pool.MaxWorkers = 3, 3, 3 }, ""},
+		{"memory_threshold 0", func(c *Config) { c.Pool.MemoryThreshold = 0 },
+			"config: pool.memory_threshold = 0: must be more than 0 and at most 1"},
+		{"memory_threshold NaN", func(c *Config) { c.Pool.MemoryThreshold = math.NaN() },
+			"config: pool.memory_threshold = nan: must be more than 0 and at most 1"},
+		{"memory_critical not above threshold", func(c *Config) { c.Monitor.MemoryCritical = 0.75 },
+			"config: monitor.memory_critical = 0.75: must be more than pool.memory_threshold (0.75) and at most 1"},
+		{"memory_critical 1.5", func(c *Config) { c.Monitor.MemoryCritical = 1.5 },
+			"config: monitor.memory_critical = 1.5: must be more than pool.memory_threshold (0.75) and at most 1"},
+		{"memory_critical 1", func(c *Config) { c.Monitor.MemoryCritical = 1 }, ""},
+		{"negative profile size", func(c *Config) { c.Pool.MaxProfileSizeMB = -1 },
+			"config: pool.max_profile_size_mb = -1: must be 0 (no cap) or more"},
+		{"no retries", func(c *Config) { c.Pool.MaxRetries = 0 }, ""},
+		{"too many retries", func(c *Config) { c.Pool.MaxRetries = 101 },
+			"config: pool.max_retries = 101: must be between 0 and 100"},
+		{"negative recycle", func(c *Config) { c.Pool.RecycleAfterTasks = -1 },
+			"config: pool.recycle_after_tasks = -1: must be 0 (never) or more"},
+		{"retry_backoff_max below retry_backoff", func(c *Config) { c.Pool.RetryBackoffMax = Duration{time.Second} },
+			`config: pool.retry_backoff_max = "1s": must be at least pool.retry_backoff (2s) and more than 0`},
+		{"restart_backoff_max below restart_backoff", func(c *Config) { c.Pool.RestartBackoff = Duration{time.Hour} },
+			`config: pool.restart_backoff_max = "30s": must be at least pool.restart_backoff (1h) and more than 0`},
+		{"health_timeout above interval", func(c *Config) { c.Pool.HealthTimeout = Duration{6 * time.Second} },
+			`config: pool.health_timeout = "6s": must be more than 0 and at most pool.health_interval (5s)`},
+		{"remote ws", func(c *Config) { c.Browser.Remote = "ws://127.0.0.1:9222/devtools/browser/abc" }, ""},
+		{"remote http", func(c *Config) { c.Browser.Remote = "http://127.0.0.1:9222" },
+			`config: browser.remote = "http://127.0.0.1:9222": must be "" or a DevTools websocket URL like "ws://127.0.0.1:9222/devtools/browser/<id>"`},
+		{"downloads_per_po 0", func(c *Config) { c.Browser.DownloadsPerPO = 0 },
+			"config: browser.downloads_per_po = 0: must be between 1 and 16"},
+		{"layout flat", func(c *Config) { c.Downloads.Layout = LayoutFlat }, ""},
+		{"layout tree", func(c *Config) { c.Downloads.Layout = "tree" },
+			`config: downloads.layout = "tree": must be "supplier" or "flat"`},
+		{"negative browser cap", func(c *Config) { c.Monitor.MaxBrowserMB = -5 },
+			"config: monitor.max_browser_mb = -5: must be 0 (no cap) or more"},
+		{"pressure_window below sample_interval", func(c *Config) { c.Monitor.SampleInterval = Duration{10 * time.Second} },
+			`config: monitor.pressure_window = "5s": must be at least monitor.sample_interval (10s) and more than 0`},
+		{"recover_window 0", func(c *Config) { c.Monitor.RecoverWindow = Duration{} },
+			`config: monitor.recover_window = "0s": must be at least monitor.sample_interval (1s) and more than 0`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := Default()
+			tt.change(&c)
+			err := c.Validate()
+			switch {
+			case tt.want == "" && err != nil:
+				t.Fatalf("Validate() = %v, want nil", err)
+			case tt.want != "" && err == nil:
+				t.Fatalf("Validate() = nil, want %q", tt.want)
+			case tt.want != "" && err.Error() != tt.want:
+				t.Fatalf("Validate() = %q\nwant         %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestValidateNamesTheSource(t *testing.T) {
+	c := Default()
+	c.Source = "/etc/coupatui.toml"
+	c.Downloads.Layout = "x"
+	var ce *Error
+	if err := c.Validate(); !errors.As(err, &ce) || ce.File != c.Source || ce.Key != "downloads.layout" {
+		t.Fatalf("Validate() = %#v", err)
+	}
+}
+
+// TestValidateReportsTheFirstKeyInFileOrder keeps messages stable when
+// several keys are wrong.
+func TestValidateReportsTheFirstKeyInFileOrder(t *testing.T) {
+	c := Default()
+	c.Store.Journal = "x"
+	c.Monitor.MemoryCritical = 2
+	c.Pool.WorkerCount = 0
+	var ce *Error
+	if err := c.Validate(); !errors.As(err, &ce) || ce.Key != "pool.worker_count" {
+		t.Fatalf("Validate() = %v, want the pool.worker_count error", err)
+	}
+}

@@ -1,0 +1,61 @@
+package store
+
+import (
+	"fmt"
+	"time"
+)
+
+// States a task passes through, as the pool names them; "cancelled" marks a
+// task the operator or a shutdown stopped. The journal stores any non-empty
+// state word.
+const (
+	StateQueued    = "queued"
+	StateRunning   = "running"
+	StateRetrying  = "retrying"
+	StateDone      = "done"
+	StateCancelled = "cancelled"
+)
+
+// Transition is one change in the life of one PO's task.
+type Transition struct {
+	PO         string    // normalised PO number
+	Line       int       // input row (1-based, header excluded); 0 for POs added at run time
+	State      string    // StateQueued, StateRunning, ...
+	Status     string    // the coupa.Status word once known, "" before
+	Attempt    int       // attempts started so far
+	Worker     int       // the worker running it, -1 when none
+	Supplier   string    // as shown on the PO page
+	Found      int       // attachments found
+	Downloaded int       // attachments complete on disk
+	Files      []string  // file names on disk; nil when none
+	Folder     string    // the PO's folder
+	URL        string    // the PO page
+	Error      string    // what went wrong, "" when nothing did
+	At         time.Time // when it happened; Record sets time.Now() when zero
+
+	Run int64 // the run that recorded it; set when read back, ignored by Record
+}
+
+func (t Transition) check() error {
+	if t.PO == "" {
+		return fmt.Errorf("%w: no PO", ErrBadTransition)
+	}
+	if t.State == "" {
+		return fmt.Errorf("%w: PO %s has no state", ErrBadTransition, t.PO)
+	}
+	return nil
+}
+
+// RunInfo describes one run of one input.
+type RunInfo struct {
+	ID          int64
+	Input       string    // absolute path of the input file
+	Started     time.Time //
+	Finished    time.Time // zero while running, or when the process died
+	Interrupted bool      // stopped (by the operator or Close) before it finished
+	Events      int       // transitions recorded
+}
+
+// Unfinished reports whether the run never reached Finish: it is running
+// now or its process died.
+func (r RunInfo) Unfinished() bool { return r.Finished.IsZero() }
