@@ -1,0 +1,274 @@
+package pool
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"coupatui/coupa"
+)
+
+// Priority orders the queue: Urgent before High before Normal before Low,
+// first in first out within one priority.
+type Priority int
+
+const (
+	Low Priority = iota
+	Normal
+	High
+	Urgent
+)
+
+var priorityNames = [...]string{"LOW", "NORMAL", "HIGH", "URGENT"}
+
+func (p Priority) String() string {
+	if p < Low || p > Urgent {
+		return fmt.Sprintf("Priority(%d)", int(p))
+	}
+	return priorityNames[p]
+}
+
+// ParsePriority reads urgent|high|normal|low in any case; "" is Normal.
+func ParsePriority(s string) (Priority, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "urgent":
+		return Urgent, nil
+	case "high":
+		return High, nil
+	case "", "normal":
+		return Normal, nil
+	case "low":
+		return Low, nil
+	}
+	return Normal, fmt.Errorf("priority %q: want urgent, high, normal or low", s)
+}
+
+// TaskState is where a task is in its life.
+type TaskState int
+
+const (
+	Queued   TaskState = iota // waiting in the queue
+	Running                   // a worker is processing it
+	Retrying                  // failed transiently; waiting for its backoff before re-entering the queue
+	Done                      // final; Result holds the outcome (CANCELLED included)
+)
+
+var taskStateNames = [...]string{"queued", "running", "retrying", "done"}
+
+func (s TaskState) String() string {
+	if s < Queued || s > Done {
+		return fmt.Sprintf("TaskState(%d)", int(s))
+	}
+	return taskStateNames[s]
+}
+
+// Meta is what the caller attaches to a task and gets back in every view.
+type Meta struct {
+	Row       int      // input row number (1-based, header excluded); 0 for POs added at run time
+	Hierarchy []string // folder levels from the input row
+}
+
+// TaskInfo is a copy of one task's state; holding it never blocks the pool.
+type TaskInfo struct {
+	ID        uint64
+	PO        string
+	Priority  Priority
+	State     TaskState
+	Attempts  int       // attempts started so far
+	Worker    int       // the worker running it, -1 when none
+	Submitted time.Time // when it entered the pool
+	Started   time.Time // when its current or last attempt started
+	Finished  time.Time // when it became Done
+	NextTry   time.Time // when a Retrying task re-enters the queue
+	Progress  coupa.Progress
+	Errors    []string     // one line per failed attempt, oldest first
+	Result    coupa.Result // the outcome once Done; the last attempt's while Retrying
+	Meta      Meta
+}
+
+// WorkerState is where a worker is in its life.
+type WorkerState int
+
+const (
+	WorkerStarting   WorkerState = iota // launching its browser
+	WorkerIdle                          // ready, waiting for a task
+	WorkerBusy                          // running a task
+	WorkerRestarting                    // its browser died or hung; waiting for backoff, then relaunching
+	WorkerRetiring                      // finishing its task, then leaving the pool
+	WorkerStopped                       // gone
+)
+
+var workerStateNames = [...]string{"starting", "idle", "busy", "restarting", "retiring", "stopped"}
+
+func (s WorkerState) String() string {
+	if s < WorkerStarting || s > WorkerStopped {
+		return fmt.Sprintf("WorkerState(%d)", int(s))
+	}
+	return workerStateNames[s]
+}
+
+// WorkerInfo is a copy of one worker's state.
+type WorkerInfo struct {
+	ID        int
+	State     WorkerState
+	PID       int       // the browser's process id, 0 when none
+	Task      uint64    // the running task, 0 when none
+	PO        string    // the running task's PO
+	TaskStart time.Time // when the running task started
+	Progress  coupa.Progress
+	TasksDone int // tasks finished by this worker (any status)
+	Restarts  int // browser restarts after a crash or hang
+	Recycles  int // planned browser restarts (task count, memory)
+	MemBytes  uint64
+	MemKind   string  // "pss", "uss" or "rss": how MemBytes was measured
+	CPU       float64 // percent of one core, whole browser tree
+	LastError string
+	Since     time.Time // when State last changed
+}
+
+// PoolState is where the whole pool is in its life.
+type PoolState int
+
+const (
+	PoolStarting PoolState = iota
+	PoolRunning
+	PoolPaused         // the operator paused dispatch
+	PoolSignInRequired // Coupa's sign-in wall; dispatch paused until the operator signs in again
+	PoolDraining       // shutting down: no dispatch, running tasks finish
+	PoolStopped
+)
+
+var poolStateNames = [...]string{"starting", "running", "paused", "sign-in required", "draining", "stopped"}
+
+func (s PoolState) String() string {
+	if s < PoolStarting || s > PoolStopped {
+		return fmt.Sprintf("PoolState(%d)", int(s))
+	}
+	return poolStateNames[s]
+}
+
+// Counts tallies tasks by state and final status.
+type Counts struct {
+	Total    int // every task ever submitted
+	Queued   int
+	Running  int
+	Retrying int
+	Done     int
+	ByStatus map[coupa.Status]int // final statuses of Done tasks
+}
+
+// Resources is the latest reading of the machine, as the pool acts on it.
+type Resources struct {
+	UsagePercent   float64 // system memory used, 0..100 (cgroup limit respected)
+	AvailableBytes uint64
+	TotalBytes     uint64
+	CPUPercent     float64 // whole machine, 0..100
+	Pressure       string  // "ok", "elevated" or "critical"
+	BrowserBytes   uint64  // memory of every browser tree, summed
+	MemKind        string  // how browser memory was measured
+}
+
+// Snapshot is a consistent copy of the pool's state; it is cheap to take at
+// every frame, whatever the length of the queue.
+type Snapshot struct {
+	Taken         time.Time
+	State         PoolState
+	Started       time.Time
+	Uptime        time.Duration
+	Workers       []WorkerInfo // by worker ID
+	WorkerCount   int          // workers alive now (not stopped)
+	TargetWorkers int          // what the operator asked for
+	Effective     int          // what the pool runs now (target bounded by pressure)
+	MinWorkers    int
+	MaxWorkers    int
+	Counts        Counts
+	Resources     Resources
+	Reason        string // why State is what it is (sign-in, pressure decision, ...)
+	DrainDeadline time.Time
+}
+
+// TaskQuery selects a window of tasks in display order: running tasks, then
+// queued and retrying ones in dispatch order, then finished ones, newest first.
+type TaskQuery struct {
+	Offset, Limit int
+	Filter        string // case-insensitive substring of the PO number or status; "" for all
+	IncludeDone   bool
+}
+
+// TaskPage is one window of tasks and the number of tasks the query matched.
+type TaskPage struct {
+	Tasks []TaskInfo
+	Total int
+}
+
+// EventKind names what changed.
+type EventKind int
+
+const (
+	EvTaskQueued EventKind = iota
+	EvTaskStarted
+	EvTaskProgress
+	EvTaskFinished // Done with any status but CANCELLED
+	EvTaskRetried  // failed transiently; will run again after a backoff
+	EvTaskCancelled
+	EvTaskReprioritised
+	EvWorkerStarting
+	EvWorkerReady
+	EvWorkerBusy
+	EvWorkerIdle
+	EvWorkerCrashed
+	EvWorkerRestarting
+	EvWorkerRecycled
+	EvWorkerRetired
+	EvPoolScaled
+	EvPoolPaused
+	EvPoolResumed
+	EvPoolDraining
+	EvPoolStopped
+	EvSignInRequired
+	EvSignInRestored
+	EvPressureChanged
+	EvPolicy // a decision of the memory policy, with its reason
+)
+
+var eventKindNames = [...]string{"task.queued", "task.started", "task.progress",
+	"task.finished", "task.retried", "task.cancelled", "task.reprioritised",
+	"worker.starting", "worker.ready", "worker.busy", "worker.idle", "worker.crashed",
+	"worker.restarting", "worker.recycled", "worker.retired", "pool.scaled",
+	"pool.paused", "pool.resumed", "pool.draining", "pool.stopped",
+	"signin.required", "signin.restored", "pressure.changed", "policy"}
+
+func (k EventKind) String() string {
+	if k < 0 || int(k) >= len(eventKindNames) {
+		return fmt.Sprintf("EventKind(%d)", int(k))
+	}
+	return eventKindNames[k]
+}
+
+// Droppable reports whether a slow subscriber may lose this kind of event:
+// only progress, which a later event or the snapshot supersedes.
+func (k EventKind) Droppable() bool { return k == EvTaskProgress }
+
+// Event is one change in the pool. Task and Worker are copies taken when the
+// change happened; they are nil when the event is not about one.
+type Event struct {
+	Seq    uint64
+	Time   time.Time
+	Kind   EventKind
+	Task   *TaskInfo
+	Worker *WorkerInfo
+	Pool   PoolState
+	Reason string // why: an error, a decision, a count ("scaled 2→4")
+	Missed int    // events this subscriber lost just before this one
+}
+
+// Errors the pool's commands return; callers test them with errors.Is.
+var (
+	ErrUnknownTask = errors.New("no such task")
+	ErrNotQueued   = errors.New("task is not queued")  // SetPriority on a running or finished task
+	ErrNotFailed   = errors.New("task has not failed") // Retry of a task that did not fail
+	ErrScaleLimit  = errors.New("worker count out of range")
+	ErrStopped     = errors.New("pool is shutting down") // commands after Shutdown began
+	ErrInvalidPO   = errors.New("not a PO number")
+)

@@ -1,0 +1,294 @@
+package pool
+
+import (
+	"fmt"
+	"time"
+
+	"coupatui/coupa"
+)
+
+// Submit queues one PO (normalised digits). A PO that already has a live
+// task gets that task's handle back, unchanged.
+func (p *Pool) Submit(po string, prio Priority, meta Meta) (*Handle, error) {
+	hs, err := p.SubmitMany([]Item{{PO: po, Priority: prio, Meta: meta}})
+	if err != nil {
+		return nil, err
+	}
+	return hs[0], nil
+}
+
+// SubmitMany queues several POs under one lock; it validates them all
+// before queueing any.
+func (p *Pool) SubmitMany(items []Item) ([]*Handle, error) {
+	for _, it := range items {
+		if !validPO(it.PO) {
+			return nil, fmt.Errorf("submit %q: %w (want 6 or more digits)", it.PO, ErrInvalidPO)
+		}
+		if it.Priority < Low || it.Priority > Urgent {
+			return nil, fmt.Errorf("submit PO%s: invalid priority %d", it.PO, it.Priority)
+		}
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.draining {
+		return nil, ErrStopped
+	}
+	now := time.Now()
+	hs := make([]*Handle, len(items))
+	for i, it := range items {
+		if t, ok := p.tasks[it.PO]; ok && t.state != Done {
+			hs[i] = &Handle{p: p, t: t}
+			continue
+		}
+		p.nextID++
+		t := &task{
+			id:        p.nextID,
+			po:        it.PO,
+			priority:  it.Priority,
+			meta:      it.Meta,
+			state:     Queued,
+			index:     -1,
+			worker:    -1,
+			submitted: now,
+			done:      make(chan struct{}),
+		}
+		p.tasks[t.po] = t
+		p.queue.push(t)
+		p.counts.Total++
+		p.counts.Queued++
+		p.emitTaskLocked(EvTaskQueued, t, "")
+		hs[i] = &Handle{p: p, t: t}
+	}
+	p.broadcastLocked()
+	return hs, nil
+}
+
+func validPO(po string) bool {
+	if len(po) < 6 {
+		return false
+	}
+	for i := 0; i < len(po); i++ {
+		if po[i] < '0' || po[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// Lookup returns the handle of the latest task for po.
+func (p *Pool) Lookup(po string) (*Handle, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	t, ok := p.tasks[po]
+	if !ok {
+		return nil, false
+	}
+	return &Handle{p: p, t: t}, true
+}
+
+// Task returns a copy of the latest task for po.
+func (p *Pool) Task(po string) (TaskInfo, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	t, ok := p.tasks[po]
+	if !ok {
+		return TaskInfo{}, false
+	}
+	return t.info(), true
+}
+
+func (p *Pool) lookup(po string) (*task, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	t, ok := p.tasks[po]
+	if !ok {
+		return nil, fmt.Errorf("PO%s: %w", po, ErrUnknownTask)
+	}
+	return t, nil
+}
+
+// SetPriority moves po's queued task to prio.
+func (p *Pool) SetPriority(po string, prio Priority) error {
+	t, err := p.lookup(po)
+	if err != nil {
+		return err
+	}
+	return p.setPriority(t, prio)
+}
+
+// Cancel cancels po's task, queued or running.
+func (p *Pool) Cancel(po string) error {
+	t, err := p.lookup(po)
+	if err != nil {
+		return err
+	}
+	return p.cancelTask(t)
+}
+
+// Retry queues po again when its task ended in a failure (FAILED, PARTIAL,
+// TIMEOUT, PR_NOT_ACCESSIBLE, CANCELLED), as a new task at the same priority.
+func (p *Pool) Retry(po string) error {
+	p.mu.Lock()
+	t, ok := p.tasks[po]
+	if !ok {
+		p.mu.Unlock()
+		return fmt.Errorf("PO%s: %w", po, ErrUnknownTask)
+	}
+	if t.state != Done || t.result.Status.Deterministic() {
+		st := t.status()
+		p.mu.Unlock()
+		return fmt.Errorf("PO%s is %s: %w", po, st, ErrNotFailed)
+	}
+	prio, meta := t.priority, t.meta
+	p.mu.Unlock()
+	_, err := p.Submit(po, prio, meta)
+	return err
+}
+
+func (p *Pool) setPriority(t *task, prio Priority) error {
+	if prio < Low || prio > Urgent {
+		return fmt.Errorf("PO%s: invalid priority %d", t.po, prio)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch t.state {
+	case Queued:
+		if t.priority == prio {
+			return nil
+		}
+		old := t.priority
+		p.queue.reprioritise(t, prio)
+		p.emitTaskLocked(EvTaskReprioritised, t, fmt.Sprintf("%s → %s", old, prio))
+	case Retrying:
+		old := t.priority
+		t.priority = prio
+		p.emitTaskLocked(EvTaskReprioritised, t, fmt.Sprintf("%s → %s", old, prio))
+	default:
+		return fmt.Errorf("PO%s is %s: %w", t.po, t.state, ErrNotQueued)
+	}
+	return nil
+}
+
+func (p *Pool) cancelTask(t *task) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch t.state {
+	case Queued:
+		p.queue.remove(t)
+		p.counts.Queued--
+		p.finishLocked(t, coupa.Result{PO: t.po, Status: coupa.Cancelled, Err: errCancelledByOperator})
+	case Retrying:
+		t.retryTimer.Stop()
+		t.retryTimer = nil
+		delete(p.retrying, t.id)
+		p.counts.Retrying--
+		res := t.result
+		res.Status, res.Err, res.Retryable = coupa.Cancelled, errCancelledByOperator, false
+		p.finishLocked(t, res)
+	case Running:
+		t.cancel(errCancelledByOperator)
+	}
+	return nil
+}
+
+// Scale sets the operator's target worker count. Scaling up starts workers;
+// scaling down retires idle workers first and busy ones after their task.
+// Under memory pressure the pool may run fewer than the target for a while.
+func (p *Pool) Scale(n int) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if n < p.cfg.MinWorkers || n > p.cfg.MaxWorkers {
+		return fmt.Errorf("scale to %d: %w (min %d, max %d)", n, ErrScaleLimit, p.cfg.MinWorkers, p.cfg.MaxWorkers)
+	}
+	if p.draining {
+		return ErrStopped
+	}
+	if n == p.target {
+		return nil
+	}
+	old := p.target
+	p.target = n
+	p.emitPoolLocked(EvPoolScaled, fmt.Sprintf("target %d → %d workers", old, n))
+	if p.began {
+		p.rebalanceLocked()
+	}
+	return nil
+}
+
+// Pause stops dispatching tasks; running tasks go on.
+func (p *Pool) Pause() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.draining {
+		return ErrStopped
+	}
+	if !p.paused {
+		p.paused = true
+		p.emitPoolLocked(EvPoolPaused, "paused by operator")
+	}
+	return nil
+}
+
+// Resume restarts dispatching after Pause.
+func (p *Pool) Resume() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.draining {
+		return ErrStopped
+	}
+	if p.paused {
+		p.paused = false
+		p.emitPoolLocked(EvPoolResumed, "resumed by operator")
+		p.broadcastLocked()
+	}
+	return nil
+}
+
+// Reauthenticate tells the pool the operator signed in again: every browser
+// is restarted on a fresh clone of the base profile and dispatch resumes.
+func (p *Pool) Reauthenticate() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.draining {
+		return ErrStopped
+	}
+	for _, w := range p.workers {
+		if w.state != WorkerStopped {
+			w.recycle = "signed in again: fresh profile"
+		}
+	}
+	p.checkedAuth = false
+	if p.signIn {
+		p.signIn = false
+		p.emitPoolLocked(EvSignInRestored, "operator signed in again; restarting browsers")
+	}
+	p.broadcastLocked()
+	return nil
+}
+
+// requireSignInLocked pauses dispatch until Reauthenticate.
+func (p *Pool) requireSignInLocked(why string) {
+	if p.signIn {
+		return
+	}
+	p.signIn = true
+	p.emitPoolLocked(EvSignInRequired, why)
+}
+
+// Subscribe returns a new subscription to the pool's events holding up to
+// buffer undelivered events (0 = DefaultEventBuffer) before shedding
+// progress. A subscription made after the pool stopped is closed at once.
+func (p *Pool) Subscribe(buffer int) *Subscription {
+	s := newSubscription(buffer)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.finished {
+		s.end()
+		return s
+	}
+	p.subs[s] = struct{}{}
+	return s
+}
+
+// Events is Subscribe(DefaultEventBuffer).
+func (p *Pool) Events() *Subscription { return p.Subscribe(0) }

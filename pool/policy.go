@@ -1,0 +1,221 @@
+package pool
+
+import (
+	"fmt"
+	"time"
+
+	"coupatui/monitor"
+)
+
+// PolicyConfig tunes how the pool answers memory pressure.
+type PolicyConfig struct {
+	Window          time.Duration // pressure_window: pace of one-worker-at-a-time retirement and autoscale steps
+	RecoverWindow   time.Duration // recover_window: low pressure this long before returning to the target
+	PauseOnCritical bool          // pause dispatch at critical instead of dropping to min_workers
+	Autoscale       bool          // grow while the queue waits and the machine has headroom
+	AutoscaleCPU    float64       // grow only while machine CPU is below this percent
+	MaxBrowserBytes uint64        // recycle a browser above this after its task (0 = no cap)
+}
+
+// DefaultPolicyConfig returns config.toml's defaults.
+func DefaultPolicyConfig() PolicyConfig {
+	return PolicyConfig{
+		Window:          5 * time.Second,
+		RecoverWindow:   30 * time.Second,
+		AutoscaleCPU:    80,
+		MaxBrowserBytes: 1500 << 20,
+	}
+}
+
+// policy decides how many workers memory allows and which browsers to
+// recycle. It is pure: the pool feeds it readings and applies its actions
+// under its mutex, which guards it.
+type policy struct {
+	cfg      PolicyConfig
+	min, max int
+
+	ceiling    int  // most workers memory allows now
+	paused     bool // dispatch paused by pause_on_critical
+	level      monitor.Pressure
+	levelSince time.Time
+	lastStep   time.Time
+}
+
+func newPolicy(cfg PolicyConfig, min, max int) *policy {
+	return &policy{cfg: cfg, min: min, max: max, ceiling: max}
+}
+
+type actionKind int
+
+const (
+	actCeiling actionKind = iota // n = new ceiling
+	actTarget                    // n = new target (autoscale)
+	actRecycle                   // n = worker id
+	actPause
+	actResume
+)
+
+type action struct {
+	kind   actionKind
+	n      int
+	reason string
+}
+
+// load is one browser's memory as the policy sees it.
+type load struct {
+	worker int
+	bytes  uint64
+}
+
+type policyInput struct {
+	now         time.Time
+	pressure    monitor.Pressure
+	usedPercent float64
+	cpuPercent  float64
+	target      int // operator's (or autoscale's) target
+	live        int // workers not retiring
+	busy        int
+	queued      int
+	browsers    []load
+}
+
+// decide returns what the pool should do about one reading.
+func (pl *policy) decide(in policyInput) []action {
+	var acts []action
+	entered := in.pressure != pl.level
+	if entered {
+		pl.level, pl.levelSince = in.pressure, in.now
+	}
+	used := fmt.Sprintf("%.0f%% used", in.usedPercent)
+
+	switch in.pressure {
+	case monitor.Critical:
+		if pl.cfg.PauseOnCritical {
+			if !pl.paused {
+				pl.paused = true
+				acts = append(acts, action{actPause, 0, "memory critical (" + used + "): dispatch paused (pause_on_critical)"})
+			}
+			break
+		}
+		if entered {
+			pl.ceiling, pl.lastStep = pl.min, in.now
+			acts = append(acts, action{actCeiling, pl.min,
+				fmt.Sprintf("memory critical (%s): down to min_workers %d", used, pl.min)})
+			for _, b := range in.browsers {
+				acts = append(acts, action{actRecycle, b.worker, "memory critical: restarting its browser after its task"})
+			}
+		}
+	case monitor.Elevated:
+		acts = pl.resume(acts, "memory no longer critical ("+used+"): dispatch resumed")
+		if entered {
+			pl.ceiling, pl.lastStep = max(pl.min, min(pl.ceiling, in.live)), in.now
+			acts = append(acts, action{actCeiling, pl.ceiling,
+				fmt.Sprintf("memory elevated (%s): no scaling up beyond %d workers", used, pl.ceiling)})
+			if h, ok := heaviest(in.browsers); ok {
+				acts = append(acts, action{actRecycle, h.worker,
+					fmt.Sprintf("memory elevated (%s): recycling the heaviest browser (%s) after its task", used, mib(h.bytes))})
+			}
+			break
+		}
+		if in.now.Sub(pl.lastStep) >= pl.cfg.Window && pl.ceiling > pl.min {
+			pl.ceiling, pl.lastStep = max(pl.min, min(pl.ceiling, in.live)-1), in.now
+			acts = append(acts, action{actCeiling, pl.ceiling,
+				fmt.Sprintf("memory still elevated (%s) after %s: retiring one worker, down to %d", used, pl.cfg.Window, pl.ceiling)})
+		}
+	default:
+		acts = pl.resume(acts, "memory pressure gone ("+used+"): dispatch resumed")
+		if pl.ceiling < pl.max && in.now.Sub(pl.levelSince) >= pl.cfg.RecoverWindow {
+			pl.ceiling, pl.lastStep = pl.max, in.now
+			acts = append(acts, action{actCeiling, pl.max,
+				fmt.Sprintf("memory low (%s) for %s: back to the target of %d workers", used, pl.cfg.RecoverWindow, in.target)})
+		}
+		if pl.cfg.Autoscale && pl.ceiling == pl.max && in.now.Sub(pl.lastStep) >= pl.cfg.Window {
+			switch {
+			case in.queued > 0 && in.busy >= in.live && in.live >= in.target && in.target < pl.max && in.cpuPercent < pl.cfg.AutoscaleCPU:
+				pl.lastStep = in.now
+				acts = append(acts, action{actTarget, in.target + 1,
+					fmt.Sprintf("autoscale: %d queued, every worker busy, CPU %.0f%%, %s: one more worker", in.queued, in.cpuPercent, used)})
+			case in.queued == 0 && in.busy < in.live && in.target > pl.min:
+				pl.lastStep = in.now
+				acts = append(acts, action{actTarget, in.target - 1, "autoscale: queue empty and workers idle: one worker fewer"})
+			}
+		}
+	}
+	if pl.cfg.MaxBrowserBytes > 0 {
+		for _, b := range in.browsers {
+			if b.bytes > pl.cfg.MaxBrowserBytes {
+				acts = append(acts, action{actRecycle, b.worker,
+					fmt.Sprintf("browser uses %s, above max_browser_mb %s: recycling it after its task", mib(b.bytes), mib(pl.cfg.MaxBrowserBytes))})
+			}
+		}
+	}
+	return acts
+}
+
+func (pl *policy) resume(acts []action, reason string) []action {
+	if pl.paused {
+		pl.paused = false
+		acts = append(acts, action{actResume, 0, reason})
+	}
+	return acts
+}
+
+func heaviest(bs []load) (load, bool) {
+	var h load
+	for _, b := range bs {
+		if b.bytes > h.bytes {
+			h = b
+		}
+	}
+	return h, h.bytes > 0
+}
+
+func mib(b uint64) string { return fmt.Sprintf("%d MB", b>>20) }
+
+// applyPolicyLocked runs the policy on one sample and carries out its actions.
+func (p *Pool) applyPolicyLocked(s monitor.Sample) {
+	in := policyInput{
+		now:         s.Time,
+		pressure:    s.Pressure,
+		usedPercent: s.UsedRatio * 100,
+		cpuPercent:  s.CPUPercent,
+		target:      p.target,
+		queued:      p.queue.Len(),
+	}
+	if in.now.IsZero() {
+		in.now = time.Now()
+	}
+	for _, w := range p.workers {
+		if w.state == WorkerStopped || w.retire {
+			continue
+		}
+		in.live++
+		if w.task != nil {
+			in.busy++
+		}
+		if w.b != nil && w.mem > 0 {
+			in.browsers = append(in.browsers, load{w.id, w.mem})
+		}
+	}
+	for _, a := range p.policy.decide(in) {
+		switch a.kind {
+		case actCeiling:
+			p.emitPoolLocked(EvPolicy, a.reason)
+			p.rebalanceLocked()
+		case actTarget:
+			p.target = max(p.cfg.MinWorkers, min(a.n, p.cfg.MaxWorkers))
+			p.emitPoolLocked(EvPoolScaled, a.reason)
+			p.rebalanceLocked()
+		case actRecycle:
+			if w, ok := p.workers[a.n]; ok && w.b != nil && w.recycle == "" && !w.retire {
+				w.recycle = a.reason
+				p.emitWorkerLocked(EvPolicy, w, a.reason)
+				p.log.Info("policy", "worker", w.id, "reason", a.reason)
+				p.broadcastLocked()
+			}
+		case actPause, actResume:
+			p.emitPoolLocked(EvPolicy, a.reason)
+			p.broadcastLocked()
+		}
+	}
+}

@@ -1,0 +1,194 @@
+// Package pool runs POs on a pool of persistent browsers: a priority queue,
+// workers that each own one browser, a supervisor that heals them, live
+// control (priorities, cancel, scale, pause), a memory-pressure policy,
+// graceful shutdown, typed events and cheap snapshots. It draws nothing.
+package pool
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"coupatui/coupa"
+)
+
+// Deps are the pool's collaborators.
+type Deps struct {
+	Engine  Engine
+	Monitor Monitor // optional: without it there is no memory policy
+	Logger  *slog.Logger
+}
+
+// Item is one PO to submit.
+type Item struct {
+	PO       string
+	Priority Priority
+	Meta     Meta
+}
+
+// Reasons a running attempt's context is cancelled.
+var (
+	errCancelledByOperator = errors.New("cancelled by operator")
+	errCancelledByShutdown = errors.New("cancelled by shutdown")
+	errTaskTimeout         = errors.New("task timed out")
+)
+
+// Pool is the worker pool. Every field below mu is guarded by it; the
+// goroutines it starts (workers, supervisor, sample loop) are counted in wg
+// and stopped by Shutdown.
+type Pool struct {
+	cfg    Config
+	engine Engine
+	mon    Monitor
+	log    *slog.Logger
+
+	runCtx    context.Context // parent of every attempt and launch; cancelled at the end of Shutdown
+	runCancel context.CancelFunc
+	wg        sync.WaitGroup
+	stopped   chan struct{} // closed when Shutdown finished
+
+	mu         sync.Mutex
+	changed    chan struct{} // closed and replaced on every change workers wait on
+	began      bool
+	started    time.Time
+	ready      bool // Start returned
+	paused     bool // by the operator
+	signIn     bool // Coupa's sign-in wall seen; dispatch paused
+	draining   bool
+	forced     bool
+	finished   bool
+	reason     string
+	drainUntil time.Time
+
+	queue    queue
+	tasks    map[string]*task // latest task per PO
+	running  map[uint64]*task // running attempts
+	retrying map[uint64]*task // waiting for a retry backoff
+	done     []*task          // in finish order
+	nextID   uint64
+	counts   Counts
+	subs     map[*Subscription]struct{}
+	seq      uint64
+	sorted   []*task // cached queue.sorted() for deep or filtered views
+	sortedAt uint64  // queue.version sorted was taken at
+
+	workers     map[int]*worker
+	nextWorker  int
+	target      int // what the operator asked for
+	policy      *policy
+	resources   Resources
+	checkedAuth bool // a worker confirmed the session since the last sign-in
+	checking    bool // a worker is checking the session now
+	lastLaunch  error
+}
+
+// New validates cfg and returns a pool that runs nothing until Start.
+func New(cfg Config, deps Deps) (*Pool, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	if deps.Engine == nil {
+		return nil, errors.New("pool: no engine")
+	}
+	log := deps.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	p := &Pool{
+		cfg:       cfg,
+		engine:    deps.Engine,
+		mon:       deps.Monitor,
+		log:       log,
+		runCtx:    ctx,
+		runCancel: cancel,
+		stopped:   make(chan struct{}),
+		changed:   make(chan struct{}),
+		tasks:     make(map[string]*task),
+		running:   make(map[uint64]*task),
+		retrying:  make(map[uint64]*task),
+		subs:      make(map[*Subscription]struct{}),
+		workers:   make(map[int]*worker),
+		target:    cfg.WorkerCount,
+		counts:    Counts{ByStatus: make(map[coupa.Status]int)},
+		policy:    newPolicy(cfg.Policy, cfg.MinWorkers, cfg.MaxWorkers),
+	}
+	return p, nil
+}
+
+// Start launches the workers and returns when all have started or
+// worker_startup_timeout passed; workers that failed keep retrying in the
+// background. It fails only when no worker started at all.
+func (p *Pool) Start(ctx context.Context) error {
+	p.mu.Lock()
+	if p.began {
+		p.mu.Unlock()
+		return errors.New("pool: already started")
+	}
+	p.began = true
+	p.started = time.Now()
+	p.rebalanceLocked()
+	p.mu.Unlock()
+
+	p.wg.Add(1)
+	go p.supervise()
+	if p.mon != nil {
+		samples, unsubscribe := p.mon.Subscribe()
+		p.wg.Add(1)
+		go p.followSamples(samples, unsubscribe)
+	}
+
+	deadline := time.NewTimer(p.cfg.StartupTimeout)
+	defer deadline.Stop()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+wait:
+	for !p.allLaunchedLocked() && !p.draining {
+		ch := p.changed
+		p.mu.Unlock()
+		select {
+		case <-ch:
+			p.mu.Lock()
+		case <-deadline.C:
+			p.mu.Lock()
+			break wait
+		case <-ctx.Done():
+			p.mu.Lock()
+			break wait
+		}
+	}
+	p.ready = true
+	p.broadcastLocked()
+	if p.anyLaunchedLocked() || p.draining {
+		return nil
+	}
+	if ctx.Err() != nil {
+		return fmt.Errorf("pool: start: %w", ctx.Err())
+	}
+	err := p.lastLaunch
+	if err == nil {
+		err = errors.New("no worker started in time")
+	}
+	return fmt.Errorf("pool: no browser started within %s: %w", p.cfg.StartupTimeout, err)
+}
+
+func (p *Pool) allLaunchedLocked() bool {
+	for _, w := range p.workers {
+		if w.state != WorkerStopped && !w.launched {
+			return false
+		}
+	}
+	return true
+}
+
+func (p *Pool) anyLaunchedLocked() bool {
+	for _, w := range p.workers {
+		if w.launched {
+			return true
+		}
+	}
+	return false
+}

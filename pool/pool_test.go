@@ -1,0 +1,614 @@
+package pool
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"coupatui/coupa"
+)
+
+func testConfig() Config {
+	c := DefaultConfig()
+	c.WorkerCount, c.MinWorkers, c.MaxWorkers = 2, 1, 4
+	c.TaskTimeout = time.Minute
+	c.RetryBackoff, c.RetryBackoffMax = time.Second, 10*time.Second
+	c.RestartBackoff, c.RestartBackoffMax = 100*time.Millisecond, time.Second
+	c.HealthInterval, c.HealthTimeout = time.Second, 500*time.Millisecond
+	c.StartupTimeout = 5 * time.Second
+	c.ShutdownTimeout = 30 * time.Second
+	return c
+}
+
+func startPool(t *testing.T, cfg Config, e *fakeEngine) *Pool {
+	t.Helper()
+	p, err := New(cfg, Deps{Engine: e})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := p.Shutdown(context.Background()); err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
+		if n := e.alive(); n != 0 {
+			t.Errorf("%d browsers still alive after shutdown", n)
+		}
+	})
+	return p
+}
+
+func wait(t *testing.T, h *Handle) TaskInfo {
+	t.Helper()
+	ti, err := h.Wait(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ti
+}
+
+func po(i int) string { return fmt.Sprintf("45%08d", i) }
+
+func TestPriorityOrderOnOneWorker(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		cfg := testConfig()
+		cfg.WorkerCount = 1
+		e := newFakeEngine(nil)
+		p := startPool(t, cfg, e)
+		p.Pause()
+		var hs []*Handle
+		for i, pr := range []Priority{Low, Normal, Urgent, High, Normal, Urgent} {
+			h, err := p.Submit(po(i), pr, Meta{Row: i + 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			hs = append(hs, h)
+		}
+		if err := hs[0].SetPriority(Urgent); err != nil { // Low → Urgent: behind the two urgent ones
+			t.Fatal(err)
+		}
+		p.Resume()
+		for _, h := range hs {
+			wait(t, h)
+		}
+		_, order, _ := e.stats()
+		want := []string{po(2), po(5), po(0), po(3), po(1), po(4)}
+		if !slices.Equal(order, want) {
+			t.Fatalf("processing order %v, want %v", order, want)
+		}
+	})
+}
+
+func TestDuplicateSubmitReturnsLiveTask(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := newFakeEngine(nil)
+		p := startPool(t, testConfig(), e)
+		p.Pause()
+		h1, _ := p.Submit(po(1), Normal, Meta{})
+		h2, _ := p.Submit(po(1), High, Meta{})
+		if h1.ID() != h2.ID() {
+			t.Fatalf("duplicate submit made task %d beside %d", h2.ID(), h1.ID())
+		}
+		if _, err := p.Submit("12AB", Normal, Meta{}); !errors.Is(err, ErrInvalidPO) {
+			t.Fatalf("submit of a non-number: %v, want ErrInvalidPO", err)
+		}
+		p.Resume()
+		if got := wait(t, h1).Result.Status; got != coupa.Completed {
+			t.Fatalf("status %s", got)
+		}
+		runs, _, _ := e.stats()
+		if runs[po(1)] != 1 {
+			t.Fatalf("PO processed %d times, want once", runs[po(1)])
+		}
+		if s := p.Snapshot(); s.Counts.Total != 1 || s.Counts.Done != 1 {
+			t.Fatalf("counts %+v", s.Counts)
+		}
+	})
+}
+
+func TestCancelQueuedAndRunning(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		cfg := testConfig()
+		cfg.WorkerCount = 1
+		e := newFakeEngine(func(ctx context.Context, b *fakeBrowser, job coupa.Job) coupa.Result {
+			if job.PO == po(1) {
+				return blockUntilCancelled(ctx, b, job)
+			}
+			return complete(ctx, b, job)
+		})
+		p := startPool(t, cfg, e)
+		running, _ := p.Submit(po(1), Normal, Meta{})
+		queued, _ := p.Submit(po(2), Normal, Meta{})
+		after, _ := p.Submit(po(3), Normal, Meta{})
+		synctest.Wait()
+		if st := running.Status().State; st != Running {
+			t.Fatalf("first task %s, want running", st)
+		}
+		if err := p.Cancel(po(2)); err != nil {
+			t.Fatal(err)
+		}
+		if ti := queued.Status(); ti.State != Done || ti.Result.Status != coupa.Cancelled || ti.Attempts != 0 {
+			t.Fatalf("queued task after cancel: %+v", ti)
+		}
+		if err := running.Cancel(); err != nil {
+			t.Fatal(err)
+		}
+		if got := wait(t, running).Result.Status; got != coupa.Cancelled {
+			t.Fatalf("running task ended %s, want CANCELLED", got)
+		}
+		if got := wait(t, after).Result.Status; got != coupa.Completed {
+			t.Fatalf("next task ended %s", got)
+		}
+		e.mu.Lock()
+		launches := e.launches
+		e.mu.Unlock()
+		if launches != 1 {
+			t.Fatalf("%d launches: cancelling a task must leave its browser usable", launches)
+		}
+		runs, _, _ := e.stats()
+		if runs[po(2)] != 0 {
+			t.Fatal("a cancelled queued task was processed")
+		}
+	})
+}
+
+func TestRetriesWithBackoffThenSuccess(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var starts []time.Time
+		e := newFakeEngine(func(ctx context.Context, b *fakeBrowser, job coupa.Job) coupa.Result {
+			starts = append(starts, time.Now())
+			if len(starts) < 3 {
+				return coupa.Result{Status: coupa.Failed, Err: errors.New("503 Service Unavailable"), Retryable: true}
+			}
+			return complete(ctx, b, job)
+		})
+		cfg := testConfig()
+		cfg.WorkerCount = 1
+		p := startPool(t, cfg, e)
+		h, _ := p.Submit(po(1), Normal, Meta{})
+		ti := wait(t, h)
+		if ti.Result.Status != coupa.Completed || ti.Attempts != 3 || len(ti.Errors) != 2 {
+			t.Fatalf("task %+v", ti)
+		}
+		if d := starts[1].Sub(starts[0]); d != time.Second {
+			t.Errorf("first backoff %s, want 1s", d)
+		}
+		if d := starts[2].Sub(starts[1]); d != 2*time.Second {
+			t.Errorf("second backoff %s, want 2s", d)
+		}
+	})
+}
+
+func TestRetriesGiveUpAndDeterministicNever(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := newFakeEngine(func(ctx context.Context, b *fakeBrowser, job coupa.Job) coupa.Result {
+			if job.PO == po(1) {
+				return coupa.Result{Status: coupa.NotFound}
+			}
+			return coupa.Result{Status: coupa.Failed, Err: errors.New("503"), Retryable: true}
+		})
+		cfg := testConfig()
+		cfg.MaxRetries = 2
+		p := startPool(t, cfg, e)
+		nf, _ := p.Submit(po(1), Normal, Meta{})
+		bad, _ := p.Submit(po(2), Normal, Meta{})
+		if ti := wait(t, nf); ti.Result.Status != coupa.NotFound || ti.Attempts != 1 {
+			t.Fatalf("not-found task: %+v", ti)
+		}
+		if ti := wait(t, bad); ti.Result.Status != coupa.Failed || ti.Attempts != 3 {
+			t.Fatalf("failing task: status %s after %d attempts, want FAILED after 3", ti.Result.Status, ti.Attempts)
+		}
+		if err := p.Retry(po(1)); !errors.Is(err, ErrNotFailed) {
+			t.Fatalf("retry of PO_NOT_FOUND: %v", err)
+		}
+		if err := p.Retry(po(2)); err != nil {
+			t.Fatalf("operator retry: %v", err)
+		}
+		h, _ := p.Lookup(po(2))
+		if h.ID() == bad.ID() {
+			t.Fatal("operator retry reused the finished task")
+		}
+		wait(t, h)
+	})
+}
+
+func TestCrashRequeuesAtFrontAndRestarts(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		crashed := false
+		e := newFakeEngine(func(ctx context.Context, b *fakeBrowser, job coupa.Job) coupa.Result {
+			if job.PO == po(1) && !crashed {
+				crashed = true
+				b.Kill() // the browser dies mid-task
+				return blockUntilCancelled(ctx, b, job)
+			}
+			return complete(ctx, b, job)
+		})
+		cfg := testConfig()
+		cfg.WorkerCount = 1
+		p := startPool(t, cfg, e)
+		p.Pause()
+		h1, _ := p.Submit(po(1), Normal, Meta{})
+		h2, _ := p.Submit(po(2), Normal, Meta{})
+		p.Resume()
+		ti := wait(t, h1)
+		wait(t, h2)
+		if ti.Result.Status != coupa.Completed || ti.Attempts != 2 {
+			t.Fatalf("crashed task: %s after %d attempts, want COMPLETED after 2", ti.Result.Status, ti.Attempts)
+		}
+		_, order, _ := e.stats()
+		if want := []string{po(1), po(1), po(2)}; !slices.Equal(order, want) {
+			t.Fatalf("order %v, want %v: a crashed task goes back to the front", order, want)
+		}
+		s := p.Snapshot()
+		if len(s.Workers) != 1 || s.Workers[0].Restarts != 1 {
+			t.Fatalf("workers %+v, want one worker restarted once", s.Workers)
+		}
+	})
+}
+
+func TestHungBrowserKilledByHealthCheck(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := newFakeEngine(func(ctx context.Context, b *fakeBrowser, job coupa.Job) coupa.Result {
+			if b.id == 1 {
+				b.hung.Store(true)
+				return blockUntilCancelled(ctx, b, job) // returns when the supervisor kills it
+			}
+			return complete(ctx, b, job)
+		})
+		cfg := testConfig()
+		cfg.WorkerCount = 1
+		p := startPool(t, cfg, e)
+		start := time.Now()
+		h, _ := p.Submit(po(1), Normal, Meta{})
+		ti := wait(t, h)
+		if ti.Result.Status != coupa.Completed || ti.Attempts != 2 {
+			t.Fatalf("task on hung browser: %+v", ti)
+		}
+		// Two failed checks, one interval apart, each bounded by the health timeout.
+		if d := time.Since(start); d > 3*cfg.HealthInterval+2*cfg.HealthTimeout+cfg.RestartBackoff {
+			t.Fatalf("hung browser detected after %s", d)
+		}
+	})
+}
+
+func TestTaskTimeout(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := newFakeEngine(func(ctx context.Context, b *fakeBrowser, job coupa.Job) coupa.Result {
+			if job.PO == po(1) {
+				return blockUntilCancelled(ctx, b, job) // a page whose script never ends
+			}
+			return complete(ctx, b, job)
+		})
+		cfg := testConfig()
+		cfg.WorkerCount, cfg.MaxRetries, cfg.TaskTimeout = 1, 1, 10*time.Second
+		p := startPool(t, cfg, e)
+		h, _ := p.Submit(po(1), Normal, Meta{})
+		next, _ := p.Submit(po(2), Normal, Meta{})
+		ti := wait(t, h)
+		if ti.Result.Status != coupa.Timeout || ti.Attempts != 2 {
+			t.Fatalf("hung page: %s after %d attempts, want TIMEOUT after 2", ti.Result.Status, ti.Attempts)
+		}
+		if got := wait(t, next).Result.Status; got != coupa.Completed {
+			t.Fatalf("the pool did not go on: next task %s", got)
+		}
+	})
+}
+
+func TestScaleUpAndDown(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		release := make(chan struct{})
+		e := newFakeEngine(func(ctx context.Context, b *fakeBrowser, job coupa.Job) coupa.Result {
+			<-release
+			return complete(ctx, b, job)
+		})
+		p := startPool(t, testConfig(), e)
+		if err := p.Scale(5); !errors.Is(err, ErrScaleLimit) {
+			t.Fatalf("scale above max: %v", err)
+		}
+		if err := p.Scale(0); !errors.Is(err, ErrScaleLimit) {
+			t.Fatalf("scale below min: %v", err)
+		}
+		if err := p.Scale(4); err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		if n := p.Snapshot().WorkerCount; n != 4 {
+			t.Fatalf("%d workers after scaling to 4", n)
+		}
+		var hs []*Handle
+		for i := range 2 { // two busy workers, two idle ones
+			h, _ := p.Submit(po(i), Normal, Meta{})
+			hs = append(hs, h)
+		}
+		synctest.Wait()
+		if err := p.Scale(1); err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		s := p.Snapshot()
+		busy, retiring := 0, 0
+		for _, w := range s.Workers {
+			if w.Task != 0 {
+				busy++
+			}
+			if w.State == WorkerRetiring {
+				retiring++
+			}
+		}
+		if len(s.Workers) != 2 || busy != 2 || retiring != 1 {
+			t.Fatalf("after scaling to 1 with 2 busy: %d workers, %d busy, %d retiring; want idle ones gone first", len(s.Workers), busy, retiring)
+		}
+		close(release)
+		for _, h := range hs {
+			wait(t, h)
+		}
+		synctest.Wait()
+		if n := p.Snapshot().WorkerCount; n != 1 {
+			t.Fatalf("%d workers after the busy ones finished, want 1", n)
+		}
+	})
+}
+
+func TestRecycleAfterTasks(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := newFakeEngine(nil)
+		cfg := testConfig()
+		cfg.WorkerCount, cfg.RecycleAfterTasks = 1, 3
+		p := startPool(t, cfg, e)
+		var hs []*Handle
+		for i := range 7 {
+			h, _ := p.Submit(po(i), Normal, Meta{})
+			hs = append(hs, h)
+		}
+		for _, h := range hs {
+			wait(t, h)
+		}
+		synctest.Wait()
+		e.mu.Lock()
+		launches := e.launches
+		e.mu.Unlock()
+		if launches != 3 {
+			t.Fatalf("%d launches for 7 tasks recycling every 3, want 3", launches)
+		}
+		if w := p.Snapshot().Workers[0]; w.Recycles != 2 || w.Restarts != 0 {
+			t.Fatalf("worker %+v", w)
+		}
+	})
+}
+
+func TestLaunchFailureRetriedWithBackoff(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := newFakeEngine(nil)
+		e.failNext = 2
+		cfg := testConfig()
+		cfg.WorkerCount = 1
+		start := time.Now()
+		p := startPool(t, cfg, e)
+		if d := time.Since(start); d != cfg.RestartBackoff+2*cfg.RestartBackoff {
+			t.Errorf("ready after %s, want 100ms+200ms of backoff", d)
+		}
+		h, _ := p.Submit(po(1), Normal, Meta{})
+		wait(t, h)
+	})
+}
+
+func TestStartFailsWhenNoBrowserStarts(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := newFakeEngine(nil)
+		e.failNext = 1 << 30
+		p, _ := New(testConfig(), Deps{Engine: e})
+		err := p.Start(context.Background())
+		if err == nil {
+			t.Fatal("start succeeded with no browser")
+		}
+		t.Log(err)
+		p.Shutdown(context.Background())
+	})
+}
+
+func TestSignInWallPausesAndReauthenticateResumes(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := newFakeEngine(nil)
+		e.setSignedIn(false)
+		p, _ := New(testConfig(), Deps{Engine: e})
+		sub := p.Subscribe(0)
+		defer sub.Close()
+		if err := p.Start(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		defer p.Shutdown(context.Background())
+		var hs []*Handle
+		for i := range 5 {
+			h, _ := p.Submit(po(i), Normal, Meta{})
+			hs = append(hs, h)
+		}
+		synctest.Wait()
+		s := p.Snapshot()
+		if s.State != PoolSignInRequired {
+			t.Fatalf("state %s, want sign-in required", s.State)
+		}
+		if s.Counts.Done != 0 || s.Counts.Queued != 5 {
+			t.Fatalf("counts %+v: no task may fail because of the sign-in wall", s.Counts)
+		}
+		e.setSignedIn(true)
+		if err := p.Reauthenticate(); err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range hs {
+			ti := wait(t, h)
+			if ti.Result.Status != coupa.Completed || ti.Attempts != 1 {
+				t.Fatalf("task after re-sign-in: %s after %d attempts", ti.Result.Status, ti.Attempts)
+			}
+		}
+		seen := map[EventKind]bool{}
+		for ev := range sub.C() {
+			seen[ev.Kind] = true
+			if ev.Kind == EvSignInRestored {
+				break
+			}
+		}
+		if !seen[EvSignInRequired] || seen[EvTaskFinished] {
+			t.Fatalf("events before the sign-in was restored: %v", seen)
+		}
+	})
+}
+
+func TestShutdownDrainsThenCancels(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := newFakeEngine(func(ctx context.Context, b *fakeBrowser, job coupa.Job) coupa.Result {
+			if job.PO == po(1) { // finishes within the drain window
+				select {
+				case <-time.After(5 * time.Second):
+					return complete(ctx, b, job)
+				case <-ctx.Done():
+				}
+			}
+			return blockUntilCancelled(ctx, b, job)
+		})
+		cfg := testConfig()
+		cfg.ShutdownTimeout = 20 * time.Second
+		p, _ := New(cfg, Deps{Engine: e})
+		if err := p.Start(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		quick, _ := p.Submit(po(1), Normal, Meta{})
+		slow, _ := p.Submit(po(2), Normal, Meta{})
+		pending, _ := p.Submit(po(3), Normal, Meta{})
+		synctest.Wait()
+		start := time.Now()
+		if err := p.Shutdown(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if d := time.Since(start); d != cfg.ShutdownTimeout {
+			t.Errorf("shutdown took %s, want the %s drain window", d, cfg.ShutdownTimeout)
+		}
+		if got := quick.Status().Result.Status; got != coupa.Completed {
+			t.Errorf("task that finished while draining: %s", got)
+		}
+		if got := slow.Status().Result.Status; got != coupa.Cancelled {
+			t.Errorf("task still running at the deadline: %s, want CANCELLED", got)
+		}
+		if st := pending.Status(); st.State != Queued {
+			t.Errorf("queued task after shutdown: %s, want queued (PENDING)", st.State)
+		}
+		if n := e.alive(); n != 0 {
+			t.Errorf("%d browsers alive after shutdown", n)
+		}
+		if s := p.Snapshot(); s.State != PoolStopped || len(s.Workers) != 0 {
+			t.Errorf("after shutdown: %s with %d workers", s.State, len(s.Workers))
+		}
+		if err := p.Shutdown(context.Background()); err != nil {
+			t.Errorf("second shutdown: %v", err)
+		}
+		if _, err := p.Submit(po(9), Normal, Meta{}); !errors.Is(err, ErrStopped) {
+			t.Errorf("submit after shutdown: %v", err)
+		}
+	})
+}
+
+func TestSecondShutdownForces(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := newFakeEngine(blockUntilCancelled)
+		p, _ := New(testConfig(), Deps{Engine: e})
+		p.Start(context.Background())
+		h, _ := p.Submit(po(1), Normal, Meta{})
+		synctest.Wait()
+		first := make(chan error)
+		go func() { first <- p.Shutdown(context.Background()) }()
+		synctest.Wait()
+		if s := p.Snapshot().State; s != PoolDraining {
+			t.Fatalf("state %s while draining", s)
+		}
+		start := time.Now()
+		if err := p.Shutdown(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if d := time.Since(start); d != 0 {
+			t.Errorf("forced shutdown waited %s", d)
+		}
+		if err := <-first; err != nil {
+			t.Fatal(err)
+		}
+		if got := h.Status().Result.Status; got != coupa.Cancelled {
+			t.Fatalf("running task after forced shutdown: %s", got)
+		}
+	})
+}
+
+func TestSlowSubscriberLosesOnlyProgress(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := newFakeEngine(func(ctx context.Context, b *fakeBrowser, job coupa.Job) coupa.Result {
+			return complete(ctx, b, job)
+		})
+		cfg := testConfig()
+		cfg.WorkerCount = 1
+		p := startPool(t, cfg, e)
+		sub := p.Subscribe(16) // never read until the end
+		defer sub.Close()
+		var hs []*Handle
+		for i := range 200 {
+			h, _ := p.Submit(po(i), Normal, Meta{})
+			hs = append(hs, h)
+		}
+		for _, h := range hs {
+			wait(t, h)
+		}
+		finished, missed, progress := 0, 0, 0
+		for finished < 200 {
+			ev := <-sub.C()
+			missed += ev.Missed
+			switch ev.Kind {
+			case EvTaskFinished:
+				finished++
+			case EvTaskProgress:
+				progress++
+			}
+		}
+		if missed == 0 || progress+missed != 200 {
+			t.Fatalf("missed %d, delivered %d progress events of 200", missed, progress)
+		}
+	})
+}
+
+func TestSnapshotAndTasksWindow(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := newFakeEngine(nil)
+		p := startPool(t, testConfig(), e)
+		p.Pause()
+		for i := range 1000 {
+			pr := Normal
+			if i%100 == 0 {
+				pr = Urgent
+			}
+			p.Submit(po(i), pr, Meta{Row: i + 1})
+		}
+		page := p.Tasks(TaskQuery{Offset: 5, Limit: 10})
+		if page.Total != 1000 || len(page.Tasks) != 10 {
+			t.Fatalf("page total %d len %d", page.Total, len(page.Tasks))
+		}
+		if page.Tasks[0].PO != po(500) || page.Tasks[5].PO != po(1) {
+			t.Fatalf("window starts %s…%s, want urgent %s then normal %s", page.Tasks[0].PO, page.Tasks[5].PO, po(500), po(1))
+		}
+		deep := p.Tasks(TaskQuery{Offset: 990, Limit: 20})
+		if deep.Total != 1000 || len(deep.Tasks) != 10 || deep.Tasks[9].PO != po(999) {
+			t.Fatalf("deep page: total %d, %d tasks", deep.Total, len(deep.Tasks))
+		}
+		f := p.Tasks(TaskQuery{Filter: "4500000099", Limit: 10})
+		if f.Total != 1 || f.Tasks[0].PO != po(99) {
+			t.Fatalf("filtered page %+v", f)
+		}
+		if u := p.Tasks(TaskQuery{Filter: "urgent", Limit: 50}); u.Total != 10 {
+			t.Fatalf("urgent filter matched %d", u.Total)
+		}
+		s := p.Snapshot()
+		if s.Counts.Queued != 1000 || s.State != PoolPaused || s.TargetWorkers != 2 {
+			t.Fatalf("snapshot %+v", s)
+		}
+	})
+}

@@ -1,0 +1,146 @@
+package pool
+
+import (
+	"container/heap"
+	"slices"
+)
+
+// queue is the priority heap of waiting tasks: higher priority first, then
+// lower order. Tasks entering normally take increasing orders (FIFO); a task
+// put back after a crash or a retry takes a decreasing negative order, so it
+// goes to the front of its priority. The pool's mutex guards it.
+type queue struct {
+	items   []*task
+	back    int64  // next order for the back of a priority
+	front   int64  // next order for the front of a priority
+	version uint64 // bumped on every change; invalidates sorted views
+}
+
+func (q *queue) Len() int { return len(q.items) }
+
+func (q *queue) Less(i, j int) bool {
+	a, b := q.items[i], q.items[j]
+	if a.priority != b.priority {
+		return a.priority > b.priority
+	}
+	return a.order < b.order
+}
+
+func (q *queue) Swap(i, j int) {
+	q.items[i], q.items[j] = q.items[j], q.items[i]
+	q.items[i].index = i
+	q.items[j].index = j
+}
+
+// Push and Pop are for container/heap only; use push, pushFront, pop, remove, fix.
+func (q *queue) Push(x any) {
+	t := x.(*task)
+	t.index = len(q.items)
+	q.items = append(q.items, t)
+}
+
+func (q *queue) Pop() any {
+	n := len(q.items) - 1
+	t := q.items[n]
+	q.items[n] = nil
+	q.items = q.items[:n]
+	t.index = -1
+	return t
+}
+
+// push adds t at the back of its priority.
+func (q *queue) push(t *task) {
+	q.back++
+	t.order = q.back
+	heap.Push(q, t)
+	q.version++
+}
+
+// pushFront adds t at the front of its priority.
+func (q *queue) pushFront(t *task) {
+	q.front--
+	t.order = q.front
+	heap.Push(q, t)
+	q.version++
+}
+
+// pop removes and returns the next task to run, nil when empty.
+func (q *queue) pop() *task {
+	if len(q.items) == 0 {
+		return nil
+	}
+	q.version++
+	return heap.Pop(q).(*task)
+}
+
+// remove takes t out of the queue; it reports false when t was not queued.
+func (q *queue) remove(t *task) bool {
+	if t.index < 0 || t.index >= len(q.items) || q.items[t.index] != t {
+		return false
+	}
+	heap.Remove(q, t.index)
+	q.version++
+	return true
+}
+
+// reprioritise moves a queued t to priority p, at the back of it.
+func (q *queue) reprioritise(t *task, p Priority) {
+	t.priority = p
+	q.back++
+	t.order = q.back
+	heap.Fix(q, t.index)
+	q.version++
+}
+
+// walk calls yield with queued tasks in dispatch order until it returns false.
+// It costs O(k log k) for the first k tasks: a second heap of candidates
+// walks the first heap without disturbing it.
+func (q *queue) walk(yield func(*task) bool) {
+	if len(q.items) == 0 {
+		return
+	}
+	c := candidates{q: q, idx: []int{0}}
+	for len(c.idx) > 0 {
+		i := heap.Pop(&c).(int)
+		if !yield(q.items[i]) {
+			return
+		}
+		for _, child := range [2]int{2*i + 1, 2*i + 2} {
+			if child < len(q.items) {
+				heap.Push(&c, child)
+			}
+		}
+	}
+}
+
+// sorted returns every queued task in dispatch order (a new slice).
+func (q *queue) sorted() []*task {
+	out := slices.Clone(q.items)
+	slices.SortFunc(out, func(a, b *task) int {
+		if a.priority != b.priority {
+			return int(b.priority - a.priority)
+		}
+		if a.order < b.order {
+			return -1
+		}
+		return 1
+	})
+	return out
+}
+
+// candidates is a heap of indexes into q.items, ordered like q.
+type candidates struct {
+	q   *queue
+	idx []int
+}
+
+func (c *candidates) Len() int           { return len(c.idx) }
+func (c *candidates) Less(i, j int) bool { return c.q.Less(c.idx[i], c.idx[j]) }
+func (c *candidates) Swap(i, j int)      { c.idx[i], c.idx[j] = c.idx[j], c.idx[i] }
+func (c *candidates) Push(x any)         { c.idx = append(c.idx, x.(int)) }
+func (c *candidates) Pop() any {
+	n := len(c.idx) - 1
+	x := c.idx[n]
+	c.idx = c.idx[:n]
+	return x
+}

@@ -1,0 +1,100 @@
+package pool
+
+import (
+	"time"
+
+	"coupatui/coupa"
+)
+
+// stateLocked derives the pool's state from its flags.
+func (p *Pool) stateLocked() PoolState {
+	switch {
+	case p.finished:
+		return PoolStopped
+	case p.draining:
+		return PoolDraining
+	case p.signIn:
+		return PoolSignInRequired
+	case p.paused || p.policy.paused:
+		return PoolPaused
+	case !p.ready:
+		return PoolStarting
+	}
+	return PoolRunning
+}
+
+// dispatchingLocked reports whether idle workers may take tasks.
+func (p *Pool) dispatchingLocked() bool {
+	return !p.draining && !p.signIn && !p.paused && !p.policy.paused
+}
+
+// broadcastLocked wakes every goroutine waiting for a change.
+func (p *Pool) broadcastLocked() {
+	close(p.changed)
+	p.changed = make(chan struct{})
+}
+
+func (p *Pool) emitLocked(ev Event) {
+	p.seq++
+	ev.Seq = p.seq
+	ev.Time = time.Now()
+	ev.Pool = p.stateLocked()
+	for s := range p.subs {
+		s.publish(ev)
+	}
+	if ev.Kind != EvTaskProgress {
+		p.log.Debug(ev.String())
+	}
+}
+
+func (p *Pool) emitTaskLocked(kind EventKind, t *task, reason string) {
+	if len(p.subs) == 0 {
+		return
+	}
+	info := t.info()
+	ev := Event{Kind: kind, Task: &info, Reason: reason}
+	if w, ok := p.workers[t.worker]; ok {
+		wi := w.info()
+		ev.Worker = &wi
+	}
+	p.emitLocked(ev)
+}
+
+func (p *Pool) emitWorkerLocked(kind EventKind, w *worker, reason string) {
+	if len(p.subs) == 0 {
+		return
+	}
+	wi := w.info()
+	p.emitLocked(Event{Kind: kind, Worker: &wi, Reason: reason})
+}
+
+func (p *Pool) emitPoolLocked(kind EventKind, reason string) {
+	p.reason = reason
+	p.log.Info(kind.String(), "reason", reason)
+	p.emitLocked(Event{Kind: kind, Reason: reason})
+}
+
+// finishLocked makes t Done with res. The caller has already taken t out of
+// the queue, the retry set or the running set and fixed the counts of its
+// previous state.
+func (p *Pool) finishLocked(t *task, res coupa.Result) {
+	res.PO = t.po
+	if res.Finished.IsZero() {
+		res.Finished = time.Now()
+	}
+	t.state = Done
+	t.result = res
+	t.finished = res.Finished
+	t.worker = -1
+	t.cancel = nil
+	p.done = append(p.done, t)
+	p.counts.Done++
+	p.counts.ByStatus[res.Status]++
+	close(t.done)
+	kind := EvTaskFinished
+	if res.Status == coupa.Cancelled {
+		kind = EvTaskCancelled
+	}
+	p.emitTaskLocked(kind, t, res.ErrorMessage())
+	p.broadcastLocked()
+}

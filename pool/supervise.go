@@ -1,0 +1,120 @@
+package pool
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"coupatui/monitor"
+)
+
+// supervise pings every browser each health_interval. A browser that fails
+// two checks in a row is hung: it is killed, which wakes its worker to
+// re-queue its task and relaunch. Crashes need no ping: Done closes.
+func (p *Pool) supervise() {
+	defer p.wg.Done()
+	tick := time.NewTicker(p.cfg.HealthInterval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-p.runCtx.Done():
+			return
+		case <-tick.C:
+		}
+		p.mu.Lock()
+		draining := p.draining
+		targets := make(map[*worker]Browser)
+		for _, w := range p.workers {
+			if w.b != nil && !closed(w.b.Done()) {
+				targets[w] = w.b
+			}
+		}
+		p.mu.Unlock()
+		if draining {
+			continue
+		}
+		var wg sync.WaitGroup
+		for w, b := range targets {
+			wg.Go(func() { p.check(w, b) })
+		}
+		wg.Wait()
+	}
+}
+
+func (p *Pool) check(w *worker, b Browser) {
+	ctx, cancel := context.WithTimeout(p.runCtx, p.cfg.HealthTimeout)
+	err := b.Ping(ctx)
+	cancel()
+	p.mu.Lock()
+	if w.b != b {
+		p.mu.Unlock()
+		return // relaunched meanwhile
+	}
+	if err == nil {
+		w.pingFails = 0
+		p.mu.Unlock()
+		return
+	}
+	w.pingFails++
+	hung := w.pingFails >= 2
+	if hung {
+		w.lastErr = "browser stopped answering: " + err.Error()
+		p.emitWorkerLocked(EvWorkerCrashed, w, fmt.Sprintf("health check failed twice (%v); killing the browser", err))
+	}
+	p.mu.Unlock()
+	if hung {
+		p.log.Warn("killing hung browser", "worker", w.id, "err", err)
+		b.Kill()
+	}
+}
+
+// followSamples applies each resource sample: worker memory figures and the
+// memory-pressure policy.
+func (p *Pool) followSamples(samples <-chan monitor.Sample, unsubscribe func()) {
+	defer p.wg.Done()
+	defer unsubscribe()
+	for {
+		select {
+		case <-p.runCtx.Done():
+			return
+		case s, ok := <-samples:
+			if !ok {
+				return
+			}
+			p.applySample(s)
+		}
+	}
+}
+
+func (p *Pool) applySample(s monitor.Sample) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var browserBytes uint64
+	kind := ""
+	for id, tree := range s.Trees {
+		if w, ok := p.workers[id]; ok {
+			w.mem, w.memKind, w.cpu = tree.Bytes, tree.Kind, tree.CPU
+			browserBytes += tree.Bytes
+			kind = tree.Kind
+		}
+	}
+	prev := p.resources.Pressure
+	p.resources = Resources{
+		UsagePercent:   s.UsedRatio * 100,
+		AvailableBytes: s.AvailableBytes,
+		TotalBytes:     s.TotalBytes,
+		CPUPercent:     s.CPUPercent,
+		Pressure:       s.Pressure.String(),
+		BrowserBytes:   browserBytes,
+		MemKind:        kind,
+	}
+	if prev != "" && prev != p.resources.Pressure {
+		p.emitPoolLocked(EvPressureChanged, fmt.Sprintf("memory %s → %s (%.0f%% used)",
+			prev, p.resources.Pressure, p.resources.UsagePercent))
+	}
+	if p.draining || !p.began {
+		return
+	}
+	p.applyPolicyLocked(s)
+}

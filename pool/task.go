@@ -1,0 +1,105 @@
+package pool
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"coupatui/coupa"
+)
+
+// task is one PO's journey through the pool. Every field is guarded by the
+// pool's mutex; done is closed once, when the task becomes Done.
+type task struct {
+	id       uint64
+	po       string
+	priority Priority
+	meta     Meta
+	state    TaskState
+
+	index int   // position in the queue heap, -1 when not queued
+	order int64 // FIFO order within its priority
+
+	attempts  int
+	worker    int // running on this worker, -1 when none
+	submitted time.Time
+	started   time.Time
+	finished  time.Time
+	nextTry   time.Time
+	progress  coupa.Progress
+	errors    []string
+	result    coupa.Result
+
+	ctx        context.Context         // the running attempt's context; nil when not running
+	cancel     context.CancelCauseFunc // cancels the running attempt; nil when not running
+	retryTimer *time.Timer             // pending re-entry of a Retrying task
+	done       chan struct{}
+}
+
+func (t *task) info() TaskInfo {
+	return TaskInfo{
+		ID:        t.id,
+		PO:        t.po,
+		Priority:  t.priority,
+		State:     t.state,
+		Attempts:  t.attempts,
+		Worker:    t.worker,
+		Submitted: t.submitted,
+		Started:   t.started,
+		Finished:  t.finished,
+		NextTry:   t.nextTry,
+		Progress:  t.progress,
+		Errors:    slices.Clone(t.errors),
+		Result:    t.result,
+		Meta:      Meta{Row: t.meta.Row, Hierarchy: slices.Clone(t.meta.Hierarchy)},
+	}
+}
+
+// status is the word reports show for the task: its final status when
+// Done, PENDING while it waits or runs.
+func (t *task) status() coupa.Status {
+	if t.state == Done {
+		return t.result.Status
+	}
+	return coupa.Pending
+}
+
+// Handle is the caller's grip on one submitted task.
+type Handle struct {
+	p *Pool
+	t *task
+}
+
+// ID is the task's id, unique within the pool.
+func (h *Handle) ID() uint64 { return h.t.id }
+
+// PO is the task's normalised PO number.
+func (h *Handle) PO() string { return h.t.po }
+
+// Status returns a copy of the task's state.
+func (h *Handle) Status() TaskInfo {
+	h.p.mu.Lock()
+	defer h.p.mu.Unlock()
+	return h.t.info()
+}
+
+// Cancel removes a waiting task from the queue, or cancels a running one;
+// a running task's browser is left usable. Cancelling a finished task is a
+// no-op.
+func (h *Handle) Cancel() error { return h.p.cancelTask(h.t) }
+
+// SetPriority moves a queued task to priority p.
+func (h *Handle) SetPriority(p Priority) error { return h.p.setPriority(h.t, p) }
+
+// Wait blocks until the task is Done or ctx ends, and returns its state.
+func (h *Handle) Wait(ctx context.Context) (TaskInfo, error) {
+	select {
+	case <-h.t.done:
+		return h.Status(), nil
+	case <-ctx.Done():
+		return h.Status(), ctx.Err()
+	}
+}
+
+// Done is closed when the task becomes Done.
+func (h *Handle) Done() <-chan struct{} { return h.t.done }

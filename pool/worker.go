@@ -1,0 +1,471 @@
+package pool
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"coupatui/coupa"
+)
+
+// worker is one persistent browser and the goroutine that feeds it. The
+// goroutine owns the browser's life (launch, close); every field is guarded
+// by the pool's mutex so the supervisor and snapshots can read them.
+type worker struct {
+	id       int
+	state    WorkerState
+	b        Browser // nil while launching or restarting
+	launched bool    // its browser started at least once
+	task     *task
+	since    time.Time
+
+	tasksDone   int
+	sinceLaunch int // tasks since its browser started
+	restarts    int
+	recycles    int
+	failures    int    // consecutive launch failures or crashes, for backoff
+	pingFails   int    // consecutive failed health checks
+	recycle     string // restart the browser between tasks, and why ("" = no)
+	retire      bool   // leave the pool after the current task
+	lastErr     string
+	mem         uint64
+	memKind     string
+	cpu         float64
+}
+
+func (w *worker) info() WorkerInfo {
+	wi := WorkerInfo{
+		ID:        w.id,
+		State:     w.state,
+		TasksDone: w.tasksDone,
+		Restarts:  w.restarts,
+		Recycles:  w.recycles,
+		MemBytes:  w.mem,
+		MemKind:   w.memKind,
+		CPU:       w.cpu,
+		LastError: w.lastErr,
+		Since:     w.since,
+	}
+	if w.b != nil {
+		wi.PID = w.b.PID()
+	}
+	if t := w.task; t != nil {
+		wi.Task, wi.PO, wi.TaskStart, wi.Progress = t.id, t.po, t.started, t.progress
+	}
+	return wi
+}
+
+func (p *Pool) setWorkerStateLocked(w *worker, s WorkerState, kind EventKind, reason string) {
+	w.state = s
+	w.since = time.Now()
+	p.emitWorkerLocked(kind, w, reason)
+}
+
+// effectiveLocked is how many workers the pool should run now: the
+// operator's target, bounded by the memory policy.
+func (p *Pool) effectiveLocked() int {
+	return max(p.cfg.MinWorkers, min(p.target, p.policy.ceiling, p.cfg.MaxWorkers))
+}
+
+// rebalanceLocked starts or retires workers until the live count matches
+// the effective count. Idle workers retire first, then the newest busy ones.
+func (p *Pool) rebalanceLocked() {
+	if p.draining {
+		return
+	}
+	want := p.effectiveLocked()
+	var live []*worker
+	for _, w := range p.workers {
+		if w.state != WorkerStopped && !w.retire {
+			live = append(live, w)
+		}
+	}
+	for n := len(live); n < want; n++ {
+		p.spawnLocked()
+	}
+	for n := len(live); n > want; n-- {
+		w := pickRetiree(live)
+		live = remove(live, w)
+		w.retire = true
+		w.state, w.since = WorkerRetiring, time.Now()
+	}
+	p.broadcastLocked()
+}
+
+// pickRetiree prefers a worker with no task, then the newest.
+func pickRetiree(ws []*worker) *worker {
+	best := ws[0]
+	for _, w := range ws[1:] {
+		idle, bestIdle := w.task == nil, best.task == nil
+		if idle && !bestIdle || idle == bestIdle && w.id > best.id {
+			best = w
+		}
+	}
+	return best
+}
+
+func remove(ws []*worker, w *worker) []*worker {
+	for i := range ws {
+		if ws[i] == w {
+			return append(ws[:i], ws[i+1:]...)
+		}
+	}
+	return ws
+}
+
+func (p *Pool) spawnLocked() {
+	p.nextWorker++
+	w := &worker{id: p.nextWorker, state: WorkerStarting, since: time.Now()}
+	p.workers[w.id] = w
+	p.emitWorkerLocked(EvWorkerStarting, w, "")
+	p.wg.Add(1)
+	go p.runWorker(w)
+}
+
+// runWorker is a worker's goroutine: keep a browser, take tasks, run them.
+func (p *Pool) runWorker(w *worker) {
+	defer p.wg.Done()
+	defer p.retireWorker(w)
+	for {
+		if !p.ensureBrowser(w) {
+			return
+		}
+		t, b := p.next(w)
+		if t == nil {
+			if p.leaving(w) {
+				return
+			}
+			continue // the browser died or must be recycled while idle
+		}
+		p.runTask(w, b, t)
+	}
+}
+
+func (p *Pool) leaving(w *worker) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return w.retire || p.draining
+}
+
+// ensureBrowser returns with a live browser in w.b, recycling or relaunching
+// as needed, or false when the worker must leave.
+func (p *Pool) ensureBrowser(w *worker) bool {
+	p.mu.Lock()
+	b, why := w.b, w.recycle
+	dead := b != nil && closed(b.Done())
+	switch {
+	case dead:
+		w.b = nil
+		w.restarts++
+		w.failures++
+		w.lastErr = "browser died"
+		p.emitWorkerLocked(EvWorkerCrashed, w, "browser died; restarting it")
+	case b != nil && why != "":
+		w.b = nil
+		w.recycles++
+		p.setWorkerStateLocked(w, WorkerStarting, EvWorkerRecycled, why)
+	default:
+		b = nil
+	}
+	w.recycle = ""
+	p.mu.Unlock()
+	if b != nil {
+		p.closeBrowser(w, b)
+	}
+
+	for {
+		p.mu.Lock()
+		if w.retire || p.draining {
+			p.mu.Unlock()
+			return false
+		}
+		if w.b != nil {
+			p.mu.Unlock()
+			return true
+		}
+		if w.failures > 0 {
+			wait := backoff(p.cfg.RestartBackoff, p.cfg.RestartBackoffMax, w.failures)
+			p.setWorkerStateLocked(w, WorkerRestarting, EvWorkerRestarting,
+				fmt.Sprintf("relaunching in %s", wait.Round(time.Millisecond)))
+			p.mu.Unlock()
+			if !p.sleep(w, wait) {
+				return false
+			}
+			p.mu.Lock()
+		}
+		if w.state != WorkerStarting {
+			p.setWorkerStateLocked(w, WorkerStarting, EvWorkerStarting, "")
+		}
+		p.mu.Unlock()
+
+		ctx, cancel := context.WithTimeout(p.runCtx, p.cfg.StartupTimeout)
+		b, err := p.engine.Launch(ctx, w.id)
+		cancel()
+
+		p.mu.Lock()
+		if err != nil {
+			w.failures++
+			w.lastErr = err.Error()
+			p.lastLaunch = err
+			p.log.Warn("browser did not start", "worker", w.id, "err", err)
+			p.emitWorkerLocked(EvWorkerCrashed, w, "launch failed: "+err.Error())
+			p.mu.Unlock()
+			continue
+		}
+		w.b = b
+		w.launched = true
+		w.sinceLaunch = 0
+		w.pingFails = 0
+		check := !p.checkedAuth && !p.checking
+		p.checking = p.checking || check
+		p.setWorkerStateLocked(w, WorkerIdle, EvWorkerReady, fmt.Sprintf("browser pid %d", b.PID()))
+		p.broadcastLocked()
+		p.mu.Unlock()
+		if p.mon != nil && b.PID() > 0 {
+			p.mon.Track(w.id, b.PID())
+		}
+		if check {
+			p.checkSession(w, b)
+		}
+	}
+}
+
+// checkSession asks Coupa once whether the profile is signed in.
+func (p *Pool) checkSession(w *worker, b Browser) {
+	ctx, cancel := context.WithTimeout(p.runCtx, p.cfg.TaskTimeout)
+	err := b.CheckSession(ctx)
+	cancel()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.checking = false
+	switch {
+	case err == nil:
+		p.checkedAuth = true
+	case errors.Is(err, coupa.ErrSignInRequired):
+		p.requireSignInLocked(fmt.Sprintf("worker %d: Coupa shows its sign-in wall: run `coupatui login`, then resume", w.id))
+	default:
+		p.log.Warn("session check failed", "worker", w.id, "err", err)
+	}
+}
+
+// sleep waits d unless the worker must leave first.
+func (p *Pool) sleep(w *worker, d time.Duration) bool {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	for {
+		p.mu.Lock()
+		if w.retire || p.draining {
+			p.mu.Unlock()
+			return false
+		}
+		ch := p.changed
+		p.mu.Unlock()
+		select {
+		case <-timer.C:
+			return true
+		case <-ch:
+		}
+	}
+}
+
+// next blocks until w may take a task and returns it, already marked
+// running on w; it returns nil when w must leave, recycle or relaunch.
+func (p *Pool) next(w *worker) (*task, Browser) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for {
+		b := w.b
+		if w.retire || p.draining || w.recycle != "" || b == nil || closed(b.Done()) {
+			return nil, nil
+		}
+		if p.dispatchingLocked() {
+			if t := p.queue.pop(); t != nil {
+				p.startLocked(w, t)
+				return t, b
+			}
+		}
+		ch := p.changed
+		p.mu.Unlock()
+		select {
+		case <-ch:
+		case <-b.Done():
+		}
+		p.mu.Lock()
+	}
+}
+
+func (p *Pool) startLocked(w *worker, t *task) {
+	ctx, cancel := context.WithCancelCause(p.runCtx)
+	t.state = Running
+	t.worker = w.id
+	t.attempts++
+	t.started = time.Now()
+	t.progress = coupa.Progress{Phase: "opening"}
+	t.cancel = cancel
+	p.running[t.id] = t
+	p.counts.Queued--
+	p.counts.Running++
+	w.task = t
+	w.state, w.since = WorkerBusy, time.Now()
+	t.ctx = ctx
+	p.emitTaskLocked(EvTaskStarted, t, fmt.Sprintf("attempt %d", t.attempts))
+	p.emitWorkerLocked(EvWorkerBusy, w, "PO"+t.po)
+}
+
+// runTask runs one attempt of t on w's browser b and decides what follows.
+func (p *Pool) runTask(w *worker, b Browser, t *task) {
+	p.mu.Lock()
+	ctx := t.ctx
+	job := coupa.Job{PO: t.po, Hierarchy: t.meta.Hierarchy}
+	p.mu.Unlock()
+
+	ctx, stop := context.WithTimeoutCause(ctx, p.cfg.TaskTimeout, errTaskTimeout)
+	res := b.Process(ctx, job, func(pr coupa.Progress) {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if t.state == Running {
+			t.progress = pr
+			p.emitTaskLocked(EvTaskProgress, t, "")
+		}
+	})
+	cause := context.Cause(ctx)
+	stop()
+
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	t.ctx = nil
+	t.cancel = nil
+	delete(p.running, t.id)
+	p.counts.Running--
+	w.task = nil
+	w.tasksDone++
+	w.sinceLaunch++
+	crashed := closed(b.Done())
+	p.settleLocked(t, res, cause, crashed)
+
+	switch {
+	case crashed: // ensureBrowser counts the crash and relaunches
+	case p.cfg.RecycleAfterTasks > 0 && w.sinceLaunch >= p.cfg.RecycleAfterTasks && w.recycle == "":
+		w.recycle = fmt.Sprintf("recycled after %d tasks", w.sinceLaunch)
+		w.failures = 0
+	default:
+		w.failures = 0
+	}
+	if !w.retire {
+		p.setWorkerStateLocked(w, WorkerIdle, EvWorkerIdle, "")
+	}
+	p.broadcastLocked()
+}
+
+// settleLocked decides what follows one attempt: done, retry later, or
+// back to the front of the queue.
+func (p *Pool) settleLocked(t *task, res coupa.Result, cause error, crashed bool) {
+	attempt := fmt.Sprintf("attempt %d", t.attempts)
+	switch {
+	case errors.Is(cause, errCancelledByOperator), errors.Is(cause, errCancelledByShutdown):
+		res.Status, res.Err, res.Retryable = coupa.Cancelled, cause, false
+		p.finishLocked(t, res)
+	case crashed:
+		t.errors = append(t.errors, attempt+": browser crashed")
+		if t.attempts > p.cfg.MaxRetries {
+			res.Status, res.Retryable = coupa.Failed, false
+			res.Err = fmt.Errorf("browser crashed on each of %d attempts", t.attempts)
+			p.finishLocked(t, res)
+			return
+		}
+		p.requeueFrontLocked(t, "browser crashed; back to the front of the queue")
+	case errors.Is(res.Err, coupa.ErrSignInRequired):
+		t.attempts-- // not the PO's fault
+		p.requeueFrontLocked(t, "sign-in required")
+		p.requireSignInLocked("Coupa shows its sign-in wall (session missing or expired): run `coupatui login`, then resume")
+	default:
+		if errors.Is(cause, errTaskTimeout) {
+			res.Status, res.Retryable = coupa.Timeout, true
+			if res.Err == nil || !errors.Is(res.Err, context.DeadlineExceeded) {
+				res.Err = fmt.Errorf("no outcome within task_timeout %s", p.cfg.TaskTimeout)
+			}
+		}
+		if res.Err != nil {
+			t.errors = append(t.errors, attempt+": "+res.Err.Error())
+		}
+		if res.Retryable && t.attempts <= p.cfg.MaxRetries {
+			if p.draining { // a re-run picks it up
+				p.requeueFrontLocked(t, "shutting down: left pending")
+				return
+			}
+			p.retryLaterLocked(t, res)
+			return
+		}
+		p.finishLocked(t, res)
+	}
+}
+
+func (p *Pool) requeueFrontLocked(t *task, why string) {
+	t.state = Queued
+	t.worker = -1
+	p.queue.pushFront(t)
+	p.counts.Queued++
+	p.emitTaskLocked(EvTaskRetried, t, why)
+}
+
+// retryLaterLocked parks t for its backoff, then puts it at the front of
+// its priority.
+func (p *Pool) retryLaterLocked(t *task, res coupa.Result) {
+	wait := backoff(p.cfg.RetryBackoff, p.cfg.RetryBackoffMax, t.attempts)
+	t.state = Retrying
+	t.worker = -1
+	t.result = res
+	t.nextTry = time.Now().Add(wait)
+	p.retrying[t.id] = t
+	p.counts.Retrying++
+	t.retryTimer = time.AfterFunc(wait, func() {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if t.state != Retrying || t.retryTimer == nil {
+			return
+		}
+		t.retryTimer = nil
+		delete(p.retrying, t.id)
+		p.counts.Retrying--
+		p.requeueFrontLocked(t, "backoff over")
+		p.broadcastLocked()
+	})
+	p.emitTaskLocked(EvTaskRetried, t, fmt.Sprintf("%s: %s; retry %d of %d in %s",
+		res.Status, res.ErrorMessage(), t.attempts, p.cfg.MaxRetries, wait.Round(time.Millisecond)))
+}
+
+// retireWorker closes w's browser and removes w from the pool.
+func (p *Pool) retireWorker(w *worker) {
+	p.mu.Lock()
+	b := w.b
+	w.b = nil
+	p.mu.Unlock()
+	if b != nil {
+		p.closeBrowser(w, b)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.workers, w.id)
+	w.state, w.since = WorkerStopped, time.Now()
+	p.emitWorkerLocked(EvWorkerRetired, w, "stopped")
+	p.broadcastLocked()
+}
+
+func (p *Pool) closeBrowser(w *worker, b Browser) {
+	if p.mon != nil {
+		p.mon.Untrack(w.id)
+	}
+	if err := b.Close(); err != nil {
+		p.log.Warn("closing browser", "worker", w.id, "err", err)
+	}
+}
+
+func closed(ch <-chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
+	}
+}
