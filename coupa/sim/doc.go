@@ -1,0 +1,49 @@
+// Package sim is a simulated Coupa HTTP server on loopback, deterministic
+// from a seed, for tests (Start) and for `coupatui demo` (New with Demo).
+//
+//	s := sim.Start(t, sim.Options{Seed: 1, POs: []sim.PO{{ID: "4500000001",
+//		Attachments: []sim.Attachment{{Name: "quote.pdf", Size: 4096}}}}})
+//	// point the client at s.URL(); afterwards compare with s.Expected(id)
+//	// and s.Stats().
+//
+// # Pages
+//
+// /order_headers/<id> and /requisition_headers/<id> are full HTML pages
+// (header, nav, the number in title and h1, details, lines table). The
+// attachments panel, div#attachments, holds "Loading…" with aria-busy="true"
+// until the page's script, InsertDelay after the load event, replaces it with
+// the attachment elements in their Shape, or with <p>No attachments</p>, and
+// sets aria-busy="false". Unknown ids, NotFound POs and Denied requisitions
+// get error pages with the DESIGN.md texts in their markup variant. Unless
+// NoAssets, pages pull two ~1 MB PNGs, a ~500 KB web font, a poster and a
+// video from /assets/ (counted in Stats.Assets, never cached). A LongPoll
+// page fetches /poll, which the server holds open until the client leaves or
+// Close. With SignIn, pages and downloads without a valid _coupa_session
+// cookie are redirected to /sessions/new?return_to=<path>.
+//
+// # Determinism
+//
+// Everything random (latency jitter, default insertion delays, order lines,
+// file bytes, generated attachment IDs) derives from Seed and a key (the path
+// and its request index, the PO id, the attachment id), never from a shared
+// stream, so it does not depend on the order concurrent requests arrive in.
+// Session tokens are random: they are secrets, not fixtures.
+//
+// # Two clients on one PO
+//
+// Stats.ConcurrentPOViolations lists POs two clients worked on at once. A
+// PO's requests are its page, its requisition's page (when only that PO
+// links the requisition), the "open" pages of its attachments and its
+// downloads; /poll and assets are not counted. A client's visit of a PO
+// starts with a PO page request and takes in that client's later requests
+// for the PO until it loads the PO page again; two clients' visits overlap
+// when one starts before the other's last request has ended.
+//
+// A client is named, in this order, by the Coupatui-Worker request header
+// (a worker's browser should send it on every request, e.g. with
+// Network.setExtraHTTPHeaders, and so should any download made outside the
+// browser), by the worker last named on the same connection, by the session
+// cookie, or by the remote address. Once any request has carried the header,
+// header-less requests on connections never named are ignored instead of
+// guessed at, so one worker is never mistaken for two.
+package sim

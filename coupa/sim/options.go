@@ -1,0 +1,170 @@
+package sim
+
+import (
+	"log/slog"
+	"time"
+
+	"coupatui/coupa"
+)
+
+// Shape is how an attachment appears on a page. Every shape is one of the
+// attachment markers DESIGN.md lists, so a client that knows those markers
+// finds all of them.
+type Shape int
+
+const (
+	// ShapeAttachmentLink: <a href="/order_headers/<po>/attachments/<id>">name</a>
+	// (on a requisition page the prefix is /requisition_headers/<id>).
+	ShapeAttachmentLink Shape = iota
+	// ShapeDownloadLink: <a href="/download?file=<id>">name</a>.
+	ShapeDownloadLink
+	// ShapeDownloadAttr: <a download href="/files/<id>">name</a>.
+	ShapeDownloadAttr
+	// ShapeTitled: <a title="Attachment: name" href="/files/<id>">📎</a>.
+	ShapeTitled
+	// ShapeButton: <span role="button" tabindex="0" aria-label="Download
+	// attachment name" data-file="<id>">name</span>; no href: its click
+	// handler sets location.href to /files/<id>, so only a browser download
+	// gets it.
+	ShapeButton
+	// ShapeScriptRedirect: <a href="/attachments/<id>/open">name</a>; that URL
+	// answers an HTML page whose script redirects to /files/<id>, so a plain
+	// HTTP GET gets HTML, not the file.
+	ShapeScriptRedirect
+)
+
+// Shapes lists every shape, in declaration order.
+var Shapes = []Shape{ShapeAttachmentLink, ShapeDownloadLink, ShapeDownloadAttr,
+	ShapeTitled, ShapeButton, ShapeScriptRedirect}
+
+var shapeNames = [...]string{"attachment-link", "download-link", "download-attr",
+	"titled", "button", "script-redirect"}
+
+func (s Shape) String() string {
+	if s < 0 || int(s) >= len(shapeNames) {
+		return "shape(" + itoa(int(s)) + ")"
+	}
+	return shapeNames[s]
+}
+
+// Attachment is one file attached to a PO or a requisition.
+type Attachment struct {
+	ID          string // unique across the server, [A-Za-z0-9_-]; generated when empty
+	Name        string // shown on the page and sent in Content-Disposition (may be hostile); no NUL, CR or LF
+	Size        int    // bytes; content is deterministic from (seed, ID)
+	Shape       Shape
+	RFC5987     bool // send filename*=UTF-8''… as well as an ASCII fallback filename= (always done for names with control characters)
+	NoFilename  bool // send "Content-Disposition: attachment" with no name (client must derive one)
+	CutOnce     bool // the first download sends Content-Length but closes after half the bytes
+	Slow        bool // streamed at ~256 KB/s
+	Fail5xxOnce bool // the first download answers 503 (before CutOnce, when both are set)
+}
+
+// Supplier markup variants, the values of PO.SupplierMarkup.
+const (
+	SupplierDataName   = 0 // <span data-supplier-name="…">…</span>
+	SupplierClassName  = 1 // <div class="po-supplier-name">…</div>
+	SupplierInfoSpan   = 2 // <div class="supplier-info"><span>…</span></div>
+	SupplierDataTestID = 3 // <div data-testid="po-supplier">…</div>
+)
+
+// Error markup variants, the values of PO.ErrorMarkup.
+const (
+	ErrorFlashUnderscore = 0 // <div class="flash_error">
+	ErrorFlashDash       = 1 // <div class="flash-error">
+	ErrorExplanation     = 2 // <div id="error_explanation">
+)
+
+// The not-found and no-access texts Coupa shows (DESIGN.md), for PO.ErrorText.
+const (
+	TextOops             = "Oops! We couldn't find what you wanted"
+	TextNotAuthorized    = "You are not authorized"
+	TextAccessDenied     = "Access denied"
+	TextDoesNotExist     = "The page you were looking for doesn't exist"
+	TextOopsPT           = "Ops! Não encontramos o que você procurava"
+	TextNotAuthorizedPT  = "Você não tem autorização"
+	textInvalidSignIn    = "Invalid email or password."
+	textNoAttachments    = "No attachments"
+	defaultErrorText     = TextOops
+	defaultUser          = "operator@example.com"
+	defaultPassword      = "coupa-sim"
+	sessionCookieName    = "_coupa_session"
+	workerHeader         = "Coupatui-Worker"
+	signInPath           = "/sessions/new"
+	defaultInsertDelayMS = 400 // upper bound of the seeded default insertion delay
+)
+
+// ErrorTexts lists every not-found/no-access text, English then Portuguese.
+var ErrorTexts = []string{TextOops, TextNotAuthorized, TextAccessDenied,
+	TextDoesNotExist, TextOopsPT, TextNotAuthorizedPT}
+
+// NoAttachmentsText is what an attachment container shows once the script
+// has run and the list is empty.
+const NoAttachmentsText = textNoAttachments
+
+// PO is one purchase order page.
+type PO struct {
+	ID             string       // digits
+	Supplier       string       // "" = no supplier markup on the page
+	SupplierMarkup int          // SupplierDataName … SupplierDataTestID
+	Attachments    []Attachment // in page order
+	Requisition    string       // linked requisition id ("" = none): <a href="/requisition_headers/<id>">
+	NotFound       int          // 0 = exists; 200 or 404 = an error page with that HTTP status
+	ErrorText      string       // the error page's text, one of ErrorTexts; "" = TextOops
+	ErrorMarkup    int          // ErrorFlashUnderscore, ErrorFlashDash or ErrorExplanation (addition to the contract)
+	FirstTry5xx    bool         // the first request for this page answers 503
+	LongPoll       bool         // the page keeps a never-ending request open (network never idle)
+	// InsertDelay is how long after the load event the script inserts the
+	// attachments (or the empty-list text); 0 = a seeded 0–400 ms.
+	InsertDelay time.Duration
+	Hang        bool         // the page's script loops forever after load (renderer hung)
+	AllocMB     int          // the page's script allocates and holds this many MB
+	Want        coupa.Status // the outcome a correct client reaches
+}
+
+// Requisition is one requisition page, reached from a PO for the PR fallback.
+type Requisition struct {
+	ID          string
+	Attachments []Attachment
+	Denied      bool // the requisition page answers "You are not authorized"
+}
+
+// Options configures a Server.
+type Options struct {
+	Seed           int64
+	Latency        time.Duration // added to every HTML page response
+	Jitter         time.Duration // ± uniformly around Latency, deterministic from Seed
+	SignIn         bool          // pages and downloads need a signed-in session
+	SessionCookie  bool          // the session cookie has no expiry (a browser-session cookie)
+	User, Password string        // sign-in credentials; defaults operator@example.com / coupa-sim
+	POs            []PO
+	Requisitions   []Requisition
+	NoAssets       bool // leave out the heavy image/font/video references (on by default)
+	Logger         *slog.Logger
+}
+
+// File is one file a correct client ends with.
+type File struct {
+	AttachmentID string
+	Name         string // Attachment.Name as shown on the page (unsanitised; also sent unless NoFilename)
+	Size         int
+	SHA256       string // hex
+}
+
+// Stats counts what the server saw. Stats() returns a copy.
+type Stats struct {
+	Requests       int
+	Pages          map[string]int // PO id → page loads (order_headers/<id> served with 200 or the error page)
+	Requisitions   map[string]int // requisition id → page loads (200 or error page)
+	Downloads      map[string]int // attachment id → complete downloads (counted as the last byte is handed over)
+	DownloadStarts map[string]int // attachment id → download attempts (503 and cut ones included)
+	Assets         int            // heavy image/font/media requests served
+	SignInWalls    int            // requests answered with the sign-in redirect
+	SignIns        int            // successful sign-ins
+	// MaxConcurrentPerPO is the most clients ever seen in overlapping visits
+	// of one PO (1 for a correct pool; see the package doc for "visit" and
+	// "client").
+	MaxConcurrentPerPO     int
+	ConcurrentPOViolations []string // PO ids ever visited by two clients at once, sorted
+	InFlight               int      // requests in flight now
+}
