@@ -185,6 +185,7 @@ type Snapshot struct {
 	Counts        Counts
 	Resources     Resources
 	Reason        string // why State is what it is (sign-in, pressure decision, ...)
+	SignIn        bool   // Coupa's sign-in wall is up: dispatch waits for Reauthenticate
 	DrainDeadline time.Time
 }
 

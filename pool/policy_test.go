@@ -41,8 +41,8 @@ func TestPolicyElevatedRecyclesThenRetiresToFloorThenRecovers(t *testing.T) {
 		live     int
 		want     string
 	}{
-		{0, monitor.Elevated, 4, "ceiling(4) recycle(2)"}, // stop scaling up; heaviest first
-		{2 * time.Second, monitor.Elevated, 4, ""},          // within the window: nothing more
+		{0, monitor.Elevated, 4, "ceiling(4) recycle(2)"},    // stop scaling up; heaviest first
+		{2 * time.Second, monitor.Elevated, 4, ""},           // within the window: nothing more
 		{5 * time.Second, monitor.Elevated, 4, "ceiling(3)"}, // still elevated: one fewer
 		{10 * time.Second, monitor.Elevated, 3, "ceiling(2)"},
 		{15 * time.Second, monitor.Elevated, 2, "ceiling(1)"},

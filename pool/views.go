@@ -24,6 +24,7 @@ func (p *Pool) Snapshot() Snapshot {
 		Counts:        p.counts,
 		Resources:     p.resources,
 		Reason:        p.reason,
+		SignIn:        p.signIn,
 		DrainDeadline: p.drainUntil,
 	}
 	s.Counts.ByStatus = maps.Clone(p.counts.ByStatus)

@@ -1,0 +1,154 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"coupatui/config"
+	"coupatui/coupa"
+	"coupatui/coupa/sim"
+	"coupatui/sheet"
+)
+
+// demoMarker marks a folder `coupatui demo` made, so a later demo may
+// empty it and nothing else is ever removed.
+const demoMarker = ".coupatui-demo"
+
+// demoCommand runs coupatui against the simulated Coupa on loopback: a new
+// user sees the product work with nothing to set up. It writes the demo
+// workbook, the downloads, the results and the log into one folder.
+func demoCommand(ctx context.Context, cfg config.Config, f *flags, stdout, stderr io.Writer) int {
+	dir, err := prepareDemoDir(f.demoDir)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	srv, err := sim.New(sim.Demo(1))
+	if err != nil {
+		return fail(stderr, fmt.Errorf("starting the simulated Coupa: %w", err))
+	}
+	defer srv.Close()
+
+	input := filepath.Join(dir, "pos.xlsx")
+	if err := writeDemoInput(input, srv.Catalogue()); err != nil {
+		return fail(stderr, err)
+	}
+	cfg.Coupa.BaseURL = srv.URL()
+	cfg.Downloads.Root = filepath.Join(dir, "downloads")
+	cfg.Store.Journal = filepath.Join(dir, "journal.sqlite")
+	cfg.UI.LogFile = filepath.Join(dir, "coupatui.log")
+	cfg.Pool.RetryBackoff.Duration = min(cfg.Pool.RetryBackoff.Duration, cfg.Pool.RetryBackoffMax.Duration)
+
+	o := f.runOptions(input)
+	o.fresh = true
+	if !f.set["report"] {
+		o.report = filepath.Join(dir, "pos_results.xlsx")
+	}
+	fmt.Fprintf(stderr, "coupatui demo: simulated Coupa at %s; %d POs in %s\n", srv.URL(), len(srv.Catalogue()), input)
+	s := &session{cfg: cfg, opts: o, stdout: stdout, stderr: stderr, demo: true}
+	code := s.run(ctx)
+	if code == exitFatal {
+		return code
+	}
+	if err := checkDemo(o.report, srv, stderr); err != nil {
+		fmt.Fprintln(stderr, "coupatui demo:", err)
+		if code == exitOK {
+			code = exitFatal
+		}
+	}
+	fmt.Fprintf(stderr, "coupatui demo: results %s, files under %s, log %s\n", o.report, cfg.Downloads.Root, cfg.UI.LogFile)
+	return code
+}
+
+// prepareDemoDir empties a folder an earlier demo made, or makes a new one;
+// it refuses a folder that holds anything else.
+func prepareDemoDir(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	entries, err := os.ReadDir(abs)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+	case err != nil:
+		return "", fmt.Errorf("demo folder %s: %w", abs, err)
+	case len(entries) > 0:
+		if _, err := os.Stat(filepath.Join(abs, demoMarker)); err != nil {
+			return "", fmt.Errorf("demo folder %s exists and was not made by coupatui demo: pass --dir with a new folder", abs)
+		}
+		if err := os.RemoveAll(abs); err != nil {
+			return "", fmt.Errorf("emptying the demo folder %s: %w", abs, err)
+		}
+	}
+	if err := os.MkdirAll(abs, 0o755); err != nil {
+		return "", fmt.Errorf("demo folder %s: %w", abs, err)
+	}
+	return abs, os.WriteFile(filepath.Join(abs, demoMarker), []byte("made by coupatui demo; emptied by the next demo\n"), 0o644)
+}
+
+// writeDemoInput writes the demo workbook: every simulated PO with the
+// outcome it should reach, plus rows that show input handling (an invalid
+// number, a duplicate, PO prefixes and a priority).
+func writeDemoInput(path string, pos []sim.PO) error {
+	cols := []string{"PO Number", "PRIORITY", "Expected"}
+	var rows [][]string
+	for i, po := range pos {
+		id, prio := po.ID, ""
+		switch i % 10 {
+		case 1:
+			id = "PO" + id
+		case 3:
+			id = "po-" + id
+		case 5:
+			prio = "high"
+		}
+		if i == len(pos)-1 {
+			prio = "urgent"
+		}
+		rows = append(rows, []string{id, prio, string(po.Want)})
+	}
+	rows = append(rows,
+		[]string{"PO-12AB7", "", string(coupa.InvalidPO)},
+		[]string{pos[0].ID, "", "duplicate of the first row"},
+	)
+	return sheet.WriteInput(path, cols, rows)
+}
+
+// checkDemo compares the results workbook with what the simulator meant
+// each PO to end as.
+func checkDemo(report string, srv *sim.Server, stderr io.Writer) error {
+	res, err := sheet.ReadResults(report)
+	if err != nil {
+		return err
+	}
+	got := map[string]string{}
+	for _, r := range res.Rows {
+		if po, ok := sheet.NormalizePO(r.PO); ok && got[po] == "" {
+			got[po] = r.Outcome.Status
+		}
+	}
+	var wrong []string
+	pending := 0
+	for _, po := range srv.Catalogue() {
+		switch st := got[po.ID]; {
+		case st == string(coupa.Pending) || st == string(coupa.Cancelled):
+			pending++
+		case st != string(po.Want):
+			wrong = append(wrong, fmt.Sprintf("PO%s is %s, the simulator meant %s", po.ID, st, po.Want))
+		}
+	}
+	n := len(srv.Catalogue())
+	switch {
+	case len(wrong) > 0:
+		return fmt.Errorf("%d of %d POs did not end as the simulator meant:\n  %s", len(wrong), n, strings.Join(wrong, "\n  "))
+	case pending > 0:
+		fmt.Fprintf(stderr, "coupatui demo: %d of %d POs ended as the simulator meant; %d not finished\n", n-pending, n, pending)
+	default:
+		fmt.Fprintf(stderr, "coupatui demo: all %d POs ended as the simulator meant\n", n)
+	}
+	return nil
+}

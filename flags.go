@@ -1,0 +1,132 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"coupatui/config"
+
+	"golang.org/x/term"
+)
+
+// flags are the command line's options; set records which were given, so
+// only those override the configuration file.
+type flags struct {
+	configPath   string
+	baseURL      string
+	workers      int
+	out          string
+	report       string
+	headless     bool
+	noTUI        bool
+	json         bool
+	exitWhenDone bool
+	mouse        bool
+	fresh        bool
+	version      bool
+	demoPOs      int // demo: how many simulated POs (0 = the catalogue)
+	demoDir      string
+
+	set  map[string]bool
+	args []string
+}
+
+func parseFlags(cmd string, args []string, stderr io.Writer) (*flags, error) {
+	f := &flags{set: map[string]bool{}}
+	fs := flag.NewFlagSet("coupatui", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&f.configPath, "config", "", "")
+	fs.StringVar(&f.baseURL, "base-url", "", "")
+	fs.IntVar(&f.workers, "workers", 0, "")
+	fs.StringVar(&f.out, "out", "", "")
+	fs.StringVar(&f.report, "report", "", "")
+	fs.BoolVar(&f.headless, "headless", true, "")
+	fs.BoolVar(&f.noTUI, "no-tui", false, "")
+	fs.BoolVar(&f.json, "json", false, "")
+	fs.BoolVar(&f.exitWhenDone, "exit-when-done", false, "")
+	fs.BoolVar(&f.mouse, "mouse", false, "")
+	fs.BoolVar(&f.fresh, "fresh", false, "")
+	fs.BoolVar(&f.version, "version", false, "")
+	if cmd == "demo" {
+		fs.IntVar(&f.demoPOs, "pos", 0, "")
+		fs.StringVar(&f.demoDir, "dir", "coupatui-demo", "")
+	}
+	// Flags may come before or after the input file.
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, fmt.Errorf("%w (coupatui help lists the flags)", err)
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		f.args = append(f.args, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
+	if f.set["workers"] && f.workers < 1 {
+		return nil, fmt.Errorf("--workers %d: want 1 or more", f.workers)
+	}
+	return f, nil
+}
+
+// config loads the configuration file and applies the flags over it.
+func (f *flags) config() (config.Config, error) {
+	cfg, err := config.Load(f.configPath)
+	if err != nil {
+		return cfg, err
+	}
+	if f.set["base-url"] {
+		cfg.Coupa.BaseURL = strings.TrimRight(f.baseURL, "/")
+	}
+	if f.set["workers"] {
+		cfg.Pool.WorkerCount = f.workers
+		cfg.Pool.MaxWorkers = max(cfg.Pool.MaxWorkers, f.workers)
+		cfg.Pool.MinWorkers = min(cfg.Pool.MinWorkers, f.workers)
+	}
+	if f.set["headless"] {
+		cfg.Pool.HeadlessMode = f.headless
+	}
+	if f.set["out"] {
+		cfg.Downloads.Root = f.out
+	}
+	if f.set["mouse"] {
+		cfg.UI.Mouse = f.mouse
+	}
+	if f.set["exit-when-done"] {
+		cfg.UI.ExitWhenDone = f.exitWhenDone
+	}
+	if err := cfg.Validate(); err != nil {
+		return cfg, fmt.Errorf("%w (after the command-line flags)", err)
+	}
+	return cfg, nil
+}
+
+// runOptions are what one run needs beyond the configuration.
+type runOptions struct {
+	input  string
+	report string
+	noTUI  bool
+	json   bool
+	fresh  bool
+}
+
+func (f *flags) runOptions(input string) runOptions {
+	o := runOptions{input: input, report: f.report, noTUI: f.noTUI, json: f.json, fresh: f.fresh}
+	if o.report == "" {
+		stem := strings.TrimSuffix(filepath.Base(input), filepath.Ext(input))
+		o.report = filepath.Join(filepath.Dir(input), stem+"_results.xlsx")
+	}
+	// The console needs a terminal; --json owns stdout.
+	if o.json || !term.IsTerminal(int(os.Stdout.Fd())) {
+		o.noTUI = true
+	}
+	return o
+}

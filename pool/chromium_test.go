@@ -1,0 +1,303 @@
+package pool_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"coupatui/browser"
+	"coupatui/coupa"
+	"coupatui/coupa/sim"
+	"coupatui/pool"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+// realPool is a pool of real Chromium browsers working against a simulated
+// Coupa; every browser profile lives under one folder so the test can prove
+// none is left running or on disk.
+type realPool struct {
+	*pool.Pool
+	srv      *sim.Server
+	root     string // downloads
+	profiles string // parent of the browsers' profiles
+}
+
+func chromium(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("starts real browsers")
+	}
+	exec, err := browser.FindExec("")
+	if err != nil {
+		t.Skip(err)
+	}
+	return exec
+}
+
+func startReal(t *testing.T, cfg pool.Config, opts sim.Options) *realPool {
+	t.Helper()
+	exec := chromium(t)
+	srv := sim.Start(t, opts)
+	tmp := t.TempDir()
+	rp := &realPool{srv: srv, root: filepath.Join(tmp, "downloads"), profiles: filepath.Join(tmp, "profiles")}
+	if err := os.MkdirAll(rp.profiles, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	engine := &pool.Chromium{
+		Site:        &coupa.Site{BaseURL: srv.URL(), Root: rp.root, PRFallback: true, MarkerTimeout: 10 * time.Second},
+		Browser:     browser.Options{ExecPath: exec, Headless: true, BlockResources: true, StartTimeout: time.Minute},
+		NameWorkers: true,
+		TempRoot:    rp.profiles,
+	}
+	p, err := pool.New(cfg, pool.Deps{Engine: engine})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rp.Pool = p
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	if err := p.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		p.Shutdown(context.Background())
+		rp.assertClean(t)
+	})
+	return rp
+}
+
+// assertClean fails when a browser process or a profile folder is left.
+func (rp *realPool) assertClean(t *testing.T) {
+	t.Helper()
+	if n := processesUsing(rp.profiles); len(n) > 0 {
+		t.Errorf("browser processes still running after shutdown: %v", n)
+	}
+	if left, _ := os.ReadDir(rp.profiles); len(left) > 0 {
+		t.Errorf("%d profile folders left after shutdown: %s", len(left), left[0].Name())
+	}
+}
+
+// processesUsing lists the pids whose command line mentions dir.
+func processesUsing(dir string) []int {
+	var pids []int
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		var pid int
+		if _, err := fmt.Sscan(e.Name(), &pid); err != nil {
+			continue
+		}
+		cmd, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if err == nil && bytes.Contains(cmd, []byte(dir)) {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}
+
+func testConfig(workers int) pool.Config {
+	cfg := pool.DefaultConfig()
+	cfg.WorkerCount, cfg.MinWorkers, cfg.MaxWorkers = workers, 1, 4
+	cfg.StartupTimeout = time.Minute
+	cfg.TaskTimeout = time.Minute
+	cfg.RetryBackoff, cfg.RetryBackoffMax = 200*time.Millisecond, time.Second
+	cfg.RestartBackoff, cfg.RestartBackoffMax = 100*time.Millisecond, time.Second
+	cfg.HealthInterval, cfg.HealthTimeout = 2*time.Second, 2*time.Second
+	cfg.ShutdownTimeout = 20 * time.Second
+	return cfg
+}
+
+func waitAll(t *testing.T, hs []*pool.Handle, within time.Duration) []pool.TaskInfo {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), within)
+	defer cancel()
+	out := make([]pool.TaskInfo, len(hs))
+	for i, h := range hs {
+		ti, err := h.Wait(ctx)
+		if err != nil {
+			t.Fatalf("PO%s still %s after %s: %v", ti.PO, ti.State, within, err)
+		}
+		out[i] = ti
+	}
+	return out
+}
+
+// waitFor polls cond (the pool state has no event for every condition a
+// test waits on) until it holds or the deadline passes.
+func waitFor(t *testing.T, what string, within time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %s waiting for %s", within, what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func simplePOs(n int, first int) []sim.PO {
+	pos := make([]sim.PO, n)
+	for i := range pos {
+		pos[i] = sim.PO{ID: fmt.Sprint(4500100000 + first + i), Supplier: "Acme", Want: coupa.Completed,
+			Attachments: []sim.Attachment{{Name: "quote.pdf", Size: 20 << 10}}}
+	}
+	return pos
+}
+
+func TestRealKilledBrowserTaskCompletesOnRestartedWorker(t *testing.T) {
+	pos := simplePOs(2, 0)
+	rp := startReal(t, testConfig(1), sim.Options{POs: pos, Latency: 1500 * time.Millisecond})
+	pid0 := rp.Snapshot().Workers[0].PID
+	h, _ := rp.Submit(pos[0].ID, pool.Normal, pool.Meta{})
+	// Running comes after the worker's session check, so the request in
+	// flight is the PO's page, held by the simulator's latency.
+	waitFor(t, "the PO's page request", 30*time.Second, func() bool {
+		return h.Status().State == pool.Running && rp.srv.Stats().InFlight > 0
+	})
+	if err := syscall.Kill(pid0, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	ti := waitAll(t, []*pool.Handle{h}, 2*time.Minute)[0]
+	if ti.Result.Status != coupa.Completed || ti.Attempts != 2 {
+		t.Fatalf("task on a killed browser: %s after %d attempts (%v), want COMPLETED after 2", ti.Result.Status, ti.Attempts, ti.Errors)
+	}
+	w := rp.Snapshot().Workers[0]
+	if w.Restarts != 1 || w.PID == pid0 {
+		t.Fatalf("worker after the kill: %d restarts, pid %d (was %d)", w.Restarts, w.PID, pid0)
+	}
+}
+
+func TestRealHungPageTimesOutAndPoolGoesOn(t *testing.T) {
+	pos := simplePOs(1, 10)
+	pos = append(pos, sim.PO{ID: "4500109999", Supplier: "Hang Inc", Hang: true, Want: coupa.Timeout})
+	cfg := testConfig(1)
+	cfg.TaskTimeout, cfg.MaxRetries = 8*time.Second, 0
+	rp := startReal(t, cfg, sim.Options{POs: pos})
+	hung, _ := rp.Submit("4500109999", pool.Normal, pool.Meta{})
+	next, _ := rp.Submit(pos[0].ID, pool.Normal, pool.Meta{})
+	got := waitAll(t, []*pool.Handle{hung, next}, 2*time.Minute)
+	if got[0].Result.Status != coupa.Timeout {
+		t.Fatalf("hung page ended %s (%v), want TIMEOUT", got[0].Result.Status, got[0].Result.Err)
+	}
+	if got[1].Result.Status != coupa.Completed {
+		t.Fatalf("the PO after the hung one ended %s (%v)", got[1].Result.Status, got[1].Result.Err)
+	}
+}
+
+func TestRealCancelAndReprioritise(t *testing.T) {
+	pos := simplePOs(5, 20)
+	rp := startReal(t, testConfig(1), sim.Options{POs: pos, Latency: time.Second})
+	pid := rp.Snapshot().Workers[0].PID
+	var hs []*pool.Handle
+	for _, po := range pos {
+		h, _ := rp.Submit(po.ID, pool.Normal, pool.Meta{})
+		hs = append(hs, h)
+	}
+	waitFor(t, "the first PO to start", 30*time.Second, func() bool { return hs[0].Status().State == pool.Running })
+	if err := rp.Cancel(pos[1].ID); err != nil { // queued
+		t.Fatal(err)
+	}
+	if err := rp.SetPriority(pos[4].ID, pool.Urgent); err != nil {
+		t.Fatal(err)
+	}
+	if err := hs[0].Cancel(); err != nil { // running
+		t.Fatal(err)
+	}
+	got := waitAll(t, hs, 2*time.Minute)
+	for i, want := range []coupa.Status{coupa.Cancelled, coupa.Cancelled, coupa.Completed, coupa.Completed, coupa.Completed} {
+		if got[i].Result.Status != want {
+			t.Errorf("PO%s ended %s (%v), want %s", got[i].PO, got[i].Result.Status, got[i].Result.Err, want)
+		}
+	}
+	if n := rp.srv.Stats().Pages[pos[1].ID]; n != 0 {
+		t.Errorf("the cancelled queued PO was fetched %d times", n)
+	}
+	if !got[4].Started.Before(got[2].Started) {
+		t.Errorf("the urgent PO started at %s, after the normal one queued before it (%s)", got[4].Started, got[2].Started)
+	}
+	if w := rp.Snapshot().Workers[0]; w.PID != pid || w.Restarts != 0 {
+		t.Errorf("cancelling a running task restarted the browser (pid %d → %d, %d restarts)", pid, w.PID, w.Restarts)
+	}
+}
+
+func TestRealScaleWhileRunningProcessesEachPOOnce(t *testing.T) {
+	pos := simplePOs(100, 100)
+	rp := startReal(t, testConfig(2), sim.Options{POs: pos, Latency: 100 * time.Millisecond, Jitter: 50 * time.Millisecond})
+	items := make([]pool.Item, len(pos))
+	for i, po := range pos {
+		items[i] = pool.Item{PO: po.ID, Priority: pool.Normal}
+	}
+	hs, err := rp.SubmitMany(items)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := func(n int) func() bool { return func() bool { return rp.Snapshot().Counts.Done >= n } }
+	waitFor(t, "10 POs done", 2*time.Minute, done(10))
+	if err := rp.Scale(4); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "4 workers", time.Minute, func() bool { return rp.Snapshot().WorkerCount == 4 })
+	waitFor(t, "40 POs done", 2*time.Minute, done(40))
+	if err := rp.Scale(1); err != nil {
+		t.Fatal(err)
+	}
+	got := waitAll(t, hs, 5*time.Minute)
+	stats := rp.srv.Stats()
+	for _, ti := range got {
+		if ti.Result.Status != coupa.Completed || stats.Pages[ti.PO] != 1 {
+			t.Errorf("PO%s: %s, page fetched %d times (%v)", ti.PO, ti.Result.Status, stats.Pages[ti.PO], ti.Errors)
+		}
+	}
+	if len(stats.ConcurrentPOViolations) > 0 || stats.MaxConcurrentPerPO > 1 {
+		t.Errorf("POs fetched by two workers at once: %v", stats.ConcurrentPOViolations)
+	}
+	waitFor(t, "one worker", time.Minute, func() bool { return rp.Snapshot().WorkerCount == 1 })
+}
+
+func TestRealShutdownMidRunLeavesNothing(t *testing.T) {
+	pos := simplePOs(20, 300)
+	cfg := testConfig(2)
+	cfg.ShutdownTimeout = 2 * time.Second
+	rp := startReal(t, cfg, sim.Options{POs: pos, Latency: 300 * time.Millisecond})
+	var hs []*pool.Handle
+	for _, po := range pos {
+		h, _ := rp.Submit(po.ID, pool.Normal, pool.Meta{})
+		hs = append(hs, h)
+	}
+	waitFor(t, "3 POs done", 2*time.Minute, func() bool { return rp.Snapshot().Counts.Done >= 3 })
+	if err := rp.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	pending, final := 0, 0
+	for _, h := range hs {
+		switch ti := h.Status(); {
+		case ti.State == pool.Queued:
+			pending++
+		case ti.State == pool.Done:
+			final++
+		default:
+			t.Errorf("PO%s is %s after shutdown", ti.PO, ti.State)
+		}
+	}
+	if pending == 0 || final < 3 {
+		t.Errorf("after shutdown: %d pending, %d final", pending, final)
+	}
+	rp.assertClean(t)
+	// Every PO folder got its final name, cancelled ones included.
+	filepath.WalkDir(rp.root, func(path string, d os.DirEntry, err error) error {
+		if d != nil && d.IsDir() && strings.HasSuffix(d.Name(), "__WORK") {
+			t.Errorf("work folder left after shutdown: %s", path)
+		}
+		return nil
+	})
+}

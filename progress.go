@@ -1,0 +1,88 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"coupatui/pool"
+)
+
+// lineWriter prints one line per finished PO for --no-tui.
+type lineWriter struct {
+	w     io.Writer
+	total int // POs this run fetches
+	done  int
+	root  string
+}
+
+func (lw *lineWriter) event(ev pool.Event) {
+	if ev.Task != nil && ev.Kind == pool.EvTaskRetried {
+		fmt.Fprintf(lw.w, "%*s PO%s retried: %s\n", 3+2*len(fmt.Sprint(lw.total)), "↻", ev.Task.PO, ev.Reason)
+		return
+	}
+	if ev.Task == nil || (ev.Kind != pool.EvTaskFinished && ev.Kind != pool.EvTaskCancelled) {
+		return
+	}
+	t, r := ev.Task, ev.Task.Result
+	lw.done++
+	width := len(fmt.Sprint(lw.total))
+	line := fmt.Sprintf("[%*d/%d] PO%s %-17s %d/%d files", width, lw.done, lw.total, t.PO, r.Status, r.Downloaded, r.Found)
+	if r.Supplier != "" {
+		line += " · " + r.Supplier
+	}
+	if !t.Started.IsZero() {
+		line += " · " + t.Finished.Sub(t.Started).Round(100*time.Millisecond).String()
+	}
+	if t.Attempts > 1 {
+		line += fmt.Sprintf(" · %d attempts", t.Attempts)
+	}
+	if r.Folder != "" {
+		line += " · " + relTo(lw.root, r.Folder)
+	}
+	if r.Err != nil {
+		line += " · " + r.Err.Error()
+	}
+	fmt.Fprintln(lw.w, line)
+}
+
+// jsonEvent is one line of --json output.
+type jsonEvent struct {
+	Time       time.Time `json:"time"`
+	Event      string    `json:"event"`
+	Pool       string    `json:"pool"`
+	PO         string    `json:"po,omitempty"`
+	State      string    `json:"state,omitempty"`
+	Priority   string    `json:"priority,omitempty"`
+	Status     string    `json:"status,omitempty"`
+	Attempt    int       `json:"attempt,omitempty"`
+	Worker     int       `json:"worker,omitempty"`
+	Found      int       `json:"found,omitempty"`
+	Downloaded int       `json:"downloaded,omitempty"`
+	Files      []string  `json:"files,omitempty"`
+	Folder     string    `json:"folder,omitempty"`
+	URL        string    `json:"url,omitempty"`
+	Error      string    `json:"error,omitempty"`
+	Reason     string    `json:"reason,omitempty"`
+	Missed     int       `json:"missed,omitempty"`
+}
+
+func writeJSON(enc *json.Encoder, ev pool.Event) error {
+	j := jsonEvent{Time: ev.Time, Event: ev.Kind.String(), Pool: ev.Pool.String(), Reason: ev.Reason, Missed: ev.Missed}
+	if w := ev.Worker; w != nil {
+		j.Worker = w.ID
+	}
+	if t := ev.Task; t != nil {
+		o := outcomeOf(*t)
+		j.PO, j.State, j.Priority, j.Attempt = t.PO, t.State.String(), t.Priority.String(), t.Attempts
+		if t.State == pool.Done {
+			j.Status, j.Found, j.Downloaded, j.Files, j.Folder, j.URL = o.Status, o.Found, o.Downloaded, o.Files, o.Folder, o.URL
+		}
+		if ev.Kind == pool.EvTaskProgress {
+			j.Found, j.Downloaded = t.Progress.Found, t.Progress.Done
+		}
+		j.Error = o.Error
+	}
+	return enc.Encode(j)
+}

@@ -1,0 +1,118 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"coupatui/pool"
+)
+
+// bridgeInterval bounds how often event batches reach the model (~10/s).
+const bridgeInterval = 100 * time.Millisecond
+
+// maxNotes bounds the notable events one batch carries.
+const maxNotes = 16
+
+// eventsMsg is a coalesced batch of pool events. The model does not replay
+// events: it re-reads the Snapshot, so a batch only says "something changed"
+// plus the few events the operator must be told about.
+type eventsMsg struct {
+	Count   int          // events in the batch
+	Missed  int          // progress events the subscription dropped before them
+	Notes   []pool.Event // sign-in and crash events, oldest first, at most maxNotes
+	Dropped int          // notable events left out because the batch was full
+}
+
+// eventsClosedMsg says the event channel was closed: the pool has stopped.
+type eventsClosedMsg struct{}
+
+func (b *eventsMsg) add(ev pool.Event) {
+	b.Count++
+	b.Missed += ev.Missed
+	if !notable(ev.Kind) {
+		return
+	}
+	if len(b.Notes) == maxNotes {
+		copy(b.Notes, b.Notes[1:])
+		b.Notes = b.Notes[:maxNotes-1]
+		b.Dropped++
+	}
+	b.Notes = append(b.Notes, ev)
+}
+
+// notable reports whether an event deserves the status line; every other
+// change shows through the snapshot and the log.
+func notable(k pool.EventKind) bool {
+	switch k {
+	case pool.EvSignInRequired, pool.EvSignInRestored, pool.EvWorkerCrashed:
+		return true
+	}
+	return false
+}
+
+// bridge carries pool events to the model. One goroutine (run) drains the
+// pool's channel as fast as it fills, so the pool never waits on the UI, and
+// offers at most one coalesced batch per interval on out. The model pulls
+// batches with waitEvents, so a slow frame only makes batches bigger.
+type bridge struct {
+	in       <-chan pool.Event
+	out      chan eventsMsg // cap 1; written and closed only by run
+	interval time.Duration
+}
+
+func newBridge(in <-chan pool.Event, interval time.Duration) *bridge {
+	return &bridge{in: in, out: make(chan eventsMsg, 1), interval: interval}
+}
+
+// run forwards batches until the event channel is closed and the last batch
+// was taken, or ctx ends. It closes out when it returns.
+func (b *bridge) run(ctx context.Context) {
+	defer close(b.out)
+	if b.in == nil {
+		<-ctx.Done()
+		return
+	}
+	tick := time.NewTicker(b.interval)
+	defer tick.Stop()
+	var pending eventsMsg
+	in := b.in
+	for {
+		select {
+		case ev, ok := <-in:
+			if !ok {
+				in = nil // stop selecting it; deliver what is pending, then end
+				if pending.Count == 0 {
+					return
+				}
+				continue
+			}
+			pending.add(ev)
+		case <-tick.C:
+			if pending.Count > 0 {
+				select {
+				case b.out <- pending:
+					pending = eventsMsg{}
+				default: // the model has not taken the last batch: keep merging
+				}
+			}
+			if in == nil && pending.Count == 0 {
+				return
+			}
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// waitEvents is the command that delivers the next batch to the model.
+func waitEvents(out <-chan eventsMsg) tea.Cmd {
+	return func() tea.Msg {
+		b, ok := <-out
+		if !ok {
+			return eventsClosedMsg{}
+		}
+		return b
+	}
+}

@@ -1,0 +1,392 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+
+	tea "charm.land/bubbletea/v2"
+
+	"coupatui/pool"
+)
+
+// statusLine is the acknowledgement of the last command.
+type statusLine struct {
+	text string
+	err  bool
+	seq  int // counts acknowledgements, so newer ones can be told apart
+}
+
+// ok acknowledges a command that worked; it is logged as well.
+func (m *Model) ok(text string) {
+	m.status = statusLine{text: text, seq: m.status.seq + 1}
+	m.opts.Logger.Info("console: " + text)
+}
+
+// fail reports a command that did not work.
+func (m *Model) fail(text string) {
+	m.status = statusLine{text: text, err: true, seq: m.status.seq + 1}
+	m.opts.Logger.Warn("console: " + text)
+}
+
+// onKey routes a key press: an open prompt, input or dialog takes every key
+// first, so typing never fires a command; otherwise the keymap decides.
+func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
+	ks := k.String()
+	switch {
+	case m.confirm != nil:
+		return m.onConfirmKey(ks)
+	case m.filter != nil:
+		return m.onFilterKey(k)
+	case m.overlay == ovAdd:
+		return m.onAddKey(k)
+	case m.overlay == ovHelp || m.overlay == ovDetails:
+		return m.onOverlayKey(ks)
+	}
+	act, ok := m.keys.global[ks]
+	if !ok {
+		return nil
+	}
+	return m.do(act)
+}
+
+// do performs one action of the main screen.
+func (m *Model) do(act action) tea.Cmd {
+	switch act {
+	case actFocusNext:
+		m.focus = (m.focus + 1) % paneCount
+	case actFocusPrev:
+		m.focus = (m.focus + paneCount - 1) % paneCount
+	case actUp, actDown, actTop, actBottom, actPageUp, actPageDown:
+		m.pane(m.focus).Move(act)
+		if m.focus == paneQueue {
+			m.queue.refresh(m.opts.Pool)
+		}
+	case actFilter:
+		m.openFilter()
+	case actClear:
+		m.clear()
+	case actDetails:
+		m.openDetails()
+	case actAdd:
+		m.add = newAddDialog(m.lay.w)
+		m.overlay = ovAdd
+	case actUrgent:
+		m.setPriority(pool.Urgent)
+	case actHigh:
+		m.setPriority(pool.High)
+	case actNormal:
+		m.setPriority(pool.Normal)
+	case actLow:
+		m.setPriority(pool.Low)
+	case actCancel:
+		m.askCancel()
+	case actRetry:
+		m.retry()
+	case actScaleUp:
+		m.scale(+1)
+	case actScaleDown:
+		m.scale(-1)
+	case actPause:
+		m.togglePause()
+	case actShowDone:
+		m.queue.showDone = !m.queue.showDone
+		m.queue.sel, m.queue.top = 0, 0
+		m.queue.refresh(m.opts.Pool)
+		if m.queue.showDone {
+			m.ok("the queue shows finished tasks too")
+		} else {
+			m.ok("the queue shows unfinished tasks only")
+		}
+	case actSummary:
+		if !m.finished {
+			m.fail("the run is not finished yet; the summary shows when every task is final")
+			break
+		}
+		m.summaryHidden = !m.summaryHidden
+	case actSignedIn:
+		return m.reauthenticate()
+	case actHelp:
+		m.overlay, m.helpTop = ovHelp, 0
+	case actQuit, actInterrupt:
+		return m.quitKey()
+	}
+	return nil
+}
+
+// clear is esc on the main screen: it clears the focused pane's filter or
+// hides the summary. It never quits.
+func (m *Model) clear() {
+	switch {
+	case m.focus == paneLog && m.logs.filter != "":
+		m.logs.setFilter("")
+		m.ok("log filter cleared")
+	case m.focus != paneLog && m.queue.filter != "":
+		m.queue.filter = ""
+		m.queue.sel, m.queue.top = 0, 0
+		m.queue.refresh(m.opts.Pool)
+		m.ok("queue filter cleared")
+	case m.finished && !m.summaryHidden:
+		m.summaryHidden = true
+	}
+}
+
+// selectedPO is the PO the task keys act on: the focused worker's task, or
+// the task selected in the queue as the screen shows it.
+func (m *Model) selectedPO() (string, bool) {
+	if m.focus == paneWorkers {
+		if w, ok := m.workers.selected(); ok && w.PO != "" {
+			return w.PO, true
+		}
+		m.fail("the selected worker has no task")
+		return "", false
+	}
+	t, ok := m.queue.selected()
+	if !ok {
+		m.fail("no task selected")
+		return "", false
+	}
+	return t.PO, true
+}
+
+func (m *Model) setPriority(p pool.Priority) {
+	po, ok := m.selectedPO()
+	if !ok {
+		return
+	}
+	err := m.opts.Pool.SetPriority(po, p)
+	switch {
+	case err == nil:
+		m.ok(fmt.Sprintf("PO%s moved to %s", po, p))
+	case errors.Is(err, pool.ErrNotQueued):
+		m.fail(fmt.Sprintf("PO%s is not waiting in the queue; only queued tasks can be reprioritised", po))
+	default:
+		m.fail(commandError("reprioritise", po, err))
+	}
+	m.queue.refresh(m.opts.Pool)
+}
+
+func (m *Model) askCancel() {
+	po, ok := m.selectedPO()
+	if !ok {
+		return
+	}
+	q := fmt.Sprintf("Cancel PO%s?", po)
+	if t, found := m.opts.Pool.Task(po); found && t.State == pool.Running {
+		q = fmt.Sprintf("Cancel PO%s? It is running on W%d.", po, t.Worker)
+	}
+	m.confirm = &confirmation{
+		question: q,
+		yes: func() tea.Cmd {
+			if err := m.opts.Pool.Cancel(po); err != nil {
+				m.fail(commandError("cancel", po, err))
+			} else {
+				m.ok(fmt.Sprintf("PO%s cancelled", po))
+			}
+			m.queue.refresh(m.opts.Pool)
+			return nil
+		},
+		no: fmt.Sprintf("PO%s kept", po),
+	}
+}
+
+func (m *Model) retry() {
+	po, ok := m.selectedPO()
+	if !ok {
+		return
+	}
+	err := m.opts.Pool.Retry(po)
+	switch {
+	case err == nil:
+		m.ok(fmt.Sprintf("PO%s queued again", po))
+	case errors.Is(err, pool.ErrNotFailed):
+		m.fail(fmt.Sprintf("PO%s has not failed; nothing to retry", po))
+	default:
+		m.fail(commandError("retry", po, err))
+	}
+	m.queue.refresh(m.opts.Pool)
+}
+
+// scale asks for one worker more or less, checking the limits first so the
+// message can name them.
+func (m *Model) scale(delta int) {
+	snap := m.c.snap
+	n := snap.TargetWorkers + delta
+	if snap.MaxWorkers > 0 && n > snap.MaxWorkers {
+		m.fail(fmt.Sprintf("already at the maximum of %d workers", snap.MaxWorkers))
+		return
+	}
+	if n < snap.MinWorkers || n < 1 {
+		m.fail(fmt.Sprintf("already at the minimum of %d workers", max(1, snap.MinWorkers)))
+		return
+	}
+	if err := m.opts.Pool.Scale(n); err != nil {
+		if errors.Is(err, pool.ErrScaleLimit) {
+			m.fail(fmt.Sprintf("cannot scale to %d workers: %v", n, err))
+		} else {
+			m.fail(commandError("scale", "", err))
+		}
+		return
+	}
+	m.ok(fmt.Sprintf("scaling to %d workers (was %d)", n, snap.TargetWorkers))
+	m.c.snap = m.opts.Pool.Snapshot()
+}
+
+func (m *Model) togglePause() {
+	if m.c.snap.State == pool.PoolPaused {
+		if err := m.opts.Pool.Resume(); err != nil {
+			m.fail(commandError("resume", "", err))
+			return
+		}
+		m.ok("resumed: tasks start again")
+	} else {
+		if err := m.opts.Pool.Pause(); err != nil {
+			m.fail(commandError("pause", "", err))
+			return
+		}
+		m.ok("paused: no new task starts; running ones finish")
+	}
+	m.c.snap = m.opts.Pool.Snapshot()
+}
+
+// reauthenticate runs Reauthenticate off the event loop: it re-clones
+// profiles, which takes a while.
+func (m *Model) reauthenticate() tea.Cmd {
+	if m.c.snap.State != pool.PoolSignInRequired && !m.c.snap.SignIn {
+		m.fail("the pool is not waiting for a sign-in")
+		return nil
+	}
+	m.ok("re-cloning the signed-in profile…")
+	pl := m.opts.Pool
+	return m.bg.run(func() tea.Msg { return reauthDoneMsg{err: pl.Reauthenticate()} })
+}
+
+func (m *Model) onReauthDone(err error) {
+	if err != nil {
+		m.fail(commandError("resume after sign-in", "", err))
+		return
+	}
+	m.ok("signed in again; dispatching resumed")
+}
+
+// commandError words a pool error for the status line.
+func commandError(what, po string, err error) string {
+	subject := what
+	if po != "" {
+		subject = fmt.Sprintf("%s PO%s", what, po)
+	}
+	switch {
+	case errors.Is(err, pool.ErrUnknownTask):
+		return fmt.Sprintf("%s: the pool has no such task", subject)
+	case errors.Is(err, pool.ErrStopped):
+		return fmt.Sprintf("%s: the pool is shutting down", subject)
+	}
+	return fmt.Sprintf("%s: %v", subject, err)
+}
+
+// quitKey is q or ctrl+c: the first starts a graceful shutdown, the next
+// asks whether to force it.
+func (m *Model) quitKey() tea.Cmd {
+	switch m.quit {
+	case phaseRunning:
+		return m.startDrain()
+	case phaseDraining:
+		running := m.c.snap.Counts.Running
+		m.confirm = &confirmation{
+			question: fmt.Sprintf("Force quit? %s will be cancelled.", plural(running, "running task")),
+			yes:      m.force,
+			no:       "still draining",
+		}
+	case phaseForcing:
+		m.fail("forcing already; waiting for the pool to stop")
+	}
+	return nil
+}
+
+// startDrain calls the graceful Shutdown off the event loop.
+func (m *Model) startDrain() tea.Cmd {
+	m.quit = phaseDraining
+	m.drainSeq = m.status.seq
+	m.overlay = ovNone
+	m.add, m.filter = nil, nil
+	m.opts.Logger.Info("console: quitting; draining running tasks", "running", m.c.snap.Counts.Running)
+	pl, ctx := m.opts.Pool, m.ctx
+	return m.bg.run(func() tea.Msg { return shutdownDoneMsg{err: pl.Shutdown(ctx)} })
+}
+
+// force calls Shutdown a second time, which cancels running tasks.
+func (m *Model) force() tea.Cmd {
+	m.quit = phaseForcing
+	m.opts.Logger.Warn("console: forced quit; cancelling running tasks", "running", m.c.snap.Counts.Running)
+	pl, ctx := m.opts.Pool, m.ctx
+	return m.bg.run(func() tea.Msg { return forceDoneMsg{err: pl.Shutdown(ctx)} })
+}
+
+func (m *Model) onShutdownDone(err error) tea.Cmd {
+	m.quit = phaseDone
+	m.shutdownErr = err
+	if err != nil {
+		m.opts.Logger.Warn("pool shutdown", "err", err)
+	}
+	m.quitting = true
+	return tea.Quit
+}
+
+// onSignal handles SIGTERM/SIGINT: the first drains, the next forces
+// without asking, since a signal cannot answer y/N.
+func (m *Model) onSignal() tea.Cmd {
+	switch m.quit {
+	case phaseRunning:
+		return m.startDrain()
+	case phaseDraining:
+		m.confirm = nil
+		return m.force()
+	}
+	return nil
+}
+
+// onClick focuses the pane under the pointer and selects the row clicked.
+func (m *Model) onClick(ms tea.Mouse) {
+	if m.overlay != ovNone || m.lay.tooSmall || (m.finished && !m.summaryHidden) {
+		return
+	}
+	for id := range paneCount {
+		r := m.lay.panes[id]
+		if !r.contains(ms.X, ms.Y) {
+			continue
+		}
+		m.focus = id
+		row := ms.Y - r.y - 2 // border and column titles
+		switch id {
+		case paneWorkers:
+			if row >= 0 {
+				m.workers.sel = m.workers.top + row
+				m.workers.clamp()
+			}
+		case paneQueue:
+			if row >= 0 {
+				m.queue.sel = m.queue.top + row
+				m.queue.clamp()
+			}
+		}
+		return
+	}
+}
+
+// onWheel scrolls the pane under the pointer.
+func (m *Model) onWheel(ms tea.Mouse) {
+	for id := range paneCount {
+		if !m.lay.panes[id].contains(ms.X, ms.Y) {
+			continue
+		}
+		switch ms.Button {
+		case tea.MouseWheelUp:
+			m.pane(id).Move(actUp)
+		case tea.MouseWheelDown:
+			m.pane(id).Move(actDown)
+		}
+		if id == paneQueue {
+			m.queue.refresh(m.opts.Pool)
+		}
+		return
+	}
+}

@@ -1,0 +1,162 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"coupatui/pool"
+)
+
+// detailsView is the enter overlay: one task (attempts, errors, files,
+// folder) or one worker and its task. Refreshed with every frame.
+type detailsView struct {
+	worker   bool
+	workerID int
+	wk       pool.WorkerInfo
+	po       string
+	task     pool.TaskInfo
+	found    bool
+	top      int
+}
+
+func (m *Model) openDetails() {
+	d := detailsView{}
+	switch m.focus {
+	case paneWorkers:
+		w, ok := m.workers.selected()
+		if !ok {
+			m.fail("no worker selected")
+			return
+		}
+		d.worker, d.workerID, d.po = true, w.ID, w.PO
+	default:
+		t, ok := m.queue.selected()
+		if !ok {
+			m.fail("no task selected")
+			return
+		}
+		d.po = t.PO
+	}
+	m.details = d
+	m.details.refresh(m.opts.Pool, m.c.snap)
+	m.overlay = ovDetails
+}
+
+func (d *detailsView) refresh(pl Pool, snap pool.Snapshot) {
+	if d.worker {
+		for _, w := range snap.Workers {
+			if w.ID == d.workerID {
+				d.wk = w
+				if w.PO != "" {
+					d.po = w.PO // follow the worker to its next task
+				}
+			}
+		}
+	}
+	d.task, d.found = pool.TaskInfo{}, false
+	if d.po != "" {
+		d.task, d.found = pl.Task(d.po)
+	}
+}
+
+func stamp(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.Format("15:04:05")
+}
+
+// detailLines is the overlay's content.
+func detailLines(c *common, d *detailsView) []string {
+	st := c.st
+	var l []string
+	if d.worker {
+		w := d.wk
+		l = append(l,
+			st.bold.Render(fmt.Sprintf("Worker W%d", w.ID))+fmt.Sprintf(" · %s since %s (%s)", w.State, stamp(w.Since), human(c.now.Sub(w.Since))),
+			fmt.Sprintf("Browser PID %d · memory %s (%s) · CPU %.0f%%", w.PID, bytesHuman(w.MemBytes), orDash(w.MemKind), w.CPU),
+			fmt.Sprintf("Tasks done %d · restarts %d · recycles %d", w.TasksDone, w.Restarts, w.Recycles),
+		)
+		if w.LastError != "" {
+			l = append(l, st.warn.Render("Last error: "+w.LastError))
+		}
+		if w.PO == "" {
+			l = append(l, "", "No task running.")
+		}
+		l = append(l, "")
+	}
+	if d.po == "" {
+		return l
+	}
+	if !d.found {
+		return append(l, fmt.Sprintf("PO%s is no longer in the pool.", d.po))
+	}
+	t := d.task
+	state := t.State.String()
+	switch t.State {
+	case pool.Running:
+		state = fmt.Sprintf("running on W%d", t.Worker)
+	case pool.Retrying:
+		state = fmt.Sprintf("retrying at %s (in %s)", stamp(t.NextTry), human(t.NextTry.Sub(c.now)))
+	case pool.Done:
+		s, glyph := st.statusStyle(t.Result.Status)
+		state = s.Render(glyph + " " + string(t.Result.Status))
+	}
+	l = append(l,
+		st.bold.Render("PO"+t.PO)+" · "+prioBadge(st, t.Priority, true)+" · "+state+fmt.Sprintf(" · attempt %d", t.Attempts),
+		fmt.Sprintf("Submitted %s · started %s · finished %s", stamp(t.Submitted), stamp(t.Started), stamp(t.Finished)),
+	)
+	if t.State == pool.Running {
+		l = append(l, fmt.Sprintf("Progress: %s, %d of %d files", orDash(t.Progress.Phase), t.Progress.Done, t.Progress.Found))
+	}
+	r := t.Result
+	if t.State == pool.Done || t.State == pool.Retrying {
+		l = append(l, fmt.Sprintf("Supplier %s · %d of %d attachments downloaded", orDash(r.Supplier), r.Downloaded, r.Found))
+	}
+	if r.Folder != "" {
+		l = append(l, "Folder "+r.Folder)
+	}
+	if r.URL != "" {
+		l = append(l, "URL "+r.URL)
+	}
+	if t.Meta.Row > 0 {
+		l = append(l, fmt.Sprintf("Input row %d", t.Meta.Row))
+	}
+	if len(t.Meta.Hierarchy) > 0 {
+		l = append(l, "Hierarchy "+strings.Join(t.Meta.Hierarchy, " / "))
+	}
+	l = append(l, "", st.bold.Render(fmt.Sprintf("Errors (%d)", len(t.Errors))))
+	if len(t.Errors) == 0 {
+		l = append(l, st.dim.Render("  none"))
+	}
+	for i, e := range t.Errors {
+		l = append(l, st.fail.Render(fmt.Sprintf("  %d. %s", i+1, e)))
+	}
+	l = append(l, "", st.bold.Render(fmt.Sprintf("Files (%d)", len(r.Files))))
+	if len(r.Files) == 0 {
+		l = append(l, st.dim.Render("  none yet"))
+	}
+	for _, f := range r.Files {
+		l = append(l, "  "+f)
+	}
+	return l
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+// renderDetails draws the overlay from its first shown line.
+func renderDetails(c *common, d *detailsView, w, h int) string {
+	lines := detailLines(c, d)
+	top := max(0, min(d.top, len(lines)-(h-2)))
+	title := "Task PO" + d.po
+	if d.worker {
+		title = fmt.Sprintf("Worker W%d", d.workerID)
+	}
+	return dialog(c.st, title, lines[top:], w, h)
+}

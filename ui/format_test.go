@@ -1,0 +1,100 @@
+package ui
+
+import (
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"coupatui/pool"
+)
+
+func TestFormatHelpers(t *testing.T) {
+	cases := []struct{ got, want string }{
+		{clock(75 * time.Second), "1:15"},
+		{clock(3723 * time.Second), "1:02:03"},
+		{human(45 * time.Second), "45s"},
+		{human(185 * time.Second), "3m05s"},
+		{human(2*time.Hour + 10*time.Minute), "2h10m"},
+		{bytesHuman(512 << 20), "512 MB"},
+		{bytesHuman(1536 << 20), "1.5 GB"},
+		{bar(0.5, 4), "██░░"},
+		{sparkline([]float64{0, 50, 100}, 5, 100), "  ▁▅█"},
+		{fit("abcdef", 4), "abc…"},
+		{fit("ab", 4), "ab  "},
+		{fitRight("ab", 4), "  ab"},
+		{plural(1, "task"), "1 task"},
+		{plural(2, "task"), "2 tasks"},
+	}
+	for i, c := range cases {
+		if c.got != c.want {
+			t.Errorf("case %d: got %q, want %q", i, c.got, c.want)
+		}
+	}
+}
+
+func TestGaugeMarksTheThreshold(t *testing.T) {
+	st := newStyles(true)
+	g := ansi.Strip(gauge(st, st.ok, 0.5, 0.75, 8))
+	if g != "▕████░░┃░▏" {
+		t.Fatalf("gauge %q", g)
+	}
+	if g := ansi.Strip(gauge(st, st.ok, 1, 0.75, 8)); g != "▕██████┃█▏" {
+		t.Fatalf("gauge over the threshold %q", g)
+	}
+}
+
+func TestHistoryRateAndETA(t *testing.T) {
+	var h history
+	t0 := testNow
+	for s := range 61 {
+		h.sample(t0.Add(time.Duration(s)*time.Second), pool.Snapshot{Counts: pool.Counts{Done: s / 2}})
+	}
+	if r := h.currentRate(); r != 30 {
+		t.Fatalf("rate %.1f POs/min, want 30", r)
+	}
+	if d, ok := h.eta(15); !ok || d != 30*time.Second {
+		t.Fatalf("eta %v %v, want 30s", d, ok)
+	}
+	// A 10-second gap repeats the last values instead of inflating the rate.
+	h.sample(t0.Add(70*time.Second), pool.Snapshot{Counts: pool.Counts{Done: 30}})
+	if n := len(h.done); n != 71 {
+		t.Fatalf("%d samples after a gap, want 71", n)
+	}
+	// Samples within one second are folded.
+	h.sample(t0.Add(70*time.Second+500*time.Millisecond), pool.Snapshot{Counts: pool.Counts{Done: 99}})
+	if h.lastDone() != 30 {
+		t.Fatal("a second sample in the same second was recorded")
+	}
+}
+
+func TestLayoutFitsEveryPane(t *testing.T) {
+	for _, sz := range [][2]int{{64, 18}, {80, 24}, {119, 30}, {120, 40}, {200, 60}, {300, 100}} {
+		for _, n := range []int{0, 1, 8, 40} {
+			l := computeLayout(sz[0], sz[1], n)
+			area := 0
+			for id := range paneCount {
+				r := l.panes[id]
+				if r.w < 20 || r.h < 4 || r.x+r.w > sz[0] || r.y+r.h > l.body.y+l.body.h {
+					t.Fatalf("%dx%d n=%d: pane %v is %+v", sz[0], sz[1], n, id, r)
+				}
+				area += r.w * r.h
+			}
+			if area != l.body.w*l.body.h {
+				t.Fatalf("%dx%d n=%d: panes cover %d cells of %d", sz[0], sz[1], n, area, l.body.w*l.body.h)
+			}
+		}
+	}
+}
+
+func TestWorkersPaneScrollsToTheSelection(t *testing.T) {
+	fp := fixturePool()
+	fp.setWorkers(8)
+	m := newSized(testOptions(fp, nil), 80, 24)
+	m.focus = paneWorkers
+	press(m, "G")
+	scr := screen(m)
+	if !containsText(scr, "▶ W8") || !containsText(scr, "4–8 of 8") || containsText(scr, " W1 ") {
+		t.Fatalf("the workers pane did not scroll to W8:\n%s", scr)
+	}
+}

@@ -1,0 +1,123 @@
+package ui
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"coupatui/coupa"
+	"coupatui/pool"
+)
+
+// headerState is what the header needs beyond the snapshot.
+type headerState struct {
+	finished bool
+	draining bool // the operator asked to quit; the snapshot may lag
+	elapsed  time.Duration
+}
+
+func (m *Model) headerState() headerState {
+	snap := m.c.snap
+	hs := headerState{finished: m.finished, draining: m.quit != phaseRunning}
+	end := m.c.now
+	if m.finished {
+		end = m.finishedAt
+	}
+	if snap.Started.IsZero() {
+		hs.elapsed = snap.Uptime
+	} else {
+		hs.elapsed = end.Sub(snap.Started)
+	}
+	return hs
+}
+
+// outcomeCounts splits final statuses into what the header shows.
+func outcomeCounts(c pool.Counts) (ok, failed, cancelled int) {
+	for st, n := range c.ByStatus {
+		switch st {
+		case coupa.Completed, coupa.NoAttachments:
+			ok += n
+		case coupa.Cancelled:
+			cancelled += n
+		case coupa.Pending:
+		default:
+			failed += n
+		}
+	}
+	return ok, failed, cancelled
+}
+
+// runWord is the run state in one word; the badge shows it in reverse.
+func runWord(state pool.PoolState, hs headerState) string {
+	switch {
+	case hs.finished && state != pool.PoolDraining && state != pool.PoolStopped:
+		return "FINISHED"
+	case hs.draining && state < pool.PoolDraining:
+		return "DRAINING"
+	}
+	return strings.ToUpper(state.String())
+}
+
+// renderHeader draws the two header lines.
+func renderHeader(c *common, hs headerState, w int) string {
+	st, snap := c.st, c.snap
+	counts := snap.Counts
+
+	word := runWord(snap.State, hs)
+	badgeStyle := st.badge[snap.State]
+	if word == "FINISHED" {
+		badgeStyle = st.badgeDone
+	} else if word == "DRAINING" {
+		badgeStyle = st.badge[pool.PoolDraining]
+	}
+	left := st.title.Render("coupatui") + " " + badgeStyle.Render(" "+word+" ") + "  " + clock(hs.elapsed)
+	frac := 0.0
+	if counts.Total > 0 {
+		frac = float64(counts.Done) / float64(counts.Total)
+	}
+	right := fmt.Sprintf("%d/%d done %5.1f%%", counts.Done, counts.Total, frac*100)
+	if c.opts.Input != "" && w >= wideWidth {
+		right += "  " + st.dim.Render(filepath.Base(c.opts.Input))
+	}
+	bw := clampInt(w-ansi.StringWidth(left)-ansi.StringWidth(right)-6, 0, 60)
+	line1 := left + "  " + st.ok.Render(bar(frac, bw)) + "  " + right
+
+	rate := c.hist.currentRate()
+	eta := "ETA —"
+	if d, ok := c.hist.eta(counts.Total - counts.Done); ok && counts.Total > counts.Done {
+		eta = "ETA " + human(d)
+	}
+	ok, failed, cancelled := outcomeCounts(counts)
+	workers := fmt.Sprintf("workers %d/%d", snap.WorkerCount, snap.TargetWorkers)
+	if snap.Effective < snap.TargetWorkers {
+		workers += fmt.Sprintf(" (pressure: %d)", snap.Effective)
+	}
+	// The widest variant that fits: words, then fewer words, then glyphs.
+	variants := [][]string{
+		{"%.1f POs/min", "✓ %d completed", "✗ %d failed", "↻ %d retrying", "⊘ %d cancelled", "%d queued", "%d running"},
+		{"%.1f POs/min", "✓ %d completed", "✗ %d failed", "↻ %d retrying", "⊘ %d cancelled", "", ""},
+		{"%.1f/min", "✓%d ok", "✗%d failed", "↻%d retry", "⊘%d", "", ""},
+	}
+	var line2 string
+	for _, v := range variants {
+		parts := []string{fmt.Sprintf(v[0], rate), eta,
+			st.ok.Render(fmt.Sprintf(v[1], ok)),
+			st.fail.Render(fmt.Sprintf(v[2], failed)),
+			st.warn.Render(fmt.Sprintf(v[3], counts.Retrying))}
+		if cancelled > 0 {
+			parts = append(parts, st.cancelled.Render(fmt.Sprintf(v[4], cancelled)))
+		}
+		if v[5] != "" {
+			parts = append(parts, fmt.Sprintf(v[5], counts.Queued), fmt.Sprintf(v[6], counts.Running))
+		}
+		parts = append(parts, workers)
+		line2 = strings.Join(parts, st.dim.Render(" · "))
+		if ansi.StringWidth(line2) < w {
+			break
+		}
+	}
+	return fit(" "+line1, w) + "\n" + fit(" "+line2, w)
+}

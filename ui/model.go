@@ -1,0 +1,343 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	tea "charm.land/bubbletea/v2"
+
+	"coupatui/pool"
+)
+
+// Model is the console. It is a tea.Model owned by the Bubble Tea event
+// loop: Init, Update and View run there and nowhere else, so its fields need
+// no lock. Long pool calls (Shutdown, Reauthenticate) run on goroutines
+// owned by bg and report back as messages.
+type Model struct {
+	opts Options
+	c    common
+	keys keyMap
+	help help.Model
+	ctx  context.Context // for Shutdown; Run sets it
+
+	lay     layout
+	workers *workersPane
+	queue   *queuePane
+	res     *resourcesPane
+	logs    *logPane
+	focus   paneID
+
+	overlay overlay
+	details detailsView
+	helpTop int // first line of the help overlay shown
+	add     *addDialog
+	filter  *filterInput
+	confirm *confirmation
+	status  statusLine
+
+	quit          quitPhase
+	quitting      bool // tea.Quit was returned; lets the quit filter pass
+	shutdownErr   error
+	drainSeq      int  // status.seq when the drain began; later acks show beside it
+	finished      bool // every task is final
+	finishedAt    time.Time
+	summaryHidden bool
+
+	events <-chan eventsMsg // batches from the bridge; nil without one
+	bg     *background
+}
+
+// overlay is what covers the body, if anything.
+type overlay int
+
+const (
+	ovNone overlay = iota
+	ovHelp
+	ovDetails
+	ovAdd
+)
+
+// quitPhase is where the operator's quit is.
+type quitPhase int
+
+const (
+	phaseRunning  quitPhase = iota
+	phaseDraining           // Shutdown called: running tasks finish, nothing new starts
+	phaseForcing            // Shutdown called again: running tasks are cancelled
+	phaseDone               // Shutdown returned
+)
+
+// Messages of the console's own making.
+type (
+	tickMsg         time.Time
+	shutdownDoneMsg struct{ err error }
+	forceDoneMsg    struct{ err error }
+	reauthDoneMsg   struct{ err error }
+	signalQuitMsg   struct{} // SIGTERM or SIGINT reached the program
+)
+
+// New builds the console for opts. It does not start anything; Run does.
+func New(opts Options) *Model {
+	opts.setDefaults()
+	m := &Model{
+		opts: opts,
+		keys: newKeyMap(),
+		help: help.New(),
+		ctx:  context.Background(),
+		bg:   &background{},
+	}
+	m.c = common{st: newStyles(opts.NoColor), keys: m.keys, opts: &m.opts, hist: &history{}}
+	m.help.Styles = help.Styles{
+		ShortKey: m.c.st.helpKey, ShortDesc: m.c.st.dim, ShortSeparator: m.c.st.dim, Ellipsis: m.c.st.dim,
+		FullKey: m.c.st.helpKey, FullDesc: m.c.st.helpDesc, FullSeparator: m.c.st.dim,
+	}
+	m.help.ShortSeparator = " · "
+	m.workers = &workersPane{c: &m.c}
+	m.queue = &queuePane{c: &m.c, showDone: true}
+	m.res = &resourcesPane{c: &m.c, mem: opts.MemoryHistory}
+	m.logs = &logPane{c: &m.c}
+	m.focus = paneQueue
+	return m
+}
+
+func (m *Model) pane(id paneID) component {
+	switch id {
+	case paneWorkers:
+		return m.workers
+	case paneQueue:
+		return m.queue
+	case paneResources:
+		return m.res
+	}
+	return m.logs
+}
+
+// Init refreshes once and starts the tick and, under Run, the event feed.
+func (m *Model) Init() tea.Cmd {
+	m.refresh()
+	cmds := []tea.Cmd{m.tick()}
+	if m.events != nil {
+		cmds = append(cmds, waitEvents(m.events))
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) tick() tea.Cmd {
+	return tea.Tick(m.opts.TickInterval, func(t time.Time) tea.Msg { return tickMsg(t) })
+}
+
+// Update routes a message to what handles it; the work lives in the panes,
+// commands.go and dialogs.go.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.resize(msg.Width, msg.Height)
+		m.refresh()
+		return m, nil
+	case tickMsg:
+		m.c.frame++
+		m.refresh()
+		return m, tea.Batch(m.tick(), m.afterRefresh())
+	case eventsMsg:
+		m.onEvents(msg)
+		m.refresh()
+		return m, tea.Batch(waitEvents(m.events), m.afterRefresh())
+	case eventsClosedMsg:
+		m.refresh()
+		if m.quit == phaseRunning {
+			m.ok("the pool has stopped; press q to quit")
+		}
+		return m, m.afterRefresh()
+	case shutdownDoneMsg:
+		return m, m.onShutdownDone(msg.err)
+	case forceDoneMsg:
+		if msg.err != nil {
+			m.opts.Logger.Warn("forced shutdown", "err", msg.err)
+		}
+		return m, nil
+	case reauthDoneMsg:
+		m.onReauthDone(msg.err)
+		return m, nil
+	case signalQuitMsg:
+		return m, m.onSignal()
+	case tea.KeyPressMsg:
+		cmd := m.onKey(msg)
+		m.refresh() // show what the command changed now, not at the next tick
+		return m, tea.Batch(cmd, m.afterRefresh())
+	case tea.PasteMsg:
+		return m, m.onPaste(msg)
+	case tea.MouseClickMsg:
+		m.onClick(msg.Mouse())
+		return m, nil
+	case tea.MouseWheelMsg:
+		m.onWheel(msg.Mouse())
+		return m, nil
+	}
+	return m, nil
+}
+
+// resize relayouts every pane for a w×h terminal.
+func (m *Model) resize(w, h int) {
+	m.lay = computeLayout(w, h, len(m.c.snap.Workers))
+	for id := range paneCount {
+		r := m.lay.panes[id]
+		m.pane(id).SetSize(r.w, r.h)
+	}
+	if m.add != nil {
+		m.add.setWidth(w)
+	}
+	if m.filter != nil {
+		m.filter.input.width = max(10, w-40)
+	}
+}
+
+// refresh re-reads everything the frame shows: the snapshot, the visible
+// window of the queue, new log entries and the open details.
+func (m *Model) refresh() {
+	pl := m.opts.Pool
+	m.c.now = m.opts.Now()
+	m.c.snap = pl.Snapshot()
+	m.c.hist.sample(m.c.now, m.c.snap)
+	if m.lay.w > 0 && computeLayout(m.lay.w, m.lay.h, len(m.c.snap.Workers)) != m.lay {
+		m.resize(m.lay.w, m.lay.h) // the worker count changed the pane heights
+	}
+	m.workers.clamp()
+	m.queue.refresh(pl)
+	m.logs.refresh(m.opts.Logs)
+	if m.overlay == ovDetails {
+		m.details.refresh(pl, m.c.snap)
+	}
+	counts := m.c.snap.Counts
+	done := counts.Total > 0 && counts.Done == counts.Total
+	if done && !m.finished {
+		m.finishedAt = m.c.now
+		m.summaryHidden = false
+		m.opts.Logger.Info("every task is final", "tasks", counts.Total)
+	}
+	m.finished = done
+}
+
+// afterRefresh starts what a refresh calls for: leaving by itself when the
+// run is over and ExitWhenDone is set.
+func (m *Model) afterRefresh() tea.Cmd {
+	if m.finished && m.opts.ExitWhenDone && m.quit == phaseRunning {
+		m.ok("every task is final; quitting (--exit-when-done)")
+		return m.startDrain()
+	}
+	return nil
+}
+
+// onEvents tells the operator about the events that need them.
+func (m *Model) onEvents(b eventsMsg) {
+	m.logs.missed += b.Missed
+	for _, ev := range b.Notes {
+		switch ev.Kind {
+		case pool.EvSignInRequired:
+			m.fail("Coupa asks to sign in again: run `coupatui login` in another terminal, then press L")
+		case pool.EvSignInRestored:
+			m.ok("signed in again; dispatching resumed")
+		case pool.EvWorkerCrashed:
+			if ev.Worker != nil {
+				m.fail(fmt.Sprintf("W%d's browser crashed: %s", ev.Worker.ID, ev.Reason))
+			}
+		}
+	}
+}
+
+// View draws the frame: header, body (panes, or an overlay or the summary),
+// status line and footer.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	if m.opts.Mouse {
+		v.MouseMode = tea.MouseModeCellMotion
+	}
+	v.WindowTitle = fmt.Sprintf("coupatui %d/%d", m.c.snap.Counts.Done, m.c.snap.Counts.Total)
+	return v
+}
+
+func (m *Model) render() string {
+	l := m.lay
+	if l.w == 0 {
+		return ""
+	}
+	if l.tooSmall {
+		return clip(fmt.Sprintf("terminal too small — need %d×%d (now %d×%d)", minWidth, minHeight, l.w, l.h), l.w)
+	}
+	var b strings.Builder
+	b.Grow(l.w * l.h * 4)
+	b.WriteString(renderHeader(&m.c, m.headerState(), l.w))
+	b.WriteByte('\n')
+	b.WriteString(m.renderBody())
+	b.WriteByte('\n')
+	b.WriteString(fit(m.renderStatus(), l.w))
+	b.WriteByte('\n')
+	b.WriteString(fit(m.renderFooter(), l.w))
+	return b.String()
+}
+
+// renderBody draws the panes, or what covers them.
+func (m *Model) renderBody() string {
+	l := m.lay
+	switch {
+	case m.overlay == ovHelp:
+		return m.renderHelp(l.body.w, l.body.h)
+	case m.overlay == ovDetails:
+		return renderDetails(&m.c, &m.details, l.body.w, l.body.h)
+	case m.overlay == ovAdd:
+		return m.add.view(&m.c, l.body.w, l.body.h)
+	case m.finished && !m.summaryHidden:
+		return renderSummary(&m.c, m.summaryState(), l.body.w, l.body.h)
+	}
+	view := func(id paneID) string { return m.pane(id).View(m.focus == id) }
+	if l.w < wideWidth {
+		right := view(paneResources) + "\n" + view(paneLog)
+		return view(paneWorkers) + "\n" + hjoin(view(paneQueue), right)
+	}
+	left := view(paneWorkers) + "\n" + view(paneQueue)
+	right := view(paneResources) + "\n" + view(paneLog)
+	return hjoin(left, right)
+}
+
+// hjoin puts two blocks of equal height side by side; every line of a block
+// already has the block's width.
+func hjoin(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	var sb strings.Builder
+	sb.Grow(len(a) + len(b))
+	for i := range max(len(al), len(bl)) {
+		if i > 0 {
+			sb.WriteByte('\n')
+		}
+		if i < len(al) {
+			sb.WriteString(al[i])
+		}
+		if i < len(bl) {
+			sb.WriteString(bl[i])
+		}
+	}
+	return sb.String()
+}
+
+// background owns the goroutines that run long pool calls off the event
+// loop. Run waits for them before it returns.
+type background struct{ wg sync.WaitGroup }
+
+// run starts fn on an owned goroutine and returns the command that delivers
+// its message. The goroutine ends when fn does, even if the program has
+// quit and nobody reads the message.
+func (b *background) run(fn func() tea.Msg) tea.Cmd {
+	ch := make(chan tea.Msg, 1)
+	b.wg.Add(1)
+	go func() {
+		defer b.wg.Done()
+		ch <- fn()
+	}()
+	return func() tea.Msg { return <-ch }
+}
+
+func (b *background) wait() { b.wg.Wait() }

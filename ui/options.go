@@ -1,0 +1,64 @@
+package ui
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"coupatui/pool"
+)
+
+// Pool is what the console needs from the pool; *pool.Pool satisfies it.
+// Every method must be cheap and must not block on the pool's work, except
+// Shutdown and Reauthenticate, which the console runs off its event loop.
+type Pool interface {
+	Snapshot() pool.Snapshot                                                    // consistent, cheap; called per refresh
+	Tasks(q pool.TaskQuery) pool.TaskPage                                       // a window of tasks in display order
+	Task(po string) (pool.TaskInfo, bool)                                       // latest task for a PO
+	Submit(po string, prio pool.Priority, meta pool.Meta) (*pool.Handle, error) // a live duplicate returns the existing handle
+	SetPriority(po string, prio pool.Priority) error                            // pool.ErrNotQueued for running or finished tasks
+	Cancel(po string) error
+	Retry(po string) error // pool.ErrNotFailed unless failed, timed out or partial
+	Scale(n int) error     // pool.ErrScaleLimit outside [MinWorkers, MaxWorkers]
+	Pause() error
+	Resume() error
+	Reauthenticate() error              // the operator signed in again: re-clone profiles and resume
+	Shutdown(ctx context.Context) error // graceful; a second call while the first runs forces it
+}
+
+// Options configure the console.
+type Options struct {
+	Pool          Pool
+	Events        <-chan pool.Event // the pool's events; closed when the pool stops
+	Logs          *LogBuffer        // the log pane's source; nil shows an empty pane
+	Logger        *slog.Logger      // the console's own log (commands, errors); nil discards
+	MemoryHistory func() []float64  // optional: memory used %, oldest first, one per second
+
+	Input, Report, DownloadRoot string  // shown in the header and the run summary
+	MemoryThreshold             float64 // fraction 0..1 marked on the memory gauge; 0 hides the mark
+
+	ExitWhenDone bool // quit by itself once every task is final
+	Mouse        bool // enable mouse reporting (off by default so text can be copied)
+	NoColor      bool // no colours at all; main passes os.Getenv("NO_COLOR") != ""
+
+	Now func() time.Time // the clock; time.Now when nil (tests inject a fixed one)
+
+	// TickInterval is how often the console refreshes without events
+	// (elapsed times, spinners); 200ms when zero.
+	TickInterval time.Duration
+}
+
+func (o *Options) setDefaults() {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.TickInterval <= 0 {
+		o.TickInterval = 200 * time.Millisecond
+	}
+}
+
+// *pool.Pool is the production Pool.
+var _ Pool = (*pool.Pool)(nil)

@@ -1,0 +1,186 @@
+package ui
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+
+	"charm.land/bubbles/v2/key"
+
+	"coupatui/pool"
+)
+
+// queuePane is a window on the pool's task list in display order (running,
+// then queued and retrying by dispatch order, then finished ones newest
+// first). It asks the pool only for the rows it shows, so a 100,000-task
+// queue costs the same per frame as a short one. Owned by the model.
+type queuePane struct {
+	c        *common
+	w, h     int
+	sel, top int    // selection and first visible row, as positions in the list
+	filter   string // case-insensitive substring of the PO or status
+	showDone bool   // include finished tasks
+	page     pool.TaskPage
+}
+
+func (p *queuePane) SetSize(w, h int) { p.w, p.h = w, h; p.clamp() }
+
+func (p *queuePane) rows() int { return max(0, p.h-3) }
+
+func (p *queuePane) Move(act action) {
+	p.sel = moveSel(act, p.sel, p.rows(), p.page.Total)
+	p.clamp()
+}
+
+func (p *queuePane) clamp() {
+	p.sel = max(0, min(p.sel, p.page.Total-1))
+	p.top = scrollTo(p.sel, p.top, p.rows(), p.page.Total)
+}
+
+// refresh fetches the visible window. The total may have changed since the
+// last fetch, so the window is re-clamped and fetched again at most once.
+func (p *queuePane) refresh(pl Pool) {
+	if p.rows() <= 0 {
+		return // not laid out yet, or too small: a Limit of 0 would ask for every task
+	}
+	for range 2 {
+		q := pool.TaskQuery{Offset: p.top, Limit: p.rows(), Filter: p.filter, IncludeDone: p.showDone}
+		p.page = pl.Tasks(q)
+		before := p.top
+		p.clamp()
+		if p.top == before {
+			return
+		}
+	}
+}
+
+// selected is the task on the selected row as the screen shows it.
+func (p *queuePane) selected() (pool.TaskInfo, bool) {
+	i := p.sel - p.top
+	if i < 0 || i >= len(p.page.Tasks) {
+		return pool.TaskInfo{}, false
+	}
+	return p.page.Tasks[i], true
+}
+
+func (p *queuePane) Help() []key.Binding {
+	k := p.c.keys
+	return []key.Binding{k.move, k.bindings[actFilter], k.bindings[actDetails], k.prio,
+		k.bindings[actCancel], k.bindings[actRetry], k.bindings[actShowDone]}
+}
+
+func (p *queuePane) View(focused bool) string {
+	return renderQueue(p.c, p.page, p.filter, p.showDone, p.sel, p.top, p.w, p.h, focused)
+}
+
+var queueColumns = []column{
+	{title: " ", width: 1},
+	{title: "#", width: 6, right: true, drop: 3},
+	{title: "PO", width: 12},
+	{title: "PRIO", width: 6},
+	{title: "STATE", width: 11},
+	{title: "ATT", width: 3, right: true, drop: 1},
+	{title: "INFO", width: 6, flex: true, drop: 2},
+}
+
+// renderQueue draws the queue pane from one page of tasks.
+func renderQueue(c *common, page pool.TaskPage, filter string, showDone bool, sel, top, w, h int, focused bool) string {
+	st := c.st
+	colSet := queueColumns
+	if w-2 >= 90 { // room for the longest status word (PR_NOT_ACCESSIBLE)
+		colSet = slices.Clone(queueColumns)
+		colSet[4].width = 19
+	}
+	cols := layoutColumns(colSet, w-2)
+	body := []string{tableHeader(st, cols)}
+	for i, t := range page.Tasks {
+		pos := top + i
+		selected := pos == sel && focused
+		cells := taskCells(c, t, !selected)
+		cells["#"] = strconv.Itoa(pos + 1)
+		if pos == sel {
+			cells[" "] = "▶"
+		}
+		line := tableRow(cols, cells)
+		if selected {
+			line = st.selected.Render(line)
+		}
+		body = append(body, line)
+	}
+	if page.Total == 0 {
+		msg := "queue empty"
+		if filter != "" {
+			msg = fmt.Sprintf("no task matches %q", filter)
+		}
+		body = append(body, st.dim.Render(msg))
+	}
+	title := "Queue"
+	if !showDone {
+		title = "Queue (unfinished)"
+	}
+	note := ""
+	if page.Total > 0 {
+		note = fmt.Sprintf("%d–%d of %d", top+1, top+len(page.Tasks), page.Total)
+	}
+	if filter != "" {
+		note = fmt.Sprintf("filter %q · %s", filter, note)
+	}
+	return box(st, title, note, focused, w, h, body)
+}
+
+// prioBadge is the priority word, coloured unless plain.
+func prioBadge(st *styles, p pool.Priority, styled bool) string {
+	if !styled || p < pool.Low || p > pool.Urgent {
+		return p.String()
+	}
+	return st.prio[p].Render(p.String())
+}
+
+// taskCells formats one task; styled adds colour to words already shown.
+func taskCells(c *common, t pool.TaskInfo, styled bool) map[string]string {
+	st := c.st
+	cells := map[string]string{
+		"PO":   "PO" + t.PO,
+		"PRIO": prioBadge(st, t.Priority, styled),
+		"ATT":  strconv.Itoa(t.Attempts),
+	}
+	state, info := t.State.String(), ""
+	switch t.State {
+	case pool.Running:
+		state = c.spinner() + " running"
+		info = fmt.Sprintf("W%d %s %d/%d", t.Worker, t.Progress.Phase, t.Progress.Done, t.Progress.Found)
+		if !t.Started.IsZero() {
+			info += " · " + clock(c.now.Sub(t.Started))
+		}
+		if styled {
+			state = st.ok.Render(state)
+		}
+	case pool.Retrying:
+		state = "↻ retrying"
+		info = "retry in " + human(t.NextTry.Sub(c.now))
+		if n := len(t.Errors); n > 0 {
+			info += ": " + t.Errors[n-1]
+		}
+		if styled {
+			state = st.warn.Render(state)
+		}
+	case pool.Queued:
+		state = "· queued"
+		if !t.Submitted.IsZero() {
+			info = "waiting " + human(c.now.Sub(t.Submitted))
+		}
+	case pool.Done:
+		s, glyph := st.statusStyle(t.Result.Status)
+		state = glyph + " " + string(t.Result.Status)
+		if styled {
+			state = s.Render(state)
+		}
+		info = fmt.Sprintf("%d/%d files", t.Result.Downloaded, t.Result.Found)
+		if msg := t.Result.ErrorMessage(); msg != "" {
+			info += " · " + msg
+		}
+	}
+	cells["STATE"] = state
+	cells["INFO"] = info
+	return cells
+}

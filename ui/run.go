@@ -1,0 +1,78 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+)
+
+// Run shows the console until the operator quits and the pool's shutdown
+// has finished. It owns the event bridge and every goroutine the console
+// starts, and waits for them before returning.
+//
+// The first q (or SIGTERM) drains the pool gracefully; a second q asks
+// whether to force it. When ctx ends, the console closes and the pool is
+// shut down with the ended ctx, which forces it. Run returns nil after a
+// quit the operator asked for, ctx's error when ctx ended it, and the
+// shutdown's error if the pool reported one.
+func Run(ctx context.Context, opts Options, progOpts ...tea.ProgramOption) error {
+	if opts.Pool == nil {
+		return errors.New("ui.Run: Options.Pool is nil")
+	}
+	m := New(opts)
+	m.ctx = ctx
+
+	br := newBridge(opts.Events, bridgeInterval)
+	m.events = br.out
+	bctx, stopBridge := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Go(func() { br.run(bctx) })
+
+	all := []tea.ProgramOption{tea.WithContext(ctx), tea.WithFilter(quitFilter)}
+	if opts.NoColor {
+		all = append(all, tea.WithColorProfile(colorprofile.Ascii))
+	}
+	all = append(all, progOpts...)
+	p := tea.NewProgram(m, all...)
+	_, runErr := p.Run()
+
+	stopBridge()
+	wg.Wait()
+	if m.quit != phaseDone {
+		// The program ended without the operator's quit (ctx ended, the
+		// program was killed): make sure the pool stops too.
+		if err := opts.Pool.Shutdown(ctx); err != nil && m.shutdownErr == nil {
+			m.shutdownErr = err
+		}
+	}
+	m.bg.wait()
+
+	switch {
+	case ctx.Err() != nil:
+		return fmt.Errorf("console: %w", ctx.Err())
+	case runErr != nil && !errors.Is(runErr, tea.ErrProgramKilled):
+		return fmt.Errorf("console: %w", runErr)
+	case m.shutdownErr != nil:
+		return fmt.Errorf("console: pool shutdown: %w", m.shutdownErr)
+	}
+	return nil
+}
+
+// quitFilter turns a quit the console did not ask for (SIGTERM gives
+// tea.QuitMsg, SIGINT without a terminal tea.InterruptMsg) into a graceful
+// drain, so the pool is never abandoned mid-task.
+func quitFilter(model tea.Model, msg tea.Msg) tea.Msg {
+	m, ok := model.(*Model)
+	if !ok || m.quitting {
+		return msg
+	}
+	switch msg.(type) {
+	case tea.QuitMsg, tea.InterruptMsg:
+		return signalQuitMsg{}
+	}
+	return msg
+}

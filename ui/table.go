@@ -1,0 +1,107 @@
+package ui
+
+import "strings"
+
+// column is one column of a pane's table. Columns with a higher drop rank
+// disappear first when the pane is narrow; the flex column takes the width
+// left over.
+type column struct {
+	title string
+	width int
+	right bool
+	flex  bool
+	drop  int // 0: never dropped
+}
+
+// layoutColumns returns the columns that fit in width w (one space between
+// columns) with the flex column widened to fill it.
+func layoutColumns(cols []column, w int) []column {
+	out := append([]column(nil), cols...)
+	need := func(cs []column) int {
+		n := 0
+		for _, c := range cs {
+			n += c.width
+		}
+		return n + max(0, len(cs)-1)
+	}
+	for need(out) > w {
+		worst, rank := -1, 0
+		for i, c := range out {
+			if c.drop > rank {
+				worst, rank = i, c.drop
+			}
+		}
+		if worst < 0 {
+			break
+		}
+		out = append(out[:worst], out[worst+1:]...)
+	}
+	if spare := w - need(out); spare > 0 {
+		for i := range out {
+			if out[i].flex {
+				out[i].width += spare
+				break
+			}
+		}
+	}
+	return out
+}
+
+// tableRow joins cells (indexed like cols) fitted to their widths.
+func tableRow(cols []column, cells map[string]string) string {
+	var b strings.Builder
+	for i, c := range cols {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		v := cells[c.title]
+		if c.right {
+			b.WriteString(fitRight(v, c.width))
+		} else {
+			b.WriteString(fit(v, c.width))
+		}
+	}
+	return b.String()
+}
+
+// tableHeader renders the column titles.
+func tableHeader(st *styles, cols []column) string {
+	cells := make(map[string]string, len(cols))
+	for _, c := range cols {
+		cells[c.title] = c.title
+	}
+	return st.dim.Render(tableRow(cols, cells))
+}
+
+// scrollTo keeps sel visible in a window of rows starting at top.
+func scrollTo(sel, top, rows, total int) int {
+	if rows <= 0 || total <= 0 {
+		return 0
+	}
+	if sel < top {
+		top = sel
+	}
+	if sel >= top+rows {
+		top = sel - rows + 1
+	}
+	return max(0, min(top, total-rows))
+}
+
+// moveSel applies a navigation action to a selection in [0, total).
+func moveSel(act action, sel, rows, total int) int {
+	switch act {
+	case actUp:
+		sel--
+	case actDown:
+		sel++
+	case actTop:
+		sel = 0
+	case actBottom:
+		sel = total - 1
+	case actPageUp:
+		sel -= max(1, rows-1)
+	case actPageDown:
+		sel += max(1, rows-1)
+	}
+	return max(0, min(sel, total-1))
+}

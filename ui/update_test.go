@@ -1,0 +1,526 @@
+package ui
+
+import (
+	"log/slog"
+	"slices"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"coupatui/coupa"
+	"coupatui/pool"
+)
+
+// Queue positions of the fixture (display order, finished tasks included).
+const (
+	posRunning1  = 0  // PO4500000101, running on W1
+	posUrgent    = 3  // PO4500000202, queued URGENT
+	posLow       = 8  // PO4500000203, queued LOW
+	posRetrying  = 9  // PO4500000301
+	posFailed    = 12 // PO4500000402, FAILED
+	posCompleted = 13 // PO4500000401, COMPLETED
+)
+
+// selectQueue focuses the queue and moves the selection to pos.
+func selectQueue(m *Model, pos int) {
+	m.focus = paneQueue
+	press(m, "g")
+	for range pos {
+		press(m, "j")
+	}
+}
+
+func TestUpdateFlows(t *testing.T) {
+	tests := []struct {
+		name      string
+		setup     func(fp *fakePool, m *Model)
+		keys      []string
+		wantCalls []string // exactly the commands the pool receives
+		want      []string // on screen afterwards
+		notWant   []string
+	}{
+		{
+			name:      "cancel asks and y confirms",
+			setup:     func(_ *fakePool, m *Model) { selectQueue(m, posUrgent) },
+			keys:      []string{"x", "y"},
+			wantCalls: []string{"Cancel 4500000202"},
+			want:      []string{"✓ PO4500000202 cancelled"},
+		},
+		{
+			name:    "cancel prompt names the PO",
+			setup:   func(_ *fakePool, m *Model) { selectQueue(m, posUrgent) },
+			keys:    []string{"x"},
+			want:    []string{"Cancel PO4500000202? [y/N]"},
+			notWant: []string{"PO4500000202 cancelled"},
+		},
+		{
+			name:  "cancel of a running task says where it runs",
+			setup: func(_ *fakePool, m *Model) { selectQueue(m, posRunning1) },
+			keys:  []string{"x"},
+			want:  []string{"Cancel PO4500000101? It is running on W1. [y/N]"},
+		},
+		{
+			name:  "enter is not yes",
+			setup: func(_ *fakePool, m *Model) { selectQueue(m, posUrgent) },
+			keys:  []string{"x", "enter"},
+			want:  []string{"✓ PO4500000202 kept"},
+		},
+		{
+			name:  "esc cancels the confirm",
+			setup: func(_ *fakePool, m *Model) { selectQueue(m, posUrgent) },
+			keys:  []string{"x", "esc"},
+			want:  []string{"✓ PO4500000202 kept"},
+		},
+		{
+			name:  "n and any other key are no",
+			setup: func(_ *fakePool, m *Model) { selectQueue(m, posUrgent) },
+			keys:  []string{"x", "n", "x", "q", "x", "Y"},
+			// Y is yes too; q in the prompt answered no and did not quit.
+			wantCalls: []string{"Cancel 4500000202"},
+		},
+		{
+			name:  "cancel from the workers pane targets the worker's task",
+			setup: func(_ *fakePool, m *Model) { m.focus = paneWorkers; press(m, "j") },
+			keys:  []string{"x", "y"},
+			// W2 runs PO4500000102.
+			wantCalls: []string{"Cancel 4500000102"},
+		},
+		{
+			name:      "typing in the add input swallows q, x and +",
+			keys:      []string{"a", "q", "space", "x", "space", "+", "space", "4", "5", "0", "0", "9", "9", "9", "9", "9", "9", "enter"},
+			wantCalls: []string{"Submit 4500999999 NORMAL"},
+			want:      []string{"added 1 PO as NORMAL: PO4500999999", "not PO numbers: q x +"},
+		},
+		{
+			name:    "typing in the filter swallows q, x and +",
+			keys:    []string{"/", "q", "x", "+"},
+			want:    []string{"/qx+", "no task matches \"qx+\""},
+			notWant: []string{"Quitting"},
+		},
+		{
+			name:    "filter narrows the queue and esc clears it",
+			keys:    []string{"/", "4", "0", "2", "enter"},
+			want:    []string{"queue filtered by \"402\"", "PO4500000402", "1–1 of 1"},
+			notWant: []string{"PO4500000201"},
+		},
+		{
+			name: "esc clears the queue filter and never quits",
+			keys: []string{"/", "4", "0", "2", "enter", "esc", "esc"},
+			want: []string{"queue filter cleared", "PO4500000101"},
+		},
+		{
+			name:      "add takes several numbers and a priority",
+			keys:      append(append([]string{"a"}, strings.Split("PO4500000901,4500000902", "")...), "tab", "u", "enter"),
+			wantCalls: []string{"Submit 4500000901 URGENT", "Submit 4500000902 URGENT"},
+			want:      []string{"added 2 POs as URGENT: PO4500000901 PO4500000902"},
+		},
+		{
+			name:    "add with nothing valid keeps the dialog open",
+			keys:    []string{"a", "a", "b", "c", "enter"},
+			want:    []string{"Add POs", "not PO numbers: abc"},
+			notWant: []string{"added"},
+		},
+		{
+			name:      "add of a PO already queued says so",
+			keys:      append(append([]string{"a"}, strings.Split("4500000201", "")...), "enter"),
+			wantCalls: nil,
+			want:      []string{"already in the queue: PO4500000201"},
+		},
+		{
+			name:      "u moves a queued task to URGENT",
+			setup:     func(_ *fakePool, m *Model) { selectQueue(m, posLow) },
+			keys:      []string{"u"},
+			wantCalls: []string{"SetPriority 4500000203 URGENT"},
+			want:      []string{"✓ PO4500000203 moved to URGENT"},
+		},
+		{
+			name:      "h, n and l reach the pool",
+			setup:     func(_ *fakePool, m *Model) { selectQueue(m, posRetrying) },
+			keys:      []string{"h", "n", "l"},
+			wantCalls: []string{"SetPriority 4500000301 HIGH", "SetPriority 4500000301 NORMAL", "SetPriority 4500000301 LOW"},
+			want:      []string{"✓ PO4500000301 moved to LOW"},
+		},
+		{
+			name:      "a running task cannot be reprioritised",
+			setup:     func(_ *fakePool, m *Model) { selectQueue(m, posRunning1) },
+			keys:      []string{"u"},
+			wantCalls: []string{"SetPriority 4500000101 URGENT"},
+			want:      []string{"✗ PO4500000101 is not waiting in the queue"},
+		},
+		{
+			name:      "scale up to the maximum, then an error",
+			keys:      []string{"+", "+", "+", "+", "+"},
+			wantCalls: []string{"Scale 5", "Scale 6", "Scale 7", "Scale 8"},
+			want:      []string{"✗ already at the maximum of 8 workers"},
+		},
+		{
+			name:      "scale down to the minimum, then an error",
+			setup:     func(fp *fakePool, _ *Model) { fp.minW = 3 },
+			keys:      []string{"-", "-"},
+			wantCalls: []string{"Scale 3"},
+			want:      []string{"✗ already at the minimum of 3 workers"},
+		},
+		{
+			name:      "a scale refused by the pool shows its error",
+			setup:     func(fp *fakePool, m *Model) { fp.maxW = 4; m.c.snap.MaxWorkers = 0 },
+			keys:      []string{"="},
+			wantCalls: []string{"Scale 5"},
+			want:      []string{"✗ cannot scale to 5 workers: scale to 5: worker count out of range"},
+		},
+		{
+			name:      "p pauses and resumes",
+			keys:      []string{"p", "p"},
+			wantCalls: []string{"Pause", "Resume"},
+			want:      []string{"✓ resumed"},
+		},
+		{
+			name:      "r retries a failed task",
+			setup:     func(_ *fakePool, m *Model) { selectQueue(m, posFailed) },
+			keys:      []string{"r"},
+			wantCalls: []string{"Retry 4500000402"},
+			want:      []string{"✓ PO4500000402 queued again"},
+		},
+		{
+			name:      "r on a completed task is refused",
+			setup:     func(_ *fakePool, m *Model) { selectQueue(m, posCompleted) },
+			keys:      []string{"r"},
+			wantCalls: []string{"Retry 4500000401"},
+			want:      []string{"✗ PO4500000401 has not failed; nothing to retry"},
+		},
+		{
+			name:  "enter opens task details: attempts, errors, files, folder",
+			setup: func(_ *fakePool, m *Model) { selectQueue(m, posFailed) },
+			keys:  []string{"enter"},
+			want: []string{"Task PO4500000402", "attempt 1", "Errors (1)", "attempt 1: download cut short",
+				"Files (1)", "quote.pdf", "Folder /data/ACME Corp/PO4500000402_FAILED"},
+		},
+		{
+			name:    "esc closes details",
+			setup:   func(_ *fakePool, m *Model) { selectQueue(m, posFailed) },
+			keys:    []string{"enter", "esc"},
+			notWant: []string{"Errors (1)"},
+		},
+		{
+			name: "enter on a worker shows the worker and its task",
+			keys: []string{"shift+tab", "j", "enter"},
+			want: []string{"Worker W2", "Browser PID 4001", "PO4500000102", "running on W2"},
+		},
+		{
+			name: "? shows help generated from the keymap",
+			keys: []string{"?"},
+			want: []string{"Keys (? or esc closes", "set the selected task's priority to URGENT", "quit gracefully"},
+		},
+		{
+			name:    "q in help closes help and does not quit",
+			keys:    []string{"?", "q"},
+			notWant: []string{"Keys (?", "Quitting"},
+		},
+		{
+			name: "tab moves focus around the panes",
+			keys: []string{"tab", "tab"},
+			// queue → resources → log; the log pane has the heavy border.
+			want: []string{"┏━ Log"},
+		},
+		{
+			name:    "d hides finished tasks",
+			keys:    []string{"d"},
+			want:    []string{"Queue (unfinished)", "1–10 of 10", "the queue shows unfinished tasks only"},
+			notWant: []string{"COMPLETED"},
+		},
+		{
+			name: "s before the end says the run is not finished",
+			keys: []string{"s"},
+			want: []string{"✗ the run is not finished yet"},
+		},
+		{
+			name: "L when no sign-in is pending is refused",
+			keys: []string{"L"},
+			want: []string{"✗ the pool is not waiting for a sign-in"},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			fp := fixturePool()
+			m := newSized(testOptions(fp, fixtureLogs()), 120, 40)
+			if tc.setup != nil {
+				tc.setup(fp, m)
+			}
+			before := len(fp.Calls())
+			press(m, tc.keys...)
+			calls := fp.Calls()[before:]
+			if !slices.Equal(calls, tc.wantCalls) && !(len(calls) == 0 && len(tc.wantCalls) == 0) {
+				t.Errorf("pool calls = %q, want %q", calls, tc.wantCalls)
+			}
+			scr := screen(m)
+			for _, w := range tc.want {
+				if !strings.Contains(scr, w) {
+					t.Errorf("want %q on screen:\n%s", w, scr)
+				}
+			}
+			for _, w := range tc.notWant {
+				if strings.Contains(scr, w) {
+					t.Errorf("do not want %q on screen:\n%s", w, scr)
+				}
+			}
+		})
+	}
+}
+
+func TestPasteIntoAddAcceptsNewLines(t *testing.T) {
+	fp := fixturePool()
+	m := newSized(testOptions(fp, nil), 120, 40)
+	press(m, "a")
+	m.Update(tea.PasteMsg{Content: "4500000911\nPO-4500000912\r\n4500000913;4500000911"})
+	press(m, "enter")
+	want := []string{"Submit 4500000911 NORMAL", "Submit 4500000912 NORMAL", "Submit 4500000913 NORMAL"}
+	if got := fp.Calls(); !slices.Equal(got, want) {
+		t.Fatalf("calls = %q, want %q", got, want)
+	}
+}
+
+func TestPasteWithoutInputFiresNothing(t *testing.T) {
+	fp := fixturePool()
+	m := newSized(testOptions(fp, nil), 120, 40)
+	m.Update(tea.PasteMsg{Content: "qx+-p"})
+	if got := fp.Calls(); len(got) != 0 {
+		t.Fatalf("a paste fired commands: %q", got)
+	}
+	if m.quit != phaseRunning {
+		t.Fatal("a paste started quitting")
+	}
+}
+
+// drain runs the command returned by the first quit key to its message, the
+// way Bubble Tea would, and feeds it back.
+func TestQuitDrainsThenSecondQAsksThenForces(t *testing.T) {
+	for _, second := range []string{"q", "ctrl+c"} {
+		t.Run(second, func(t *testing.T) {
+			fp := fixturePool()
+			m := newSized(testOptions(fp, nil), 120, 40)
+			t.Cleanup(func() { fp.finishDrain(); m.bg.wait() })
+
+			drainCmd := press(m, "q")[0]
+			if drainCmd == nil {
+				t.Fatal("q returned no command")
+			}
+			<-fp.shutdownCalled // the graceful Shutdown is running off the event loop
+			m.Update(tickMsg(testNow))
+			scr := screen(m)
+			mustContain(t, scr, "Quitting: 3 running tasks to finish · 2m00s left · q again forces")
+			mustContain(t, scr, " DRAINING ")
+
+			press(m, second)
+			mustContain(t, screen(m), "Force quit? 3 running tasks will be cancelled. [y/N]")
+			if n := countCalls(fp, "Shutdown"); n != 1 {
+				t.Fatalf("asking must not force: %d Shutdown calls", n)
+			}
+			forceCmd := press(m, "y")[0]
+			mustContain(t, screen(m), "Forcing: cancelling 3 running tasks")
+			if forceCmd == nil {
+				t.Fatal("y returned no command")
+			}
+			if msg := forceCmd(); msg != (forceDoneMsg{}) {
+				t.Fatalf("force finished with %#v", msg)
+			}
+			if n := countCalls(fp, "Shutdown"); n != 2 {
+				t.Fatalf("force must call Shutdown again: %d calls", n)
+			}
+			_, quit := m.Update(drainCmd())
+			if quit == nil || quit() != (tea.QuitMsg{}) {
+				t.Fatal("the console did not quit after the shutdown finished")
+			}
+		})
+	}
+}
+
+func TestQuitSecondQNoKeepsDraining(t *testing.T) {
+	fp := fixturePool()
+	m := newSized(testOptions(fp, nil), 120, 40)
+	t.Cleanup(func() { fp.finishDrain(); m.bg.wait() })
+	drainCmd := press(m, "q")[0]
+	<-fp.shutdownCalled
+	press(m, "q", "enter")
+	mustContain(t, screen(m), "✓ still draining")
+	if n := countCalls(fp, "Shutdown"); n != 1 {
+		t.Fatalf("enter forced the quit: %d Shutdown calls", n)
+	}
+	fp.finishDrain()
+	if msg := drainCmd(); msg != (shutdownDoneMsg{}) {
+		t.Fatalf("drain finished with %#v", msg)
+	}
+}
+
+func TestSignalDrainsThenForcesWithoutAsking(t *testing.T) {
+	fp := fixturePool()
+	m := newSized(testOptions(fp, nil), 120, 40)
+	t.Cleanup(func() { fp.finishDrain(); m.bg.wait() })
+	if filtered := quitFilter(m, tea.QuitMsg{}); filtered != (signalQuitMsg{}) {
+		t.Fatalf("SIGTERM's QuitMsg became %#v", filtered)
+	}
+	_, drainCmd := m.Update(signalQuitMsg{})
+	<-fp.shutdownCalled
+	_, forceCmd := m.Update(signalQuitMsg{})
+	if forceCmd == nil {
+		t.Fatal("a second signal did not force")
+	}
+	forceCmd()
+	_, quit := m.Update(drainCmd())
+	if quit() != (tea.QuitMsg{}) {
+		t.Fatal("no quit after the shutdown")
+	}
+	if filtered := quitFilter(m, tea.QuitMsg{}); filtered != (tea.QuitMsg{}) {
+		t.Fatal("the console's own quit was filtered")
+	}
+}
+
+func TestRunEndShowsSummaryAndExitWhenDoneQuits(t *testing.T) {
+	for _, exit := range []bool{false, true} {
+		fp := newFakePool(fixedClock)
+		for i, st := range []coupa.Status{coupa.Completed, coupa.Completed, coupa.Failed, coupa.NoAttachments} {
+			fp.addTask("45000005"+string(rune('0'+i))+"0", pool.Normal, pool.Done, func(t *pool.TaskInfo) {
+				t.Result.Status, t.Finished = st, testNow
+			})
+		}
+		fp.setWorkers(2)
+		opts := testOptions(fp, nil)
+		opts.ExitWhenDone = exit
+		m := New(opts)
+		m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+		_, cmd := m.Update(tickMsg(testNow))
+		scr := screen(m)
+		for _, w := range []string{"Run finished", "Every task is final. 4 tasks in 1:15", "✓ COMPLETED", "2",
+			"✗ FAILED", "TOTAL", "Downloads  /data", "Results    /work/in/pos_results.xlsx (written when you quit)", " FINISHED "} {
+			mustContain(t, scr, w)
+		}
+		if exit {
+			if m.quit != phaseDraining || cmd == nil {
+				t.Fatal("--exit-when-done did not start the shutdown")
+			}
+			fp.finishDrain()
+			m.bg.wait()
+			continue
+		}
+		if m.quit != phaseRunning {
+			t.Fatal("the console quit by itself without --exit-when-done")
+		}
+		press(m, "esc")
+		mustContain(t, screen(m), "Workers 2/2")
+		press(m, "s")
+		mustContain(t, screen(m), "Run finished")
+	}
+}
+
+func TestSignInEventThenL(t *testing.T) {
+	fp := fixturePool()
+	m := newSized(testOptions(fp, nil), 120, 40)
+	fp.mu.Lock()
+	fp.state = pool.PoolSignInRequired
+	fp.mu.Unlock()
+	m.Update(eventsMsg{Count: 3, Notes: []pool.Event{{Kind: pool.EvSignInRequired}}})
+	mustContain(t, screen(m), "Coupa asks to sign in again: run `coupatui login` in another terminal, then press L")
+	mustContain(t, screen(m), " SIGN-IN REQUIRED ")
+	cmds := press(m, "L")
+	if cmds[0] == nil {
+		t.Fatal("L returned no command")
+	}
+	m.Update(cmds[0]())
+	mustContain(t, screen(m), "signed in again; dispatching resumed")
+	if !slices.Contains(fp.Calls(), "Reauthenticate") {
+		t.Fatal("Reauthenticate not called")
+	}
+}
+
+func TestTooSmall(t *testing.T) {
+	m := newSized(testOptions(fixturePool(), nil), 50, 12)
+	if got, want := screen(m), "terminal too small — need 64×18 (now 50×12)"; got != want {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	mustContain(t, screen(m), "Workers 4/4")
+}
+
+func TestLogFollowsUnlessScrolledUp(t *testing.T) {
+	lb := fixtureLogs()
+	lg := slog.New(lb)
+	for i := range 10 {
+		lg.Info("filler", "n", i)
+	}
+	m := newSized(testOptions(fixturePool(), lb), 80, 24)
+	m.focus = paneLog
+	mustContain(t, screen(m), "following")
+	press(m, "k")
+	mustContain(t, screen(m), "↑ 1 newer below")
+	lg.Info("later entry")
+	m.Update(tickMsg(testNow))
+	mustContain(t, screen(m), "↑ 2 newer below") // the same lines stay in view
+	press(m, "G")
+	mustContain(t, screen(m), "later entry")
+	mustContain(t, screen(m), "following")
+}
+
+func TestLogFilter(t *testing.T) {
+	m := newSized(testOptions(fixturePool(), fixtureLogs()), 120, 40)
+	press(m, "tab", "tab", "/", "5", "0", "3", "enter")
+	scr := screen(m)
+	mustContain(t, scr, "server answered 503")
+	mustContain(t, scr, `filter "503"`)
+	if strings.Contains(scr, "pool started") {
+		t.Fatal("the log filter let a non-matching entry through")
+	}
+	if m.queue.filter != "" {
+		t.Fatal("the log filter changed the queue's")
+	}
+	press(m, "esc")
+	mustContain(t, screen(m), "pool started")
+}
+
+func countCalls(fp *fakePool, name string) int {
+	n := 0
+	for _, c := range fp.Calls() {
+		if strings.HasPrefix(c, name) {
+			n++
+		}
+	}
+	return n
+}
+
+// limitSpy records the windows the console asks the pool for.
+type limitSpy struct {
+	*fakePool
+	limits []int
+}
+
+func (s *limitSpy) Tasks(q pool.TaskQuery) pool.TaskPage {
+	s.limits = append(s.limits, q.Limit)
+	return s.fakePool.Tasks(q)
+}
+
+func TestQueueAsksOnlyForVisibleRows(t *testing.T) {
+	spy := &limitSpy{fakePool: fixturePool()}
+	opts := testOptions(spy.fakePool, nil)
+	opts.Pool = spy
+	m := New(opts)
+	m.Init()                                           // before the first size: nothing to show yet
+	m.Update(tea.WindowSizeMsg{Width: 50, Height: 10}) // too small
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	if len(spy.limits) == 0 {
+		t.Fatal("the queue never asked for tasks")
+	}
+	for _, l := range spy.limits {
+		if l <= 0 || l > 40 {
+			t.Fatalf("asked for a window of %d tasks: %v", l, spy.limits)
+		}
+	}
+}
+
+func TestDrainWithNothingRunningSaysWhatItWaitsFor(t *testing.T) {
+	fp := newFakePool(fixedClock)
+	fp.addTask("4500000201", pool.Normal, pool.Queued, nil)
+	fp.setWorkers(2)
+	m := newSized(testOptions(fp, nil), 120, 40)
+	t.Cleanup(func() { fp.finishDrain(); m.bg.wait() })
+	press(m, "q")
+	<-fp.shutdownCalled
+	mustContain(t, screen(m), "Quitting: no task running; stopping the workers…")
+}
