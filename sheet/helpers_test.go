@@ -1,0 +1,108 @@
+package sheet
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// book builds an .xlsx fixture cell by cell, so tests control cell types
+// and number formats the way Excel users leave them.
+type book struct {
+	t *testing.T
+	f *excelize.File
+}
+
+func newBook(t *testing.T, sheet string) *book {
+	t.Helper()
+	f := excelize.NewFile()
+	t.Cleanup(func() { _ = f.Close() })
+	if sheet != "Sheet1" {
+		if err := f.SetSheetName("Sheet1", sheet); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return &book{t: t, f: f}
+}
+
+// row writes values from column A of a 1-based row: strings as text, ints
+// and floats as numbers.
+func (b *book) row(sheet string, row int, values ...any) *book {
+	b.t.Helper()
+	for i, v := range values {
+		cell, _ := excelize.CoordinatesToCellName(i+1, row)
+		if err := b.f.SetCellValue(sheet, cell, v); err != nil {
+			b.t.Fatal(err)
+		}
+	}
+	return b
+}
+
+func (b *book) save(name string) string {
+	b.t.Helper()
+	path := filepath.Join(b.t.TempDir(), name)
+	if err := b.f.SaveAs(path); err != nil {
+		b.t.Fatal(err)
+	}
+	return path
+}
+
+func writeFile(t *testing.T, name string, data []byte) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func hashFile(t *testing.T, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
+
+func mustRead(t *testing.T, path string) *Input {
+	t.Helper()
+	in, err := Read(path)
+	if err != nil {
+		t.Fatalf("Read(%s): %v", path, err)
+	}
+	return in
+}
+
+// rowView is the part of a Row most tests compare.
+type rowView struct {
+	Line        int
+	PO          string
+	Invalid     bool
+	DuplicateOf int
+}
+
+func views(rows []Row) []rowView {
+	out := make([]rowView, len(rows))
+	for i, r := range rows {
+		out[i] = rowView{r.Line, r.PO, r.Invalid, r.DuplicateOf}
+	}
+	return out
+}
+
+func equal(t *testing.T, what string, got, want any) {
+	t.Helper()
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("%s:\n got %#v\nwant %#v", what, got, want)
+	}
+}
+
+type excelizeStyle = excelize.Style
+
+func ptr[T any](v T) *T { return &v }

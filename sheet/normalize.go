@@ -1,0 +1,111 @@
+package sheet
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// minPODigits is the fewest digits a PO number can have.
+const minPODigits = 6
+
+// maxExponent bounds the exponent of a PO number that Excel stored as a
+// float ("4.500000123E9"), so a hostile cell cannot ask for a huge string.
+const maxExponent = 40
+
+// NormalizePO turns a PO cell as written into the PO number's digits.
+//
+// It trims spaces (non-breaking and zero-width ones included), strips a
+// leading "PO" or "PM" in any case followed by any run of the separators
+// "-", "_", "#", ".", ":" and spaces, and accepts what remains when it is 6
+// or more ASCII digits. Leading zeros are kept. A number that Excel stored as
+// a float ("4500000123.0", "4.500000123E9") is accepted when it is a whole
+// number; the prefix is not allowed in front of such a form.
+func NormalizePO(raw string) (po string, ok bool) {
+	if po, ok := normalizeWritten(raw); ok {
+		return po, true
+	}
+	return wholeNumber(strings.TrimFunc(raw, isBlank))
+}
+
+// normalizeWritten is NormalizePO without the float forms: a PO written
+// as digits, with or without its prefix.
+func normalizeWritten(raw string) (string, bool) {
+	s := strings.TrimFunc(raw, isBlank)
+	if len(s) >= 2 && (s[0] == 'P' || s[0] == 'p') && strings.ContainsRune("OoMm", rune(s[1])) {
+		return allDigits(strings.TrimLeftFunc(s[2:], isPOSeparator))
+	}
+	return allDigits(s)
+}
+
+// isBlank reports spaces Excel users leave around values, including the
+// non-breaking and zero-width ones that arrive with copy and paste.
+func isBlank(r rune) bool {
+	return unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' || r == '\u2060'
+}
+
+func isPOSeparator(r rune) bool {
+	return isBlank(r) || strings.ContainsRune("-_#.:", r)
+}
+
+func allDigits(s string) (string, bool) {
+	if len(s) < minPODigits {
+		return "", false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return "", false
+		}
+	}
+	return s, true
+}
+
+// wholeNumber accepts the decimal and scientific forms in which spreadsheet
+// programs write whole numbers, working on the digits as text so no
+// precision is lost: "4500000123.0", "4500000123.", "4.500000123E9",
+// "4.500000123e+09", "4500000123000E-3".
+func wholeNumber(s string) (string, bool) {
+	mantissa, exp, hasExp := s, 0, false
+	if i := strings.IndexAny(s, "eE"); i >= 0 {
+		e, err := strconv.Atoi(s[i+1:])
+		if err != nil || e > maxExponent || e < -maxExponent {
+			return "", false
+		}
+		mantissa, exp, hasExp = s[:i], e, true
+	}
+	intPart, fracPart, _ := strings.Cut(mantissa, ".")
+	if intPart == "" || !onlyDigits(intPart) || !onlyDigits(fracPart) {
+		return "", false
+	}
+	if !hasExp && !strings.Contains(mantissa, ".") {
+		return "", false // plain digits were handled by allDigits
+	}
+	digits := intPart + fracPart
+	point := len(intPart) + exp // position of the decimal point in digits
+	if point < 0 {
+		return "", false
+	}
+	var whole string
+	if point >= len(digits) {
+		whole = digits + strings.Repeat("0", point-len(digits))
+	} else {
+		if strings.Trim(digits[point:], "0") != "" {
+			return "", false // a fraction: not a PO number
+		}
+		whole = digits[:point]
+	}
+	if hasExp {
+		// A float rendering has no meaningful leading zeros ("0.45E7").
+		whole = strings.TrimLeft(whole, "0")
+	}
+	return allDigits(whole)
+}
+
+func onlyDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,43 @@
+package sheet
+
+import "time"
+
+// Status words this package writes itself; every other status comes from
+// the Outcome.
+const (
+	StatusPending   = "PENDING"    // the row was not reached
+	StatusInvalidPO = "INVALID_PO" // the row holds no usable PO number
+)
+
+// Outcome is what became of one PO, as the results workbook shows it.
+type Outcome struct {
+	Status     string    // coupa status word; "" is written as PENDING
+	Supplier   string    // SUPPLIER
+	Found      int       // ATTACHMENTS_FOUND
+	Downloaded int       // ATTACHMENTS_DOWNLOADED
+	Files      []string  // AttachmentName: names joined with "; "
+	Processed  time.Time // LAST_PROCESSED, a date-time in local time; zero → blank
+	Error      string    // ERROR_MESSAGE
+	Folder     string    // DOWNLOAD_FOLDER
+	URL        string    // COUPA_URL
+}
+
+// The outcome columns of the results workbook, always present, in this
+// order after the input's own columns.
+const (
+	ColPONumber    = "PO_NUMBER"
+	ColStatus      = "STATUS"
+	ColSupplier    = "SUPPLIER"
+	ColFound       = "ATTACHMENTS_FOUND"
+	ColDownloaded  = "ATTACHMENTS_DOWNLOADED"
+	ColFiles       = "AttachmentName"
+	ColProcessed   = "LAST_PROCESSED"
+	ColError       = "ERROR_MESSAGE"
+	ColFolder      = "DOWNLOAD_FOLDER"
+	ColURL         = "COUPA_URL"
+	filesSeparator = "; "
+)
+
+// ResultColumns lists the outcome columns in workbook order.
+var ResultColumns = []string{ColPONumber, ColStatus, ColSupplier, ColFound, ColDownloaded,
+	ColFiles, ColProcessed, ColError, ColFolder, ColURL}

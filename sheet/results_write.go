@@ -1,0 +1,284 @@
+package sheet
+
+import (
+	"archive/zip"
+	"compress/flate"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// WriteResults writes the results workbook for in: one sheet, PO_Data,
+// repeating the input row for row (rows above the header included, sheet
+// row HeaderRow+Line for every data row) with the input's own columns and
+// cells first, then the ResultColumns.
+//
+// outcomes maps Row.Line to what became of that row's PO; a valid row with
+// no entry is PENDING, an invalid row is INVALID_PO, and a duplicate row
+// shows its first row's outcome with "duplicate of row N" in ERROR_MESSAGE.
+//
+// When the input already has a column named like a result column, that
+// column is reused rather than repeated: an input PO_NUMBER column keeps the
+// PO cells as written (the normalised number is not written anywhere else
+// then), other such columns (STATUS, ... from an earlier run's results) get
+// this run's values.
+//
+// Carried cells are written as numbers when their text is a plain number
+// that Excel shows the same way (integers of up to 15 digits without
+// leading zeros, shortest-form decimals), as text otherwise.
+//
+// The file is replaced atomically; on any error an existing results file is
+// left as it was. path must end in .xlsx and must not be the input file.
+func WriteResults(path string, in *Input, outcomes map[int]Outcome) error {
+	if in == nil {
+		return fmt.Errorf("write results %q: no input given", path)
+	}
+	if err := checkResultsPath(path, in.Path); err != nil {
+		return err
+	}
+	cols := planColumns(in)
+	f := excelize.NewFile()
+	defer f.Close()
+	f.ZipWriter = fastZipWriter
+	if err := fillResults(f, in, cols, outcomes); err != nil {
+		return fmt.Errorf("write results %q: %w (nothing was written)", path, err)
+	}
+	if err := writeAtomically(path, func(w io.Writer) error { return f.Write(w) }); err != nil {
+		return fmt.Errorf("write results %q: %w (the previous results file, if any, is unchanged; "+
+			"check the folder exists and has room, and close the file if Excel holds it open)", path, err)
+	}
+	return nil
+}
+
+// fastZipWriter compresses with flate.BestSpeed: much less time than the
+// default level for a file a little larger.
+func fastZipWriter(w io.Writer) excelize.ZipWriter {
+	zw := zip.NewWriter(w)
+	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+		return flate.NewWriter(out, flate.BestSpeed)
+	})
+	return zw
+}
+
+// checkResultsPath refuses a results path that is not .xlsx or that is the
+// input file itself, by name or by identity (links).
+func checkResultsPath(path, inputPath string) error {
+	if strings.ToLower(filepath.Ext(path)) != ".xlsx" {
+		return &fileError{role: "results", path: path, kind: ErrUnsupported, detail: "the results workbook must be an .xlsx file"}
+	}
+	same := false
+	if a, err := filepath.Abs(path); err == nil {
+		if b, err := filepath.Abs(inputPath); err == nil && a == b {
+			same = true
+		}
+	}
+	if st1, err := os.Stat(path); err == nil {
+		if st2, err := os.Stat(inputPath); err == nil && os.SameFile(st1, st2) {
+			same = true
+		}
+	}
+	if same {
+		return &fileError{role: "results", path: path, kind: ErrSameFile, detail: "the input is never modified: choose another results path"}
+	}
+	return nil
+}
+
+// columnPlan says where each column of the results comes from.
+type columnPlan struct {
+	header   []string // results header cells
+	result   [10]int  // index in header of each ResultColumns entry
+	reused   []bool   // per header index: an input column that carries a result
+	keepPO   bool     // the input's own PO_NUMBER column keeps its cells
+	inputLen int
+}
+
+// isResultColumn reports an input header that names a result column: the
+// same name up to case and surrounding spaces. Looser variants ("PO Number")
+// are the operator's own columns and are kept beside the result columns.
+func isResultColumn(header, name string) bool {
+	return strings.EqualFold(strings.TrimFunc(header, isBlank), name)
+}
+
+func planColumns(in *Input) columnPlan {
+	p := columnPlan{inputLen: len(in.Columns)}
+	p.header = append(p.header, in.Columns...)
+	p.reused = make([]bool, len(in.Columns), len(in.Columns)+len(ResultColumns))
+	end := len(in.Columns)
+	if lay, _ := findLayout(in.Columns); lay.hierarchy >= 0 {
+		end = lay.hierarchy // hierarchy levels are the operator's, never reused
+	}
+	for k, name := range ResultColumns {
+		p.result[k] = -1
+		for i, h := range in.Columns[:end] {
+			if isResultColumn(h, name) && !p.reused[i] {
+				p.result[k], p.reused[i] = i, true
+				break
+			}
+		}
+		if p.result[k] < 0 {
+			p.result[k] = len(p.header)
+			p.header = append(p.header, name)
+			p.reused = append(p.reused, false)
+		} else if name == ColPONumber {
+			p.keepPO = true
+		}
+	}
+	return p
+}
+
+// resultStyles are the style ids used in the results sheet.
+type resultStyles struct {
+	header, dateTime, integer int
+}
+
+func newResultStyles(f *excelize.File) (resultStyles, error) {
+	var s resultStyles
+	var err error
+	if s.header, err = f.NewStyle(&excelize.Style{
+		Font:   &excelize.Font{Bold: true},
+		Fill:   excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
+		Border: []excelize.Border{{Type: "bottom", Color: "808080", Style: 1}},
+	}); err != nil {
+		return s, err
+	}
+	dateFmt := "yyyy-mm-dd hh:mm:ss"
+	if s.dateTime, err = f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt}); err != nil {
+		return s, err
+	}
+	s.integer, err = f.NewStyle(&excelize.Style{NumFmt: 1}) // "0": every digit, never 4.5E+09
+	return s, err
+}
+
+// fillResults writes the results sheet into f.
+func fillResults(f *excelize.File, in *Input, p columnPlan, outcomes map[int]Outcome) error {
+	if err := f.SetSheetName(f.GetSheetName(0), DataSheet); err != nil {
+		return err
+	}
+	st, err := newResultStyles(f)
+	if err != nil {
+		return err
+	}
+	headerRow := max(in.HeaderRow, 1) // a hand-made Input may leave it 0
+	lastRow := headerRow
+	if n := len(in.Rows); n > 0 {
+		lastRow = max(lastRow, headerRow+in.Rows[n-1].Line)
+	}
+	lastCol, err := excelize.ColumnNumberToName(len(p.header))
+	if err != nil {
+		return err
+	}
+	if err := f.AutoFilter(DataSheet, "A"+itoa(headerRow)+":"+lastCol+itoa(lastRow), nil); err != nil {
+		return err
+	}
+	sw, err := f.NewStreamWriter(DataSheet)
+	if err != nil {
+		return err
+	}
+	rows := make([][]any, len(in.Rows))
+	widths := newWidths(p.header)
+	for i, r := range in.Rows {
+		rows[i] = resultRow(in, p, st, r, outcomes)
+		widths.measure(rows[i])
+	}
+	for i := len(widths) - 1; i >= 0; i-- { // excelize puts each new column first: set them last to first
+		if err := sw.SetColWidth(i+1, i+1, widths[i]); err != nil {
+			return err
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: headerRow,
+		TopLeftCell: "A" + itoa(headerRow+1), ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	for _, pre := range in.Preamble {
+		if pre.SheetRow < headerRow {
+			if err := sw.SetRow("A"+itoa(pre.SheetRow), textCells(pre.Cells)); err != nil {
+				return err
+			}
+		}
+	}
+	header := make([]any, len(p.header))
+	for i, h := range p.header {
+		header[i] = excelize.Cell{StyleID: st.header, Value: h}
+	}
+	if err := sw.SetRow("A"+itoa(headerRow), header); err != nil {
+		return err
+	}
+	for i, r := range in.Rows {
+		if r.Line < 1 {
+			return fmt.Errorf("row %d of the input has Line %d: lines start at 1", i, r.Line)
+		}
+		if err := sw.SetRow("A"+itoa(headerRow+r.Line), rows[i]); err != nil {
+			return fmt.Errorf("row with Line %d: %w", r.Line, err)
+		}
+	}
+	return sw.Flush()
+}
+
+// resultRow builds the cells of one results row.
+func resultRow(in *Input, p columnPlan, st resultStyles, r Row, outcomes map[int]Outcome) []any {
+	cells := make([]any, len(p.header))
+	for i := 0; i < p.inputLen && i < len(r.Cells); i++ {
+		cells[i] = carriedValue(r.Cells[i], st)
+	}
+	o, known, note := outcomeOf(in, r, outcomes)
+	po := r.PO
+	if r.Invalid {
+		po = strings.TrimFunc(r.Raw, isBlank)
+	}
+	set := func(k int, v any) {
+		if k == 0 && p.keepPO {
+			return // the input's own PO_NUMBER cell stays as written
+		}
+		cells[p.result[k]] = v
+	}
+	set(0, nilIfEmpty(po))
+	set(1, o.Status)
+	set(2, nilIfEmpty(o.Supplier))
+	if known {
+		set(3, o.Found)
+		set(4, o.Downloaded)
+	} else {
+		set(3, nil)
+		set(4, nil)
+	}
+	set(5, nilIfEmpty(strings.Join(o.Files, filesSeparator)))
+	if o.Processed.IsZero() {
+		set(6, nil)
+	} else {
+		set(6, excelize.Cell{StyleID: st.dateTime, Value: o.Processed.Local().Round(time.Second)})
+	}
+	set(7, nilIfEmpty(joinNonEmpty("; ", note, o.Error, r.Warning)))
+	set(8, nilIfEmpty(o.Folder))
+	set(9, nilIfEmpty(o.URL))
+	return cells
+}
+
+// outcomeOf decides the outcome shown for a row: invalid rows are
+// INVALID_PO, duplicates show their first row's outcome, rows without one
+// are PENDING. known is false when no outcome was recorded; note explains
+// invalid and duplicate rows.
+func outcomeOf(in *Input, r Row, outcomes map[int]Outcome) (o Outcome, known bool, note string) {
+	switch {
+	case r.Invalid:
+		if strings.TrimFunc(r.Raw, isBlank) == "" {
+			note = "the PO cell is blank"
+		} else {
+			note = "not a PO number: " + quote(r.Raw) + " (expected 6 or more digits, optionally after PO or PM)"
+		}
+		return Outcome{Status: StatusInvalidPO}, false, note
+	case r.DuplicateOf > 0:
+		note = "duplicate of row " + itoa(in.SheetRow(r.DuplicateOf)) + " (fetched once)"
+		o, known = outcomes[r.DuplicateOf]
+	default:
+		o, known = outcomes[r.Line]
+	}
+	if o.Status == "" {
+		o.Status = StatusPending
+	}
+	return o, known, note
+}
