@@ -18,6 +18,16 @@ type lineWriter struct {
 }
 
 func (lw *lineWriter) event(ev pool.Event) {
+	switch ev.Kind {
+	case pool.EvPolicy, pool.EvPoolScaled, pool.EvPressureChanged, pool.EvWorkerCrashed, pool.EvPoolDraining:
+		// Decisions the operator should see, with their reasons.
+		who := "pool"
+		if ev.Worker != nil {
+			who = fmt.Sprintf("worker %d", ev.Worker.ID)
+		}
+		fmt.Fprintf(lw.w, "%s %s: %s\n", ev.Time.Format("15:04:05"), who, ev.Reason)
+		return
+	}
 	if ev.Task != nil && ev.Kind == pool.EvTaskRetried {
 		fmt.Fprintf(lw.w, "%*s PO%s retried: %s\n", 3+2*len(fmt.Sprint(lw.total)), "↻", ev.Task.PO, ev.Reason)
 		return

@@ -70,7 +70,8 @@ func (s *session) run(ctx context.Context) int {
 	}
 	defer logFile.Close()
 	if s.opts.noTUI {
-		s.log = newLogger(logFile, slog.NewTextHandler(s.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+		// Progress lines carry the news; stderr gets only warnings and errors.
+		s.log = newLogger(logFile, slog.NewTextHandler(s.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	} else {
 		s.logs = ui.NewLogBuffer(2000)
 		s.log = newLogger(logFile, s.logs)

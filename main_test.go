@@ -1,0 +1,296 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"coupatui/browser"
+	"coupatui/coupa"
+	"coupatui/coupa/sim"
+	"coupatui/sheet"
+)
+
+// The tests run this test binary as coupatui: with COUPATUI_RUN_MAIN set,
+// TestMain hands over to main.
+func TestMain(m *testing.M) {
+	if os.Getenv("COUPATUI_RUN_MAIN") == "1" {
+		main()
+		return
+	}
+	os.Exit(m.Run())
+}
+
+// app is one run of the coupatui binary in a private home.
+type app struct {
+	dir    string // working directory and home
+	tmp    string // its TMPDIR, where profiles of unsigned workers go
+	stdout bytes.Buffer
+	stderr bytes.Buffer
+	code   int
+}
+
+// env isolates a run: its own home, config, data, state and temp folders.
+// The temp folder has a short name: Chromium puts a socket in it, and
+// socket paths are limited to about 100 bytes.
+func env(t *testing.T, dir string) (vars []string, tmp string) {
+	t.Helper()
+	tmp, err := os.MkdirTemp("", "cti")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		noBrowserLeft(t, tmp)
+		if left, _ := os.ReadDir(tmp); len(left) > 0 {
+			t.Errorf("left in TMPDIR: %s", left[0].Name())
+		}
+		os.RemoveAll(tmp)
+	})
+	return append(os.Environ(),
+		"COUPATUI_RUN_MAIN=1",
+		"TMPDIR="+tmp,
+		"HOME="+dir,
+		"XDG_CONFIG_HOME="+filepath.Join(dir, "config"),
+		"XDG_DATA_HOME="+filepath.Join(dir, "data"),
+		"XDG_STATE_HOME="+filepath.Join(dir, "state"),
+		"NO_COLOR=1",
+	), tmp
+}
+
+func runApp(t *testing.T, dir string, within time.Duration, args ...string) *app {
+	t.Helper()
+	a := &app{dir: dir}
+	ctx, cancel := context.WithTimeout(t.Context(), within)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], args...)
+	cmd.Dir = dir
+	cmd.Env, a.tmp = env(t, dir)
+	cmd.Stdout, cmd.Stderr = &a.stdout, &a.stderr
+	cmd.WaitDelay = 5 * time.Second
+	err := cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case errors.As(err, &exit):
+		a.code = exit.ExitCode()
+	case err != nil:
+		t.Fatalf("coupatui %v: %v\nstderr:\n%s", args, err, a.stderr.String())
+	}
+	if ctx.Err() != nil {
+		t.Fatalf("coupatui %v did not finish within %s\nstderr:\n%s", args, within, a.stderr.String())
+	}
+	return a
+}
+
+func needBrowser(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("starts real browsers")
+	}
+	if _, err := browser.FindExec(""); err != nil {
+		t.Skip(err)
+	}
+}
+
+// writeConfig writes a config.toml into dir with the given lines added.
+func writeConfig(t *testing.T, dir string, lines ...string) string {
+	t.Helper()
+	path := filepath.Join(dir, "test.toml")
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func hashFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("%x", sha256.Sum256(b))
+}
+
+// noBrowserLeft fails when a process still runs with a profile under dir.
+func noBrowserLeft(t *testing.T, dir string) {
+	t.Helper()
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		cmd, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if err == nil && bytes.Contains(cmd, []byte("--user-data-dir="+dir+"/")) {
+			t.Errorf("browser process %s still runs: %s", e.Name(), bytes.ReplaceAll(cmd, []byte{0}, []byte{' '}))
+		}
+	}
+}
+
+func TestDemoEndsAsTheSimulatorMeant(t *testing.T) {
+	needBrowser(t)
+	dir := t.TempDir()
+	a := runApp(t, dir, 5*time.Minute, "demo", "--no-tui", "--dir", "demo")
+	if a.code != exitOK || !strings.Contains(a.stderr.String(), "all 40 POs ended as the simulator meant") {
+		t.Fatalf("demo exit %d\nstderr:\n%s", a.code, a.stderr.String())
+	}
+	lines := strings.Count(a.stderr.String(), "/40] PO")
+	if lines != 40 {
+		t.Errorf("%d progress lines, want one per PO (40)", lines)
+	}
+	res, err := sheet.ReadResults(filepath.Join(dir, "demo", "pos_results.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	byStatus := map[string]int{}
+	for _, r := range res.Rows {
+		byStatus[r.Outcome.Status]++
+	}
+	if byStatus["INVALID_PO"] != 1 || len(res.Rows) != 42 {
+		t.Errorf("results: %d rows, statuses %v", len(res.Rows), byStatus)
+	}
+	// Every file is inside the download root, and no work folder is left.
+	root := filepath.Join(dir, "demo", "downloads")
+	filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			t.Error(err)
+			return nil
+		}
+		if d.IsDir() && strings.HasSuffix(d.Name(), "__WORK") {
+			t.Errorf("work folder left: %s", path)
+		}
+		return nil
+	})
+}
+
+func TestJSONEvents(t *testing.T) {
+	needBrowser(t)
+	dir := t.TempDir()
+	srv := sim.Start(t, sim.Options{POs: []sim.PO{
+		{ID: "4500200001", Supplier: "Acme", Want: coupa.Completed, Attachments: []sim.Attachment{{Name: "a.pdf", Size: 1000}}},
+		{ID: "4500200002", NotFound: 404, Want: coupa.NotFound},
+	}})
+	input := filepath.Join(dir, "pos.csv")
+	os.WriteFile(input, []byte("PO_NUMBER\n4500200001\n4500200002\n"), 0o600)
+	a := runApp(t, dir, 3*time.Minute, "--json", "--workers", "2", "--base-url", srv.URL(), input)
+	if a.code != exitOK {
+		t.Fatalf("exit %d\n%s", a.code, a.stderr.String())
+	}
+	finished := map[string]string{}
+	sc := bufio.NewScanner(&a.stdout)
+	n := 0
+	for sc.Scan() {
+		var ev jsonEvent
+		if err := json.Unmarshal(sc.Bytes(), &ev); err != nil {
+			t.Fatalf("line %d is not JSON: %q", n+1, sc.Text())
+		}
+		n++
+		if ev.Event == "task.finished" {
+			finished[ev.PO] = ev.Status
+		}
+	}
+	if finished["4500200001"] != "COMPLETED" || finished["4500200002"] != "PO_NOT_FOUND" || n < 6 {
+		t.Fatalf("%d events; finished %v", n, finished)
+	}
+}
+
+func TestBadInputOneClearErrorNothingLost(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(content), 0o600)
+		return p
+	}
+	results := write("kept_results.xlsx", "an earlier results file")
+	cases := []struct {
+		name, input, want string
+	}{
+		{"missing", filepath.Join(dir, "nope.xlsx"), "nope.xlsx"},
+		{"corrupt", write("corrupt.xlsx", "PK\x03\x04 not really a zip"), "corrupt.xlsx"},
+		{"no PO column", write("cols.csv", "Supplier,Amount\nAcme,12\n"), "PO"},
+		{"empty", write("empty.csv", ""), "empty.csv"},
+		{"wrong type", write("notes.txt", "4500000001"), "notes.txt"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var before string
+			if _, err := os.Stat(c.input); err == nil {
+				before = hashFile(t, c.input)
+			}
+			a := runApp(t, dir, time.Minute, "--no-tui", "--base-url", "https://acme.example", "--report", results, c.input)
+			msg := a.stderr.String()
+			if a.code != exitFatal || strings.Count(strings.TrimSpace(msg), "\n") > 1 || !strings.Contains(msg, c.want) {
+				t.Fatalf("exit %d, stderr %q: want exit 1 and one clear message naming %q", a.code, msg, c.want)
+			}
+			if before != "" && hashFile(t, c.input) != before {
+				t.Fatal("the input file changed")
+			}
+			if b, _ := os.ReadFile(results); string(b) != "an earlier results file" {
+				t.Fatal("the earlier results file was touched")
+			}
+		})
+	}
+}
+
+func TestBadConfigAndMissingBrowser(t *testing.T) {
+	dir := t.TempDir()
+	input := filepath.Join(dir, "pos.csv")
+	os.WriteFile(input, []byte("PO_NUMBER\n4500200001\n"), 0o600)
+
+	cfg := writeConfig(t, dir, "[pool]", "workers = 3")
+	a := runApp(t, dir, time.Minute, "--no-tui", "--config", cfg, input)
+	if a.code != exitFatal || !strings.Contains(a.stderr.String(), "pool.workers") || !strings.Contains(a.stderr.String(), "test.toml") {
+		t.Errorf("unknown key: exit %d, %q", a.code, a.stderr.String())
+	}
+
+	cfg = writeConfig(t, dir, "[browser]", `exec_path = "/nonexistent/chrome"`)
+	a = runApp(t, dir, time.Minute, "--no-tui", "--config", cfg, "--base-url", "https://acme.example", input)
+	msg := a.stderr.String()
+	if a.code != exitFatal || !strings.Contains(msg, "apt-get install -y chromium") ||
+		!strings.Contains(msg, "brew install") || !strings.Contains(msg, "winget install") {
+		t.Errorf("missing browser: exit %d, %q", a.code, msg)
+	}
+
+	a = runApp(t, dir, time.Minute, "--no-tui", input)
+	if a.code != exitFatal || !strings.Contains(a.stderr.String(), "--base-url") {
+		t.Errorf("no site: exit %d, %q", a.code, a.stderr.String())
+	}
+}
+
+func TestUnsignedProfileExitsThreeAndFailsNoRow(t *testing.T) {
+	needBrowser(t)
+	dir := t.TempDir()
+	pos := []sim.PO{{ID: "4500300001", Want: coupa.Completed, Attachments: []sim.Attachment{{Name: "a.pdf", Size: 100}}},
+		{ID: "4500300002", Want: coupa.NoAttachments}, {ID: "4500300003", Want: coupa.NoAttachments}}
+	srv := sim.Start(t, sim.Options{SignIn: true, SessionCookie: true, POs: pos})
+	input := filepath.Join(dir, "pos.csv")
+	os.WriteFile(input, []byte("PO_NUMBER\n4500300001\n4500300002\n4500300003\n"), 0o600)
+	start := time.Now()
+	a := runApp(t, dir, 3*time.Minute, "--no-tui", "--workers", "2", "--base-url", srv.URL(), input)
+	took := time.Since(start)
+	if a.code != exitSignIn || !strings.Contains(a.stderr.String(), "coupatui login") {
+		t.Fatalf("exit %d after %s\nstderr:\n%s", a.code, took, a.stderr.String())
+	}
+	t.Logf("exit 3 after %s", took.Round(time.Millisecond))
+	res, err := sheet.ReadResults(filepath.Join(dir, "pos_results.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range res.Rows {
+		if r.Outcome.Status != "PENDING" {
+			t.Errorf("PO%s marked %s because of the sign-in wall", r.PO, r.Outcome.Status)
+		}
+	}
+	if s := srv.Stats(); s.Downloads == nil || len(s.Downloads) != 0 {
+		t.Errorf("downloads without a session: %v", s.Downloads)
+	}
+	clones, _ := os.ReadDir(filepath.Join(dir, "data", "coupatui", "clones"))
+	if len(clones) != 0 {
+		t.Errorf("%d profile clones left", len(clones))
+	}
+}

@@ -1,0 +1,5 @@
+package profiles
+
+import "runtime"
+
+const isDarwin = runtime.GOOS == "darwin"
