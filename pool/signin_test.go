@@ -1,0 +1,222 @@
+package pool_test
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"coupatui/browser"
+	"coupatui/coupa"
+	"coupatui/coupa/sim"
+	"coupatui/pool"
+	"coupatui/profiles"
+)
+
+// signIn fills the simulator's sign-in form in a browser on profile, closes
+// the browser cleanly and returns the session cookie's value.
+func signIn(t *testing.T, exec, profile string, srv *sim.Server, po string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	b, err := browser.Launch(ctx, browser.Options{ExecPath: exec, Headless: true, ProfileDir: profile, StartTimeout: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	tab, err := b.NewTab(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	poURL := srv.URL() + "/order_headers/" + po
+	resp, err := tab.Navigate(ctx, poURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u, _ := url.Parse(resp.URL); u == nil || u.Path != srv.SignInPath() {
+		t.Fatalf("before signing in the PO page led to %s, want the sign-in wall", resp.URL)
+	}
+	var landed string
+	if err := tab.Evaluate(ctx, `(async () => {
+		const form = document.querySelector('form');
+		form.querySelector('#user_email').value = 'operator@example.com';
+		form.querySelector('#user_password').value = 'coupa-sim';
+		const r = await fetch(form.action, {method: 'POST', credentials: 'same-origin',
+			body: new URLSearchParams(new FormData(form))});
+		return r.url;
+	})()`, &landed); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(landed, "/order_headers/"+po) {
+		t.Fatalf("signing in led to %s", landed)
+	}
+	cookies, err := tab.Cookies(ctx, srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := ""
+	for _, c := range cookies {
+		if c.Name == "_coupa_session" {
+			token = c.Value
+		}
+	}
+	if token == "" {
+		t.Fatal("no session cookie after signing in")
+	}
+	tab.Close()
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return token
+}
+
+// logBuffer collects every log line of a run, to prove no secret is in it.
+type logBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func TestRealSignedInClonesAndSessionExpiry(t *testing.T) {
+	exec := chromium(t)
+	pos := simplePOs(12, 500)
+	srv := sim.Start(t, sim.Options{SignIn: true, SessionCookie: true, POs: pos, Latency: 200 * time.Millisecond})
+	tmp := t.TempDir()
+	m, err := profiles.New(profiles.Options{Base: filepath.Join(tmp, "base"), ClonesDir: filepath.Join(tmp, "clones")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.EnsureBase(); err != nil {
+		t.Fatal(err)
+	}
+	tokens := []string{signIn(t, exec, m.Base(), srv, pos[0].ID)}
+
+	var logs logBuffer
+	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	engine := &pool.Chromium{
+		Site:        &coupa.Site{BaseURL: srv.URL(), Root: filepath.Join(tmp, "downloads"), Logger: log},
+		Browser:     browser.Options{ExecPath: exec, Headless: true, BlockResources: true, StartTimeout: time.Minute},
+		Profiles:    m,
+		NameWorkers: true,
+		Logger:      log,
+	}
+	p, err := pool.New(testConfig(3), pool.Deps{Engine: engine, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := p.Subscribe(0)
+	defer sub.Close()
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	if err := p.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer p.Shutdown(context.Background())
+
+	clones, _ := os.ReadDir(m.ClonesDir())
+	if len(clones) != 3 {
+		t.Fatalf("%d clones for 3 workers", len(clones))
+	}
+	for _, c := range clones {
+		if fi, err := os.Stat(filepath.Join(m.ClonesDir(), c.Name())); err != nil || fi.Mode().Perm() != 0o700 {
+			t.Errorf("clone %s: mode %v (%v), want 0700", c.Name(), fi.Mode().Perm(), err)
+		}
+	}
+
+	submit := func(pos []sim.PO) []*pool.Handle {
+		var hs []*pool.Handle
+		for _, po := range pos {
+			h, err := p.Submit(po.ID, pool.Normal, pool.Meta{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			hs = append(hs, h)
+		}
+		return hs
+	}
+	first := waitAll(t, submit(pos[:6]), 3*time.Minute)
+	workers := map[int]bool{}
+	for _, ti := range first {
+		if ti.Result.Status != coupa.Completed || ti.Result.Downloaded != 1 {
+			t.Fatalf("protected PO%s: %s %d/%d (%v)", ti.PO, ti.Result.Status, ti.Result.Downloaded, ti.Result.Found, ti.Result.Err)
+		}
+	}
+	for _, w := range p.Snapshot().Workers {
+		if w.TasksDone > 0 {
+			workers[w.ID] = true
+		}
+	}
+	t.Logf("%d of 3 signed-in workers fetched protected POs", len(workers))
+
+	// The session expires mid-run: the pool pauses, nothing fails.
+	srv.InvalidateSessions()
+	rest := submit(pos[6:])
+	waitEvent(t, sub, pool.EvSignInRequired, 2*time.Minute)
+	waitFor(t, "running tasks to return to the queue", time.Minute, func() bool { return p.Snapshot().Counts.Running == 0 })
+	s := p.Snapshot()
+	if s.State != pool.PoolSignInRequired || s.Counts.Done != 6 {
+		t.Fatalf("after the session expired: %s with %d done (%v)", s.State, s.Counts.Done, s.Counts.ByStatus)
+	}
+
+	// The operator signs in again; the pool re-clones and resumes.
+	tokens = append(tokens, signIn(t, exec, m.Base(), srv, pos[0].ID))
+	if err := p.Reauthenticate(); err != nil {
+		t.Fatal(err)
+	}
+	for _, ti := range waitAll(t, rest, 3*time.Minute) {
+		if ti.Result.Status != coupa.Completed {
+			t.Errorf("PO%s after signing in again: %s (%v)", ti.PO, ti.Result.Status, ti.Result.Err)
+		}
+	}
+	if err := p.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := os.ReadDir(m.ClonesDir()); len(left) != 0 {
+		t.Errorf("%d clones left after shutdown", len(left))
+	}
+	all := logs.String()
+	if !strings.Contains(all, "PO processed") {
+		t.Fatal("the log captured nothing; this test would prove nothing")
+	}
+	for _, tok := range tokens {
+		if strings.Contains(all, tok) {
+			t.Errorf("a session cookie value appears in the log")
+		}
+	}
+}
+
+func waitEvent(t *testing.T, sub *pool.Subscription, kind pool.EventKind, within time.Duration) pool.Event {
+	t.Helper()
+	timer := time.NewTimer(within)
+	defer timer.Stop()
+	for {
+		select {
+		case ev, ok := <-sub.C():
+			if !ok {
+				t.Fatalf("the pool stopped before %s", kind)
+			}
+			if ev.Kind == kind {
+				return ev
+			}
+		case <-timer.C:
+			t.Fatalf("no %s event within %s", kind, within)
+		}
+	}
+}
