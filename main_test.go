@@ -294,3 +294,36 @@ func TestUnsignedProfileExitsThreeAndFailsNoRow(t *testing.T) {
 		t.Errorf("%d profile clones left", len(clones))
 	}
 }
+
+// With memory_threshold = 0.01 the machine is always under pressure: the
+// pool scales down to min_workers, saying why each time, and still finishes.
+func TestAlwaysUnderPressureCompletesOnMinWorkers(t *testing.T) {
+	needBrowser(t)
+	dir := t.TempDir()
+	var pos []sim.PO
+	csv := "PO_NUMBER\n"
+	for i := range 16 {
+		id := fmt.Sprint(4500400000 + i)
+		pos = append(pos, sim.PO{ID: id, Supplier: "Acme", Want: coupa.Completed, Attachments: []sim.Attachment{{Name: "q.pdf", Size: 5000}}})
+		csv += id + "\n"
+	}
+	srv := sim.Start(t, sim.Options{POs: pos, Latency: 300 * time.Millisecond})
+	input := filepath.Join(dir, "pos.csv")
+	os.WriteFile(input, []byte(csv), 0o600)
+	cfg := writeConfig(t, dir,
+		"[pool]", "worker_count = 3", "min_workers = 1", "memory_threshold = 0.01",
+		"[monitor]", `sample_interval = "250ms"`, `pressure_window = "1s"`, "memory_critical = 0.999")
+	a := runApp(t, dir, 4*time.Minute, "--no-tui", "--config", cfg, "--base-url", srv.URL(), input)
+	out := a.stderr.String()
+	if a.code != exitOK {
+		t.Fatalf("exit %d\n%s", a.code, out)
+	}
+	for _, want := range []string{"memory elevated", "retiring one worker, down to 2", "retiring one worker, down to 1"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, out)
+		}
+	}
+	if n := strings.Count(out, " COMPLETED "); n != len(pos) {
+		t.Errorf("%d of %d POs completed:\n%s", n, len(pos), out)
+	}
+}

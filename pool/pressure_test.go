@@ -1,0 +1,73 @@
+package pool_test
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"coupatui/browser"
+	"coupatui/coupa"
+	"coupatui/coupa/sim"
+	"coupatui/monitor"
+	"coupatui/pool"
+)
+
+// A page that makes its renderer allocate far more than max_browser_mb gets
+// its browser recycled after the task, and the run completes.
+func TestRealHeavyBrowserRecycledAfterItsTask(t *testing.T) {
+	exec := chromium(t)
+	pos := simplePOs(3, 700)
+	heavy := sim.PO{ID: "4500107777", Supplier: "Heavy", AllocMB: 1000, Want: coupa.Completed,
+		// A slow file keeps the heavy page open long enough to be sampled.
+		Attachments: []sim.Attachment{{Name: "scan.pdf", Size: 1 << 20, Slow: true}}}
+	srv := sim.Start(t, sim.Options{POs: append([]sim.PO{heavy}, pos...)})
+	tmp := t.TempDir()
+
+	mon := monitor.New(monitor.Options{Interval: 250 * time.Millisecond, Threshold: 0.98, Critical: 0.99})
+	monCtx, stopMon := context.WithCancel(context.Background())
+	monDone := make(chan struct{})
+	go func() { defer close(monDone); mon.Run(monCtx) }()
+	defer func() { stopMon(); <-monDone }()
+
+	cfg := testConfig(1)
+	cfg.Policy.MaxBrowserBytes = 600 << 20 // an idle browser is ~200-350 MB (PSS); the page adds 1000 MB
+	engine := &pool.Chromium{
+		Site:     &coupa.Site{BaseURL: srv.URL(), Root: filepath.Join(tmp, "downloads")},
+		Browser:  browser.Options{ExecPath: exec, Headless: true, BlockResources: true, StartTimeout: time.Minute},
+		TempRoot: tmp,
+	}
+	p, err := pool.New(cfg, pool.Deps{Engine: engine, Monitor: mon})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := p.Subscribe(0)
+	defer sub.Close()
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	if err := p.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer p.Shutdown(context.Background())
+
+	var hs []*pool.Handle
+	for _, po := range append([]sim.PO{heavy}, pos...) {
+		h, _ := p.Submit(po.ID, pool.Normal, pool.Meta{})
+		hs = append(hs, h)
+	}
+	ev := waitEvent(t, sub, pool.EvPolicy, 2*time.Minute)
+	if !strings.Contains(ev.Reason, "max_browser_mb") {
+		t.Fatalf("policy event %q, want the max_browser_mb recycle", ev.Reason)
+	}
+	t.Logf("policy: %s", ev.Reason)
+	for _, ti := range waitAll(t, hs, 3*time.Minute) {
+		if ti.Result.Status != coupa.Completed {
+			t.Errorf("PO%s: %s (%v)", ti.PO, ti.Result.Status, ti.Result.Err)
+		}
+	}
+	w := p.Snapshot().Workers[0]
+	if w.Recycles < 1 || w.Restarts != 0 {
+		t.Errorf("worker: %d recycles, %d restarts; want the heavy browser recycled, not crashed", w.Recycles, w.Restarts)
+	}
+}
