@@ -1,0 +1,190 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"coupatui/sheet"
+)
+
+// TestConsoleEndToEnd runs `coupatui demo` (the real binary, real Chromium,
+// the simulated Coupa) in a real terminal under tmux and drives it as an
+// operator would: add a PO, reprioritise one, cancel one, scale up and
+// down, quit; then it checks the results workbook.
+func TestConsoleEndToEnd(t *testing.T) {
+	needBrowser(t)
+	tmux, err := exec.LookPath("tmux")
+	if err != nil {
+		t.Skip("tmux not installed")
+	}
+	dir := t.TempDir()
+	vars, _ := env(t, dir)
+	sock := fmt.Sprintf("coupatui-e2e-%d", os.Getpid())
+	run := func(args ...string) string {
+		t.Helper()
+		out, err := exec.Command(tmux, append([]string{"-L", sock}, args...)...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("tmux %v: %v: %s", args, err, out)
+		}
+		return string(out)
+	}
+	exitFile := filepath.Join(dir, "exit")
+	script := filepath.Join(dir, "run.sh")
+	var sh strings.Builder
+	sh.WriteString("#!/bin/sh\ncd " + dir + "\n")
+	for _, v := range vars {
+		if k, val, ok := strings.Cut(v, "="); ok && (strings.HasPrefix(k, "XDG_") || k == "HOME" || k == "TMPDIR" || k == "COUPATUI_RUN_MAIN") {
+			fmt.Fprintf(&sh, "export %s='%s'\n", k, val)
+		}
+	}
+	fmt.Fprintf(&sh, "'%s' demo --workers 1 --dir demo 2>'%s'\necho $? > '%s.tmp' && mv '%s.tmp' '%s'\nsleep 600\n",
+		os.Args[0], filepath.Join(dir, "stderr"), exitFile, exitFile, exitFile)
+	if err := os.WriteFile(script, []byte(sh.String()), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	run("-f", "/dev/null", "new-session", "-d", "-s", "e2e", "-x", "150", "-y", "45", script)
+	t.Cleanup(func() { exec.Command(tmux, "-L", sock, "kill-server").Run() })
+
+	capture := func() string { return run("capture-pane", "-p", "-t", "e2e") }
+	// A terminal offers no signal for "drawn": poll the screen.
+	waitFor := func(want string, within time.Duration) string {
+		t.Helper()
+		deadline := time.Now().Add(within)
+		for {
+			scr := capture()
+			if strings.Contains(scr, want) {
+				return scr
+			}
+			if time.Now().After(deadline) {
+				stderr, _ := os.ReadFile(filepath.Join(dir, "stderr"))
+				t.Fatalf("%q never showed; screen:\n%s\nstderr:\n%s", want, scr, stderr)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	// waitGone waits until text is off the screen.
+	waitGone := func(gone string, within time.Duration) {
+		t.Helper()
+		deadline := time.Now().Add(within)
+		for strings.Contains(capture(), gone) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%q still shows; screen:\n%s", gone, capture())
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	// waitLine waits until one line of the screen satisfies ok.
+	waitLine := func(ok func(string) bool, what string, within time.Duration) {
+		t.Helper()
+		deadline := time.Now().Add(within)
+		for {
+			scr := capture()
+			for _, line := range strings.Split(scr, "\n") {
+				if ok(line) {
+					return
+				}
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("waited %s for %s; screen:\n%s", within, what, scr)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	keys := func(k ...string) { run(append([]string{"send-keys", "-t", "e2e"}, k...)...) }
+	text := func(s string) { run("send-keys", "-t", "e2e", "-l", s) }
+
+	waitFor("Workers 1/1", time.Minute)
+	waitFor("running", 2*time.Minute)
+
+	keys("a")
+	waitFor("Add POs", 10*time.Second)
+	text("PO4500009999")
+	keys("Tab", "u", "Enter")
+	waitFor("added 1 PO as URGENT: PO4500009999", 10*time.Second)
+
+	keys("/")
+	text("4500001039")
+	keys("Enter", "u")
+	waitFor("PO4500001039 moved to URGENT", 10*time.Second)
+	// The log pane repeats every acknowledgement, so wait on the queue's
+	// own title, not on the status line's words.
+	keys("Escape")
+	waitGone(`filter "4500001039"`, 10*time.Second)
+
+	keys("/")
+	text("4500001038")
+	keys("Enter", "x")
+	waitFor("Cancel PO4500001038? [y/N]", 10*time.Second)
+	keys("y")
+	waitFor("PO4500001038 cancelled", 10*time.Second)
+	keys("Escape")
+	waitGone(`filter "4500001038"`, 10*time.Second)
+
+	keys("+")
+	waitFor("scaling to 2 workers (was 1)", 10*time.Second)
+	waitFor("Workers 2/2", time.Minute)
+	keys("-")
+	waitFor("scaling to 1 workers (was 2)", 10*time.Second)
+
+	// Both urgent POs run before the rest of the queue: filter the queue to
+	// each, wait for its row to show a final state, then quit with most POs
+	// still queued.
+	for _, po := range []string{"4500009999", "4500001039"} {
+		keys("/")
+		text(po)
+		keys("Enter")
+		waitLine(func(line string) bool {
+			return strings.Contains(line, "PO"+po) && (strings.Contains(line, "✓") || strings.Contains(line, "✗"))
+		}, "PO"+po+" finished", 3*time.Minute)
+		keys("Escape")
+		waitGone(`filter "`+po+`"`, 10*time.Second)
+	}
+	keys("q")
+	waitFor("Quitting", 10*time.Second)
+	deadline := time.Now().Add(2 * time.Minute)
+	var code []byte
+	for {
+		if code, err = os.ReadFile(exitFile); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("coupatui did not exit after q; screen:\n%s", capture())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if got := strings.TrimSpace(string(code)); got != fmt.Sprint(exitInterrupted) && got != fmt.Sprint(exitOK) {
+		t.Errorf("exit code %s after quitting mid-run, want 130 (or 0 had everything finished)", got)
+	}
+
+	res, err := sheet.ReadResults(filepath.Join(dir, "demo", "pos_results.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	status := map[string]string{}
+	for _, r := range res.Rows {
+		if po, ok := sheet.NormalizePO(r.PO); ok && status[po] == "" {
+			status[po] = r.Outcome.Status
+		}
+	}
+	if got := status["4500001038"]; got != "CANCELLED" {
+		t.Errorf("the cancelled PO is %q in the results", got)
+	}
+	if got := status["4500009999"]; got != "PO_NOT_FOUND" {
+		t.Errorf("the added urgent PO (unknown to Coupa) is %q in the results, want PO_NOT_FOUND", got)
+	}
+	if got := status["4500001039"]; got != "COMPLETED" {
+		t.Errorf("the PO moved to URGENT is %q in the results, want COMPLETED", got)
+	}
+	pending := 0
+	for _, st := range status {
+		if st == "PENDING" {
+			pending++
+		}
+	}
+	t.Logf("results: %d rows, %d PENDING after the graceful quit", len(res.Rows), pending)
+}
