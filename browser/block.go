@@ -1,0 +1,47 @@
+package browser
+
+import (
+	"context"
+
+	"github.com/chromedp/cdproto/fetch"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+)
+
+// blockedTypes are the resource types a page never needs for us to read its
+// DOM: they are the heavy part of a page and carry no attachment.
+var blockedTypes = []network.ResourceType{
+	network.ResourceTypeImage,
+	network.ResourceTypeFont,
+	network.ResourceTypeMedia,
+	network.ResourceTypePing,
+}
+
+// startBlocking pauses requests of the blocked types (Fetch domain) and
+// fails each one from a loop owned by the tab; Close stops the loop.
+func (t *Tab) startBlocking() error {
+	ctx, stop := context.WithCancel(t.ctx)
+	paused := chromedp.Events(ctx, fetch.RequestPaused) // subscribes now, before Fetch.enable
+	patterns := make([]*fetch.RequestPattern, 0, len(blockedTypes))
+	for _, rt := range blockedTypes {
+		patterns = append(patterns, &fetch.RequestPattern{URLPattern: "*", ResourceType: rt})
+	}
+	if _, err := chromedp.Call(ctx, fetch.Enable, fetch.EnableParams{Patterns: patterns}); err != nil {
+		stop()
+		return err
+	}
+	t.blockStop = stop
+	t.blockWG.Go(func() {
+		for ev, err := range paused {
+			if err != nil {
+				return
+			}
+			_, err := chromedp.Call(ctx, fetch.FailRequest, fetch.FailRequestParams{
+				RequestID: ev.RequestID, ErrorReason: network.ErrorReasonBlockedByClient})
+			if err == nil {
+				t.blocked.Add(1)
+			}
+		}
+	})
+	return nil
+}

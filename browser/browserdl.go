@@ -1,0 +1,325 @@
+package browser
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	cdpbrowser "github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+)
+
+// errBrowserCanceled is a browser download that ended "canceled": the
+// server cut it, or the browser gave it up.
+var errBrowserCanceled = errors.New("the browser's download was canceled")
+
+// viaBrowser gets link i with the browser's own download: navigating a
+// helper tab to rawURL, or clicking the element click in the task's tab.
+func (d *downloader) viaBrowser(ctx context.Context, i int, rawURL, click string) FileResult {
+	var last error
+	for attempt := 0; attempt <= d.opts.Retries; attempt++ {
+		if attempt > 0 {
+			if err := d.backoff(ctx, attempt); err != nil {
+				return FileResult{Err: fmt.Errorf("%w (after: %w)", err, last)}
+			}
+			d.log.Debug("retrying browser download", "index", i, "attempt", attempt+1, "err", last)
+		}
+		r, err := d.browserAttempt(ctx, i, rawURL, click)
+		if err == nil {
+			return r
+		}
+		r.Err = err
+		if !isRetryable(err) || ctx.Err() != nil || attempt == d.opts.Retries {
+			return r
+		}
+		last = err
+	}
+	return FileResult{Err: last} // not reached: the last attempt returns above
+}
+
+// browserFile is a completed browser download still in its private folder.
+type browserFile struct {
+	tempDir     string // name of the private folder inside the download folder
+	guid        string // the file's name inside it
+	url         string // the URL the file came from
+	suggested   string // the browser's suggested file name
+	disposition string // the response's Content-Disposition, when seen
+	mimeType    string // the response's MIME type, when seen
+	size        int64
+}
+
+func (d *downloader) browserAttempt(ctx context.Context, i int, rawURL, click string) (FileResult, error) {
+	what := click
+	if rawURL != "" {
+		what = redactURL(rawURL)
+	}
+	got, err := d.browserDownload(ctx, rawURL, click)
+	if got.tempDir != "" {
+		defer d.folder.root.RemoveAll(got.tempDir)
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return FileResult{}, ctx.Err()
+		}
+		return FileResult{}, fmt.Errorf("browser download of %s: %w", what, err)
+	}
+	name, err := d.names.claim(ctx, i, chooseName(got.disposition, got.suggested, got.url, got.mimeType, i))
+	if err != nil {
+		return FileResult{}, err
+	}
+	if err := d.folder.rename(filepath.Join(got.tempDir, got.guid), name); err != nil {
+		return FileResult{Name: name}, err
+	}
+	return FileResult{Name: name, Size: got.size, Via: "browser"}, nil
+}
+
+// browserDownload runs one browser-side download into a private folder.
+// Download behaviour is browser-wide, so one runs at a time per browser.
+func (d *downloader) browserDownload(ctx context.Context, rawURL, click string) (browserFile, error) {
+	b := d.tab.b
+	select {
+	case b.dlSem <- struct{}{}:
+	case <-ctx.Done():
+		return browserFile{}, ctx.Err()
+	}
+	defer func() { <-b.dlSem }()
+
+	var got browserFile
+	var tempAbs string
+	var err error
+	got.tempDir, tempAbs, err = d.folder.tempDir()
+	if err != nil {
+		return got, err
+	}
+	tab := d.tab
+	if rawURL != "" {
+		// Navigating the task's tab would lose the page the other links
+		// live on: a helper tab shares the session and goes away after.
+		helper, err := b.NewTab(ctx)
+		if err != nil {
+			return got, err
+		}
+		defer helper.Close()
+		tab = helper
+	}
+	lctx, stop := tab.op(ctx)
+	defer stop()
+	events := newEventQueue()
+	if err := chromedp.ListenBrowser(lctx, events.push); err != nil {
+		return got, err
+	}
+	if err := chromedp.Listen(lctx, events.pushResponse); err != nil {
+		return got, err
+	}
+	_, err = cdp.Call(lctx, b.cdp, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
+		Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: tempAbs, EventsEnabled: new(true)})
+	if err != nil {
+		return got, fmt.Errorf("allow downloads: %w", err)
+	}
+	defer func() {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := b.resetDownloads(rctx); err != nil {
+			d.log.Warn("resetting download behaviour", "err", err)
+		}
+	}()
+
+	if rawURL != "" {
+		res, err := chromedp.Call(lctx, page.Navigate, page.NavigateParams{URL: rawURL})
+		if err != nil {
+			return got, fmt.Errorf("navigate: %w", err)
+		}
+		// A navigation that turns into a download reports ERR_ABORTED.
+		if res.ErrorText != "" && !res.IsDownload && !strings.Contains(res.ErrorText, "ERR_ABORTED") {
+			return got, retryable(fmt.Errorf("navigate: %s", res.ErrorText))
+		}
+	} else if err := tab.Click(lctx, click); err != nil {
+		return got, err
+	}
+	return d.awaitDownload(ctx, lctx, tab, events, got, tempAbs)
+}
+
+// awaitDownload waits for the tab's download to begin and to end.
+func (d *downloader) awaitDownload(ctx, lctx context.Context, tab *Tab, events *eventQueue, got browserFile, tempAbs string) (browserFile, error) {
+	b := tab.b
+	begin := time.NewTimer(d.opts.BeginTimeout)
+	defer begin.Stop()
+	idle := time.NewTimer(d.opts.IdleTimeout)
+	idle.Stop()
+	defer idle.Stop()
+	cancelDownload := func() {
+		if got.guid == "" {
+			return
+		}
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		cdp.Call(cctx, b.cdp, cdpbrowser.CancelDownload, cdpbrowser.CancelDownloadParams{GUID: got.guid})
+	}
+	for {
+		select {
+		case <-events.notify:
+			for _, ev := range events.drain() {
+				switch e := ev.(type) {
+				case *cdpbrowser.EventDownloadWillBegin:
+					if got.guid != "" || e.FrameID != cdp.FrameID(tab.id) {
+						continue
+					}
+					got.guid, got.url, got.suggested = e.GUID, e.URL, e.SuggestedFilename
+					got.disposition, got.mimeType = events.responseFor(e.URL)
+					begin.Stop()
+					idle.Reset(d.opts.IdleTimeout)
+				case *network.EventResponseReceived:
+					if got.guid != "" || e.FrameID != cdp.FrameID(tab.id) {
+						continue
+					}
+					err := fmt.Errorf("the page went to an error page (HTTP %d) instead of a download", e.Response.Status)
+					if e.Response.Status >= 500 {
+						return got, retryable(err)
+					}
+					return got, err
+				case *cdpbrowser.EventDownloadProgress:
+					if got.guid == "" || e.GUID != got.guid {
+						continue
+					}
+					idle.Reset(d.opts.IdleTimeout)
+					switch e.State {
+					case cdpbrowser.DownloadProgressStateCompleted:
+						if got.disposition == "" {
+							got.disposition, got.mimeType = events.responseFor(got.url)
+						}
+						return d.checkBrowserFile(got, tempAbs, int64(e.TotalBytes))
+					case cdpbrowser.DownloadProgressStateCanceled:
+						return got, retryable(fmt.Errorf("%w after %.0f of %.0f bytes", errBrowserCanceled, e.ReceivedBytes, e.TotalBytes))
+					}
+				}
+			}
+		case <-begin.C:
+			if loc, err := tab.URL(ctx); err == nil && d.opts.IsSignIn != nil {
+				if u, err := url.Parse(loc); err == nil && d.opts.IsSignIn(u) {
+					return got, ErrSignInWall
+				}
+			}
+			return got, fmt.Errorf("no download started within %s", d.opts.BeginTimeout)
+		case <-idle.C:
+			cancelDownload()
+			return got, retryable(fmt.Errorf("%w for %s", errIdle, d.opts.IdleTimeout))
+		case <-lctx.Done():
+			cancelDownload()
+			if ctx.Err() != nil {
+				return got, ctx.Err()
+			}
+			return got, fmt.Errorf("tab ended: %w", context.Cause(lctx))
+		}
+	}
+}
+
+// checkBrowserFile verifies a completed download and syncs it to disk.
+func (d *downloader) checkBrowserFile(got browserFile, tempAbs string, total int64) (browserFile, error) {
+	rel := filepath.Join(got.tempDir, got.guid)
+	info, err := d.folder.root.Lstat(rel)
+	if err != nil {
+		return got, fmt.Errorf("completed download missing: %w", err)
+	}
+	got.size = info.Size()
+	switch {
+	case total > 0 && got.size != total:
+		return got, retryable(fmt.Errorf("cut short: %d of %d bytes", got.size, total))
+	case got.size == 0:
+		return got, errors.New("empty file")
+	}
+	f, err := d.folder.root.OpenFile(rel, os.O_RDWR, 0)
+	if err != nil {
+		return got, err
+	}
+	defer f.Close()
+	if err := f.Sync(); err != nil {
+		return got, fmt.Errorf("sync download: %w", err)
+	}
+	return got, nil
+}
+
+// eventQueue collects events from Listen callbacks, which must not block,
+// for one waiting goroutine.
+type eventQueue struct {
+	notify chan struct{} // has a value when items is not empty
+
+	mu        sync.Mutex // guards items and responses
+	items     []any
+	responses map[string]seenResponse // by response URL
+}
+
+func newEventQueue() *eventQueue {
+	return &eventQueue{notify: make(chan struct{}, 1), responses: map[string]seenResponse{}}
+}
+
+func (q *eventQueue) push(ev any) {
+	switch ev.(type) {
+	case *cdpbrowser.EventDownloadWillBegin, *cdpbrowser.EventDownloadProgress:
+	default:
+		return
+	}
+	q.mu.Lock()
+	q.items = append(q.items, ev)
+	q.mu.Unlock()
+	select {
+	case q.notify <- struct{}{}:
+	default:
+	}
+}
+
+// seenResponse is what a download's name can come from.
+type seenResponse struct{ disposition, mimeType string }
+
+// pushResponse keeps the Content-Disposition of the tab's responses, so a
+// browser download is named from the header like an HTTP one.
+func (q *eventQueue) pushResponse(ev any) {
+	e, ok := ev.(*network.EventResponseReceived)
+	if !ok || e.Response == nil {
+		return
+	}
+	seen := seenResponse{mimeType: e.Response.MimeType}
+	for k, v := range e.Response.Headers {
+		if s, ok := v.(string); ok && strings.EqualFold(k, "Content-Disposition") {
+			seen.disposition = s
+		}
+	}
+	q.mu.Lock()
+	q.responses[e.Response.URL] = seen
+	// A main document that is an error page means the trigger led to an
+	// error instead of a file: the waiter must hear of it at once.
+	isError := e.Type == network.ResourceTypeDocument && e.Response.Status >= 400
+	if isError {
+		q.items = append(q.items, ev)
+	}
+	q.mu.Unlock()
+	if isError {
+		select {
+		case q.notify <- struct{}{}:
+		default:
+		}
+	}
+}
+
+func (q *eventQueue) responseFor(u string) (disposition, mimeType string) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	r := q.responses[u]
+	return r.disposition, r.mimeType
+}
+
+func (q *eventQueue) drain() []any {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	items := q.items
+	q.items = nil
+	return items
+}

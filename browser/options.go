@@ -1,0 +1,54 @@
+package browser
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+// Options configures Launch.
+type Options struct {
+	// ExecPath is the browser binary; "" finds Chrome, Chromium or Edge (see FindExec).
+	ExecPath string
+	// Headless runs the new headless mode (--headless); false opens a window,
+	// which needs a display on Linux.
+	Headless bool
+	// ProfileDir is the user data dir. Launch requires it (unless Remote is
+	// set) and creates it when missing; Close never removes it.
+	ProfileDir string
+	// BlockResources fails image, font, media, prefetch and ping requests of
+	// every tab, so pages load without their heavy assets.
+	BlockResources bool
+	// Remote is the websocket URL of a browser that already runs: Launch
+	// attaches to it and starts nothing; Close then only closes our tabs.
+	Remote string
+	// Flags are extra command-line switches ("--restore-last-session",
+	// "--lang=pt-BR"). A switch given here overrides a default one.
+	Flags []string
+	// Headers are sent with every request of every tab
+	// (Network.setExtraHTTPHeaders) and of every HTTP download, e.g. the
+	// Coupatui-Worker header that names a worker to the simulator.
+	Headers http.Header
+	// StartTimeout bounds the launch and the first protocol round trip;
+	// 0 means DefaultStartTimeout.
+	StartTimeout time.Duration
+	// Logger receives diagnostics; nil discards them.
+	Logger *slog.Logger
+}
+
+// DefaultStartTimeout bounds Launch when Options.StartTimeout is 0.
+const DefaultStartTimeout = 30 * time.Second
+
+func (o Options) logger() *slog.Logger {
+	if o.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return o.Logger
+}
+
+func (o Options) startTimeout() time.Duration {
+	if o.StartTimeout <= 0 {
+		return DefaultStartTimeout
+	}
+	return o.StartTimeout
+}

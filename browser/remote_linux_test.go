@@ -1,0 +1,145 @@
+//go:build linux
+
+package browser
+
+import (
+	"bufio"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestBrowserDiesWithItsParent kills (SIGKILL, no clean-up possible) a
+// process that launched a browser: the parent-death signal must take the
+// browser and its helpers down with it.
+func TestBrowserDiesWithItsParent(t *testing.T) {
+	profile := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), childProfileEnv+"="+profile)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+		SweepProfile(profile)
+	})
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		t.Fatalf("child did not report a browser: %v", err)
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(line))
+	if err != nil || !processAlive(pid) {
+		t.Fatalf("child reported %q", line)
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		left, _ := profileProcesses(profile)
+		if processAlive(pid) {
+			left = append(left, pid)
+		}
+		if len(left) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("browser processes %v outlived their parent", left)
+		}
+		time.Sleep(20 * time.Millisecond) // processes we do not parent send no signal
+	}
+}
+
+// TestRemoteBrowser attaches to a browser someone else started: it works
+// through it, and Close leaves it running.
+func TestRemoteBrowser(t *testing.T) {
+	exe, err := FindExec("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	profile := t.TempDir()
+	args := []string{"--headless", "--remote-debugging-port=0", "--user-data-dir=" + profile, "--no-first-run",
+		"--no-default-browser-check", "--disable-background-networking", "--disable-component-update", "about:blank"}
+	if os.Geteuid() == 0 {
+		args = append(args, "--no-sandbox")
+	}
+	cmd := exec.Command(exe, args...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		cmd.Wait()
+		SweepProfile(profile)
+	})
+	// The browser writes its port and path once it listens; it sends no
+	// other signal.
+	var port, path string
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		b, err := os.ReadFile(filepath.Join(profile, "DevToolsActivePort"))
+		if lines := strings.Split(strings.TrimSpace(string(b)), "\n"); err == nil && len(lines) == 2 {
+			port, path = lines[0], lines[1]
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the remote browser never listened")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	ws := fmt.Sprintf("ws://127.0.0.1:%s%s", port, path)
+
+	b, err := Launch(testCtx(t, 30*time.Second), Options{Remote: ws, BlockResources: true})
+	if err != nil {
+		t.Fatalf("attach: %v", err)
+	}
+	if b.PID() != 0 || b.ProfileDir() != "" {
+		t.Errorf("remote browser: PID %d, profile %q", b.PID(), b.ProfileDir())
+	}
+	srv := newFileServer(t)
+	srv.handle("/p", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, `<h1>remote</h1>`) })
+	tab, err := b.NewTab(testCtx(t, 10*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp, err := tab.Navigate(testCtx(t, 10*time.Second), srv.URL+"/p"); err != nil || resp.Status != 200 {
+		t.Fatalf("navigate through the remote browser: %+v, %v", resp, err)
+	}
+	if err := tab.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Ping(testCtx(t, 5*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Close(); err != nil {
+		t.Fatalf("close: %v", err)
+	}
+	<-b.Done()
+	if !processAlive(cmd.Process.Pid) {
+		t.Fatal("Close killed a browser we only attached to")
+	}
+	// It still answers its own clients.
+	resp, err := http.Get("http://127.0.0.1:" + port + "/json/version")
+	if err != nil {
+		t.Fatalf("remote browser after Close: %v", err)
+	}
+	resp.Body.Close()
+	if _, err := Launch(testCtx(t, 5*time.Second), Options{Remote: "ws://127.0.0.1:1/devtools/browser/x"}); err == nil {
+		t.Error("attaching to nothing succeeded")
+	}
+}

@@ -1,0 +1,315 @@
+package browser
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/target"
+	"github.com/chromedp/chromedp"
+)
+
+// tabCloseTimeout bounds closing a tab from the browser side; a tab that is
+// still there after it makes the browser unhealthy.
+const tabCloseTimeout = 5 * time.Second
+
+// Tab is one page of the browser, used by one task and then closed, so a
+// hung or cancelled page never poisons the next task. A Tab's methods must
+// be called from one goroutine at a time, except Download's own workers and
+// Close.
+type Tab struct {
+	b      *Browser
+	ctx    context.Context // chromedp context of this tab; lives until Close
+	cancel context.CancelFunc
+	id     target.ID
+
+	blockStop context.CancelFunc
+	blockWG   sync.WaitGroup // the resource-blocking loop
+	blocked   atomic.Int64   // requests failed by the blocking loop
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Response is the outcome of loading a page's main document.
+type Response struct {
+	URL      string // the final URL, after redirects
+	Status   int    // HTTP status of the main document; 0 when unknown (about:, data:)
+	MIMEType string
+}
+
+// NewTab opens a fresh tab (about:blank) with the browser's settings
+// (resource blocking, user agent). ctx bounds the opening only.
+func (b *Browser) NewTab(ctx context.Context) (*Tab, error) {
+	select {
+	case <-b.done:
+		return nil, fmt.Errorf("new tab: %w", b.Err())
+	default:
+	}
+	tctx, cancel := chromedp.NewContext(b.ctx)
+	t := &Tab{b: b, ctx: tctx, cancel: sync.OnceFunc(cancel), blockStop: func() {}}
+	// The tab lives as long as the context of its first run, so that run
+	// uses tctx and ctx bounds it from outside.
+	errc := make(chan error, 1)
+	go func() { errc <- t.setup() }()
+	select {
+	case err := <-errc:
+		if err != nil {
+			t.Close()
+			return nil, fmt.Errorf("new tab: %w", err)
+		}
+		return t, nil
+	case <-ctx.Done():
+		t.cancel()
+		<-errc
+		t.Close()
+		return nil, fmt.Errorf("new tab: %w", ctx.Err())
+	}
+}
+
+func (t *Tab) setup() error {
+	if err := chromedp.Do(t.ctx); err != nil {
+		return err
+	}
+	t.id = chromedp.FromContext(t.ctx).Target.TargetID
+	if ua := t.b.UserAgent(); ua != "" {
+		if _, err := chromedp.Call(t.ctx, emulation.SetUserAgentOverride, emulation.SetUserAgentOverrideParams{UserAgent: ua}); err != nil {
+			return fmt.Errorf("user agent: %w", err)
+		}
+	}
+	if len(t.b.opts.Headers) > 0 {
+		headers := network.Headers{}
+		for k, v := range t.b.opts.Headers {
+			headers[k] = strings.Join(v, ", ")
+		}
+		if _, err := chromedp.Call(t.ctx, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{Headers: headers}); err != nil {
+			return fmt.Errorf("extra headers: %w", err)
+		}
+	}
+	if t.b.opts.BlockResources {
+		if err := t.startBlocking(); err != nil {
+			return fmt.Errorf("resource blocking: %w", err)
+		}
+	}
+	return nil
+}
+
+// Gone is closed when the browser detaches the tab: the page was closed
+// (by Close, by the operator closing its window, or by a crash).
+func (t *Tab) Gone() <-chan struct{} {
+	ch, err := chromedp.Detached(t.ctx)
+	if err != nil {
+		closed := make(chan struct{})
+		close(closed)
+		return closed
+	}
+	return ch
+}
+
+// ID is the tab's target id (also the id of its main frame).
+func (t *Tab) ID() string { return string(t.id) }
+
+// Browser is the browser the tab belongs to.
+func (t *Tab) Browser() *Browser { return t.b }
+
+// Blocked counts the requests the resource blocking failed in this tab.
+func (t *Tab) Blocked() int64 { return t.blocked.Load() }
+
+// op derives a context that carries the tab (for chromedp) and ends with
+// ctx (cancellation and deadline) or with the tab.
+func (t *Tab) op(ctx context.Context) (context.Context, context.CancelFunc) {
+	octx, cancel := context.WithCancelCause(t.ctx)
+	stop := context.AfterFunc(ctx, func() { cancel(context.Cause(ctx)) })
+	if d, ok := ctx.Deadline(); ok {
+		dctx, dcancel := context.WithDeadline(octx, d)
+		return dctx, func() { stop(); dcancel(); cancel(nil) }
+	}
+	return octx, func() { stop(); cancel(nil) }
+}
+
+// opErr names the caller's context error when it ended the operation, so
+// callers can test errors.Is(err, context.DeadlineExceeded/Canceled).
+func opErr(ctx context.Context, what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
+		return fmt.Errorf("%s: %w (%v)", what, cerr, err)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+// Navigate loads url in the tab and waits for its load event. It returns
+// the final URL and the HTTP status of the main document.
+func (t *Tab) Navigate(ctx context.Context, url string) (Response, error) {
+	octx, cancel := t.op(ctx)
+	defer cancel()
+	resp, err := chromedp.Run(octx, chromedp.NavigateResponse(url))
+	if err != nil {
+		return Response{}, opErr(ctx, "navigate to "+url, err)
+	}
+	if resp == nil {
+		loc, err := chromedp.Run(octx, chromedp.Location())
+		if err != nil {
+			return Response{}, opErr(ctx, "location after "+url, err)
+		}
+		return Response{URL: loc}, nil
+	}
+	return Response{URL: resp.URL, Status: int(resp.Status), MIMEType: resp.MimeType}, nil
+}
+
+// URL is the tab's current location.
+func (t *Tab) URL(ctx context.Context) (string, error) {
+	octx, cancel := t.op(ctx)
+	defer cancel()
+	loc, err := chromedp.Run(octx, chromedp.Location())
+	return loc, opErr(ctx, "read location", err)
+}
+
+// Evaluate runs a JavaScript expression in the page, awaits it when it is a
+// promise, and decodes its JSON value into out (nil to ignore it).
+func (t *Tab) Evaluate(ctx context.Context, expr string, out any) error {
+	octx, cancel := t.op(ctx)
+	defer cancel()
+	raw, err := chromedp.Run(octx, chromedp.Evaluate[[]byte](expr, chromedp.EvalAwaitPromise))
+	if err != nil {
+		return opErr(ctx, "evaluate", err)
+	}
+	if out == nil {
+		return nil
+	}
+	if len(raw) == 0 {
+		raw = []byte("null")
+	}
+	if err := json.Unmarshal(raw, out); err != nil {
+		return fmt.Errorf("evaluate: decoding result: %w", err)
+	}
+	return nil
+}
+
+// Click scrolls the first element matching the CSS selector into view and
+// clicks it (HTMLElement.click, which runs its click handlers).
+func (t *Tab) Click(ctx context.Context, selector string) error {
+	sel, err := json.Marshal(selector)
+	if err != nil {
+		return err
+	}
+	var ok bool
+	expr := fmt.Sprintf(`(() => { const el = document.querySelector(%s); if (!el) return false;
+		el.scrollIntoView({block: "center"}); el.click(); return true; })()`, sel)
+	if err := t.Evaluate(ctx, expr, &ok); err != nil {
+		return fmt.Errorf("click %s: %w", selector, err)
+	}
+	if !ok {
+		return fmt.Errorf("click %s: no such element", selector)
+	}
+	return nil
+}
+
+// Cookies returns the cookies the browser would send with a request to url
+// (HttpOnly ones included). Never log their values.
+func (t *Tab) Cookies(ctx context.Context, url string) ([]*http.Cookie, error) {
+	octx, cancel := t.op(ctx)
+	defer cancel()
+	res, err := chromedp.Call(octx, network.GetCookies, network.GetCookiesParams{URLs: []string{url}})
+	if err != nil {
+		return nil, opErr(ctx, "cookies for "+url, err)
+	}
+	cookies := make([]*http.Cookie, 0, len(res.Cookies))
+	for _, c := range res.Cookies {
+		hc := &http.Cookie{Name: c.Name, Value: c.Value, Domain: c.Domain, Path: c.Path,
+			Secure: c.Secure, HttpOnly: c.HTTPOnly}
+		if c.Expires > 0 {
+			hc.Expires = time.Unix(int64(c.Expires), 0)
+		}
+		cookies = append(cookies, hc)
+	}
+	return cookies, nil
+}
+
+// UserAgent is the user agent the tab's requests carry.
+func (t *Tab) UserAgent() string { return t.b.UserAgent() }
+
+// Close closes the tab from the browser side (Target.closeTarget), which
+// works even when the page's script is stuck, and waits until the browser
+// reports it gone. It returns an error wrapping ErrUnhealthy when the
+// browser did not manage that within a few seconds. Idempotent.
+func (t *Tab) Close() error {
+	t.closeOnce.Do(func() { t.closeErr = t.close() })
+	return t.closeErr
+}
+
+func (t *Tab) close() error {
+	t.blockStop()
+	t.blockWG.Wait()
+	if t.id == "" {
+		t.cancel()
+		return nil
+	}
+	select {
+	case <-t.b.done:
+		t.cancel()
+		return nil // nothing left to close
+	default:
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), tabCloseTimeout)
+	defer cancel()
+	err := t.closeTarget(ctx)
+	if err == nil {
+		t.cancel()
+		return nil
+	}
+	// chromedp's own teardown of the tab can block on the stuck browser:
+	// finish it in the background; Browser.stop waits for it.
+	t.b.bg.Go(t.cancel)
+	return fmt.Errorf("%w: closing tab %s: %w", ErrUnhealthy, t.id, err)
+}
+
+func (t *Tab) closeTarget(ctx context.Context) error {
+	lctx, stop := context.WithCancel(ctx)
+	defer stop()
+	destroyed := cdp.Events(lctx, t.b.cdp, target.TargetDestroyed)
+	if _, err := cdp.Call(ctx, t.b.cdp, target.CloseTarget, target.CloseTargetParams{TargetID: t.id}); err != nil {
+		if gone, gerr := t.targetGone(ctx); gerr == nil && gone {
+			return nil
+		}
+		return err
+	}
+	for ev, err := range destroyed {
+		if err != nil {
+			break
+		}
+		if ev.TargetID == t.id {
+			return nil
+		}
+	}
+	// The event can be missed; ask once more before giving up.
+	if gone, err := t.targetGone(context.WithoutCancel(ctx)); err == nil && gone {
+		return nil
+	}
+	return fmt.Errorf("tab still open after %s", tabCloseTimeout)
+}
+
+func (t *Tab) targetGone(ctx context.Context) (bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	res, err := cdp.Call(ctx, t.b.cdp, target.GetTargets, target.GetTargetsParams{})
+	if err != nil {
+		return false, err
+	}
+	for _, info := range res.TargetInfos {
+		if info.TargetID == t.id {
+			return false, nil
+		}
+	}
+	return true, nil
+}

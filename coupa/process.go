@@ -1,0 +1,324 @@
+package coupa
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"coupatui/browser"
+)
+
+// Process fetches one PO in a fresh tab of b: it loads the PO page, decides
+// what it shows, downloads its attachments (and, with PRFallback, those of
+// its requisition) into the PO's folder, and returns the outcome. It never
+// panics and honours ctx: a deadline gives Timeout, a cancellation
+// Cancelled. progress (may be nil) is called as the work advances, from
+// this goroutine or a download's, never concurrently.
+func (s *Site) Process(ctx context.Context, b *browser.Browser, job Job, progress func(Progress)) (res Result) {
+	res = Result{PO: job.PO, URL: s.POURL(job.PO)}
+	if progress == nil {
+		progress = func(Progress) {}
+	}
+	run := &poRun{site: s, ctx: ctx, job: job, progress: progress, res: &res}
+	defer func() { res.Finished = time.Now() }()
+	if b == nil {
+		run.set(Failed, true, errors.New("no browser"))
+		return res
+	}
+
+	tab, err := b.NewTab(ctx)
+	if err != nil {
+		run.fail(fmt.Errorf("open tab: %w", err))
+		if errors.Is(err, browser.ErrClosed) || b.Err() != nil {
+			res.Err = errors.Join(res.Err, ErrBrowserUnhealthy)
+		}
+		return res
+	}
+	defer func() {
+		if err := tab.Close(); err != nil {
+			s.log().Warn("closing the tab failed; the browser needs a restart", "po", job.PO, "err", err)
+			res.Err = errors.Join(res.Err, err) // wraps ErrBrowserUnhealthy
+		}
+	}()
+	run.tab = tab
+	run.process()
+	s.log().Info("PO processed", "po", job.PO, "status", res.Status, "found", res.Found,
+		"downloaded", res.Downloaded, "folder", res.Folder, "err", res.Err)
+	return res
+}
+
+// poRun is the state of one Process call; only its goroutine touches it
+// (download progress callbacks are serialised by the downloader).
+type poRun struct {
+	site     *Site
+	ctx      context.Context
+	job      Job
+	progress func(Progress)
+	res      *Result
+	tab      *browser.Tab
+	folder   *poFolder
+	files    []browser.FileResult // every download result, PO's then requisition's
+	prDenied bool                 // the PR fallback was needed and the requisition refused
+}
+
+func (r *poRun) process() {
+	s := r.site
+	r.progress(Progress{Phase: "opening"})
+	st, ok := r.openRecord(r.res.URL, "PO "+r.job.PO, false)
+	if !ok {
+		return
+	}
+	r.res.Supplier = st.Supplier
+	links := st.Links
+	needPR := s.PRFallback && st.Requisition != "" && !anyPDF(links)
+	r.res.Found = len(links)
+	r.progress(Progress{Phase: "listing", Found: r.res.Found})
+	s.log().Debug("PO page read", "po", r.job.PO, "outcome", st.Outcome, "attachments", len(links),
+		"supplier", st.Supplier, "requisition", st.Requisition != "", "waited_ms", int(st.WaitedMS))
+
+	if len(links) > 0 && !r.download(links) {
+		return
+	}
+	if needPR {
+		r.progress(Progress{Phase: "requisition", Found: r.res.Found, Done: r.res.Downloaded})
+		if !r.requisition(st.Requisition) {
+			return
+		}
+	}
+	r.decide()
+}
+
+// openRecord loads a PO or requisition page and reads it. It returns false
+// when the outcome is already decided (wall, error page, 5xx, timeout...);
+// a refused requisition only sets prDenied.
+func (r *poRun) openRecord(pageURL, what string, requisition bool) (pageState, bool) {
+	s := r.site
+	pctx, cancel := context.WithTimeout(r.ctx, s.pageTimeout())
+	resp, err := r.tab.Navigate(pctx, pageURL)
+	cancel()
+	if err != nil {
+		if r.ctx.Err() == nil && pctx.Err() != nil {
+			err = fmt.Errorf("%s did not load within %s: %w", what, s.pageTimeout(), context.DeadlineExceeded)
+		}
+		r.fail(fmt.Errorf("open %s: %w", what, err))
+		return pageState{}, false
+	}
+	if isSignInRaw(resp.URL) {
+		r.signIn(what)
+		return pageState{}, false
+	}
+	switch {
+	case resp.Status == 401:
+		r.signIn(what)
+		return pageState{}, false
+	case resp.Status >= 500, resp.Status == 408, resp.Status == 429:
+		r.set(Failed, true, fmt.Errorf("%s answered HTTP %d", what, resp.Status))
+		return pageState{}, false
+	}
+	st, err := s.analyze(r.ctx, r.tab)
+	if err != nil {
+		r.fail(fmt.Errorf("read %s: %w", what, err))
+		return st, false
+	}
+	switch {
+	case st.Outcome == "signin" || st.Password:
+		r.signIn(what)
+		return st, false
+	case refusedStatus(resp.Status) || st.Outcome == "error" || st.ErrorText != "":
+		msg := fmt.Sprintf("%s: HTTP %d", what, resp.Status)
+		if st.ErrorText != "" {
+			msg = fmt.Sprintf("%s: %q", what, st.ErrorText)
+		}
+		if requisition {
+			r.prDenied, r.res.Err = true, errors.New(msg)
+		} else {
+			r.set(NotFound, false, errors.New(msg))
+		}
+		return st, false
+	case resp.Status >= 400:
+		r.set(Failed, false, fmt.Errorf("%s answered HTTP %d", what, resp.Status))
+		return st, false
+	case st.Outcome == "timeout" && len(st.Links) == 0:
+		r.set(Timeout, true, fmt.Errorf("%s: attachment list still loading after %s", what, s.markerTimeout()))
+		return st, false
+	}
+	return st, true
+}
+
+// refusedStatus is an HTTP status by which Coupa says a record does not
+// exist or is not ours.
+func refusedStatus(status int) bool {
+	return status == 403 || status == 404 || status == 410
+}
+
+// requisition reads the linked requisition and downloads its files into
+// the PO's folder. It returns false when the outcome is decided.
+func (r *poRun) requisition(href string) bool {
+	st, ok := r.openRecord(href, "requisition "+requisitionID(href), true)
+	if !ok {
+		if r.prDenied {
+			r.decide()
+		}
+		return false
+	}
+	r.res.Found += len(st.Links)
+	if len(st.Links) == 0 {
+		return true
+	}
+	return r.download(st.Links)
+}
+
+// download fetches links into the PO's folder (prepared on first use).
+func (r *poRun) download(links []pageLink) bool {
+	s := r.site
+	if r.folder == nil {
+		r.folder = &poFolder{parent: s.parentDir(r.job, r.res.Supplier), po: r.job.PO}
+		if err := r.folder.prepare(); err != nil {
+			r.set(Failed, true, err)
+			return false
+		}
+	}
+	origin, err := s.origin()
+	if err != nil {
+		r.set(Failed, false, fmt.Errorf("base URL %q: %w", s.BaseURL, err))
+		return false
+	}
+	bl := make([]browser.Link, len(links))
+	for i, l := range links {
+		bl[i] = l.link()
+	}
+	done := r.res.Downloaded
+	var taken []string // names the PO's own files got, when these are the requisition's
+	for _, f := range r.files {
+		if f.Name != "" {
+			taken = append(taken, f.Name)
+		}
+	}
+	results, err := r.tab.Download(r.ctx, bl, browser.DownloadOptions{
+		Taken:    taken,
+		Dir:      r.folder.work,
+		Origin:   origin.String(),
+		Parallel: s.downloads(),
+		IsSignIn: IsSignInURL,
+		Logger:   s.Logger,
+		Progress: func(f browser.FileResult) {
+			if f.Err == nil {
+				done++
+				r.progress(Progress{Phase: "downloading", Found: r.res.Found, Done: done, File: f.Name, Bytes: f.Size})
+			}
+		},
+	})
+	if err != nil {
+		r.set(Failed, true, err)
+		return false
+	}
+	r.files = append(r.files, results...)
+	for _, f := range results {
+		if f.Err == nil {
+			r.res.Downloaded++
+			r.res.Files = append(r.res.Files, f.Name)
+		}
+	}
+	if r.ctx.Err() != nil {
+		r.fail(r.ctx.Err())
+		return false
+	}
+	for _, f := range results {
+		if errors.Is(f.Err, browser.ErrSignInWall) {
+			r.signIn("a download")
+			return false
+		}
+	}
+	return true
+}
+
+// decide sets the final status from the downloads.
+func (r *poRun) decide() {
+	var failed []string
+	for _, f := range r.files {
+		if f.Err != nil {
+			name := f.Name
+			if name == "" {
+				name = f.Link.Text
+			}
+			failed = append(failed, fmt.Sprintf("%s: %v", name, f.Err))
+		}
+	}
+	var fileErr error
+	if len(failed) > 0 {
+		const shown = 3
+		msg := fmt.Sprintf("%d of %d files failed: %s", len(failed), r.res.Found, strings.Join(failed[:min(shown, len(failed))], "; "))
+		if len(failed) > shown {
+			msg += fmt.Sprintf("; and %d more", len(failed)-shown)
+		}
+		fileErr = errors.New(msg)
+	}
+	switch {
+	case r.prDenied:
+		r.set(PRNotAccessible, false, errors.Join(r.res.Err, fileErr))
+	case r.res.Found == 0:
+		r.set(NoAttachments, false, nil)
+	case r.res.Downloaded == r.res.Found:
+		r.set(Completed, false, nil)
+	case r.res.Downloaded > 0:
+		r.set(Partial, true, fileErr)
+	default:
+		r.set(Failed, true, fileErr)
+	}
+}
+
+// fail classifies an error that ended the run early.
+func (r *poRun) fail(err error) {
+	switch {
+	case errors.Is(err, ErrSignInRequired):
+		r.set(Pending, false, err)
+	case r.ctx.Err() != nil && errors.Is(r.ctx.Err(), context.Canceled):
+		r.set(Cancelled, false, err)
+	case errors.Is(err, context.DeadlineExceeded) || r.ctx.Err() != nil:
+		r.set(Timeout, true, err)
+	default:
+		r.set(Failed, true, err)
+	}
+}
+
+func (r *poRun) signIn(where string) {
+	r.set(Pending, false, signInRequired(where))
+}
+
+// set records the outcome and settles the folder: renamed to its status
+// when files were written, removed when empty.
+func (r *poRun) set(st Status, retryable bool, err error) {
+	r.res.Status, r.res.Retryable, r.res.Err = st, retryable, err
+	if r.folder == nil {
+		return
+	}
+	folder, ferr := r.folder.finish(st)
+	r.res.Folder = folder
+	if ferr != nil {
+		r.res.Err = errors.Join(r.res.Err, ferr)
+	}
+}
+
+func anyPDF(links []pageLink) bool {
+	for _, l := range links {
+		if l.PDF {
+			return true
+		}
+	}
+	return false
+}
+
+// requisitionID is the id at the end of a requisition URL.
+func requisitionID(href string) string {
+	i := strings.LastIndex(href, "requisition_headers/")
+	if i < 0 {
+		return href
+	}
+	id := href[i+len("requisition_headers/"):]
+	if j := strings.IndexAny(id, "/?#"); j >= 0 {
+		id = id[:j]
+	}
+	return id
+}

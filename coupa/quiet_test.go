@@ -1,0 +1,93 @@
+package coupa_test
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"coupatui/coupa"
+)
+
+// A page with no attachment list at all (no marker, no empty text, nothing
+// loading) is decided by the quiet DOM, long before MarkerTimeout.
+func TestPageWithoutListIsDecidedByQuietDOM(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/order_headers/1":
+			fmt.Fprint(w, `<html><body><h1>Purchase Order #1</h1><p>Issued</p>
+<script>setTimeout(() => document.body.insertAdjacentHTML("beforeend", "<p>late detail</p>"), 200)</script></body></html>`)
+		case "/order_headers/2":
+			fmt.Fprint(w, `<html><body><h1>Purchase Order #2</h1><div id="attachments" aria-busy="true">Loading…</div></body></html>`)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	var logs syncBuffer
+	s := &coupa.Site{BaseURL: srv.URL, Root: t.TempDir(), PageTimeout: 10 * time.Second, MarkerTimeout: 15 * time.Second,
+		Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
+	start := time.Now()
+	res := s.Process(testContext(t), shared, coupa.Job{PO: "1"}, nil)
+	if res.Status != coupa.NoAttachments {
+		t.Fatalf("page without a list: %v", res)
+	}
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("took %v with MarkerTimeout 15 s", took)
+	}
+	// 200 ms of late DOM changes, then the 500 ms quiet window.
+	if waited := waitedMS(t, logs.String(), "1"); waited > 2000 {
+		t.Errorf("decided %d ms after the page was ready, want about 700 ms", waited)
+	} else {
+		t.Logf("decided %d ms after the page was ready", waited)
+	}
+
+	// A list that never finishes loading is bounded by MarkerTimeout.
+	s.MarkerTimeout = 2 * time.Second
+	res = s.Process(testContext(t), shared, coupa.Job{PO: "2"}, nil)
+	if res.Status != coupa.Timeout || !res.Retryable {
+		t.Errorf("list stuck loading: %v", res)
+	}
+}
+
+// Statuses a page can answer with, beyond the simulator's.
+func TestPageStatuses(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var code int
+		fmt.Sscan(strings.TrimPrefix(r.URL.Path, "/order_headers/"), &code)
+		if code < 100 {
+			http.NotFound(w, r) // /favicon.ico and the like
+			return
+		}
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(code)
+		fmt.Fprintf(w, `<html><body><h1>HTTP %d</h1></body></html>`, code)
+	}))
+	defer srv.Close()
+	s := &coupa.Site{BaseURL: srv.URL, Root: t.TempDir(), PageTimeout: 10 * time.Second}
+	for _, tc := range []struct {
+		code      int
+		status    coupa.Status
+		retryable bool
+	}{
+		{401, coupa.Pending, false},
+		{403, coupa.NotFound, false},
+		{410, coupa.NotFound, false},
+		{429, coupa.Failed, true},
+		{400, coupa.Failed, false},
+		{502, coupa.Failed, true},
+	} {
+		res := s.Process(testContext(t), shared, coupa.Job{PO: fmt.Sprint(tc.code)}, nil)
+		if res.Status != tc.status || res.Retryable != tc.retryable {
+			t.Errorf("HTTP %d: %v retryable=%v, want %s retryable=%v", tc.code, res, res.Retryable, tc.status, tc.retryable)
+		}
+		if tc.status == coupa.Pending && !errors.Is(res.Err, coupa.ErrSignInRequired) {
+			t.Errorf("HTTP 401: err %v", res.Err)
+		}
+	}
+}
