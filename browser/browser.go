@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -182,7 +185,31 @@ func (b *Browser) stop(graceful bool) error {
 	if b.pid == 0 {
 		return nil
 	}
-	return b.waitGone()
+	if err := b.waitGone(); err != nil {
+		return err
+	}
+	removeSingletonDir(b.profile)
+	return nil
+}
+
+// removeSingletonDir removes the folder Chromium makes in TMPDIR for its
+// SingletonSocket (org.chromium.Chromium.XXXXXX): a browser that is killed
+// or crashes never removes it itself. Only the socket, its cookie and the
+// then empty folder are removed, and only when the profile's link names them.
+func removeSingletonDir(profile string) {
+	target, err := os.Readlink(filepath.Join(profile, "SingletonSocket"))
+	if err != nil || !filepath.IsAbs(target) || filepath.Base(target) != "SingletonSocket" {
+		return
+	}
+	dir := filepath.Dir(target)
+	name := strings.TrimPrefix(filepath.Base(dir), ".")
+	if !strings.HasPrefix(name, "org.chromium.Chromium.") && !strings.HasPrefix(name, "com.google.Chrome.") &&
+		!strings.HasPrefix(name, "com.microsoft.Edge.") {
+		return
+	}
+	os.Remove(target)
+	os.Remove(filepath.Join(dir, "SingletonCookie"))
+	os.Remove(dir) // fails, harmlessly, if anything else is in it
 }
 
 // killProcesses kills the group and sweeps the profile until a few passes

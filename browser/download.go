@@ -191,7 +191,7 @@ func (d *downloader) finish(i int, r FileResult) {
 		}
 		d.log.Warn("download failed", "index", i, "name", r.Name, "url", redactURL(r.Link.URL), "err", r.Err)
 	} else {
-		d.log.Info("downloaded", "index", i, "name", r.Name, "bytes", r.Size, "via", r.Via)
+		d.log.Debug("downloaded", "index", i, "name", r.Name, "bytes", r.Size, "via", r.Via)
 	}
 	d.results[i] = r
 	if d.opts.Progress != nil {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -67,8 +68,12 @@ func TestKillKillsTheGroup(t *testing.T) {
 	if len(members) < 2 {
 		t.Fatalf("process group %d has %v; want the browser and its helpers", b.PID(), members)
 	}
+	socketDir := singletonDir(t, b)
 	b.Kill()
 	assertGone(t, b)
+	if _, err := os.Stat(socketDir); !os.IsNotExist(err) {
+		t.Errorf("the killed browser's socket folder %s is left in TMPDIR (%v)", socketDir, err)
+	}
 	for _, pid := range members {
 		if processAlive(pid) {
 			t.Errorf("group member %d survived Kill", pid)
@@ -85,6 +90,7 @@ func TestKillKillsTheGroup(t *testing.T) {
 
 func TestDoneFiresOnExternalKill(t *testing.T) {
 	b := launchOwn(t, Options{})
+	socketDir := singletonDir(t, b)
 	if err := syscall.Kill(-b.PID(), syscall.SIGKILL); err != nil {
 		t.Fatalf("kill group: %v", err)
 	}
@@ -111,6 +117,19 @@ func TestDoneFiresOnExternalKill(t *testing.T) {
 		t.Errorf("close after crash: %v", err)
 	}
 	assertGone(t, b)
+	if _, err := os.Stat(socketDir); !os.IsNotExist(err) {
+		t.Errorf("the crashed browser's socket folder %s is left in TMPDIR (%v)", socketDir, err)
+	}
+}
+
+// singletonDir is the folder Chromium made in TMPDIR for b's socket.
+func singletonDir(t *testing.T, b *Browser) string {
+	t.Helper()
+	target, err := os.Readlink(filepath.Join(b.ProfileDir(), "SingletonSocket"))
+	if err != nil {
+		t.Fatalf("no SingletonSocket link in the profile: %v", err)
+	}
+	return filepath.Dir(target)
 }
 
 func assertGone(t *testing.T, b *Browser) {
