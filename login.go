@@ -22,8 +22,8 @@ func loginCommand(ctx context.Context, cfg config.Config, stderr io.Writer) int 
 		return fail(stderr, fmt.Errorf("no Coupa site: set coupa.base_url in %s or pass --base-url https://<company>.coupahost.com", configName(cfg)))
 	}
 	if runtime.GOOS == "linux" && os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
-		return fail(stderr, errors.New("login needs a window, and this session has no display (DISPLAY and WAYLAND_DISPLAY are unset).\n" +
-			"  Run `coupatui login` from a desktop session, or over `ssh -X`; or sign in to Coupa with Chrome or Edge\n" +
+		return fail(stderr, errors.New("login needs a window, and this session has no display (DISPLAY and WAYLAND_DISPLAY are unset).\n"+
+			"  Run `coupatui login` from a desktop session, or over `ssh -X`; or sign in to Coupa with Chrome or Edge\n"+
 			"  on a machine with a screen and set pool.base_profile_path in config.toml to that browser's profile folder"))
 	}
 	exec, err := browser.FindExec(cfg.Browser.ExecPath)

@@ -60,10 +60,11 @@ type Browser struct {
 	// after the tab could not be closed in time; stop waits for them.
 	bg sync.WaitGroup
 
-	mu        sync.Mutex // guards err, closing and userAgent
+	mu        sync.Mutex // guards err, closing, userAgent and spare
 	err       error
 	closing   bool
 	userAgent string
+	spare     *Tab // parked by the last task for the next one
 
 	stopOnce sync.Once
 	stopErr  error
@@ -160,6 +161,13 @@ func (b *Browser) isClosing() bool {
 // stop runs once, for Close or Kill.
 func (b *Browser) stop(graceful bool) error {
 	b.markClosing()
+	b.mu.Lock()
+	spare := b.spare
+	b.spare = nil
+	b.mu.Unlock()
+	if spare != nil {
+		spare.Close()
+	}
 	if graceful && b.pid != 0 {
 		select {
 		case <-b.done:

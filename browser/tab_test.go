@@ -192,3 +192,44 @@ func TestCookiesForURL(t *testing.T) {
 		t.Errorf("user agent %q", tab.UserAgent())
 	}
 }
+
+func TestParkedTabIsReusedClosedOneIsNot(t *testing.T) {
+	b := launchOwn(t, Options{})
+	ctx := testCtx(t, 20*time.Second)
+	first, err := b.Tab(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Park(); err != nil {
+		t.Fatal(err)
+	}
+	again, err := b.Tab(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again != first {
+		t.Fatalf("Tab after Park opened tab %s, want the parked %s", again.ID(), first.ID())
+	}
+	if err := again.Close(); err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := b.Tab(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fresh.ID() == first.ID() {
+		t.Fatal("Tab after Close returned the closed tab")
+	}
+	if err := fresh.Park(); err != nil {
+		t.Fatal(err)
+	}
+	// Closing the browser closes the parked tab too.
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-fresh.Gone():
+	case <-time.After(5 * time.Second):
+		t.Error("the parked tab outlived its browser")
+	}
+}

@@ -28,7 +28,7 @@ func (s *Site) Process(ctx context.Context, b *browser.Browser, job Job, progres
 		return res
 	}
 
-	tab, err := b.NewTab(ctx)
+	tab, err := b.Tab(ctx)
 	if err != nil {
 		run.fail(fmt.Errorf("open tab: %w", err))
 		if errors.Is(err, browser.ErrClosed) || b.Err() != nil {
@@ -37,6 +37,13 @@ func (s *Site) Process(ctx context.Context, b *browser.Browser, job Job, progres
 		return res
 	}
 	defer func() {
+		// A clean end keeps the tab for the next PO; after a timeout or a
+		// cancellation the page may still be running: close it.
+		if ctx.Err() == nil && res.Status != Timeout && res.Status != Cancelled {
+			if err := tab.Park(); err == nil {
+				return
+			}
+		}
 		if err := tab.Close(); err != nil {
 			s.log().Warn("closing the tab failed; the browser needs a restart", "po", job.PO, "err", err)
 			res.Err = errors.Join(res.Err, err) // wraps ErrBrowserUnhealthy
