@@ -327,3 +327,89 @@ func TestAlwaysUnderPressureCompletesOnMinWorkers(t *testing.T) {
 		t.Errorf("%d of %d POs completed:\n%s", n, len(pos), out)
 	}
 }
+
+// An interrupted run exits 130 with the rest PENDING; running it again
+// fetches only what was not finished, each PO once over both runs.
+func TestInterruptedRunResumes(t *testing.T) {
+	needBrowser(t)
+	dir := t.TempDir()
+	var pos []sim.PO
+	csv := "PO_NUMBER;Note\n"
+	for i := range 10 {
+		id := fmt.Sprint(4500500000 + i)
+		pos = append(pos, sim.PO{ID: id, Supplier: "Acme", Want: coupa.Completed, Attachments: []sim.Attachment{{Name: "q.pdf", Size: 5000}}})
+		csv += id + ";row " + fmt.Sprint(i+1) + "\n"
+	}
+	srv := sim.Start(t, sim.Options{POs: pos, Latency: 400 * time.Millisecond})
+	input := filepath.Join(dir, "pos.csv")
+	os.WriteFile(input, []byte(csv), 0o600)
+
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], "--no-tui", "--workers", "1", "--base-url", srv.URL(), input)
+	cmd.Dir = dir
+	cmd.Env, _ = env(t, dir)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(stderr)
+	var lines []string
+	for sc.Scan() {
+		lines = append(lines, sc.Text())
+		if strings.HasPrefix(sc.Text(), "[ 3/10]") {
+			cmd.Process.Signal(os.Interrupt)
+			break
+		}
+	}
+	for sc.Scan() {
+		lines = append(lines, sc.Text())
+	}
+	err = cmd.Wait()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != exitInterrupted {
+		t.Fatalf("interrupted run: %v\n%s", err, strings.Join(lines, "\n"))
+	}
+	res, err := sheet.ReadResults(filepath.Join(dir, "pos_results.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := 0
+	for _, r := range res.Rows {
+		switch r.Outcome.Status {
+		case "COMPLETED":
+			done++
+		case "PENDING":
+		default:
+			t.Errorf("PO%s is %s after the interrupt", r.PO, r.Outcome.Status)
+		}
+	}
+	if done < 3 || done == len(pos) {
+		t.Fatalf("%d of %d completed before the interrupt took effect", done, len(pos))
+	}
+
+	a := runApp(t, dir, 3*time.Minute, "--no-tui", "--workers", "2", "--base-url", srv.URL(), input)
+	if a.code != exitOK {
+		t.Fatalf("re-run: exit %d\n%s", a.code, a.stderr.String())
+	}
+	if want := fmt.Sprintf("/%d] PO", len(pos)-done); !strings.Contains(a.stderr.String(), want) {
+		t.Errorf("the re-run did not fetch exactly the %d unfinished POs:\n%s", len(pos)-done, a.stderr.String())
+	}
+	for _, po := range pos {
+		if n := srv.Stats().Pages[po.ID]; n != 1 {
+			t.Errorf("PO%s page fetched %d times over both runs, want once", po.ID, n)
+		}
+	}
+	res, err = sheet.ReadResults(filepath.Join(dir, "pos_results.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range res.Rows {
+		if r.Outcome.Status != "COMPLETED" || !strings.HasPrefix(r.Cells[1], "row ") {
+			t.Errorf("after the re-run: PO%s %s, note %q", r.PO, r.Outcome.Status, r.Cells[1])
+		}
+	}
+}
