@@ -13,13 +13,9 @@ import (
 // openLog opens the log file (0600, appended) under the user state
 // directory unless ui.log_file names another.
 func openLog(cfg config.Config) (*os.File, error) {
-	path := cfg.UI.LogFile
-	if path == "" {
-		p, err := cfg.LogPath()
-		if err != nil {
-			return nil, err
-		}
-		path = p
+	path, err := cfg.LogPath()
+	if err != nil {
+		return nil, err
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("log file %s: %w", path, err)

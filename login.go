@@ -30,13 +30,15 @@ func loginCommand(ctx context.Context, cfg config.Config, stderr io.Writer) int 
 	if err != nil {
 		return fail(stderr, err)
 	}
-	base := cfg.Pool.BaseProfilePath
-	if base == "" {
-		if base, err = cfg.ProfilePath(); err != nil {
-			return fail(stderr, err)
-		}
+	base, err := cfg.ProfilePath()
+	if err != nil {
+		return fail(stderr, err)
 	}
-	m, err := profiles.New(profiles.Options{Base: base})
+	clones, err := cfg.ClonesPath()
+	if err != nil {
+		return fail(stderr, err)
+	}
+	m, err := profiles.New(profiles.Options{Base: base, ClonesDir: clones})
 	if err != nil {
 		return fail(stderr, err)
 	}
@@ -79,13 +81,15 @@ func profilesCommand(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, err)
 	}
-	base := cfg.Pool.BaseProfilePath
-	if base == "" {
-		if base, err = cfg.ProfilePath(); err != nil {
-			return fail(stderr, err)
-		}
+	base, err := cfg.ProfilePath()
+	if err != nil {
+		return fail(stderr, err)
 	}
-	m, err := profiles.New(profiles.Options{Base: base})
+	clones, err := cfg.ClonesPath()
+	if err != nil {
+		return fail(stderr, err)
+	}
+	m, err := profiles.New(profiles.Options{Base: base, ClonesDir: clones})
 	if err != nil {
 		return fail(stderr, err)
 	}

@@ -77,11 +77,7 @@ func (s *session) run(ctx context.Context) int {
 		s.log = newLogger(logFile, s.logs)
 	}
 
-	s.root = s.cfg.DownloadRoot(s.opts.input)
-	if s.cfg.Downloads.Root != "" {
-		s.root = s.cfg.Downloads.Root
-	}
-	if s.root, err = filepath.Abs(s.root); err != nil {
+	if s.root, err = filepath.Abs(s.cfg.DownloadRoot(s.opts.input)); err != nil {
 		return fail(s.stderr, err)
 	}
 	s.site = &coupa.Site{
@@ -95,11 +91,9 @@ func (s *session) run(ctx context.Context) int {
 		Logger:         s.log,
 	}
 
-	journalPath := s.cfg.Store.Journal
-	if journalPath == "" {
-		if journalPath, err = s.cfg.JournalPath(); err != nil {
-			return fail(s.stderr, err)
-		}
+	journalPath, err := s.cfg.JournalPath()
+	if err != nil {
+		return fail(s.stderr, err)
 	}
 	st, err := store.Open(journalPath, store.WithLogger(s.log))
 	if err != nil {
@@ -227,15 +221,15 @@ func (s *session) process(ctx context.Context, run *store.Run) int {
 // profiles reclaims clones left by crashed runs and returns the manager of
 // the signed-in base profile.
 func (s *session) profiles() (*profiles.Manager, error) {
-	base := s.cfg.Pool.BaseProfilePath
-	if base == "" {
-		p, err := s.cfg.ProfilePath()
-		if err != nil {
-			return nil, err
-		}
-		base = p
+	base, err := s.cfg.ProfilePath()
+	if err != nil {
+		return nil, err
 	}
-	m, err := profiles.New(profiles.Options{Base: base, MaxSizeMB: s.cfg.Pool.MaxProfileSizeMB, Logger: s.log})
+	clones, err := s.cfg.ClonesPath()
+	if err != nil {
+		return nil, err
+	}
+	m, err := profiles.New(profiles.Options{Base: base, ClonesDir: clones, MaxSizeMB: s.cfg.Pool.MaxProfileSizeMB, Logger: s.log})
 	if err != nil {
 		return nil, err
 	}

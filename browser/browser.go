@@ -180,14 +180,7 @@ func (b *Browser) stop(graceful bool) error {
 			cancel()
 		}
 	}
-	if b.pid != 0 {
-		b.killProcesses()
-	}
-	b.cancel()
-	b.allocCancel()
-	if a := chromedp.FromContext(b.allocCtx); a != nil && a.Allocator != nil {
-		a.Allocator.Wait()
-	}
+	b.release()
 	<-b.watchDone
 	b.bg.Wait()
 	if b.pid == 0 {
@@ -218,6 +211,19 @@ func removeSingletonDir(profile string) {
 	os.Remove(target)
 	os.Remove(filepath.Join(dir, "SingletonCookie"))
 	os.Remove(dir) // fails, harmlessly, if anything else is in it
+}
+
+// release kills whatever is left of the browser's processes and ends
+// chromedp's contexts and allocator.
+func (b *Browser) release() {
+	if b.pid != 0 {
+		b.killProcesses()
+	}
+	b.cancel()
+	b.allocCancel()
+	if a := chromedp.FromContext(b.allocCtx); a != nil && a.Allocator != nil {
+		a.Allocator.Wait()
+	}
 }
 
 // killProcesses kills the group and sweeps the profile until a few passes

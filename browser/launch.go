@@ -210,14 +210,7 @@ func (b *Browser) abort() {
 			b.pid = p.Pid
 		}
 	}
-	if b.pid != 0 {
-		b.killProcesses()
-	}
-	b.cancel()
-	b.allocCancel()
-	if a := chromedp.FromContext(b.allocCtx); a != nil && a.Allocator != nil {
-		a.Allocator.Wait()
-	}
+	b.release()
 	if b.profile != "" {
 		SweepProfile(b.profile)
 	}

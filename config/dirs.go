@@ -15,7 +15,8 @@ const appName = "coupatui"
 const (
 	LogFileName     = "coupatui.log"
 	JournalFileName = "journal.sqlite"
-	ProfileDirName  = "profile"
+	ProfileDirName  = "base-profile"
+	ClonesDirName   = "clones"
 )
 
 // StateDir is coupatui's folder for logs and the journal. It is not
@@ -84,6 +85,18 @@ func (c Config) JournalPath() (string, error) {
 // when it is "".
 func (c Config) ProfilePath() (string, error) {
 	return orDefault(c.Pool.BaseProfilePath, DataDir, ProfileDirName)
+}
+
+// ClonesPath is where the workers' private copies of the base profile go:
+// the clones folder in DataDir, next to the default base profile (not the
+// temp dir, often a RAM-backed tmpfs where eight copies of a large profile
+// would compete with the browsers for memory).
+func (c Config) ClonesPath() (string, error) {
+	d, err := DataDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(d, ClonesDirName), nil
 }
 
 // DownloadRoot is downloads.root, or a downloads folder next to the input

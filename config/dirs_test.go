@@ -66,7 +66,9 @@ func TestDefaultPaths(t *testing.T) {
 	p, err = c.JournalPath()
 	check("JournalPath", p, err, "/s/coupatui/journal.sqlite")
 	p, err = c.ProfilePath()
-	check("ProfilePath", p, err, "/d/coupatui/profile")
+	check("ProfilePath", p, err, "/d/coupatui/base-profile")
+	p, err = c.ClonesPath()
+	check("ClonesPath", p, err, "/d/coupatui/clones")
 	check("DownloadRoot", c.DownloadRoot("/work/in/pos.xlsx"), nil, "/work/in/downloads")
 
 	c.UI.LogFile, c.Store.Journal, c.Pool.BaseProfilePath, c.Downloads.Root = "/l.log", "/j.sqlite", "/prof", "/out"

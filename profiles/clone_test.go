@@ -367,6 +367,8 @@ func TestNewRejects(t *testing.T) {
 		{Base: root, ClonesDir: filepath.Join(root, "clones")},
 		{Base: filepath.Join(root, "c", "base"), ClonesDir: filepath.Join(root, "c")},
 		{Base: filepath.Join(root, "b"), ClonesDir: filepath.Join(root, "c"), MaxSizeMB: -1},
+		{Base: filepath.Join(root, "b")},
+		{ClonesDir: filepath.Join(root, "c")},
 	} {
 		if _, err := New(opts); err == nil {
 			t.Errorf("New(%+v) accepted", opts)
@@ -377,28 +379,6 @@ func TestNewRejects(t *testing.T) {
 	}
 }
 
-func TestDefaultBaseFollowsXDG(t *testing.T) {
-	if os.PathSeparator != '/' || isDarwin {
-		t.Skip("XDG paths are for Linux and other Unix systems")
-	}
-	dir := t.TempDir()
-	t.Setenv("XDG_DATA_HOME", dir)
-	if got, want := DefaultBase(), filepath.Join(dir, "coupatui", "base-profile"); got != want {
-		t.Errorf("DefaultBase() = %s, want %s", got, want)
-	}
-	t.Setenv("XDG_DATA_HOME", "")
-	t.Setenv("HOME", dir)
-	if got, want := DefaultBase(), filepath.Join(dir, ".local", "share", "coupatui", "base-profile"); got != want {
-		t.Errorf("DefaultBase() = %s, want %s", got, want)
-	}
-	m, err := New(Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := filepath.Join(dir, ".local", "share", "coupatui", "clones"); m.ClonesDir() != want {
-		t.Errorf("default clones dir %s, want %s", m.ClonesDir(), want)
-	}
-}
 
 type fileState struct {
 	mode    fs.FileMode

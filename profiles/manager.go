@@ -27,23 +27,15 @@ type Manager struct {
 
 // New checks the options and returns a Manager. It touches no file.
 func New(opts Options) (*Manager, error) {
-	base := opts.Base
-	if base == "" {
-		if base = DefaultBase(); base == "" {
-			return nil, errors.New("profiles: cannot find the user data dir for the base profile; set base_profile_path")
-		}
+	if opts.Base == "" || opts.ClonesDir == "" {
+		return nil, errors.New("profiles: the base profile and the clones folder must both be named")
 	}
-	base, err := filepath.Abs(base)
+	base, err := filepath.Abs(opts.Base)
 	if err != nil {
 		return nil, fmt.Errorf("profiles: base profile %q: %w", opts.Base, err)
 	}
-	clonesDir := opts.ClonesDir
-	if clonesDir == "" {
-		if clonesDir, err = defaultClonesDir(); err != nil {
-			return nil, fmt.Errorf("profiles: %w", err)
-		}
-	}
-	if clonesDir, err = filepath.Abs(clonesDir); err != nil {
+	clonesDir, err := filepath.Abs(opts.ClonesDir)
+	if err != nil {
 		return nil, fmt.Errorf("profiles: clones dir %q: %w", opts.ClonesDir, err)
 	}
 	if within(clonesDir, base) || within(base, clonesDir) {

@@ -1,5 +1,0 @@
-package profiles
-
-import "runtime"
-
-const isDarwin = runtime.GOOS == "darwin"
