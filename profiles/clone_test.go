@@ -379,7 +379,6 @@ func TestNewRejects(t *testing.T) {
 	}
 }
 
-
 type fileState struct {
 	mode    fs.FileMode
 	size    int64
