@@ -41,7 +41,6 @@ func demoCommand(ctx context.Context, cfg config.Config, f *flags, stdout, stder
 	cfg.Downloads.Root = filepath.Join(dir, "downloads")
 	cfg.Store.Journal = filepath.Join(dir, "journal.sqlite")
 	cfg.UI.LogFile = filepath.Join(dir, "coupatui.log")
-	cfg.Pool.RetryBackoff.Duration = min(cfg.Pool.RetryBackoff.Duration, cfg.Pool.RetryBackoffMax.Duration)
 
 	o := f.runOptions(input)
 	o.fresh = true

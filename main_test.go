@@ -260,6 +260,13 @@ func TestBadConfigAndMissingBrowser(t *testing.T) {
 	if a.code != exitFatal || !strings.Contains(a.stderr.String(), "--base-url") {
 		t.Errorf("no site: exit %d, %q", a.code, a.stderr.String())
 	}
+
+	for _, report := range []string{input, filepath.Join(dir, "out.csv"), filepath.Join(dir, "nope", "r.xlsx")} {
+		a = runApp(t, dir, time.Minute, "--no-tui", "--base-url", "https://acme.example", "--report", report, input)
+		if a.code != exitFatal || !strings.Contains(a.stderr.String(), "results workbook") {
+			t.Errorf("--report %s: exit %d, %q", report, a.code, a.stderr.String())
+		}
+	}
 }
 
 func TestUnsignedProfileExitsThreeAndFailsNoRow(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -56,6 +57,9 @@ func (s *session) run(ctx context.Context) int {
 		return fail(s.stderr, err)
 	}
 	s.in = in
+	if err := checkReportPath(s.opts.report, s.opts.input); err != nil {
+		return fail(s.stderr, err)
+	}
 	if s.cfg.Browser.Remote == "" {
 		exec, err := browser.FindExec(s.cfg.Browser.ExecPath)
 		if err != nil {
@@ -81,14 +85,15 @@ func (s *session) run(ctx context.Context) int {
 		return fail(s.stderr, err)
 	}
 	s.site = &coupa.Site{
-		BaseURL:        s.cfg.Coupa.BaseURL,
-		Root:           s.root,
-		Layout:         s.cfg.Downloads.Layout,
-		PRFallback:     s.cfg.Downloads.PRFallback,
-		PageTimeout:    s.cfg.Coupa.PageTimeout.Duration,
-		MarkerTimeout:  s.cfg.Coupa.MarkerTimeout.Duration,
-		DownloadsPerPO: s.cfg.Browser.DownloadsPerPO,
-		Logger:         s.log,
+		BaseURL:         s.cfg.Coupa.BaseURL,
+		Root:            s.root,
+		Layout:          s.cfg.Downloads.Layout,
+		PRFallback:      s.cfg.Downloads.PRFallback,
+		PageTimeout:     s.cfg.Coupa.PageTimeout.Duration,
+		MarkerTimeout:   s.cfg.Coupa.MarkerTimeout.Duration,
+		DownloadsPerPO:  s.cfg.Browser.DownloadsPerPO,
+		DownloadTimeout: s.cfg.Browser.DownloadTimeout.Duration,
+		Logger:          s.log,
 	}
 
 	journalPath, err := s.cfg.JournalPath()
@@ -119,10 +124,11 @@ func (s *session) run(ctx context.Context) int {
 	}
 
 	code := s.process(ctx, run)
-
-	if err := s.writeReport(); err != nil {
-		fmt.Fprintln(s.stderr, "coupatui:", err)
-		code = exitFatal
+	if code != exitFatal {
+		if err := s.writeReport(); err != nil {
+			fmt.Fprintf(s.stderr, "coupatui: %v\nEvery outcome is in the journal: run the same command again to write the workbook without fetching again.\n", err)
+			code = exitFatal
+		}
 	}
 	if err := run.Finish(code != exitOK); err != nil {
 		s.log.Error("journal", "err", err)
@@ -188,11 +194,8 @@ func (s *session) process(ctx context.Context, run *store.Run) int {
 		journalSub.Close()
 	}()
 
-	var view *pool.Subscription
-	if s.opts.noTUI {
-		view = p.Subscribe(0)
-		defer view.Close()
-	}
+	view := p.Subscribe(0) // the progress lines' or the console's
+	defer view.Close()
 	items := s.items()
 	s.log.Info("starting", "input", s.opts.input, "pos", len(items), "earlier", len(s.earlier),
 		"workers", s.cfg.Pool.WorkerCount, "downloads", s.root)
@@ -215,7 +218,7 @@ func (s *session) process(ctx context.Context, run *store.Run) int {
 		}
 	}()
 	defer func() { <-started }()
-	return s.console(ctx, p)
+	return s.console(ctx, view)
 }
 
 // profiles reclaims clones left by crashed runs and returns the manager of
@@ -310,12 +313,11 @@ func (s *session) interrupted() int {
 }
 
 // console runs the Bubble Tea console until the operator quits.
-func (s *session) console(ctx context.Context, p *pool.Pool) int {
-	sub := p.Subscribe(0)
-	defer sub.Close()
+func (s *session) console(ctx context.Context, events *pool.Subscription) int {
+	p := s.pool
 	err := ui.Run(ctx, ui.Options{
 		Pool:            p,
-		Events:          sub.C(),
+		Events:          events.C(),
 		Logs:            s.logs,
 		Logger:          s.log,
 		MemoryHistory:   s.memoryHistory,
@@ -435,4 +437,21 @@ func appendRow(in *sheet.Input, po string) int {
 	cells[in.POColumn] = po
 	in.Rows = append(in.Rows, sheet.Row{Line: line, Raw: po, PO: po, Cells: cells})
 	return line
+}
+
+// checkReportPath refuses, before any work, a results path that could not
+// be written at the end.
+func checkReportPath(report, input string) error {
+	if !strings.EqualFold(filepath.Ext(report), ".xlsx") {
+		return fmt.Errorf("results workbook %q: must end in .xlsx", report)
+	}
+	r, _ := filepath.Abs(report)
+	i, _ := filepath.Abs(input)
+	if r == i {
+		return fmt.Errorf("results workbook %q is the input: the input is never modified; pass --report with another path", report)
+	}
+	if fi, err := os.Stat(filepath.Dir(r)); err != nil || !fi.IsDir() {
+		return fmt.Errorf("results workbook %q: its folder does not exist", report)
+	}
+	return nil
 }

@@ -45,6 +45,9 @@ type DownloadOptions struct {
 	// IdleTimeout aborts a download that receives nothing for this long;
 	// 0 means 60 s.
 	IdleTimeout time.Duration
+	// FileTimeout bounds one file, all its attempts included; 0 means no
+	// bound but ctx's.
+	FileTimeout time.Duration
 	// Taken are names other files of Dir already have in this run (an
 	// earlier Download into the same folder): new names avoid them.
 	Taken []string
@@ -175,7 +178,13 @@ func (d *downloader) run(ctx context.Context) {
 		}
 		wg.Go(func() {
 			defer func() { <-slots }()
-			d.finish(i, d.fetch(ctx, i))
+			fctx := ctx
+			if d.opts.FileTimeout > 0 {
+				var cancel context.CancelFunc
+				fctx, cancel = context.WithTimeout(ctx, d.opts.FileTimeout)
+				defer cancel()
+			}
+			d.finish(i, d.fetch(fctx, i))
 		})
 	}
 	wg.Wait()

@@ -204,12 +204,13 @@ func (r *poRun) download(links []pageLink) bool {
 		}
 	}
 	results, err := r.tab.Download(r.ctx, bl, browser.DownloadOptions{
-		Taken:    taken,
-		Dir:      r.folder.work,
-		Origin:   origin.String(),
-		Parallel: s.downloads(),
-		IsSignIn: IsSignInURL,
-		Logger:   s.Logger,
+		Taken:       taken,
+		Dir:         r.folder.work,
+		Origin:      origin.String(),
+		Parallel:    s.downloads(),
+		FileTimeout: s.DownloadTimeout,
+		IsSignIn:    IsSignInURL,
+		Logger:      s.Logger,
 		Progress: func(f browser.FileResult) {
 			if f.Err == nil {
 				done++

@@ -416,3 +416,21 @@ func TestPOURL(t *testing.T) {
 		t.Errorf("POURL = %q", got)
 	}
 }
+
+func TestProcessDownloadTimeoutBoundsOneFile(t *testing.T) {
+	t.Parallel()
+	srv := sim.Start(t, sim.Options{Seed: 5, POs: []sim.PO{{ID: "4500000701", Want: coupa.Completed, Attachments: []sim.Attachment{
+		att("quick.pdf", 10<<10, sim.ShapeAttachmentLink),
+		{Name: "slow.pdf", Size: 2 << 20, Shape: sim.ShapeDownloadLink, Slow: true}, // ~8 s at 256 KB/s
+	}}}})
+	s := newSite(t, srv)
+	s.DownloadTimeout = time.Second
+	res := process(t, s, shared, "4500000701") // a 60 s bound: the slow file alone would fit
+	if res.Status != coupa.Partial || !res.Retryable || res.Downloaded != 1 {
+		t.Fatalf("a file slower than download_timeout: %v (retryable %v)", res, res.Retryable)
+	}
+	if !slices.Equal(res.Files, []string{"quick.pdf"}) {
+		t.Errorf("files on disk %q, want only the complete one", res.Files)
+	}
+	assertContained(t, s.Root)
+}

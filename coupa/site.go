@@ -13,14 +13,15 @@ import (
 // Site is one Coupa instance and how to fetch POs from it. Its fields are
 // read-only once Process runs; one Site serves every worker.
 type Site struct {
-	BaseURL        string        // e.g. https://acme.coupahost.com (no trailing slash needed)
-	Root           string        // download root
-	Layout         string        // "supplier" (default) or "flat"
-	PRFallback     bool          // also fetch the requisition's files when the PO shows no PDF
-	PageTimeout    time.Duration // navigation + document ready; 0 means 60 s
-	MarkerTimeout  time.Duration // upper bound waiting for attachment markers; 0 means 15 s
-	DownloadsPerPO int           // files of one PO downloaded at once; 0 means 3
-	Logger         *slog.Logger  // nil discards
+	BaseURL         string        // e.g. https://acme.coupahost.com (no trailing slash needed)
+	Root            string        // download root
+	Layout          string        // "supplier" (default) or "flat"
+	PRFallback      bool          // also fetch the requisition's files when the PO shows no PDF
+	PageTimeout     time.Duration // navigation + document ready; 0 means 60 s
+	MarkerTimeout   time.Duration // upper bound waiting for attachment markers; 0 means 15 s
+	DownloadsPerPO  int           // files of one PO downloaded at once; 0 means 3
+	DownloadTimeout time.Duration // bound on one file, its retries included; 0 means none but the task's
+	Logger          *slog.Logger  // nil discards
 }
 
 // ErrBrowserUnhealthy in Result.Err means the browser could not release a
