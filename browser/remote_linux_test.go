@@ -35,6 +35,7 @@ func TestBrowserDiesWithItsParent(t *testing.T) {
 		cmd.Process.Kill()
 		cmd.Wait()
 		SweepProfile(profile)
+		removeSingletonDir(profile)
 	})
 	line, err := bufio.NewReader(out).ReadString('\n')
 	if err != nil {
@@ -86,6 +87,7 @@ func TestRemoteBrowser(t *testing.T) {
 		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 		cmd.Wait()
 		SweepProfile(profile)
+		removeSingletonDir(profile)
 	})
 	// The browser writes its port and path once it listens; it sends no
 	// other signal.
