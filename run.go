@@ -80,6 +80,9 @@ func (s *session) run(ctx context.Context) int {
 		s.logs = ui.NewLogBuffer(2000)
 		s.log = newLogger(logFile, s.logs)
 	}
+	// Anything a library writes with the log package goes the same way,
+	// never onto the terminal under the console.
+	slog.SetDefault(s.log)
 
 	if s.root, err = filepath.Abs(s.cfg.DownloadRoot(s.opts.input)); err != nil {
 		return fail(s.stderr, err)
