@@ -60,7 +60,12 @@ func loginCommand(ctx context.Context, cfg config.Config, stderr io.Writer) int 
 	if cerr := b.Close(); cerr != nil { // a clean close writes the cookies to disk
 		err = errors.Join(err, cerr)
 	}
-	if err != nil {
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return fail(stderr, fmt.Errorf("not signed in within %s (coupa.login_timeout): run coupatui login again", cfg.Coupa.LoginTimeout))
+	case errors.Is(err, coupa.ErrWindowClosed):
+		return fail(stderr, errors.New("the browser window was closed before the sign-in finished: run coupatui login again"))
+	case err != nil:
 		return fail(stderr, fmt.Errorf("login: %w", err))
 	}
 	fmt.Fprintf(stderr, "Signed in. Workers will use copies of %s.\n", base)
