@@ -223,13 +223,14 @@ func TestParkedTabIsReusedClosedOneIsNot(t *testing.T) {
 	if err := fresh.Park(); err != nil {
 		t.Fatal(err)
 	}
-	// Closing the browser closes the parked tab too.
+	// Closing the browser ends the parked tab too, and hands it out no more.
 	if err := b.Close(); err != nil {
 		t.Fatal(err)
 	}
-	select {
-	case <-fresh.Gone():
-	case <-time.After(5 * time.Second):
-		t.Error("the parked tab outlived its browser")
+	if err := fresh.Evaluate(testCtx(t, 5*time.Second), "1", nil); err == nil {
+		t.Error("the parked tab still answers after its browser closed")
+	}
+	if _, err := b.Tab(ctx); err == nil {
+		t.Error("Tab after Close succeeded")
 	}
 }
