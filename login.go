@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"runtime"
 
@@ -30,21 +31,11 @@ func loginCommand(ctx context.Context, cfg config.Config, stderr io.Writer) int 
 	if err != nil {
 		return fail(stderr, err)
 	}
-	base, err := cfg.ProfilePath()
+	m, err := profileManager(cfg, nil)
 	if err != nil {
 		return fail(stderr, err)
 	}
-	clones, err := cfg.ClonesPath()
-	if err != nil {
-		return fail(stderr, err)
-	}
-	m, err := profiles.New(profiles.Options{Base: base, ClonesDir: clones})
-	if err != nil {
-		return fail(stderr, err)
-	}
-	if err := m.EnsureBase(); err != nil {
-		return fail(stderr, err)
-	}
+	base := m.Base()
 	if pid, inUse := m.BaseInUse(); inUse {
 		return fail(stderr, fmt.Errorf("the profile %s is open in another browser (pid %d): close that browser, then run coupatui login again", base, pid))
 	}
@@ -86,15 +77,7 @@ func profilesCommand(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, err)
 	}
-	base, err := cfg.ProfilePath()
-	if err != nil {
-		return fail(stderr, err)
-	}
-	clones, err := cfg.ClonesPath()
-	if err != nil {
-		return fail(stderr, err)
-	}
-	m, err := profiles.New(profiles.Options{Base: base, ClonesDir: clones})
+	m, err := profileManager(cfg, nil)
 	if err != nil {
 		return fail(stderr, err)
 	}
@@ -110,4 +93,22 @@ func profilesCommand(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, err)
 	}
 	return exitOK
+}
+
+// profileManager is the manager of the configured base profile and its
+// clones; it makes sure the base folder exists.
+func profileManager(cfg config.Config, log *slog.Logger) (*profiles.Manager, error) {
+	base, err := cfg.ProfilePath()
+	if err != nil {
+		return nil, err
+	}
+	clones, err := cfg.ClonesPath()
+	if err != nil {
+		return nil, err
+	}
+	m, err := profiles.New(profiles.Options{Base: base, ClonesDir: clones, MaxSizeMB: cfg.Pool.MaxProfileSizeMB, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	return m, m.EnsureBase()
 }

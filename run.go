@@ -227,19 +227,8 @@ func (s *session) process(ctx context.Context, run *store.Run) int {
 // profiles reclaims clones left by crashed runs and returns the manager of
 // the signed-in base profile.
 func (s *session) profiles() (*profiles.Manager, error) {
-	base, err := s.cfg.ProfilePath()
+	m, err := profileManager(s.cfg, s.log)
 	if err != nil {
-		return nil, err
-	}
-	clones, err := s.cfg.ClonesPath()
-	if err != nil {
-		return nil, err
-	}
-	m, err := profiles.New(profiles.Options{Base: base, ClonesDir: clones, MaxSizeMB: s.cfg.Pool.MaxProfileSizeMB, Logger: s.log})
-	if err != nil {
-		return nil, err
-	}
-	if err := m.EnsureBase(); err != nil {
 		return nil, err
 	}
 	if rep, err := m.Reclaim(); err != nil {
