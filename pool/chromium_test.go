@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -164,7 +163,11 @@ func TestRealKilledBrowserTaskCompletesOnRestartedWorker(t *testing.T) {
 	waitFor(t, "the PO's page request", 30*time.Second, func() bool {
 		return h.Status().State == pool.Running && rp.srv.Stats().InFlight > 0
 	})
-	if err := syscall.Kill(pid0, syscall.SIGKILL); err != nil {
+	browserProcess, err := os.FindProcess(pid0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := browserProcess.Kill(); err != nil { // kill -9
 		t.Fatal(err)
 	}
 	ti := waitAll(t, []*pool.Handle{h}, 2*time.Minute)[0]
