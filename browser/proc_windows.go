@@ -2,10 +2,7 @@
 
 package browser
 
-import (
-	"os"
-	"os/exec"
-)
+import "os"
 
 // On Windows the equivalent of a process group plus a parent-death signal is
 // a job object with JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE: every helper joins
@@ -14,19 +11,8 @@ import (
 // close; a crash of this program can leave a browser running until the next
 // start. TODO(windows): assign the browser to a kill-on-close job object.
 
-func startOwnGroup(cmd *exec.Cmd) {}
-
-func killGroup(pid int) error {
-	if pid <= 0 {
-		return nil
-	}
-	p, err := os.FindProcess(pid)
-	if err != nil {
-		return nil
-	}
-	return p.Kill()
-}
-
+// processAlive: FindProcess opens a handle, which fails once the process
+// is gone.
 func processAlive(pid int) bool {
 	if pid <= 0 {
 		return false
@@ -37,18 +23,4 @@ func processAlive(pid int) bool {
 	}
 	p.Release()
 	return true
-}
-
-func checkDisplay() error { return nil }
-
-// profileProcesses is not implemented on Windows (see the note above); it
-// reports no processes.
-func profileProcesses(dir string) ([]int, error) { return nil, nil }
-
-func killPID(pid int) error {
-	p, err := os.FindProcess(pid)
-	if err != nil {
-		return err
-	}
-	return p.Kill()
 }
