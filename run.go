@@ -373,7 +373,7 @@ func (s *session) writeReport() error {
 				continue
 			}
 			seen[t.PO] = true
-			outcomes[appendRow(s.in, t.PO)] = outcomeOf(t)
+			outcomes[s.in.Append(t.PO)] = outcomeOf(t)
 		}
 	}
 	if err := sheet.WriteResults(s.opts.report, s.in, outcomes); err != nil {
@@ -416,19 +416,6 @@ func relTo(root, path string) string {
 		return rel
 	}
 	return path
-}
-
-// appendRow adds a row for a PO that is not in the input (added in the
-// console) and returns its Line.
-func appendRow(in *sheet.Input, po string) int {
-	line := 1
-	if n := len(in.Rows); n > 0 {
-		line = in.Rows[n-1].Line + 1
-	}
-	cells := make([]string, len(in.Columns))
-	cells[in.POColumn] = po
-	in.Rows = append(in.Rows, sheet.Row{Line: line, Raw: po, PO: po, Cells: cells})
-	return line
 }
 
 // checkReportPath refuses, before any work, a results path that could not

@@ -65,6 +65,20 @@ func (in *Input) Row(line int) (Row, bool) {
 	return Row{}, false
 }
 
+// Append adds a row for a PO that is not in the file (one added while the
+// run goes on), after the last row, and returns its Line. Call it only
+// once no other goroutine reads in.
+func (in *Input) Append(po string) int {
+	line := 1
+	if n := len(in.Rows); n > 0 {
+		line = in.Rows[n-1].Line + 1
+	}
+	cells := make([]string, len(in.Columns))
+	cells[in.POColumn] = po
+	in.Rows = append(in.Rows, Row{Line: line, Raw: po, PO: po, Cells: cells})
+	return line
+}
+
 // SheetRow is the 1-based sheet row of a Line, in the input and in the
 // results alike.
 func (in *Input) SheetRow(line int) int { return in.HeaderRow + line }

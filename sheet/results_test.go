@@ -377,3 +377,31 @@ func TestWriteResultsIsAtomic(t *testing.T) {
 		t.Error("a successful write did not replace the results")
 	}
 }
+
+func TestAppendedRowIsWritten(t *testing.T) {
+	dir := t.TempDir()
+	input := filepath.Join(dir, "in.csv")
+	if err := os.WriteFile(input, []byte("Note;PO_NUMBER\nfirst;4500000001\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	in, err := Read(input)
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := in.Append("4500000777")
+	if line != 2 {
+		t.Fatalf("appended row got Line %d, want 2", line)
+	}
+	out := filepath.Join(dir, "out.xlsx")
+	if err := WriteResults(out, in, map[int]Outcome{line: {Status: "PO_NOT_FOUND"}}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := ReadResults(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := res.Rows[len(res.Rows)-1]
+	if len(res.Rows) != 2 || last.PO != "4500000777" || last.Outcome.Status != "PO_NOT_FOUND" || last.Cells[0] != "" {
+		t.Fatalf("rows %+v", res.Rows)
+	}
+}
