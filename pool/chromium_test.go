@@ -59,21 +59,30 @@ func startReal(t *testing.T, cfg pool.Config, opts sim.Options) *realPool {
 		NameWorkers: true,
 		TempRoot:    rp.profiles,
 	}
-	p, err := pool.New(cfg, pool.Deps{Engine: engine})
+	t.Cleanup(func() { rp.assertClean(t) }) // runs after runPool's shutdown
+	rp.Pool, _ = runPool(t, cfg, pool.Deps{Engine: engine})
+	return rp
+}
+
+// runPool starts a pool, subscribed to its events from the start, and shuts
+// it down when the test ends.
+func runPool(t *testing.T, cfg pool.Config, deps pool.Deps) (*pool.Pool, *pool.Subscription) {
+	t.Helper()
+	p, err := pool.New(cfg, deps)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rp.Pool = p
+	sub := p.Subscribe(0)
+	t.Cleanup(func() {
+		p.Shutdown(context.Background())
+		sub.Close()
+	})
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
 	if err := p.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		p.Shutdown(context.Background())
-		rp.assertClean(t)
-	})
-	return rp
+	return p, sub
 }
 
 // assertClean fails when a browser process or a profile folder is left.

@@ -38,18 +38,7 @@ func TestRealHeavyBrowserRecycledAfterItsTask(t *testing.T) {
 		Browser:  browser.Options{ExecPath: exec, Headless: true, BlockResources: true, StartTimeout: time.Minute},
 		TempRoot: tmp,
 	}
-	p, err := pool.New(cfg, pool.Deps{Engine: engine, Monitor: mon})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sub := p.Subscribe(0)
-	defer sub.Close()
-	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
-	defer cancel()
-	if err := p.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer p.Shutdown(context.Background())
+	p, sub := runPool(t, cfg, pool.Deps{Engine: engine, Monitor: mon})
 
 	var hs []*pool.Handle
 	for _, po := range append([]sim.PO{heavy}, pos...) {

@@ -117,18 +117,7 @@ func TestRealSignedInClonesAndSessionExpiry(t *testing.T) {
 		NameWorkers: true,
 		Logger:      log,
 	}
-	p, err := pool.New(testConfig(3), pool.Deps{Engine: engine, Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sub := p.Subscribe(0)
-	defer sub.Close()
-	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
-	defer cancel()
-	if err := p.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer p.Shutdown(context.Background())
+	p, sub := runPool(t, testConfig(3), pool.Deps{Engine: engine, Logger: log})
 
 	clones, _ := os.ReadDir(m.ClonesDir())
 	if len(clones) != 3 {
