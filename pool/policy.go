@@ -210,7 +210,6 @@ func (p *Pool) applyPolicyLocked(s monitor.Sample) {
 			if w, ok := p.workers[a.n]; ok && w.b != nil && w.recycle == "" && !w.retire {
 				w.recycle = a.reason
 				p.emitWorkerLocked(EvPolicy, w, a.reason)
-				p.log.Info("policy", "worker", w.id, "reason", a.reason)
 				p.broadcastLocked()
 			}
 		case actPause, actResume:

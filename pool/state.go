@@ -1,6 +1,8 @@
 package pool
 
 import (
+	"context"
+	"log/slog"
 	"time"
 
 	"coupatui/coupa"
@@ -42,13 +44,20 @@ func (p *Pool) emitLocked(ev Event) {
 	for s := range p.subs {
 		s.publish(ev)
 	}
-	if ev.Kind != EvTaskProgress {
+	switch {
+	case ev.Kind == EvTaskProgress:
+	case ev.Task == nil || ev.Kind == EvPolicy || ev.Kind == EvWorkerCrashed:
+		// Pool-wide changes and decisions are news; the rest is detail.
+		p.log.Info(ev.String())
+	default:
 		p.log.Debug(ev.String())
 	}
 }
 
 func (p *Pool) emitTaskLocked(kind EventKind, t *task, reason string) {
-	if len(p.subs) == 0 {
+	// Task events are many (one per PO queued): skip copying the task when
+	// nobody subscribes and the log takes no Debug lines.
+	if len(p.subs) == 0 && !p.log.Enabled(context.Background(), slog.LevelDebug) {
 		return
 	}
 	info := t.info()
@@ -61,16 +70,12 @@ func (p *Pool) emitTaskLocked(kind EventKind, t *task, reason string) {
 }
 
 func (p *Pool) emitWorkerLocked(kind EventKind, w *worker, reason string) {
-	if len(p.subs) == 0 {
-		return
-	}
 	wi := w.info()
 	p.emitLocked(Event{Kind: kind, Worker: &wi, Reason: reason})
 }
 
 func (p *Pool) emitPoolLocked(kind EventKind, reason string) {
 	p.reason = reason
-	p.log.Info(kind.String(), "reason", reason)
 	p.emitLocked(Event{Kind: kind, Reason: reason})
 }
 
