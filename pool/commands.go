@@ -229,12 +229,17 @@ func (p *Pool) Pause() error {
 	return nil
 }
 
-// Resume restarts dispatching after Pause.
+// Resume restarts dispatching after Pause. It also releases the holds the
+// operator clears by hand (disk full: space was freed; journal: the cause
+// was fixed); if the cause is still there, the next write holds again.
 func (p *Pool) Resume() error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.draining {
 		return ErrStopped
+	}
+	for _, h := range []Hold{HoldDiskFull, HoldJournal} {
+		p.releaseLocked(h, "resumed by operator: "+h.String()+" cleared")
 	}
 	if p.paused {
 		p.paused = false
@@ -258,21 +263,9 @@ func (p *Pool) Reauthenticate() error {
 		}
 	}
 	p.checkedAuth = false
-	if p.signIn {
-		p.signIn = false
-		p.emitPoolLocked(EvSignInRestored, "operator signed in again; restarting browsers")
-	}
+	p.releaseLocked(HoldSignIn, "operator signed in again; restarting browsers")
 	p.broadcastLocked()
 	return nil
-}
-
-// requireSignInLocked pauses dispatch until Reauthenticate.
-func (p *Pool) requireSignInLocked(why string) {
-	if p.signIn {
-		return
-	}
-	p.signIn = true
-	p.emitPoolLocked(EvSignInRequired, why)
 }
 
 // Subscribe returns a new subscription to the pool's events holding up to

@@ -54,9 +54,9 @@ type Pool struct {
 	changed    chan struct{} // closed and replaced on every change workers wait on
 	began      bool
 	started    time.Time
-	ready      bool // Start returned
-	paused     bool // by the operator
-	signIn     bool // Coupa's sign-in wall seen; dispatch paused
+	ready      bool              // Start returned
+	paused     bool              // by the operator
+	holds      map[Hold]HoldInfo // conditions that stop dispatch until released
 	draining   bool
 	forced     bool
 	finished   bool
@@ -110,6 +110,7 @@ func New(cfg Config, deps Deps) (*Pool, error) {
 		tasks:     make(map[string]*task),
 		running:   make(map[uint64]*task),
 		retrying:  make(map[uint64]*task),
+		holds:     make(map[Hold]HoldInfo),
 		subs:      make(map[*Subscription]struct{}),
 		workers:   make(map[int]*worker),
 		target:    cfg.WorkerCount,

@@ -243,7 +243,7 @@ func (p *Pool) checkSession(w *worker, b Browser) {
 	case err == nil:
 		p.checkedAuth = true
 	case errors.Is(err, coupa.ErrSignInRequired):
-		p.requireSignInLocked(fmt.Sprintf("worker %d: Coupa shows its sign-in wall: run `coupatui login`, then resume", w.id))
+		p.holdLocked(HoldSignIn, fmt.Sprintf("worker %d: Coupa shows its sign-in wall: run `coupatui login`, then resume", w.id))
 	default:
 		p.log.Warn("session check failed", "worker", w.id, "err", err)
 	}
@@ -378,7 +378,11 @@ func (p *Pool) settleLocked(t *task, res coupa.Result, cause error, crashed bool
 	case errors.Is(res.Err, coupa.ErrSignInRequired):
 		t.attempts-- // not the PO's fault
 		p.requeueFrontLocked(t, "sign-in required")
-		p.requireSignInLocked("Coupa shows its sign-in wall (session missing or expired): run `coupatui login`, then resume")
+		p.holdLocked(HoldSignIn, "Coupa shows its sign-in wall (session missing or expired): run `coupatui login`, then resume")
+	case IsDiskFull(res.Err):
+		t.attempts-- // not the PO's fault; what is on disk stays
+		p.requeueFrontLocked(t, "disk full: back to the queue")
+		p.holdLocked(HoldDiskFull, diskFullReason(res.Err))
 	default:
 		if errors.Is(cause, errTaskTimeout) {
 			res.Status, res.Retryable = coupa.Timeout, true
