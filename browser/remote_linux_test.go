@@ -14,12 +14,15 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"coupatui/internal/testkit"
 )
 
 // TestBrowserDiesWithItsParent kills (SIGKILL, no clean-up possible) a
 // process that launched a browser: the parent-death signal must take the
 // browser and its helpers down with it.
 func TestBrowserDiesWithItsParent(t *testing.T) {
+	testkit.Chromium(t) // the child launches the browser it finds
 	profile := t.TempDir()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), childProfileEnv+"="+profile)
@@ -68,10 +71,7 @@ func TestBrowserDiesWithItsParent(t *testing.T) {
 // TestRemoteBrowser attaches to a browser someone else started: it works
 // through it, and Close leaves it running.
 func TestRemoteBrowser(t *testing.T) {
-	exe, err := FindExec("")
-	if err != nil {
-		t.Fatal(err)
-	}
+	exe := testkit.Chromium(t)
 	profile := t.TempDir()
 	args := []string{"--headless", "--remote-debugging-port=0", "--user-data-dir=" + profile, "--no-first-run",
 		"--no-default-browser-check", "--disable-background-networking", "--disable-component-update", "about:blank"}
