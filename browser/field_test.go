@@ -13,6 +13,8 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/target"
+
+	"coupatui/internal/testkit"
 )
 
 func TestUTF8LocaleEnv(t *testing.T) {
@@ -121,13 +123,13 @@ func TestBrowserDownloadFromAFrameAndFromAPopup(t *testing.T) {
 		t.Errorf("folder holds %v", keys(got))
 	}
 	// The popup is closed once its download is over.
-	waitFor(t, func() bool { return pageTargets(t, ctx) <= pagesBefore })
+	testkit.WaitFor(t, "the popup to close", 10*time.Second, func() bool { return pageTargets(t, ctx) <= pagesBefore })
 }
 
 // pageTargets counts the browser's open pages.
 func pageTargets(t *testing.T, ctx context.Context) int {
 	t.Helper()
-	res, err := cdp.Call(ctx, shared.cdp, target.GetTargets, target.GetTargetsParams{})
+	res, err := cdp.Call(ctx, shared.Get(t).cdp, target.GetTargets, target.GetTargetsParams{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,6 +21,7 @@ import (
 // simulator means: status, supplier, and the files on disk by SHA-256.
 func checkPOs(t *testing.T, srv *sim.Server, s *coupa.Site) map[string]coupa.Result {
 	t.Helper()
+	shared := sharedBrowser.Get(t)
 	out := map[string]coupa.Result{}
 	for _, po := range srv.Catalogue() {
 		res := process(t, s, shared, po.ID)
@@ -157,6 +158,7 @@ func TestFieldEmptyListsNeedEvidence(t *testing.T) {
 // is UNRECOGNISED unless the operator says a missing section means none.
 func TestFieldUnrecognisedPagesAreSaved(t *testing.T) {
 	t.Parallel()
+	shared := sharedBrowser.Get(t)
 	srv := sim.Start(t, sim.Options{Seed: 26, POs: []sim.PO{
 		{ID: "4500002601", Supplier: "Tile Gallery", Layout: sim.LayoutUnknown, Attachments: []sim.Attachment{
 			att("Scan 1.pdf", 11<<10, sim.ShapeTextOnly), att("Scan 2.pdf", 12<<10, sim.ShapeTextOnly)}},
@@ -227,6 +229,7 @@ func checkSavedPage(t *testing.T, path string) {
 // and a bad one is refused with its key.
 func TestFieldSelectors(t *testing.T) {
 	t.Parallel()
+	shared := sharedBrowser.Get(t)
 	srv := sim.Start(t, sim.Options{Seed: 27, POs: []sim.PO{
 		{ID: "4500002701", Supplier: "Tile Gallery", Layout: sim.LayoutUnknown, Attachments: []sim.Attachment{
 			att("Scan 1.pdf", 11<<10, sim.ShapeTextOnly), att("Scan 2.pdf", 12<<10, sim.ShapeTextOnly)}},
@@ -273,6 +276,7 @@ func TestFieldSelectors(t *testing.T) {
 // Item 5: Inspect reports what the analyser saw, downloading nothing.
 func TestInspect(t *testing.T) {
 	t.Parallel()
+	shared := sharedBrowser.Get(t)
 	srv := sim.Start(t, sim.Options{Seed: 28,
 		POs: []sim.PO{
 			{ID: "4500002801", Supplier: "Ribeiro & Filhos", SupplierMarkup: sim.SupplierLabel, Language: "pt", Requisition: "2100801",

@@ -18,6 +18,7 @@ import (
 // UNRECOGNISED: nothing on it says the PO has no attachments. A tenant
 // that hides the section on empty POs declares it.
 func TestPageWithoutListIsUnrecognisedAfterTheQuietDOM(t *testing.T) {
+	shared := sharedBrowser.Get(t)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/order_headers/1":
@@ -62,6 +63,7 @@ func TestPageWithoutListIsUnrecognisedAfterTheQuietDOM(t *testing.T) {
 
 // Statuses a page can answer with, beyond the simulator's.
 func TestPageStatuses(t *testing.T) {
+	shared := sharedBrowser.Get(t)
 	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var code int
