@@ -23,6 +23,9 @@ const demoMarker = ".coupatui-demo"
 // user sees the product work with nothing to set up. It writes the demo
 // workbook, the downloads, the results and the log into one folder.
 func demoCommand(ctx context.Context, cfg config.Config, f *flags, stdout, stderr io.Writer) int {
+	if f.inspect != "" {
+		return demoInspect(ctx, cfg, f, stdout, stderr)
+	}
 	dir, err := prepareDemoDir(f.demoDir)
 	if err != nil {
 		return fail(stderr, err)
@@ -44,6 +47,7 @@ func demoCommand(ctx context.Context, cfg config.Config, f *flags, stdout, stder
 
 	o := f.runOptions(input)
 	o.fresh = true
+	o.pagesDir = filepath.Join(dir, config.PagesDirName, "pos")
 	if !f.set["report"] {
 		o.report = filepath.Join(dir, "pos_results.xlsx")
 	}

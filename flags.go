@@ -28,9 +28,11 @@ type flags struct {
 	exitWhenDone bool
 	mouse        bool
 	fresh        bool
+	savePages    bool
 	version      bool
 	demoPOs      int // demo: how many simulated POs (0 = the catalogue)
 	demoDir      string
+	inspect      string // demo: inspect this PO instead of running
 
 	set  map[string]bool
 	args []string
@@ -51,10 +53,12 @@ func parseFlags(cmd string, args []string, stderr io.Writer) (*flags, error) {
 	fs.BoolVar(&f.exitWhenDone, "exit-when-done", false, "")
 	fs.BoolVar(&f.mouse, "mouse", false, "")
 	fs.BoolVar(&f.fresh, "fresh", false, "")
+	fs.BoolVar(&f.savePages, "save-pages", false, "")
 	fs.BoolVar(&f.version, "version", false, "")
 	if cmd == "demo" {
 		fs.IntVar(&f.demoPOs, "pos", 0, "")
 		fs.StringVar(&f.demoDir, "dir", "coupatui-demo", "")
+		fs.StringVar(&f.inspect, "inspect", "", "")
 	}
 	// Flags may come before or after the input file.
 	for {
@@ -116,10 +120,13 @@ type runOptions struct {
 	noTUI  bool
 	json   bool
 	fresh  bool
+
+	savePages bool   // save every PO's page, not only UNRECOGNISED ones
+	pagesDir  string // where pages go; "" = the state folder's pages/<input name>
 }
 
 func (f *flags) runOptions(input string) runOptions {
-	o := runOptions{input: input, report: f.report, noTUI: f.noTUI, json: f.json, fresh: f.fresh}
+	o := runOptions{input: input, report: f.report, noTUI: f.noTUI, json: f.json, fresh: f.fresh, savePages: f.savePages}
 	if o.report == "" {
 		stem := strings.TrimSuffix(filepath.Base(input), filepath.Ext(input))
 		o.report = filepath.Join(filepath.Dir(input), stem+"_results.xlsx")

@@ -71,10 +71,11 @@ func outcomeOf(t pool.TaskInfo) sheet.Outcome {
 }
 
 // resumed is the outcome an earlier run of the same input already reached
-// for a PO, when it is final. Cancelled POs are fetched again.
+// for a PO, when it is final. Cancelled and unrecognised POs are fetched
+// again.
 func resumed(tr store.Transition) (sheet.Outcome, bool) {
 	st := coupa.Status(tr.Status)
-	if tr.State != store.StateDone || !st.Final() || st == coupa.Cancelled {
+	if tr.State != store.StateDone || !st.Final() || st == coupa.Cancelled || st == coupa.Unrecognised {
 		return sheet.Outcome{}, false
 	}
 	return sheet.Outcome{

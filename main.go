@@ -41,7 +41,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cmd := ""
 	if len(args) > 0 {
 		switch args[0] {
-		case "demo", "login", "profiles", "help", "version":
+		case "demo", "login", "inspect", "profiles", "help", "version":
 			cmd, args = args[0], args[1:]
 		}
 	}
@@ -77,6 +77,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return demoCommand(ctx, cfg, f, stdout, stderr)
 	case "login":
 		return loginCommand(ctx, cfg, stderr)
+	case "inspect":
+		return inspectCommand(ctx, cfg, f, stdout, stderr)
 	}
 	if len(f.args) != 1 {
 		fmt.Fprint(stderr, usage)
@@ -106,6 +108,7 @@ Usage:
   coupatui [flags] INPUT.xlsx|INPUT.csv   process every PO in the file (console on a terminal)
   coupatui demo [flags]                   the same against a simulated Coupa on this machine
   coupatui login [flags]                  sign in once in a browser window; workers reuse it
+  coupatui inspect [flags] PO             open one PO and print what coupatui sees on its page (downloads nothing)
   coupatui profiles clean                 remove profile copies left by crashed runs
   coupatui version
 
@@ -121,6 +124,8 @@ Flags:
   --exit-when-done    quit the console once every PO is final
   --mouse             let the console use the mouse
   --fresh             fetch every PO again, ignoring earlier runs of this input
+  --save-pages        save every PO's page in the state folder's pages/ (UNRECOGNISED ones always are)
+  --inspect PO        (demo) inspect one simulated PO instead of running
 
 Exit codes: 0 finished, 1 fatal error, 3 sign-in required (run coupatui login), 130 interrupted.
 `

@@ -87,16 +87,12 @@ func (s *session) run(ctx context.Context) int {
 	if s.root, err = filepath.Abs(s.cfg.DownloadRoot(s.opts.input)); err != nil {
 		return fail(s.stderr, err)
 	}
-	s.site = &coupa.Site{
-		BaseURL:         s.cfg.Coupa.BaseURL,
-		Root:            s.root,
-		Layout:          s.cfg.Downloads.Layout,
-		PRFallback:      s.cfg.Downloads.PRFallback,
-		PageTimeout:     s.cfg.Coupa.PageTimeout.Duration,
-		MarkerTimeout:   s.cfg.Coupa.MarkerTimeout.Duration,
-		DownloadsPerPO:  s.cfg.Browser.DownloadsPerPO,
-		DownloadTimeout: s.cfg.Browser.DownloadTimeout.Duration,
-		Logger:          s.log,
+	s.site = configSite(s.cfg)
+	s.site.Root, s.site.Logger, s.site.SavePages = s.root, s.log, s.opts.savePages
+	if s.site.PagesDir = s.opts.pagesDir; s.site.PagesDir == "" {
+		if s.site.PagesDir, err = s.cfg.PagesPath(s.opts.input); err != nil {
+			return fail(s.stderr, err)
+		}
 	}
 
 	journalPath, err := s.cfg.JournalPath()

@@ -60,7 +60,9 @@ async (o) => {
     const cls = norm(typeof el.className === "string" ? el.className : "");
     if (cls) s += "." + cls.split(" ").slice(0, 2).join(".");
     const t = norm(el.textContent);
-    return t ? s + " " + JSON.stringify(short(t, 40)) : s;
+    if (t) return s + " " + JSON.stringify(short(t, 40));
+    const inner = el.querySelector("*");
+    return inner && inner.tagName ? s + " (no text; holds " + describeEl(inner) + ")" : s + " (no text)";
   };
   const labels = (el) => ["download", "title", "aria-label", "data-filename", "data-file-name", "data-name"]
     .map((a) => [a, norm(el.getAttribute(a))]).filter(([, v]) => v);
