@@ -80,6 +80,8 @@ async (o) => {
     const out = [];
     for (const c of query(d, o.containerSel)) out.push({roots: [c], heading: null, how: "container " + describeEl(c).split(" ")[0]});
     for (const h of query(d, labelSel)) {
+      // A label holds little: skip big containers before reading their text.
+      if (h.children.length > 3) continue;
       const t = norm(h.textContent);
       if (!isSectionLabel(t) && !isSectionLabel(norm(h.getAttribute("aria-label")))) continue;
       if (h.querySelector(labelSel + ", ul, ol, table") && !h.matches("summary, button, [role=button], [aria-expanded]")) continue;
@@ -302,6 +304,7 @@ async (o) => {
     }
     for (const d of ds) {
       for (const el of query(d, "span, label, dt, th, td, div, strong, b, p, em")) {
+        if (el.children.length > 2) continue;
         const t = norm(el.textContent);
         if (!t || t.length > 40 || !supLabelRe.test(t)) continue;
         const v = valueNextTo(el);
