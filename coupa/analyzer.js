@@ -217,13 +217,16 @@ async (o) => {
   const hasArea = (el) => { const r = el.getBoundingClientRect(); return r.width > 1 && r.height > 1; };
   const loadingText = (el) => { const t = norm(el.textContent); return t.length > 0 && t.length <= 40 && loadingRe.test(t); };
 
-  // Elements that show an empty list's text (or match the operator's
-  // empty selectors).
-  const emptiesIn = (ds) => {
+  // Elements that show an empty list's text: inside an attachments
+  // section when the page has one (another panel's "No files" says nothing
+  // about attachments), anywhere when it has none; and whatever matches
+  // the operator's empty selectors.
+  const emptiesIn = (ds, secs) => {
     const out = queryAll(ds, o.emptySel);
     for (const d of ds) {
       for (const el of query(d, "p, span, div, li, td, em, i, small, strong")) {
-        if (el.children.length === 0 && emptyRe.test(norm(el.textContent))) out.push(el);
+        if (el.children.length === 0 && emptyRe.test(norm(el.textContent)) &&
+          (secs.length === 0 || secs.some((s) => inSection(s, el)))) out.push(el);
       }
     }
     return out;
@@ -232,7 +235,7 @@ async (o) => {
   const scan = () => {
     const ds = docs();
     const secs = sections(ds);
-    const empties = emptiesIn(ds);
+    const empties = emptiesIn(ds, secs);
     // Items: what sections show as files, then the marked elements of the
     // whole page (built-in and the operator's selectors).
     const items = [];

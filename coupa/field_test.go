@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -312,5 +314,38 @@ func TestInspect(t *testing.T) {
 	}
 	if rep, err := s.Inspect(ctx, shared, "4500002803"); err != nil || rep.Status != coupa.NotFound || rep.ErrorText != sim.TextSorryPT {
 		t.Errorf("not found: %+v %v", rep, err)
+	}
+}
+
+// Another panel's "No files" says nothing about the attachments: on a page
+// with an attachments section only the section's empty text counts.
+func TestFieldEmptyTextOutsideTheSectionIsNoEvidence(t *testing.T) {
+	t.Parallel()
+	shared := sharedBrowser.Get(t)
+	body := []byte("%PDF-1.7 late file")
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/order_headers/4500002901":
+			fmt.Fprint(w, `<html><body><h1>Purchase Order #4500002901</h1>
+<section class="approvals"><h3>Approval files</h3><p>No files</p></section>
+<section class="docs"><h3>Attachments</h3><div id="docs"></div></section>
+<script>setTimeout(() => { document.getElementById("docs").innerHTML = '<span class="name" onclick="location.href=\'/f/1\'">late.pdf</span>'; }, 300)</script>
+</body></html>`)
+		case "/f/1":
+			w.Header().Set("Content-Disposition", `attachment; filename="late.pdf"`)
+			w.Header().Set("Content-Type", "application/pdf")
+			w.Write(body)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	s := &coupa.Site{BaseURL: srv.URL, Root: t.TempDir(), PageTimeout: 10 * time.Second}
+	res := s.Process(testContext(t), shared, coupa.Job{PO: "4500002901"}, nil)
+	if res.Status != coupa.Completed || len(res.Files) != 1 {
+		t.Fatalf("%v", res)
+	}
+	if got, _ := os.ReadFile(filepath.Join(res.Folder, "late.pdf")); string(got) != string(body) {
+		t.Errorf("late.pdf holds %q", got)
 	}
 }
