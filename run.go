@@ -201,7 +201,7 @@ func (s *session) process(ctx context.Context, run *store.Run) int {
 	defer view.Close()
 	items := s.items()
 	s.log.Info("starting", "input", s.opts.input, "pos", len(items), "earlier", len(s.earlier),
-		"workers", s.cfg.Pool.WorkerCount, "downloads", s.root)
+		"workers", s.cfg.Pool.WorkerCount.String(), "downloads", s.root)
 	if _, err := p.SubmitMany(items); err != nil {
 		return fail(s.stderr, err)
 	}
@@ -385,7 +385,7 @@ func (s *session) writeReport() error {
 
 func poolConfig(cfg config.Config) pool.Config {
 	c := pool.Config{
-		WorkerCount:       cfg.Pool.WorkerCount,
+		WorkerCount:       cfg.Pool.WorkerCount.N,
 		MinWorkers:        cfg.Pool.MinWorkers,
 		MaxWorkers:        cfg.Pool.MaxWorkers,
 		TaskTimeout:       cfg.Pool.TaskTimeout.Duration,

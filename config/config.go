@@ -28,12 +28,23 @@ type Coupa struct {
 	PageTimeout   Duration `toml:"page_timeout"`   // navigation plus page ready
 	MarkerTimeout Duration `toml:"marker_timeout"` // upper bound waiting for attachment markers
 	LoginTimeout  Duration `toml:"login_timeout"`  // how long `coupatui login` waits for a sign-in
+
+	Selectors Selectors `toml:"selectors"`
+}
+
+// Selectors are CSS selectors a tenant's pages need beyond the built-in
+// ones, in [coupa.selectors]. Each list is empty by default.
+type Selectors struct {
+	Attachments []string `toml:"attachments"` // attachment links or buttons
+	Supplier    []string `toml:"supplier"`    // the supplier's name
+	Error       []string `toml:"error"`       // a not-found or no-access message
+	Empty       []string `toml:"empty"`       // the text of an empty attachment list
 }
 
 // Pool is the browser pool. The first eight keys keep the seed's
 // PoolConfig names.
 type Pool struct {
-	WorkerCount              int      `toml:"worker_count"`
+	WorkerCount              Count    `toml:"worker_count"` // a number, or "auto"
 	HeadlessMode             bool     `toml:"headless_mode"`
 	BaseProfilePath          string   `toml:"base_profile_path"` // "" = ProfilePath()
 	MemoryThreshold          float64  `toml:"memory_threshold"`  // ratio of memory used where the pool stops growing
@@ -62,6 +73,14 @@ type Browser struct {
 	Remote          string   `toml:"remote"`           // ws:// URL of a running browser; "" = launch
 	DownloadsPerPO  int      `toml:"downloads_per_po"` // files fetched in parallel for one PO
 	DownloadTimeout Duration `toml:"download_timeout"`
+
+	Endpoints []Endpoint `toml:"endpoints"` // browsers running elsewhere, [[browser.endpoints]]; none by default
+}
+
+// Endpoint is one browser running elsewhere that workers connect to.
+type Endpoint struct {
+	URL   string `toml:"url"`   // ws://, wss:// or http(s)://host:port
+	Slots int    `toml:"slots"` // POs it works on at once
 }
 
 // Download layouts.
@@ -110,7 +129,7 @@ func Default() Config {
 			LoginTimeout:  dur(10 * time.Minute),
 		},
 		Pool: Pool{
-			WorkerCount:              4,
+			WorkerCount:              Count{N: 4},
 			HeadlessMode:             true,
 			MemoryThreshold:          0.75,
 			ShutdownTimeout:          dur(120 * time.Second),
