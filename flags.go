@@ -127,9 +127,6 @@ func notYetUsed(cfg config.Config) error {
 	if len(cfg.Browser.Endpoints) > 0 {
 		return refuse("browser.endpoints", "browsers running elsewhere are not used by this version yet; give one in browser.remote")
 	}
-	if cfg.Pool.WorkerCount.Auto {
-		return refuse("pool.worker_count", `"auto" is not supported by this version yet; give a number`)
-	}
 	return nil
 }
 

@@ -62,7 +62,6 @@ func TestConfigRefusesKeysNotYetUsed(t *testing.T) {
 		{[]string{"[coupa.selectors]", `attachments = ["span.file"]`}, "coupa.selectors.attachments"},
 		{[]string{"[coupa.selectors]", `empty = ["p.none"]`}, "coupa.selectors.empty"},
 		{[]string{"[[browser.endpoints]]", `url = "ws://127.0.0.1:9222"`, "slots = 2"}, "browser.endpoints"},
-		{[]string{"[pool]", `worker_count = "auto"`}, "pool.worker_count"},
 	} {
 		path := writeConfig(t, dir, tt.lines...)
 		f, err := parseFlags("run", []string{"--config", path, "pos.xlsx"}, io.Discard)

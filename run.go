@@ -180,7 +180,7 @@ func (s *session) process(ctx context.Context, run *store.Run) int {
 		<-monDone
 	}()
 
-	p, err := pool.New(poolConfig(s.cfg), pool.Deps{Engine: engine, Monitor: s.mon, Logger: s.log})
+	p, err := pool.New(pool.ConfigFrom(s.cfg), pool.Deps{Engine: engine, Monitor: s.mon, Logger: s.log})
 	if err != nil {
 		return fail(s.stderr, err)
 	}
@@ -381,34 +381,6 @@ func (s *session) writeReport() error {
 	}
 	s.log.Info("results written", "report", s.opts.report)
 	return nil
-}
-
-func poolConfig(cfg config.Config) pool.Config {
-	c := pool.Config{
-		WorkerCount:       cfg.Pool.WorkerCount.N,
-		MinWorkers:        cfg.Pool.MinWorkers,
-		MaxWorkers:        cfg.Pool.MaxWorkers,
-		TaskTimeout:       cfg.Pool.TaskTimeout.Duration,
-		MaxRetries:        cfg.Pool.MaxRetries,
-		RetryBackoff:      cfg.Pool.RetryBackoff.Duration,
-		RetryBackoffMax:   cfg.Pool.RetryBackoffMax.Duration,
-		RestartBackoff:    cfg.Pool.RestartBackoff.Duration,
-		RestartBackoffMax: cfg.Pool.RestartBackoffMax.Duration,
-		RecycleAfterTasks: cfg.Pool.RecycleAfterTasks,
-		StartupTimeout:    cfg.Pool.WorkerStartupTimeout.Duration,
-		ShutdownTimeout:   cfg.Pool.ShutdownTimeout.Duration,
-		HealthInterval:    cfg.Pool.HealthInterval.Duration,
-		HealthTimeout:     cfg.Pool.HealthTimeout.Duration,
-		Policy: pool.PolicyConfig{
-			Window:          cfg.Monitor.PressureWindow.Duration,
-			RecoverWindow:   cfg.Monitor.RecoverWindow.Duration,
-			PauseOnCritical: cfg.Monitor.PauseOnCritical,
-			Autoscale:       cfg.Monitor.Autoscale,
-			AutoscaleCPU:    pool.DefaultPolicyConfig().AutoscaleCPU,
-			MaxBrowserBytes: uint64(cfg.Monitor.MaxBrowserMB) << 20,
-		},
-	}
-	return c
 }
 
 func relTo(root, path string) string {

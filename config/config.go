@@ -102,6 +102,7 @@ type Monitor struct {
 	MemoryCritical  float64  `toml:"memory_critical"` // ratio of memory used that is critical
 	MaxBrowserMB    int      `toml:"max_browser_mb"`  // recycle a browser above this; 0 = no cap
 	Autoscale       bool     `toml:"autoscale"`
+	AutoscaleMaxCPU float64  `toml:"autoscale_max_cpu"` // ratio of CPU used at or above which autoscale adds no worker
 	PauseOnCritical bool     `toml:"pause_on_critical"`
 	PressureWindow  Duration `toml:"pressure_window"` // a level must hold this long before the state changes
 	RecoverWindow   Duration `toml:"recover_window"`  // low pressure this long before returning to the target
@@ -119,8 +120,9 @@ type Store struct {
 	Journal string `toml:"journal"` // "" = JournalPath()
 }
 
-// Default returns the built-in configuration; the root config.toml holds the
-// same values, and a test keeps the two equal.
+// Default returns the built-in configuration, the one source of every
+// default: the root config.toml holds the same values (a test keeps the two
+// equal), and the pool takes its settings from here (pool.ConfigFrom).
 func Default() Config {
 	return Config{
 		Coupa: Coupa{
@@ -158,11 +160,12 @@ func Default() Config {
 			PRFallback: true,
 		},
 		Monitor: Monitor{
-			SampleInterval: dur(time.Second),
-			MemoryCritical: 0.90,
-			MaxBrowserMB:   1500,
-			PressureWindow: dur(5 * time.Second),
-			RecoverWindow:  dur(30 * time.Second),
+			SampleInterval:  dur(time.Second),
+			MemoryCritical:  0.90,
+			MaxBrowserMB:    1500,
+			AutoscaleMaxCPU: 0.80,
+			PressureWindow:  dur(5 * time.Second),
+			RecoverWindow:   dur(30 * time.Second),
 		},
 	}
 }

@@ -101,7 +101,8 @@ var rules = map[string]rule{
 		}
 		return ""
 	},
-	"monitor.max_browser_mb": func(c *Config) string { return atLeastZero(c.Monitor.MaxBrowserMB, "no cap") },
+	"monitor.max_browser_mb":    func(c *Config) string { return atLeastZero(c.Monitor.MaxBrowserMB, "no cap") },
+	"monitor.autoscale_max_cpu": func(c *Config) string { return ratio(c.Monitor.AutoscaleMaxCPU) },
 	"monitor.pressure_window": func(c *Config) string {
 		return notShorter(c.Monitor.PressureWindow, c.Monitor.SampleInterval, "monitor.sample_interval")
 	},

@@ -80,6 +80,8 @@ func TestValidate(t *testing.T) {
 		}, ""},
 		{"blank selector", func(c *Config) { c.Coupa.Selectors.Supplier = []string{""} },
 			`config: coupa.selectors.supplier[0] = "": must not be blank`},
+		{"autoscale_max_cpu 0", func(c *Config) { c.Monitor.AutoscaleMaxCPU = 0 },
+			"config: monitor.autoscale_max_cpu = 0: must be more than 0 and at most 1"},
 		{"downloads_per_po 0", func(c *Config) { c.Browser.DownloadsPerPO = 0 },
 			"config: browser.downloads_per_po = 0: must be between 1 and 16"},
 		{"layout flat", func(c *Config) { c.Downloads.Layout = LayoutFlat }, ""},
