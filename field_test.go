@@ -87,3 +87,26 @@ func TestDemoInspect(t *testing.T) {
 		t.Errorf("a bad PO: exit %d %s", a.code, a.stderr.String())
 	}
 }
+
+// [coupa.selectors] reach what the built-in rules leave out, and a bad
+// selector stops the run before any work with one message naming the
+// file, the key and the selector.
+func TestSelectorsFromTheConfig(t *testing.T) {
+	needBrowser(t)
+	dir := t.TempDir()
+	good := writeConfig(t, dir, "[coupa.selectors]", `attachments = ["li > span.tile"]`)
+	a := runApp(t, dir, 2*time.Minute, "demo", "--dir", "demo", "--config", good, "--inspect", "4500001048")
+	if a.code != exitOK || !strings.Contains(a.stdout.String(), "outcome      COMPLETED once its 2 file(s) download") ||
+		!strings.Contains(a.stdout.String(), "found by selector li > span.tile") {
+		t.Errorf("with a selector for the tiles: exit %d\n%s%s", a.code, a.stdout.String(), a.stderr.String())
+	}
+	bad := writeConfig(t, dir, "[coupa.selectors]", `supplier = [".vendor"]`, `error = ["div..alert"]`)
+	a = runApp(t, dir, 2*time.Minute, "demo", "--no-tui", "--dir", "demo", "--config", bad)
+	want := bad + `: coupa.selectors.error: "div..alert" is not a valid CSS selector`
+	if a.code != exitFatal || !strings.Contains(a.stderr.String(), want) || strings.Contains(a.stderr.String(), "] PO") {
+		t.Errorf("a bad selector: exit %d, want 1 and %q before any PO\n%s", a.code, want, a.stderr.String())
+	}
+	if _, err := os.Stat(filepath.Join(dir, "demo", "pos_results.xlsx")); err == nil {
+		t.Error("a results workbook was written for a run that never started")
+	}
+}

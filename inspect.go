@@ -35,7 +35,44 @@ func configSite(cfg config.Config) *coupa.Site {
 		DownloadTimeout:     cfg.Browser.DownloadTimeout.Duration,
 		NoSectionMeansEmpty: cfg.Coupa.NoSectionMeansEmpty,
 		SavedPagesMax:       cfg.Coupa.SavedPagesMax,
+		Selectors: coupa.Selectors{Attachments: cfg.Coupa.Selectors.Attachments, Supplier: cfg.Coupa.Selectors.Supplier,
+			Error: cfg.Coupa.Selectors.Error, Empty: cfg.Coupa.Selectors.Empty},
 	}
+}
+
+// checkSelectors tries the operator's [coupa.selectors] in a browser of
+// their own before any work starts (a bad one would fail every page
+// silently): one message names the file, the key and the selector. It
+// starts no browser when there are none.
+func checkSelectors(ctx context.Context, cfg config.Config, site *coupa.Site) error {
+	sel := site.Selectors
+	if len(sel.Attachments)+len(sel.Supplier)+len(sel.Error)+len(sel.Empty) == 0 {
+		return nil
+	}
+	opts := browser.Options{ExecPath: cfg.Browser.ExecPath, Headless: true, Remote: cfg.Browser.Remote,
+		StartTimeout: cfg.Pool.WorkerStartupTimeout.Duration}
+	if opts.Remote == "" {
+		profile, err := os.MkdirTemp("", "coupatui-selectors-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(profile)
+		opts.ProfileDir = profile
+	}
+	b, err := browser.Launch(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("checking [coupa.selectors]: %w", err)
+	}
+	defer b.Close()
+	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := site.CheckSelectors(cctx, b); err != nil {
+		if errors.Is(err, coupa.ErrBadSelector) {
+			return fmt.Errorf("%s: %w: fix it or remove it", configName(cfg), err)
+		}
+		return err
+	}
+	return nil
 }
 
 // inspectCommand is `coupatui inspect PO`: it opens one PO on the
@@ -72,6 +109,9 @@ func inspectCommand(ctx context.Context, cfg config.Config, f *flags, stdout, st
 		opts.ProfileDir, opts.Flags = clone.Dir, profiles.CloneFlags()
 	}
 	rep, err := inspectWith(ctx, site, opts, po)
+	if errors.Is(err, coupa.ErrBadSelector) {
+		err = fmt.Errorf("%s: %w: fix it or remove it", configName(cfg), err)
+	}
 	if err != nil {
 		return fail(stderr, err)
 	}
@@ -118,6 +158,9 @@ func demoInspect(ctx context.Context, cfg config.Config, f *flags, stdout, stder
 	}
 	defer os.RemoveAll(profile)
 	rep, err := inspectWith(ctx, site, browser.Options{ExecPath: exe, Headless: true, BlockResources: true, ProfileDir: profile}, po)
+	if errors.Is(err, coupa.ErrBadSelector) {
+		err = fmt.Errorf("%s: %w: fix it or remove it", configName(cfg), err)
+	}
 	if err != nil {
 		return fail(stderr, err)
 	}
@@ -150,6 +193,9 @@ func inspectWith(ctx context.Context, site *coupa.Site, opts browser.Options, po
 	defer b.Close()
 	ictx, cancel := context.WithTimeout(ctx, site.PageTimeout+site.MarkerTimeout+30*time.Second)
 	defer cancel()
+	if err := site.CheckSelectors(ictx, b); err != nil {
+		return coupa.Report{}, err
+	}
 	return site.Inspect(ictx, b, po)
 }
 

@@ -94,6 +94,9 @@ func (s *session) run(ctx context.Context) int {
 			return fail(s.stderr, err)
 		}
 	}
+	if err := checkSelectors(ctx, s.cfg, s.site); err != nil {
+		return fail(s.stderr, err)
+	}
 
 	journalPath, err := s.cfg.JournalPath()
 	if err != nil {
@@ -176,7 +179,7 @@ func (s *session) process(ctx context.Context, run *store.Run) int {
 		<-monDone
 	}()
 
-	p, err := pool.New(poolConfig(s.cfg), pool.Deps{Engine: engine, Monitor: s.mon, Logger: s.log})
+	p, err := pool.New(pool.ConfigFrom(s.cfg), pool.Deps{Engine: engine, Monitor: s.mon, Logger: s.log})
 	if err != nil {
 		return fail(s.stderr, err)
 	}
@@ -197,7 +200,7 @@ func (s *session) process(ctx context.Context, run *store.Run) int {
 	defer view.Close()
 	items := s.items()
 	s.log.Info("starting", "input", s.opts.input, "pos", len(items), "earlier", len(s.earlier),
-		"workers", s.cfg.Pool.WorkerCount, "downloads", s.root)
+		"workers", s.cfg.Pool.WorkerCount.String(), "downloads", s.root)
 	if _, err := p.SubmitMany(items); err != nil {
 		return fail(s.stderr, err)
 	}
@@ -377,34 +380,6 @@ func (s *session) writeReport() error {
 	}
 	s.log.Info("results written", "report", s.opts.report)
 	return nil
-}
-
-func poolConfig(cfg config.Config) pool.Config {
-	c := pool.Config{
-		WorkerCount:       cfg.Pool.WorkerCount,
-		MinWorkers:        cfg.Pool.MinWorkers,
-		MaxWorkers:        cfg.Pool.MaxWorkers,
-		TaskTimeout:       cfg.Pool.TaskTimeout.Duration,
-		MaxRetries:        cfg.Pool.MaxRetries,
-		RetryBackoff:      cfg.Pool.RetryBackoff.Duration,
-		RetryBackoffMax:   cfg.Pool.RetryBackoffMax.Duration,
-		RestartBackoff:    cfg.Pool.RestartBackoff.Duration,
-		RestartBackoffMax: cfg.Pool.RestartBackoffMax.Duration,
-		RecycleAfterTasks: cfg.Pool.RecycleAfterTasks,
-		StartupTimeout:    cfg.Pool.WorkerStartupTimeout.Duration,
-		ShutdownTimeout:   cfg.Pool.ShutdownTimeout.Duration,
-		HealthInterval:    cfg.Pool.HealthInterval.Duration,
-		HealthTimeout:     cfg.Pool.HealthTimeout.Duration,
-		Policy: pool.PolicyConfig{
-			Window:          cfg.Monitor.PressureWindow.Duration,
-			RecoverWindow:   cfg.Monitor.RecoverWindow.Duration,
-			PauseOnCritical: cfg.Monitor.PauseOnCritical,
-			Autoscale:       cfg.Monitor.Autoscale,
-			AutoscaleCPU:    pool.DefaultPolicyConfig().AutoscaleCPU,
-			MaxBrowserBytes: uint64(cfg.Monitor.MaxBrowserMB) << 20,
-		},
-	}
-	return c
 }
 
 func relTo(root, path string) string {

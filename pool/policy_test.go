@@ -5,11 +5,12 @@ import (
 	"testing"
 	"time"
 
+	"coupatui/config"
 	"coupatui/monitor"
 )
 
 func testPolicy() *policy {
-	cfg := DefaultPolicyConfig()
+	cfg := ConfigFrom(config.Default()).Policy
 	cfg.Window, cfg.RecoverWindow = 5*time.Second, 30*time.Second
 	cfg.MaxBrowserBytes = 1000 << 20
 	return newPolicy(cfg, 1, 8)

@@ -10,15 +10,16 @@ import (
 	"testing/synctest"
 	"time"
 
+	"coupatui/config"
 	"coupatui/coupa"
 	"coupatui/monitor"
 	"coupatui/pool"
 	"coupatui/pool/pooltest"
 )
 
-// fakeConfig is a small pool with short timers, for the fake engine.
+// fakeConfig is the defaults with timings made short, for the fake engine.
 func fakeConfig() pool.Config {
-	c := pool.DefaultConfig()
+	c := pool.ConfigFrom(config.Default())
 	c.WorkerCount, c.MinWorkers, c.MaxWorkers = 2, 1, 4
 	c.TaskTimeout = time.Minute
 	c.RetryBackoff, c.RetryBackoffMax = time.Second, 10*time.Second

@@ -11,6 +11,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"coupatui/config"
 	"coupatui/coupa"
 	"coupatui/monitor"
 	"coupatui/pool"
@@ -87,7 +88,7 @@ func startFixture(t testing.TB, live bool, cfg pool.Config) *fixture {
 // worker (the fixture scales it one worker at a time, so it knows which
 // worker takes which task); retries and restarts wait longer than any test.
 func fixtureConfig(live bool) pool.Config {
-	cfg := pool.DefaultConfig()
+	cfg := pool.ConfigFrom(config.Default())
 	cfg.WorkerCount, cfg.MinWorkers, cfg.MaxWorkers = 1, 1, 8
 	cfg.TaskTimeout = time.Hour
 	cfg.RetryBackoff, cfg.RetryBackoffMax = 30*time.Second, time.Hour

@@ -7,6 +7,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"coupatui/config"
 	"coupatui/coupa"
 	"coupatui/monitor"
 	"coupatui/pool"
@@ -115,7 +116,7 @@ func TestDrivesARealPool(t *testing.T) {
 		e := pooltest.NewEngine(nil)
 		e.On("4500000004", feed)
 		mon := pooltest.NewMonitor()
-		cfg := pool.DefaultConfig()
+		cfg := pool.ConfigFrom(config.Default())
 		cfg.WorkerCount = 1
 		p, err := pool.New(cfg, pool.Deps{Engine: e, Monitor: mon})
 		if err != nil {
