@@ -37,6 +37,14 @@ func TestDemoInAnEmptyEnvironment(t *testing.T) {
 	if cmd.ProcessState.ExitCode() != exitOK || !strings.Contains(string(out), fmt.Sprintf("all %d POs ended as the simulator meant", n)) {
 		t.Fatalf("demo in an empty environment: exit %d\n%s", cmd.ProcessState.ExitCode(), out)
 	}
+	// UNRECOGNISED is retried like a transient failure, then final, and
+	// its line says where its page is.
+	for _, line := range strings.Split(string(out), "\n") {
+		if strings.Contains(line, "] PO4500001048 ") && (!strings.Contains(line, "UNRECOGNISED") ||
+			!strings.Contains(line, "4 attempts") || !strings.Contains(line, "page saved to "+filepath.Join(home, "demo", "pages", "pos", "PO4500001048.html"))) {
+			t.Errorf("progress line %q", line)
+		}
+	}
 	for _, folder := range []string{"Indústria Açores/PO4500001035_COMPLETED/Contrato de serviço.pdf",
 		"Böhm & Söhne GmbH/PO4500001002_COMPLETED/Specs rev B.docx"} {
 		if _, err := os.Stat(filepath.Join(home, "demo", "downloads", folder)); err != nil {
