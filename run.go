@@ -192,7 +192,7 @@ func (s *session) process(ctx context.Context, run *store.Run) int {
 		journal(run, journalSub.C(), s.log)
 	}()
 	defer func() {
-		p.Shutdown(context.Background())
+		s.stopPool()
 		<-journalDone // C closes once the pool stopped and every event was recorded
 		journalSub.Close()
 	}()
@@ -276,13 +276,23 @@ func (s *session) plain(ctx context.Context, sub *pool.Subscription, total int) 
 				done++
 			case pool.EvSignInRequired:
 				fmt.Fprintf(s.stderr, "coupatui: %s.\nSign in with `coupatui login` (it opens a browser window), then run this command again: POs already done are kept.\n", ev.Reason)
-				s.pool.Shutdown(context.Background())
+				s.stopPool()
 				return exitSignIn
 			}
 		}
 	}
-	s.pool.Shutdown(context.Background())
+	s.stopPool()
 	return exitOK
+}
+
+// stopPool drains the pool within shutdown_timeout, then closes it.
+func (s *session) stopPool() {
+	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.Pool.ShutdownTimeout.Duration)
+	defer cancel()
+	if err := s.pool.Shutdown(ctx); err != nil {
+		s.log.Warn("shutdown_timeout reached: cancelling running POs", "shutdown_timeout", s.cfg.Pool.ShutdownTimeout)
+	}
+	s.pool.Close()
 }
 
 // interrupted shuts the pool down gracefully; a second interrupt forces it.
@@ -292,13 +302,13 @@ func (s *session) interrupted() int {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		s.pool.Shutdown(context.Background())
+		s.stopPool()
 	}()
 	select {
 	case <-done:
 	case <-again.Done():
 		fmt.Fprintln(s.stderr, "coupatui: stopping now: running POs are cancelled")
-		s.pool.Shutdown(context.Background()) // forces the first one
+		s.pool.Close()
 		<-done
 	}
 	return exitInterrupted
@@ -396,7 +406,6 @@ func poolConfig(cfg config.Config) pool.Config {
 		RestartBackoffMax: cfg.Pool.RestartBackoffMax.Duration,
 		RecycleAfterTasks: cfg.Pool.RecycleAfterTasks,
 		StartupTimeout:    cfg.Pool.WorkerStartupTimeout.Duration,
-		ShutdownTimeout:   cfg.Pool.ShutdownTimeout.Duration,
 		HealthInterval:    cfg.Pool.HealthInterval.Duration,
 		HealthTimeout:     cfg.Pool.HealthTimeout.Duration,
 		Policy: pool.PolicyConfig{

@@ -317,8 +317,8 @@ func (f *fakePool) Reauthenticate() error {
 	return nil
 }
 
-// Shutdown drains until release is closed or ctx ends; a second call
-// forces it, as the real pool does.
+// Shutdown drains until release is closed or ctx ends; it forces
+// nothing, as the real pool does.
 func (f *fakePool) Shutdown(ctx context.Context) error {
 	f.mu.Lock()
 	f.shutdowns++
@@ -328,9 +328,6 @@ func (f *fakePool) Shutdown(ctx context.Context) error {
 		f.state = pool.PoolDraining
 		f.drainDeadline = f.now().Add(2 * time.Minute)
 		close(f.shutdownCalled)
-	} else if !f.forced {
-		f.forced = true
-		close(f.release)
 	}
 	f.mu.Unlock()
 	select {
@@ -339,6 +336,19 @@ func (f *fakePool) Shutdown(ctx context.Context) error {
 		return ctx.Err()
 	}
 	f.mu.Lock()
+	f.state = pool.PoolStopped
+	f.mu.Unlock()
+	return nil
+}
+
+// Close cancels what runs: the drain ends at once.
+func (f *fakePool) Close() error {
+	f.mu.Lock()
+	f.record("Close")
+	if !f.forced {
+		f.forced = true
+		close(f.release)
+	}
 	f.state = pool.PoolStopped
 	f.mu.Unlock()
 	return nil

@@ -85,8 +85,8 @@ func TestRunEndedByContextForcesTheShutdown(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Run = %v, want context.Canceled", err)
 	}
-	if !slices.Contains(fp.Calls(), "Shutdown") {
-		t.Fatal("the pool was not shut down")
+	if !slices.Contains(fp.Calls(), "Close") {
+		t.Fatal("the pool was not closed")
 	}
 }
 

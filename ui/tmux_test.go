@@ -116,7 +116,7 @@ func TestConsoleInTmux(t *testing.T) {
 	}
 	got := strings.Split(strings.TrimSpace(string(b)), "\n")
 	want := []string{"Submit 4500000999 URGENT", "Submit 4500000998 URGENT", "SetPriority 4500000999 LOW",
-		"Cancel 4500000999", "Scale 5", "Scale 4", "Shutdown", "Shutdown", "run: <nil>"}
+		"Cancel 4500000999", "Scale 5", "Scale 4", "Shutdown", "Close", "run: <nil>"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("calls %q, want %q", got, want)
 	}

@@ -323,8 +323,8 @@ func TestQuitDrainsThenSecondQAsksThenForces(t *testing.T) {
 			if msg := forceCmd(); msg != (forceDoneMsg{}) {
 				t.Fatalf("force finished with %#v", msg)
 			}
-			if n := countCalls(fp, "Shutdown"); n != 2 {
-				t.Fatalf("force must call Shutdown again: %d calls", n)
+			if n := countCalls(fp, "Close"); n != 1 {
+				t.Fatalf("force must call Close: %d calls", n)
 			}
 			_, quit := m.Update(drainCmd())
 			if quit == nil || quit() != (tea.QuitMsg{}) {
