@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"log/slog"
 
 	"coupatui/coupa"
@@ -17,7 +18,7 @@ func journal(run *store.Run, events <-chan pool.Event, log *slog.Logger) {
 		if !ok {
 			continue
 		}
-		if err := run.Record(tr); err != nil {
+		if err := run.Record(context.Background(), tr); err != nil {
 			log.Error("journal: cannot record", "po", tr.PO, "err", err)
 		}
 	}
