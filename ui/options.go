@@ -29,16 +29,16 @@ type Pool interface {
 
 // Options configure the console.
 type Options struct {
-	Pool          Pool
-	Events        <-chan pool.Event // the pool's events; closed when the pool stops
+	Pool   Pool
+	Events <-chan pool.Event // the pool's events; closed when the pool stops
 	// Quit carries the quit signals (SIGINT, SIGTERM, SIGHUP) of a caller
 	// that owns them: each is handled like a signal (the first drains,
 	// the next forces). With Quit set, the console installs no signal
 	// handler of its own.
-	Quit <-chan struct{}
-	Logs          *LogBuffer        // the log pane's source; nil shows an empty pane
-	Logger        *slog.Logger      // the console's own log (commands, errors); nil discards
-	MemoryHistory func() []float64  // optional: memory used %, oldest first, one per second
+	Quit          <-chan struct{}
+	Logs          *LogBuffer       // the log pane's source; nil shows an empty pane
+	Logger        *slog.Logger     // the console's own log (commands, errors); nil discards
+	MemoryHistory func() []float64 // optional: memory used %, oldest first, one per second
 
 	Input, Report, DownloadRoot string  // shown in the header and the run summary
 	MemoryThreshold             float64 // fraction 0..1 marked on the memory gauge; 0 hides the mark
