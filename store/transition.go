@@ -14,6 +14,7 @@ const (
 	StateRetrying  = "retrying"
 	StateDone      = "done"
 	StateCancelled = "cancelled"
+	StateRemoved   = "removed" // the row left the input; its earlier outcome is kept for history
 )
 
 // Transition is one change in the life of one PO's task.
