@@ -15,9 +15,9 @@ import (
 	"testing"
 	"time"
 
-	"coupatui/browser"
 	"coupatui/coupa"
 	"coupatui/coupa/sim"
+	"coupatui/internal/testkit"
 	"coupatui/run"
 	"coupatui/sheet"
 )
@@ -92,14 +92,11 @@ func runApp(t *testing.T, dir string, within time.Duration, args ...string) *app
 	return a
 }
 
+// needBrowser skips a test whose coupatui run starts browsers (see
+// testkit.Chromium); the run finds the same browser the kit did.
 func needBrowser(t *testing.T) {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("starts real browsers")
-	}
-	if _, err := browser.FindExec(""); err != nil {
-		t.Skip(err)
-	}
+	testkit.Chromium(t)
 }
 
 // writeConfig writes a config.toml into dir with the given lines added.

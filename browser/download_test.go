@@ -16,6 +16,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"coupatui/internal/testkit"
 )
 
 // fastOpts are download options with short backoffs for tests.
@@ -433,7 +435,9 @@ func TestDownloadNamesFollowPageOrder(t *testing.T) {
 		done <- results
 	}()
 	// Let the fast one reach the server first, then release the slow one.
-	waitFor(t, func() bool { return srv.count("/fast") == 1 && srv.count("/slow") == 1 })
+	testkit.WaitFor(t, "both downloads to reach the server", 10*time.Second, func() bool {
+		return srv.count("/fast") == 1 && srv.count("/slow") == 1
+	})
 	close(gate)
 	results := <-done
 	if results[0].Name != "invoice.pdf" || results[1].Name != "invoice (2).pdf" {
@@ -521,18 +525,6 @@ func keys(m map[string][]byte) []string {
 	}
 	slices.Sort(out)
 	return out
-}
-
-// waitFor polls cond (the test server offers no signal) with a deadline.
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("condition not met in 10 s")
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
 }
 
 var _ = httptest.NewServer

@@ -14,12 +14,15 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"coupatui/internal/testkit"
 )
 
 // TestBrowserDiesWithItsParent kills (SIGKILL, no clean-up possible) a
 // process that launched a browser: the parent-death signal must take the
 // browser and its helpers down with it.
 func TestBrowserDiesWithItsParent(t *testing.T) {
+	testkit.Chromium(t) // the child launches the browser it finds
 	profile := t.TempDir()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), childProfileEnv+"="+profile)
@@ -51,10 +54,11 @@ func TestBrowserDiesWithItsParent(t *testing.T) {
 	cmd.Wait()
 	deadline := time.Now().Add(15 * time.Second)
 	for {
+		// Renderers and utility processes do not carry --user-data-dir but
+		// share the browser's process group, and may still write into the
+		// profile: wait for the whole group too, or TempDir's clean-up races them.
 		left, _ := profileProcesses(profile)
-		if processAlive(pid) {
-			left = append(left, pid)
-		}
+		left = append(left, liveGroupMembers(pid)...)
 		if len(left) == 0 {
 			return
 		}
@@ -68,10 +72,7 @@ func TestBrowserDiesWithItsParent(t *testing.T) {
 // TestRemoteBrowser attaches to a browser someone else started: it works
 // through it, and Close leaves it running.
 func TestRemoteBrowser(t *testing.T) {
-	exe, err := FindExec("")
-	if err != nil {
-		t.Fatal(err)
-	}
+	exe := testkit.Chromium(t)
 	profile := t.TempDir()
 	args := []string{"--headless", "--remote-debugging-port=0", "--user-data-dir=" + profile, "--no-first-run",
 		"--no-default-browser-check", "--disable-background-networking", "--disable-component-update", "about:blank"}
@@ -144,4 +145,34 @@ func TestRemoteBrowser(t *testing.T) {
 	if _, err := Launch(testCtx(t, 5*time.Second), Options{Remote: "ws://127.0.0.1:1/devtools/browser/x"}); err == nil {
 		t.Error("attaching to nothing succeeded")
 	}
+}
+
+// liveGroupMembers lists the processes of process group pgid that have not
+// exited (zombies left for a non-reaping init are gone for our purpose).
+func liveGroupMembers(pgid int) []int {
+	entries, _ := os.ReadDir("/proc")
+	var pids []int
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		// "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses.
+		i := strings.LastIndexByte(string(stat), ')')
+		if i < 0 {
+			continue
+		}
+		f := strings.Fields(string(stat[i+1:]))
+		if len(f) < 3 || f[0] == "Z" || f[0] == "X" {
+			continue
+		}
+		if g, err := strconv.Atoi(f[2]); err == nil && g == pgid {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
 }

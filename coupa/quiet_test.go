@@ -16,6 +16,7 @@ import (
 // A page with no attachment list at all (no marker, no empty text, nothing
 // loading) is decided by the quiet DOM, long before MarkerTimeout.
 func TestPageWithoutListIsDecidedByQuietDOM(t *testing.T) {
+	shared := sharedBrowser.Get(t)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/order_headers/1":
@@ -56,6 +57,7 @@ func TestPageWithoutListIsDecidedByQuietDOM(t *testing.T) {
 
 // Statuses a page can answer with, beyond the simulator's.
 func TestPageStatuses(t *testing.T) {
+	shared := sharedBrowser.Get(t)
 	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var code int

@@ -103,16 +103,3 @@ func lacks(t *testing.T, what, s, sub string) {
 		t.Errorf("%s holds %q, want it absent", what, sub)
 	}
 }
-
-// waitFor polls cond until it holds or the deadline passes; for state that
-// offers no signal (a server handler noticing a client went away).
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
