@@ -54,7 +54,7 @@ func (p *Pool) record(ev Event) bool {
 		wait := backoff(recordBackoff, recordBackoffMax, n)
 		reason := "journal cannot record: " + err.Error()
 		if IsDiskFull(err) {
-			reason = "journal cannot record: disk full: free space, then resume (" + err.Error() + ")"
+			reason = "journal cannot record: disk full: free space; the run goes on by itself once it can write (" + err.Error() + ")"
 		}
 		p.mu.Lock()
 		p.holdLocked(HoldJournal, reason)

@@ -3,11 +3,14 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"slices"
+	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -190,7 +193,7 @@ func (r *Run) write() {
 				break more
 			}
 		}
-		err := r.commit(batch)
+		err := diskFull(r.commit(batch))
 		if err != nil {
 			r.log.Error("journal write failed", "rows", len(batch), "err", err)
 		}
@@ -279,4 +282,17 @@ func (r *Run) commit(batch []op) error {
 	}
 	r.log.Debug("journal batch committed", "rows", len(batch), "pos", len(order), "files", len(files))
 	return nil
+}
+
+// diskFull makes SQLite's "database or disk is full" (SQLITE_FULL) an
+// error that also matches syscall.ENOSPC, so callers tell a full disk
+// from other failures with errors.Is as they do for files.
+func diskFull(err error) error {
+	if err == nil || errors.Is(err, syscall.ENOSPC) {
+		return err
+	}
+	if msg := err.Error(); strings.Contains(msg, "disk is full") || strings.Contains(msg, "SQLITE_FULL") {
+		return fmt.Errorf("%w (%w)", err, syscall.ENOSPC)
+	}
+	return err
 }
