@@ -283,3 +283,40 @@ func TestParseRedo(t *testing.T) {
 		t.Errorf("ParseRedo(COMPLETE) = %v: want the word and the words there are", err)
 	}
 }
+
+// BenchmarkReport5000 is `coupatui report`'s work for 5,000 rows: read the
+// journal's latest rows, build every row's outcome and write the results
+// workbook atomically.
+func BenchmarkReport5000(b *testing.B) {
+	dir := b.TempDir()
+	var cells []string
+	for i := range 5000 {
+		cells = append(cells, fmt.Sprint(4500800000+i))
+	}
+	path := filepath.Join(dir, "pos.csv")
+	os.WriteFile(path, []byte("PO_NUMBER\n"+strings.Join(cells, "\n")+"\n"), 0o600)
+	in, err := sheet.Read(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, err := store.Open(filepath.Join(dir, "journal.sqlite"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	r, _ := st.BeginRun(path)
+	for i, po := range cells {
+		if err := r.Record(context.Background(), store.Transition{PO: po, Line: i + 1, State: store.StateDone, Status: "COMPLETED",
+			Supplier: "Acme Ltda", Found: 2, Downloaded: 2, Files: []string{"quote.pdf", "invoice.pdf"},
+			Folder: "/dl/Acme Ltda/PO" + po + "_COMPLETED", URL: "https://acme.coupahost.com/order_headers/" + po}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	r.Finish(false)
+	report := filepath.Join(dir, "pos_results.xlsx")
+	for b.Loop() {
+		if _, err := writeResults(st, in, report, false, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

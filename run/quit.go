@@ -81,7 +81,7 @@ func (q *quitter) onSignal(sig os.Signal) {
 	q.signals++
 	n, p, console := q.signals, q.pool, q.console
 	q.mu.Unlock()
-	q.log.Warn("signal", "signal", sig.String(), "count", n)
+	q.log.Info("signal", "signal", sig.String(), "count", n)
 	q.startCancel()
 	switch {
 	case console != nil:

@@ -52,20 +52,34 @@ func results(in *sheet.Input, latest map[string]store.Transition, poURL func(str
 }
 
 // writeResults rewrites the results workbook (and, with csv, the CSV
-// beside it) of in from the journal.
-func writeResults(st *store.Store, in *sheet.Input, report string, csv bool, poURL func(string) string) error {
+// beside it) of in from the journal, and returns how many rows have each
+// status.
+func writeResults(st *store.Store, in *sheet.Input, report string, csv bool, poURL func(string) string) (map[string]int, error) {
 	latest, err := st.Latest(in.Path)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	outcomes := results(in, latest, poURL)
 	if err := sheet.WriteResults(report, in, outcomes); err != nil {
-		return err
+		return nil, err
 	}
 	if csv {
-		return sheet.WriteResultsCSV(csvPath(report), in, outcomes)
+		if err := sheet.WriteResultsCSV(csvPath(report), in, outcomes); err != nil {
+			return nil, err
+		}
 	}
-	return nil
+	counts := map[string]int{}
+	for _, r := range in.Rows {
+		switch {
+		case r.Invalid:
+			counts[string(coupa.InvalidPO)]++
+		case r.DuplicateOf > 0:
+			counts[outcomes[r.DuplicateOf].Status]++
+		default:
+			counts[outcomes[r.Line].Status]++
+		}
+	}
+	return counts, nil
 }
 
 // csvPath is the CSV written beside a results workbook.
@@ -126,15 +140,9 @@ func Report(cfg config.Config, o Options) error {
 		poURL = site.POURL
 	}
 	start := time.Now()
-	if err := writeResults(st, in, o.Report, o.CSV, poURL); err != nil {
+	counts, err := writeResults(st, in, o.Report, o.CSV, poURL)
+	if err != nil {
 		return err
-	}
-	counts := map[string]int{}
-	res, err := sheet.ReadResults(o.Report)
-	if err == nil {
-		for _, r := range res.Rows {
-			counts[r.Outcome.Status]++
-		}
 	}
 	fmt.Fprintf(o.Stderr, "coupatui: wrote %s (%d rows: %s) in %s\n", o.Report, len(in.Rows), statusCounts(counts),
 		time.Since(start).Round(time.Millisecond))

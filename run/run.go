@@ -411,7 +411,7 @@ func (s *session) memoryHistory() []float64 {
 func (s *session) writeReport() error {
 	s.reportMu.Lock()
 	defer s.reportMu.Unlock()
-	if err := writeResults(s.journal, s.in, s.opts.Report, false, s.site.POURL); err != nil {
+	if _, err := writeResults(s.journal, s.in, s.opts.Report, false, s.site.POURL); err != nil {
 		return err
 	}
 	s.log.Info("results written", "report", s.opts.Report)
