@@ -170,8 +170,12 @@ func (s *session) process() (End, error) {
 	}
 	fresh := s.opts.Fresh
 	if fresh && !s.opts.NoTUI && !s.opts.demo {
-		if kept := keptCount(s.in, latest); kept > 0 && !s.askFresh(kept) {
-			fresh = false
+		if kept := keptCount(s.in, latest); kept > 0 {
+			yes, answered := s.askFresh(kept)
+			if !answered {
+				return Interrupted, nil
+			}
+			fresh = yes
 		}
 	}
 	p := makePlan(s.in, latest, fresh, s.opts.Redo)
@@ -279,15 +283,27 @@ func (s *session) process() (End, error) {
 }
 
 // askFresh asks, before the console starts, whether --fresh may fetch
-// again POs earlier runs settled.
-func (s *session) askFresh(kept int) bool {
+// again POs earlier runs settled; answered is false when a signal came
+// first. (The read of the answer cannot be stopped: a signal leaves it
+// behind, and the process ends soon after.)
+func (s *session) askFresh(kept int) (yes, answered bool) {
 	fmt.Fprintf(s.opts.Stderr, "--fresh: fetch again the %d POs earlier runs of %s settled? [y/N] ", kept, s.opts.Input)
-	line, _ := bufio.NewReader(s.opts.Stdin).ReadString('\n')
-	yes := strings.EqualFold(strings.TrimSpace(line), "y") || strings.EqualFold(strings.TrimSpace(line), "yes")
+	answer := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(s.opts.Stdin).ReadString('\n')
+		answer <- strings.ToLower(strings.TrimSpace(line))
+	}()
+	select {
+	case line := <-answer:
+		yes = line == "y" || line == "yes"
+	case <-s.quit.startCtx.Done():
+		fmt.Fprintln(s.opts.Stderr)
+		return false, false
+	}
 	if !yes {
 		fmt.Fprintln(s.opts.Stderr, "Keeping them: only the POs not settled yet are fetched.")
 	}
-	return yes
+	return yes, true
 }
 
 // profiles reclaims clones left by crashed runs and returns the manager of
