@@ -98,7 +98,7 @@ func (f *flags) config() (config.Config, error) {
 		cfg.Coupa.BaseURL = strings.TrimRight(f.baseURL, "/")
 	}
 	if f.set["workers"] {
-		cfg.Pool.WorkerCount = f.workers
+		cfg.Pool.WorkerCount = config.Count{N: f.workers}
 		cfg.Pool.MaxWorkers = max(cfg.Pool.MaxWorkers, f.workers)
 		cfg.Pool.MinWorkers = min(cfg.Pool.MinWorkers, f.workers)
 	}
@@ -117,7 +117,28 @@ func (f *flags) config() (config.Config, error) {
 	if err := cfg.Validate(); err != nil {
 		return cfg, fmt.Errorf("%w (after the command-line flags)", err)
 	}
-	return cfg, nil
+	return cfg, notYetUsed(cfg)
+}
+
+// notYetUsed refuses settings the configuration accepts but this version
+// does not act on yet, rather than ignore them silently.
+func notYetUsed(cfg config.Config) error {
+	refuse := func(key, msg string) error {
+		return &config.Error{File: cfg.Source, Key: key, Msg: key + ": " + msg}
+	}
+	sel := cfg.Coupa.Selectors
+	for _, l := range []struct {
+		key  string
+		list []string
+	}{{"attachments", sel.Attachments}, {"supplier", sel.Supplier}, {"error", sel.Error}, {"empty", sel.Empty}} {
+		if len(l.list) > 0 {
+			return refuse("coupa.selectors."+l.key, "extra selectors are not used by this version yet; leave the list empty")
+		}
+	}
+	if len(cfg.Browser.Endpoints) > 0 {
+		return refuse("browser.endpoints", "browsers running elsewhere are not used by this version yet; give one in browser.remote")
+	}
+	return nil
 }
 
 // runOptions are the run's options from the flags.

@@ -14,6 +14,7 @@ import (
 	"go.uber.org/goleak"
 
 	"coupatui/browser"
+	"coupatui/config"
 	"coupatui/coupa"
 	"coupatui/coupa/sim"
 	"coupatui/internal/testkit"
@@ -104,7 +105,7 @@ func processesUsing(dir string) []int {
 }
 
 func testConfig(workers int) pool.Config {
-	cfg := pool.DefaultConfig()
+	cfg := pool.ConfigFrom(config.Default())
 	cfg.WorkerCount, cfg.MinWorkers, cfg.MaxWorkers = workers, 1, 4
 	cfg.StartupTimeout = time.Minute
 	cfg.TaskTimeout = time.Minute

@@ -1,4 +1,4 @@
-package pool
+package pool_test
 
 import (
 	"context"
@@ -11,23 +11,25 @@ import (
 	"time"
 
 	"coupatui/coupa"
+	"coupatui/pool"
+	"coupatui/pool/pooltest"
 )
 
 // fakeRecorder keeps what it is given; fail makes calls fail, and gate
 // (when set) blocks final outcomes until it is closed.
 type fakeRecorder struct {
 	mu   sync.Mutex
-	evs  []Event
+	evs  []pool.Event
 	fail int // calls left to fail
 	err  error
 	gate chan struct{}
 }
 
-func (r *fakeRecorder) Record(ctx context.Context, ev Event) error {
+func (r *fakeRecorder) Record(ctx context.Context, ev pool.Event) error {
 	r.mu.Lock()
 	gate := r.gate
 	r.mu.Unlock()
-	if gate != nil && (ev.Kind == EvTaskFinished || ev.Kind == EvTaskCancelled) {
+	if gate != nil && (ev.Kind == pool.EvTaskFinished || ev.Kind == pool.EvTaskCancelled) {
 		select {
 		case <-gate:
 		case <-ctx.Done():
@@ -60,8 +62,8 @@ func (r *fakeRecorder) kinds(po string) []string {
 
 // drain returns the events sub has delivered so far (inside a synctest
 // bubble).
-func drain(sub *Subscription) []Event {
-	var out []Event
+func drain(sub *pool.Subscription) []pool.Event {
+	var out []pool.Event
 	for {
 		synctest.Wait()
 		select {
@@ -80,18 +82,18 @@ func TestRecorderWritesAheadOfEveryone(t *testing.T) {
 		rec := &fakeRecorder{gate: make(chan struct{})}
 		var sawStarted []string
 		var mu sync.Mutex
-		e := newFakeEngine(func(ctx context.Context, b *fakeBrowser, job coupa.Job) coupa.Result {
+		e := pooltest.NewEngine(pooltest.ScriptFunc(func(ctx context.Context, b *pooltest.Browser, job coupa.Job, progress func(coupa.Progress)) coupa.Result {
 			mu.Lock()
 			sawStarted = rec.kinds(job.PO)
 			mu.Unlock()
-			return complete(ctx, b, job)
-		})
-		p, _ := New(testConfig(), Deps{Engine: e, Recorder: rec})
+			return pooltest.Complete.Run(ctx, b, job, progress)
+		}))
+		p, _ := pool.New(fakeConfig(), pool.Deps{Engine: e, Recorder: rec})
 		sub := p.Subscribe(0)
 		defer sub.Close()
 		p.Start(context.Background())
 		defer p.Close()
-		h, _ := p.Submit(po(1), Normal, Meta{})
+		h, _ := p.Submit(po(1), pool.Normal, pool.Meta{})
 		synctest.Wait()
 		mu.Lock()
 		if strings.Join(sawStarted, ",") != "task.started" {
@@ -99,14 +101,14 @@ func TestRecorderWritesAheadOfEveryone(t *testing.T) {
 		}
 		mu.Unlock()
 		// The outcome waits for the journal: nobody sees it yet.
-		if st := h.Status(); st.State == Done {
+		if st := h.Status(); st.State == pool.Done {
 			t.Fatalf("outcome visible before it was recorded: %s", st.Result.Status)
 		}
 		if c := p.Snapshot().Counts; c.Done != 0 {
 			t.Fatalf("outcome counted before it was recorded: %+v", c)
 		}
 		for _, ev := range drain(sub) {
-			if ev.Kind == EvTaskFinished {
+			if ev.Kind == pool.EvTaskFinished {
 				t.Fatal("subscriber told of an outcome before it was recorded")
 			}
 		}
@@ -125,26 +127,26 @@ func TestRecorderWritesAheadOfEveryone(t *testing.T) {
 func TestFailingRecorderHoldsAndDropsNothing(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		rec := &fakeRecorder{fail: -1, err: fmt.Errorf("journal: %w", syscall.ENOSPC)}
-		e := newFakeEngine(nil)
-		cfg := testConfig()
+		e := pooltest.NewEngine(pooltest.Complete)
+		cfg := fakeConfig()
 		cfg.WorkerCount = 1
-		p, _ := New(cfg, Deps{Engine: e, Recorder: rec})
+		p, _ := pool.New(cfg, pool.Deps{Engine: e, Recorder: rec})
 		sub := p.Subscribe(0)
 		defer sub.Close()
 		p.Start(context.Background())
 		defer p.Close()
-		var hs []*Handle
+		var hs []*pool.Handle
 		for i := range 3 {
-			h, _ := p.Submit(po(i), Normal, Meta{})
+			h, _ := p.Submit(po(i), pool.Normal, pool.Meta{})
 			hs = append(hs, h)
 		}
 		time.Sleep(time.Minute)
 		s := p.Snapshot()
-		if len(s.Holds) != 1 || s.Holds[0].Hold != HoldJournal || !strings.Contains(s.Holds[0].Reason, "disk full") {
+		if len(s.Holds) != 1 || s.Holds[0].Hold != pool.HoldJournal || !strings.Contains(s.Holds[0].Reason, "disk full") {
 			t.Fatalf("holds while the journal fails: %+v", s.Holds)
 		}
-		if runs, _, _ := e.stats(); len(runs) != 0 {
-			t.Fatalf("pages opened while the journal could not record the attempt: %v", runs)
+		if order := e.Order(); len(order) != 0 {
+			t.Fatalf("pages opened while the journal could not record the attempt: %v", order)
 		}
 		rec.mu.Lock()
 		rec.fail = 0
@@ -164,8 +166,8 @@ func TestFailingRecorderHoldsAndDropsNothing(t *testing.T) {
 		}
 		var held, released bool
 		for _, ev := range drain(sub) {
-			held = held || ev.Kind == EvPoolHeld && ev.Hold == HoldJournal
-			released = released || ev.Kind == EvPoolReleased && ev.Hold == HoldJournal
+			held = held || ev.Kind == pool.EvPoolHeld && ev.Hold == pool.HoldJournal
+			released = released || ev.Kind == pool.EvPoolReleased && ev.Hold == pool.HoldJournal
 		}
 		if !held || !released {
 			t.Errorf("events: held %v, released %v", held, released)
@@ -178,16 +180,16 @@ func TestFailingRecorderHoldsAndDropsNothing(t *testing.T) {
 func TestCloseGivesUpOnUnrecordedOutcomes(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		rec := &fakeRecorder{gate: make(chan struct{})}
-		p, _ := New(testConfig(), Deps{Engine: newFakeEngine(nil), Recorder: rec})
+		p, _ := pool.New(fakeConfig(), pool.Deps{Engine: pooltest.NewEngine(pooltest.Complete), Recorder: rec})
 		p.Start(context.Background())
-		h, _ := p.Submit(po(1), Normal, Meta{})
+		h, _ := p.Submit(po(1), pool.Normal, pool.Meta{})
 		synctest.Wait()
 		start := time.Now()
 		p.Close()
-		if d := time.Since(start); d != forceGrace {
-			t.Errorf("Close took %s, want the %s grace", d, forceGrace)
+		if d := time.Since(start); d != 10*time.Second {
+			t.Errorf("Close took %s, want the 10s grace", d)
 		}
-		if st := h.Status(); st.State != Queued {
+		if st := h.Status(); st.State != pool.Queued {
 			t.Errorf("unrecorded outcome: %s %s, want queued (PENDING)", st.State, st.Result.Status)
 		}
 		if c := p.Snapshot().Counts; c.Done != 0 {
@@ -201,19 +203,19 @@ func TestCloseGivesUpOnUnrecordedOutcomes(t *testing.T) {
 func TestCancelQueuedIsRecordedWithoutWaiting(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		rec := &fakeRecorder{gate: make(chan struct{})}
-		cfg := testConfig()
+		cfg := fakeConfig()
 		cfg.WorkerCount = 1
-		e := newFakeEngine(blockUntilCancelled)
-		p, _ := New(cfg, Deps{Engine: e, Recorder: rec})
+		e := pooltest.NewEngine(pooltest.Block)
+		p, _ := pool.New(cfg, pool.Deps{Engine: e, Recorder: rec})
 		p.Start(context.Background())
 		defer p.Close()
-		p.Submit(po(1), Normal, Meta{})
-		h, _ := p.Submit(po(2), Normal, Meta{})
+		p.Submit(po(1), pool.Normal, pool.Meta{})
+		h, _ := p.Submit(po(2), pool.Normal, pool.Meta{})
 		synctest.Wait()
 		if err := h.Cancel(); err != nil {
 			t.Fatal(err)
 		}
-		if st := h.Status(); st.State == Done {
+		if st := h.Status(); st.State == pool.Done {
 			t.Fatal("cancel shown before it was recorded")
 		}
 		close(rec.gate)

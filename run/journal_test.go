@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"coupatui/config"
 	"coupatui/coupa"
 	"coupatui/pool"
 	"coupatui/sheet"
@@ -19,7 +20,7 @@ import (
 )
 
 func testPoolConfig(workers int) pool.Config {
-	c := pool.DefaultConfig()
+	c := pool.ConfigFrom(config.Default())
 	c.WorkerCount, c.MinWorkers, c.MaxWorkers = workers, 1, max(workers, 4)
 	c.TaskTimeout = 30 * time.Second
 	c.RetryBackoff, c.RetryBackoffMax = 10*time.Millisecond, 50*time.Millisecond

@@ -29,7 +29,7 @@ func chaosChild() int {
 	cfg.Store.Journal = os.Getenv("CHAOS_JOURNAL")
 	cfg.UI.LogFile = os.Getenv("CHAOS_LOG")
 	cfg.Browser.ExecPath = os.Getenv("CHAOS_BROWSER")
-	cfg.Pool.WorkerCount, cfg.Pool.MinWorkers, cfg.Pool.MaxWorkers = 4, 1, 4
+	cfg.Pool.WorkerCount, cfg.Pool.MinWorkers, cfg.Pool.MaxWorkers = config.Count{N: 4}, 1, 4
 	cfg.Pool.MaxRetries = 5
 	cfg.Pool.RetryBackoff, cfg.Pool.RetryBackoffMax = d("200ms"), d("1s")
 	cfg.Pool.RestartBackoff, cfg.Pool.RestartBackoffMax = d("100ms"), d("1s")

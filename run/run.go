@@ -234,7 +234,7 @@ func (s *session) process() (End, error) {
 	}()
 
 	s.rec = &recorder{run: s.run}
-	pl, err := pool.New(poolConfig(s.cfg), pool.Deps{
+	pl, err := pool.New(pool.ConfigFrom(s.cfg), pool.Deps{
 		Engine:   haveEngine{Engine: engine, files: journalFiles(s.journal)},
 		Monitor:  s.mon,
 		Recorder: s.rec,
@@ -259,7 +259,7 @@ func (s *session) process() (End, error) {
 
 	items := items(p.fetch)
 	s.log.Info("starting", "input", s.opts.Input, "pos", len(items), "kept", p.kept,
-		"workers", s.cfg.Pool.WorkerCount, "downloads", s.root)
+		"workers", s.cfg.Pool.WorkerCount.String(), "downloads", s.root)
 	if _, err := pl.SubmitMany(items); err != nil {
 		return Interrupted, err
 	}
@@ -462,33 +462,6 @@ func (s *session) keepReport() (stop func()) {
 	return func() {
 		close(quit)
 		wg.Wait()
-	}
-}
-
-// poolConfig maps the configuration to the pool's.
-func poolConfig(cfg config.Config) pool.Config {
-	return pool.Config{
-		WorkerCount:       cfg.Pool.WorkerCount,
-		MinWorkers:        cfg.Pool.MinWorkers,
-		MaxWorkers:        cfg.Pool.MaxWorkers,
-		TaskTimeout:       cfg.Pool.TaskTimeout.Duration,
-		MaxRetries:        cfg.Pool.MaxRetries,
-		RetryBackoff:      cfg.Pool.RetryBackoff.Duration,
-		RetryBackoffMax:   cfg.Pool.RetryBackoffMax.Duration,
-		RestartBackoff:    cfg.Pool.RestartBackoff.Duration,
-		RestartBackoffMax: cfg.Pool.RestartBackoffMax.Duration,
-		RecycleAfterTasks: cfg.Pool.RecycleAfterTasks,
-		StartupTimeout:    cfg.Pool.WorkerStartupTimeout.Duration,
-		HealthInterval:    cfg.Pool.HealthInterval.Duration,
-		HealthTimeout:     cfg.Pool.HealthTimeout.Duration,
-		Policy: pool.PolicyConfig{
-			Window:          cfg.Monitor.PressureWindow.Duration,
-			RecoverWindow:   cfg.Monitor.RecoverWindow.Duration,
-			PauseOnCritical: cfg.Monitor.PauseOnCritical,
-			Autoscale:       cfg.Monitor.Autoscale,
-			AutoscaleCPU:    pool.DefaultPolicyConfig().AutoscaleCPU,
-			MaxBrowserBytes: uint64(cfg.Monitor.MaxBrowserMB) << 20,
-		},
 	}
 }
 
