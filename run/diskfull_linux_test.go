@@ -75,9 +75,9 @@ func TestJournalOnAFullDiskPausesAndResumes(t *testing.T) {
 	filler := filepath.Join(disk, "filler")
 	fill(t, filler)
 
-	e := &fakeEngine{script: func(ctx context.Context, job coupa.Job, progress func(coupa.Progress)) coupa.Result {
+	e := fakeEngine(func(ctx context.Context, job coupa.Job, progress func(coupa.Progress)) coupa.Result {
 		return coupa.Result{PO: job.PO, Status: coupa.Completed, Found: 1, Downloaded: 1, Files: []string{"quote.pdf"}}
-	}}
+	})
 	p, err := pool.New(testPoolConfig(2), pool.Deps{Engine: e, Recorder: &recorder{run: r}})
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -110,7 +111,12 @@ func TestPoolEventsToJournalToResults(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.Finish(false)
-	e := &fakeEngine{script: func(ctx context.Context, job coupa.Job, progress func(coupa.Progress)) coupa.Result {
+	var jobs []coupa.Job // every attempt's job, in order
+	var jobsMu sync.Mutex
+	e := fakeEngine(func(ctx context.Context, job coupa.Job, progress func(coupa.Progress)) coupa.Result {
+		jobsMu.Lock()
+		jobs = append(jobs, job)
+		jobsMu.Unlock()
 		res := coupa.Result{PO: job.PO, URL: "https://x/order_headers/" + job.PO}
 		switch job.PO {
 		case "4500000001":
@@ -127,7 +133,7 @@ func TestPoolEventsToJournalToResults(t *testing.T) {
 			res.Status = coupa.NoAttachments
 		}
 		return res
-	}}
+	})
 	rec := &recorder{run: r}
 	p, err := pool.New(testPoolConfig(2), pool.Deps{Engine: e, Recorder: rec})
 	if err != nil {
@@ -184,7 +190,8 @@ func TestPoolEventsToJournalToResults(t *testing.T) {
 	he := haveEngine{Engine: e, files: journalFiles(st)}
 	b, _ := he.Launch(t.Context(), 9)
 	b.Process(t.Context(), coupa.Job{PO: "4500000001"}, func(coupa.Progress) {})
-	jobs := e.started()
+	jobsMu.Lock()
+	defer jobsMu.Unlock()
 	if have := jobs[len(jobs)-1].Have; len(have) != 2 || have[0].Name != "a.pdf" || have[1].Index != 1 {
 		t.Errorf("the job got files %+v", have)
 	}

@@ -19,7 +19,7 @@ import (
 
 // plainSession is a session in plain mode over a real pool on a fake
 // engine and a real journal, as process() wires one.
-func plainSession(t *testing.T, script func(ctx context.Context, job coupa.Job, progress func(coupa.Progress)) coupa.Result, pos ...string) (*session, *syncBuffer) {
+func plainSession(t *testing.T, attempt script, pos ...string) (*session, *syncBuffer) {
 	t.Helper()
 	dir := t.TempDir()
 	in := writeInput(t, dir, pos...)
@@ -35,7 +35,7 @@ func plainSession(t *testing.T, script func(ctx context.Context, job coupa.Job, 
 		site: &coupa.Site{BaseURL: "https://acme.example"}, reportEvery: ReportInterval}
 	s.quit = newQuitter(5*time.Second, stderr, s.log)
 	t.Cleanup(s.quit.stop)
-	p, err := pool.New(testPoolConfig(1), pool.Deps{Engine: &fakeEngine{script: script}, Recorder: s.rec})
+	p, err := pool.New(testPoolConfig(1), pool.Deps{Engine: fakeEngine(attempt), Recorder: s.rec})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"coupatui/coupa"
 	"coupatui/internal/testkit"
 	"coupatui/pool"
+	"coupatui/pool/pooltest"
 )
 
 // syncBuffer is a bytes.Buffer safe for the quitter's goroutines.
@@ -36,7 +37,7 @@ func (s *syncBuffer) String() string {
 // startBlocked starts a pool whose one PO runs until cancelled.
 func startBlocked(t *testing.T) (*pool.Pool, *pool.Handle) {
 	t.Helper()
-	p, err := pool.New(testPoolConfig(1), pool.Deps{Engine: &fakeEngine{script: untilCancelled}})
+	p, err := pool.New(testPoolConfig(1), pool.Deps{Engine: pooltest.NewEngine(pooltest.Block)})
 	if err != nil {
 		t.Fatal(err)
 	}
