@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 
 	"coupatui/internal/ownerlock"
@@ -32,6 +33,9 @@ func lockInput(journalPath, absInput, what string) (*ownerlock.Lock, error) {
 // files. The lock is a hidden file in the folder itself, so runs of other
 // users and machines sharing it see it too.
 func lockRoot(root, what string) (*ownerlock.Lock, error) {
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		return nil, fmt.Errorf("download folder %s: %w", root, err)
+	}
 	l, err := ownerlock.Acquire(filepath.Join(root, ".coupatui.lock"), what)
 	if held, ok := errors.AsType[*ownerlock.HeldError](err); ok {
 		doing := ""

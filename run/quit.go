@@ -35,12 +35,12 @@ const (
 type quitter struct {
 	timeout time.Duration
 	stderr  io.Writer
-	log     *slog.Logger
 
 	startCtx    context.Context // ends at the first signal: start-up gives up
 	startCancel context.CancelFunc
 
 	mu      sync.Mutex // guards the fields below
+	log     *slog.Logger
 	pool    *pool.Pool // nil until the pool exists
 	console chan struct{}
 	signals int
@@ -79,9 +79,9 @@ func (q *quitter) watch(sigs <-chan os.Signal) {
 func (q *quitter) onSignal(sig os.Signal) {
 	q.mu.Lock()
 	q.signals++
-	n, p, console := q.signals, q.pool, q.console
+	n, p, console, log := q.signals, q.pool, q.console, q.log
 	q.mu.Unlock()
-	q.log.Info("signal", "signal", sig.String(), "count", n)
+	log.Info("signal", "signal", sig.String(), "count", n)
 	q.startCancel()
 	switch {
 	case console != nil:
@@ -98,6 +98,13 @@ func (q *quitter) onSignal(sig os.Signal) {
 		fmt.Fprintf(q.stderr, "coupatui: %s again: stopping now: running POs are cancelled\n", sig)
 		q.Force(sig.String() + " again")
 	}
+}
+
+// setLog sends the quitter's log lines to l (the run's log, once open).
+func (q *quitter) setLog(l *slog.Logger) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.log = l
 }
 
 // attach gives the quitter the pool to stop; console, when not nil, makes

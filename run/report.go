@@ -184,6 +184,10 @@ func History(cfg config.Config, input string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if _, err := os.Stat(journalPath); errors.Is(err, os.ErrNotExist) {
+		fmt.Fprintf(w, "no runs yet (no journal at %s)\n", journalPath)
+		return nil
+	}
 	st, err := openJournal(journalPath, nil, w)
 	if err != nil {
 		return err

@@ -113,7 +113,7 @@ func (s *session) start() (End, error) {
 		s.logs = ui.NewLogBuffer(2000)
 		s.log = newLogger(logFile, s.logs)
 	}
-	s.quit.log = s.log
+	s.quit.setLog(s.log)
 	// Anything a library writes with the log package goes the same way,
 	// never onto the terminal under the console.
 	slog.SetDefault(s.log)
