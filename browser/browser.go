@@ -186,11 +186,9 @@ func (b *Browser) stop(graceful bool) error {
 	if b.pid == 0 {
 		return nil
 	}
-	if err := b.waitGone(); err != nil {
-		return err
-	}
-	removeSingletonDir(b.profile)
-	return nil
+	err := b.waitGone()
+	removeSingletonDir(b.profile) // only the socket and its empty folder: safe even if a process lingers
+	return err
 }
 
 // removeSingletonDir removes the folder Chromium makes in TMPDIR for its

@@ -80,7 +80,11 @@ func (d *downloader) browserAttempt(ctx context.Context, i int, rawURL, click st
 	if err := d.folder.adopt(filepath.Join(got.stage, got.guid), name); err != nil {
 		return FileResult{Name: name}, err
 	}
-	return FileResult{Name: name, Size: got.size, Via: "browser"}, nil
+	sum, _, err := d.folder.hash(name)
+	if err != nil {
+		return FileResult{Name: name}, fmt.Errorf("reading the browser's download of %s: %w", what, err)
+	}
+	return FileResult{Name: name, Size: got.size, SHA256: sum, Via: "browser"}, nil
 }
 
 // browserDownload runs one browser-side download into a private folder.

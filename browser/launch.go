@@ -221,6 +221,9 @@ func (b *Browser) abort() {
 	b.release()
 	if b.profile != "" {
 		SweepProfile(b.profile)
+		// A browser stopped during start-up has made its socket folder in
+		// TMPDIR but will never remove it.
+		removeSingletonDir(b.profile)
 	}
 }
 

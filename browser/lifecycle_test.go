@@ -165,3 +165,21 @@ func mustAbs(t *testing.T, p string) string {
 	}
 	return abs
 }
+
+// A browser stopped during its start-up leaves no socket folder in TMPDIR:
+// it never removes the one it made by itself. Start-ups are cut at several
+// points, since how far one gets in a given time depends on the machine.
+func TestStartTimeoutLeavesNothingInTMPDIR(t *testing.T) {
+	exe := testkit.Chromium(t)
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	for _, d := range []time.Duration{100 * time.Millisecond, 200 * time.Millisecond, 400 * time.Millisecond, 800 * time.Millisecond} {
+		b, err := Launch(context.Background(), Options{ExecPath: exe, Headless: true, ProfileDir: t.TempDir(), StartTimeout: d})
+		if err == nil {
+			b.Close()
+		}
+		if left, _ := os.ReadDir(tmp); len(left) > 0 {
+			t.Fatalf("start cut after %s (err %v) left %s in TMPDIR", d, err, left[0].Name())
+		}
+	}
+}

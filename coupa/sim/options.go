@@ -133,6 +133,10 @@ type Attachment struct {
 	// Event is the event a bound shape's handler listens to: "click" (the
 	// default), "mousedown" or "pointerdown".
 	Event string
+	// Fail5xxTimes makes the first this many downloads answer 503 (after
+	// Fail5xxOnce's, before CutOnce): more than a client's retries of one
+	// attempt, it leaves the PO PARTIAL until a later attempt.
+	Fail5xxTimes int
 }
 
 // Supplier markup variants, the values of PO.SupplierMarkup.

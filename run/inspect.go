@@ -1,4 +1,4 @@
-package main
+package run
 
 import (
 	"context"
@@ -22,9 +22,9 @@ import (
 // pages `coupatui inspect` saves.
 const inspectName = "inspect"
 
-// configSite is the Site the configuration describes; the caller sets
-// Root, Logger and where pages go.
-func configSite(cfg config.Config) *coupa.Site {
+// siteOf is the Site the configuration describes; the caller sets Root,
+// Logger and where pages go.
+func siteOf(cfg config.Config) *coupa.Site {
 	return &coupa.Site{
 		BaseURL:             cfg.Coupa.BaseURL,
 		Layout:              cfg.Downloads.Layout,
@@ -44,7 +44,7 @@ func configSite(cfg config.Config) *coupa.Site {
 // their own before any work starts (a bad one would fail every page
 // silently): one message names the file, the key and the selector. It
 // starts no browser when there are none.
-func checkSelectors(ctx context.Context, cfg config.Config, site *coupa.Site) error {
+func checkSelectors(cfg config.Config, site *coupa.Site) error {
 	sel := site.Selectors
 	if len(sel.Attachments)+len(sel.Supplier)+len(sel.Error)+len(sel.Empty) == 0 {
 		return nil
@@ -59,118 +59,121 @@ func checkSelectors(ctx context.Context, cfg config.Config, site *coupa.Site) er
 		defer os.RemoveAll(profile)
 		opts.ProfileDir = profile
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), opts.StartTimeout+30*time.Second)
+	defer cancel()
 	b, err := browser.Launch(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("checking [coupa.selectors]: %w", err)
 	}
 	defer b.Close()
-	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	if err := site.CheckSelectors(cctx, b); err != nil {
-		if errors.Is(err, coupa.ErrBadSelector) {
-			return fmt.Errorf("%s: %w: fix it or remove it", configName(cfg), err)
-		}
-		return err
-	}
-	return nil
+	return badSelector(cfg, site.CheckSelectors(ctx, b))
 }
 
-// inspectCommand is `coupatui inspect PO`: it opens one PO on the
-// configured site with a copy of the signed-in profile and prints what the
-// page analyser saw. It downloads nothing; the page is saved under the
-// state folder's pages/inspect.
-func inspectCommand(ctx context.Context, cfg config.Config, f *flags, stdout, stderr io.Writer) int {
-	po, err := inspectArg(f.args)
+// badSelector names the configuration file in a bad selector's error.
+func badSelector(cfg config.Config, err error) error {
+	if errors.Is(err, coupa.ErrBadSelector) {
+		name := cfg.Source
+		if name == "" {
+			name = "config.toml"
+		}
+		return fmt.Errorf("%s: %w: fix it or remove it", name, err)
+	}
+	return err
+}
+
+// Inspect is `coupatui inspect PO`: it opens one PO on the configured
+// site with a copy of the signed-in profile (or in the remote browser) and
+// writes what the page analyser saw on w. It downloads nothing; the page
+// is saved under the state folder's pages/inspect. It ends
+// SignInRequired when Coupa shows its sign-in wall.
+func Inspect(ctx context.Context, cfg config.Config, args []string, w io.Writer) (End, error) {
+	po, err := inspectArg(args)
 	if err != nil {
-		return fail(stderr, err)
+		return Interrupted, err
 	}
 	if cfg.Coupa.BaseURL == "" {
-		return fail(stderr, fmt.Errorf("no Coupa site: set coupa.base_url in %s or pass --base-url https://<company>.coupahost.com", configName(cfg)))
+		return Interrupted, NoSiteError(cfg)
 	}
-	site := configSite(cfg)
+	site := siteOf(cfg)
 	if site.PagesDir, err = cfg.PagesPath(inspectName); err != nil {
-		return fail(stderr, err)
+		return Interrupted, err
 	}
 	opts := browser.Options{Headless: cfg.Pool.HeadlessMode, BlockResources: cfg.Browser.BlockResources,
 		Remote: cfg.Browser.Remote, StartTimeout: cfg.Pool.WorkerStartupTimeout.Duration}
 	if opts.Remote == "" {
 		if opts.ExecPath, err = browser.FindExec(cfg.Browser.ExecPath); err != nil {
-			return fail(stderr, err)
+			return Interrupted, err
 		}
 		m, err := profileManager(cfg, nil)
 		if err != nil {
-			return fail(stderr, err)
+			return Interrupted, err
 		}
 		clone, err := m.Clone(ctx, 0)
 		if err != nil {
-			return fail(stderr, err)
+			return Interrupted, err
 		}
 		defer clone.Remove()
 		opts.ProfileDir, opts.Flags = clone.Dir, profiles.CloneFlags()
 	}
 	rep, err := inspectWith(ctx, site, opts, po)
-	if errors.Is(err, coupa.ErrBadSelector) {
-		err = fmt.Errorf("%s: %w: fix it or remove it", configName(cfg), err)
-	}
 	if err != nil {
-		return fail(stderr, err)
+		return Interrupted, badSelector(cfg, err)
 	}
-	printReport(stdout, rep)
+	printReport(w, rep)
 	if rep.Status == coupa.Pending {
-		fmt.Fprintln(stderr, "coupatui: Coupa asks for a sign-in: run `coupatui login`, then inspect again.")
-		return exitSignIn
+		return SignInRequired, nil
 	}
-	return exitOK
+	return Finished, nil
 }
 
-// demoInspect is `coupatui demo --inspect PO`: inspect against the
-// simulated Coupa, with what the simulator means the PO to end as.
-func demoInspect(ctx context.Context, cfg config.Config, f *flags, stdout, stderr io.Writer) int {
-	po, err := inspectArg([]string{f.inspect})
+// DemoInspect is `coupatui demo --inspect PO`: Inspect against the
+// simulated Coupa, followed by what the simulator means the PO to end as.
+// The page is saved in the demo folder's pages/inspect; an earlier demo's
+// results there are kept.
+func DemoInspect(cfg config.Config, d DemoOptions, w io.Writer) error {
+	po, err := inspectArg([]string{d.Inspect})
 	if err != nil {
-		return fail(stderr, err)
+		return err
 	}
-	dir, err := filepath.Abs(f.demoDir)
+	dir, err := filepath.Abs(d.Dir)
 	if err != nil {
-		return fail(stderr, err)
+		return err
 	}
 	if _, err := os.Stat(filepath.Join(dir, demoMarker)); err != nil {
-		// Not an earlier demo's folder (whose results are kept): a new one.
-		if dir, err = prepareDemoDir(f.demoDir); err != nil {
-			return fail(stderr, err)
+		if dir, err = prepareDemoDir(d.Dir); err != nil {
+			return err
 		}
 	}
 	srv, err := sim.New(sim.Demo(1))
 	if err != nil {
-		return fail(stderr, fmt.Errorf("starting the simulated Coupa: %w", err))
+		return fmt.Errorf("starting the simulated Coupa: %w", err)
 	}
 	defer srv.Close()
 	cfg.Coupa.BaseURL = srv.URL()
-	site := configSite(cfg)
+	site := siteOf(cfg)
 	site.PagesDir = filepath.Join(dir, config.PagesDirName, inspectName)
-	exe, err := browser.FindExec("")
+	exe, err := browser.FindExec(cfg.Browser.ExecPath)
 	if err != nil {
-		return fail(stderr, err)
+		return err
 	}
 	profile, err := os.MkdirTemp("", "coupatui-inspect-")
 	if err != nil {
-		return fail(stderr, err)
+		return err
 	}
 	defer os.RemoveAll(profile)
-	rep, err := inspectWith(ctx, site, browser.Options{ExecPath: exe, Headless: true, BlockResources: true, ProfileDir: profile}, po)
-	if errors.Is(err, coupa.ErrBadSelector) {
-		err = fmt.Errorf("%s: %w: fix it or remove it", configName(cfg), err)
-	}
+	rep, err := inspectWith(context.Background(), site, browser.Options{ExecPath: exe, Headless: true,
+		BlockResources: true, ProfileDir: profile, StartTimeout: cfg.Pool.WorkerStartupTimeout.Duration}, po)
 	if err != nil {
-		return fail(stderr, err)
+		return badSelector(cfg, err)
 	}
-	printReport(stdout, rep)
+	printReport(w, rep)
 	if want, ok := srv.WantFor(po); ok {
-		fmt.Fprintf(stdout, "  the simulator means it to end %s\n", want)
+		fmt.Fprintf(w, "  the simulator means it to end %s\n", want)
 	} else {
-		fmt.Fprintf(stdout, "  the simulator has no PO %s (its POs are %s…%s)\n", po, srv.Catalogue()[0].ID, srv.Catalogue()[len(srv.Catalogue())-1].ID)
+		all := srv.Catalogue()
+		fmt.Fprintf(w, "  the simulator has no PO %s (its POs are %s…%s)\n", po, all[0].ID, all[len(all)-1].ID)
 	}
-	return exitOK
+	return nil
 }
 
 func inspectArg(args []string) (string, error) {
