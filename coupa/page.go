@@ -83,6 +83,11 @@ const (
 	settleAfterReady = 500 * time.Millisecond
 	// settleAfterFound lets a list that renders row by row finish.
 	settleAfterFound = 150 * time.Millisecond
+	// The analyser looks again when the page changes, at most once per
+	// analyzerMinGap while it keeps changing, when a settle window ends,
+	// and every analyzerPoll in any case (for what changes no node).
+	analyzerMinGap = 25 * time.Millisecond
+	analyzerPoll   = 100 * time.Millisecond
 )
 
 //go:embed analyzer.js
@@ -112,7 +117,8 @@ type pageState struct {
 	Supplier        string  // "" when none shown
 	SupplierFrom    string  // the marker, selector or label it came from
 	Requisition     string  // absolute URL of the linked requisition, "" when none
-	WaitedMS        float64 // how long the script waited, for diagnostics
+	WaitedMS        float64 // how long the script ran, for diagnostics
+	DecidedMS       float64 // how long it waited before it could tell what the page shows
 }
 
 // pageLink is one attachment element.
@@ -141,6 +147,7 @@ func (s *Site) analyzerArgs(id string) ([]byte, error) {
 		"upload": uploadPattern, "download": downloadPattern, "supplierLabel": supplierLabelPattern,
 		"requisitionText": requisitionTextPattern,
 		"settleReady":     settleAfterReady.Milliseconds(), "settleFound": settleAfterFound.Milliseconds(),
+		"minGapMS": analyzerMinGap.Milliseconds(), "pollMS": analyzerPoll.Milliseconds(),
 		"maxMS": s.markerTimeout().Milliseconds(),
 	})
 }

@@ -28,7 +28,9 @@ func (s *Site) Process(ctx context.Context, b *browser.Browser, job Job, progres
 		return res
 	}
 
+	t0 := time.Now()
 	tab, err := b.Tab(ctx)
+	since(&res.Steps.Tab, t0)
 	if err != nil {
 		run.fail(fmt.Errorf("open tab: %w", err))
 		if errors.Is(err, browser.ErrClosed) || b.Err() != nil {
@@ -37,6 +39,7 @@ func (s *Site) Process(ctx context.Context, b *browser.Browser, job Job, progres
 		return res
 	}
 	defer func() {
+		defer since(&res.Steps.Park, time.Now())
 		// A clean end keeps the tab for the next PO; after a timeout or a
 		// cancellation the page may still be running: close it.
 		if ctx.Err() == nil && res.Status != Timeout && res.Status != Cancelled {
@@ -85,6 +88,9 @@ func (r *poRun) process() {
 	r.res.Found = len(links)
 	r.progress(Progress{Phase: "listing", Found: r.res.Found})
 
+	if r.job.PageDone != nil {
+		r.job.PageDone()
+	}
 	if len(links) > 0 && !r.download(links) {
 		return
 	}
@@ -105,7 +111,9 @@ func (r *poRun) openRecord(pageURL, what, id, reqID string) (pageState, bool) {
 	s := r.site
 	requisition := reqID != ""
 	pctx, cancel := context.WithTimeout(r.ctx, s.pageTimeout())
+	t0 := time.Now()
 	resp, err := r.tab.Navigate(pctx, pageURL)
+	t0 = since(&r.res.Steps.Navigate, t0)
 	cancel()
 	if err != nil {
 		if r.ctx.Err() == nil && pctx.Err() != nil {
@@ -127,6 +135,10 @@ func (r *poRun) openRecord(pageURL, what, id, reqID string) (pageState, bool) {
 		return pageState{}, false
 	}
 	st, err := s.analyze(r.ctx, r.tab, id)
+	read := time.Since(t0)
+	markers := min(read, time.Duration(st.DecidedMS*float64(time.Millisecond)))
+	r.res.Steps.Markers += markers
+	r.res.Steps.Extract += read - markers
 	if err != nil {
 		r.fail(fmt.Errorf("read %s: %w", what, err))
 		return st, false
@@ -195,7 +207,10 @@ func (r *poRun) download(links []pageLink) bool {
 	s := r.site
 	if r.folder == nil {
 		r.folder = &poFolder{parent: s.parentDir(r.job, r.res.Supplier), po: r.job.PO}
-		if err := r.folder.prepare(); err != nil {
+		t0 := time.Now()
+		err := r.folder.prepare()
+		since(&r.res.Steps.Folder, t0)
+		if err != nil {
 			r.set(Failed, true, err)
 			return false
 		}
@@ -224,6 +239,8 @@ func (r *poRun) download(links []pageLink) bool {
 			known = append(known, browser.Known{Index: i, URL: h.URL, Text: h.Label, Name: h.Name, Size: h.Size, SHA256: h.SHA256})
 		}
 	}
+	t0 := time.Now()
+	defer since(&r.res.Steps.Downloads, t0)
 	results, err := r.tab.Download(r.ctx, bl, browser.DownloadOptions{
 		Taken:       taken,
 		Known:       known,
@@ -328,7 +345,9 @@ func (r *poRun) set(st Status, retryable bool, err error) {
 	if r.folder == nil {
 		return
 	}
+	t0 := time.Now()
 	folder, ferr := r.folder.finish(st)
+	since(&r.res.Steps.Finish, t0)
 	r.res.Folder = folder
 	if ferr != nil {
 		r.res.Err = errors.Join(r.res.Err, ferr)

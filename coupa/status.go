@@ -62,6 +62,7 @@ type Result struct {
 	Err        error     // what went wrong, nil when nothing did
 	Retryable  bool      // a transient failure (5xx, cut download, crash, timeout)
 	Finished   time.Time // when the outcome was decided
+	Steps      Steps     // how long each step took
 }
 
 // ErrorMessage is the text written to the ERROR_MESSAGE column.
