@@ -201,6 +201,7 @@ func (s *session) process() (End, error) {
 			BlockResources: s.cfg.Browser.BlockResources,
 			Remote:         s.cfg.Browser.Remote,
 			StartTimeout:   s.cfg.Pool.WorkerStartupTimeout.Duration,
+			KeepTabs:       s.cfg.Pool.PipelineDepth,
 		},
 		KeepClones:  !s.cfg.Pool.ProfileCleanupOnShutdown,
 		NameWorkers: s.opts.demo,
