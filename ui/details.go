@@ -84,6 +84,16 @@ func detailLines(c *common, d *detailsView) []string {
 		if w.PO == "" {
 			l = append(l, "", "No task running.")
 		}
+		if len(w.Tasks) > 1 {
+			l = append(l, "", "Holds (oldest first; the last one's page is the one open):")
+			for _, t := range w.Tasks {
+				what := "loading or reading its page"
+				if t.PageRead {
+					what = fmt.Sprintf("page read, downloading %d of %d files", t.Progress.Done, t.Progress.Found)
+				}
+				l = append(l, fmt.Sprintf("  PO%s · %s · %s", t.PO, human(c.now.Sub(t.Started)), what))
+			}
+		}
 		l = append(l, "")
 	}
 	if d.po == "" {

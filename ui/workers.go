@@ -131,12 +131,15 @@ func workerCells(c *common, wk pool.WorkerInfo, styled bool) map[string]string {
 		cells["MEM"] = bytesHuman(wk.MemBytes)
 	}
 	if wk.PO != "" {
+		// PO, TIME and FILES are the PO whose page the browser opened
+		// last; NOTE names the older ones it still downloads
+		// (pipeline_depth).
 		cells["PO"] = "PO" + wk.PO
 		if !wk.TaskStart.IsZero() {
 			cells["TIME"] = clock(c.now.Sub(wk.TaskStart))
 		}
 		cells["FILES"] = fmt.Sprintf("%d/%d", wk.Progress.Done, wk.Progress.Found)
-		cells["NOTE"] = wk.Progress.Phase
+		cells["NOTE"] = wk.Progress.Phase + olderTasks(wk)
 	}
 	if wk.LastError != "" && wk.State != pool.WorkerBusy {
 		note := "last error: " + wk.LastError
@@ -146,4 +149,17 @@ func workerCells(c *common, wk pool.WorkerInfo, styled bool) map[string]string {
 		cells["NOTE"] = note
 	}
 	return cells
+}
+
+// olderTasks names the POs a worker still downloads beside its newest one,
+// with their files done/found: " · ⇣PO4500001 2/3".
+func olderTasks(wk pool.WorkerInfo) string {
+	var b strings.Builder
+	for _, t := range wk.Tasks {
+		if t.ID == wk.Task {
+			continue
+		}
+		fmt.Fprintf(&b, " · ⇣PO%s %d/%d", t.PO, t.Progress.Done, t.Progress.Found)
+	}
+	return b.String()
 }
