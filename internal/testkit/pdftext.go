@@ -7,7 +7,8 @@ import (
 )
 
 // PDFText returns the text of the PDF at path as poppler's pdftotext reads
-// it (reading order, words separated by single spaces), so a test checks
+// it (-layout: each line as printed, so a table row stays one line;
+// runs of spaces and line breaks become one space), so a test checks
 // what a reader of the PDF sees. It skips tb when pdftotext is not
 // installed, saying how to install it, and fails tb when it cannot read
 // the file.
@@ -17,7 +18,7 @@ func PDFText(tb testing.TB, path string) string {
 	if err != nil {
 		tb.Skip("pdftotext not found; install it to run this test: apt-get install -y poppler-utils")
 	}
-	out, err := exec.Command(exe, "-enc", "UTF-8", path, "-").CombinedOutput()
+	out, err := exec.Command(exe, "-layout", "-enc", "UTF-8", path, "-").CombinedOutput()
 	if err != nil {
 		tb.Fatalf("pdftotext %s: %v\n%s", path, err, out)
 	}
