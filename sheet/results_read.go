@@ -37,7 +37,7 @@ func ReadResults(path string) (*Results, error) {
 	}
 	defer f.Close()
 	res := &Results{Path: path}
-	var col [10]int
+	var col [resultCount]int
 	err = streamRows(f, pickSheet(f), excelize.Options{RawCellValue: true}, func(row int, cells []string) (bool, error) {
 		if res.HeaderRow == 0 {
 			if idx, ok := resultColumnIndex(cells); ok {
@@ -69,8 +69,9 @@ func ReadResults(path string) (*Results, error) {
 	return res, nil
 }
 
-// resultColumnIndex finds every result column in a header row.
-func resultColumnIndex(header []string) (idx [10]int, ok bool) {
+// resultColumnIndex finds every result column in a header row; CONVERTED
+// may be missing (workbooks written before it), -1 then.
+func resultColumnIndex(header []string) (idx [resultCount]int, ok bool) {
 	for k, name := range ResultColumns {
 		idx[k] = -1
 		for i, h := range header {
@@ -79,15 +80,20 @@ func resultColumnIndex(header []string) (idx [10]int, ok bool) {
 				break
 			}
 		}
-		if idx[k] < 0 {
+		if idx[k] < 0 && name != ColConverted {
 			return idx, false
 		}
 	}
 	return idx, true
 }
 
-func parseResultRow(line int, cells []string, col [10]int) (ResultRow, error) {
-	get := func(k int) string { return cells[col[k]] }
+func parseResultRow(line int, cells []string, col [resultCount]int) (ResultRow, error) {
+	get := func(k int) string {
+		if col[k] < 0 {
+			return ""
+		}
+		return cells[col[k]]
+	}
 	rr := ResultRow{Line: line, Cells: cells, PO: get(0)}
 	o := &rr.Outcome
 	o.Status, o.Supplier = get(1), get(2)
@@ -115,6 +121,9 @@ func parseResultRow(line int, cells []string, col [10]int) (ResultRow, error) {
 		o.Processed = time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, time.Local)
 	}
 	o.Error, o.Folder, o.URL = get(7), get(8), get(9)
+	if conv := get(10); conv != "" {
+		o.Converted = strings.Split(conv, filesSeparator)
+	}
 	return rr, nil
 }
 
