@@ -19,8 +19,7 @@ import (
 const csp = "default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'"
 
 // pageStyle lays out the page; the e-mail's own styles come after it.
-const pageStyle = `@page { size: A4; margin: 0 }
-body { font-family: "DejaVu Sans", Arial, Helvetica, sans-serif; font-size: 10.5pt; color: #000; margin: 0 }`
+const pageStyle = `body { font-family: "DejaVu Sans", Arial, Helvetica, sans-serif; font-size: 10.5pt; color: #000; margin: 0 }`
 
 // listed is one attachment as the PDF lists it.
 type listed struct {
@@ -56,7 +55,7 @@ func renderPage(m *Message, source, folder string, files []listed, inline map[st
 	const (
 		table = `style="border-collapse: collapse; width: 100%; margin: 0 0 8pt 0; font-size: 10.5pt; font-family: inherit"`
 		th    = `style="text-align: left; vertical-align: top; padding: 2pt 8pt 2pt 0; width: 5em; color: #444; font-weight: bold; white-space: nowrap"`
-		td    = `style="text-align: left; vertical-align: top; padding: 2pt 0; overflow-wrap: anywhere"`
+		td    = `style="text-align: left; vertical-align: top; padding: 2pt 8pt 2pt 0; color: #000; overflow-wrap: anywhere"`
 	)
 	fmt.Fprintf(&b, `<table %s>`, table)
 	row := func(name, value string) {
@@ -75,7 +74,7 @@ func renderPage(m *Message, source, folder string, files []listed, inline map[st
 	b.WriteString(`<div>` + body + `</div>`)
 
 	if len(files) > 0 {
-		fmt.Fprintf(&b, `<hr style="border: 0; border-top: 1px solid #888; margin: 12pt 0 6pt 0"><p style="margin: 0 0 4pt 0; font-weight: bold">Attachments (%d), saved in %s</p><table %s>`,
+		fmt.Fprintf(&b, `<hr style="border: 0; border-top: 1px solid #888; margin: 12pt 0 6pt 0"><div style="margin: 0 0 4pt 0; font-weight: bold; color: #000">Attachments (%d), saved in %s</div><table %s>`,
 			len(files), html.EscapeString(folder+"/"), table)
 		for _, f := range files {
 			name := html.EscapeString(f.Name)
@@ -87,7 +86,7 @@ func renderPage(m *Message, source, folder string, files []listed, inline map[st
 		}
 		b.WriteString("</table>")
 	}
-	fmt.Fprintf(&b, `<p style="margin: 12pt 0 0 0; font-size: 8pt; color: #666">Printed from %s by coupatui.</p>`, html.EscapeString(source))
+	fmt.Fprintf(&b, `<div style="margin: 12pt 0 0 0; font-size: 8pt; color: #666">Printed from %s by coupatui.</div>`, html.EscapeString(source))
 	b.WriteString("</body></html>")
 	return b.String()
 }

@@ -5,12 +5,15 @@ import (
 	"time"
 
 	"coupatui/coupa"
+	"coupatui/emailpdf/mailtest"
 )
 
 // Demo is the catalogue `coupatui demo` runs: 40 POs (4500001001…4500001040)
 // and 6 requisitions covering every page behaviour DESIGN.md lists, each PO
 // with the Want a correct client reaches; 300 ms ± 200 ms page latency, no
 // sign-in. It has no Hang and no AllocMB PO: those are for specific tests.
+// Its e-mails (4500001003's .eml, 4500001038's .msg) are real ones, so the
+// demo shows their PDFs.
 func Demo(seed int64) Options {
 	const kb = 1 << 10
 	at := func(name string, size int, shape Shape) Attachment {
@@ -24,7 +27,7 @@ func Demo(seed int64) Options {
 		{ID: "4500001002", Supplier: "Böhm & Söhne GmbH", SupplierMarkup: SupplierClassName, Want: coupa.Completed,
 			Attachments: []Attachment{at("Invoice INV-88812.pdf", 64*kb, ShapeDownloadAttr), at("Delivery note.pdf", 22*kb, ShapeTitled), at("Specs rev B.docx", 90*kb, ShapeButton)}},
 		{ID: "4500001003", Supplier: "Northwind Traders", SupplierMarkup: SupplierInfoSpan, Want: coupa.Completed,
-			Attachments: []Attachment{at("Scope of work.pdf", 35*kb, ShapeButton), at("Approval email.eml", 12*kb, ShapeScriptRedirect)}},
+			Attachments: []Attachment{at("Scope of work.pdf", 35*kb, ShapeButton), {Name: "Approval email.eml", Content: mailtest.MustEML(mailtest.Sample("4500001003")), Shape: ShapeScriptRedirect}}},
 		{ID: "4500001004", Supplier: "Globex Corporation", SupplierMarkup: SupplierDataTestID, Want: coupa.Completed,
 			Attachments: []Attachment{at("Purchase terms.pdf", 80*kb, ShapeScriptRedirect)}},
 		{ID: "4500001005", Supplier: "Initech LLC", SupplierMarkup: SupplierDataName, Want: coupa.Completed,
@@ -97,7 +100,7 @@ func Demo(seed int64) Options {
 				{Name: "invoice.pdf", Size: 14 * kb, Shape: ShapeScriptRedirect, NoFilename: true}}},
 		// Non-PDF attachments only and no requisition: nothing to fall back to.
 		{ID: "4500001038", Supplier: "Spreadsheet Partners", SupplierMarkup: SupplierDataName, Want: coupa.Completed,
-			Attachments: []Attachment{at("Budget 2025.xlsx", 33*kb, ShapeAttachmentLink), at("Kick-off meeting.msg", 27*kb, ShapeDownloadLink), at("Drawings.zip", 240*kb, ShapeDownloadAttr)}},
+			Attachments: []Attachment{at("Budget 2025.xlsx", 33*kb, ShapeAttachmentLink), {Name: "Kick-off meeting.msg", Content: mailtest.MSG(mailtest.Sample("4500001038")), Shape: ShapeDownloadLink}, at("Drawings.zip", 240*kb, ShapeDownloadAttr)}},
 		{ID: "4500001039", Supplier: "Acme Industrial Supply", SupplierMarkup: SupplierDataName, Want: coupa.Completed,
 			Attachments: []Attachment{at("Quote 2025-004.pdf", 52*kb, ShapeDownloadLink), at("Quote 2025-004 rev1.pdf", 53*kb, ShapeDownloadLink), at("Award letter.pdf", 31*kb, ShapeAttachmentLink)}},
 		// PR fallback with no PO attachment, requisition files in the harder shapes.

@@ -80,6 +80,16 @@ func EML(m Mail) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// MustEML is EML for content known to build (a sender and a recipient
+// given), like regexp.MustCompile: it panics otherwise.
+func MustEML(m Mail) []byte {
+	b, err := EML(m)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
 // Property types and tags of Outlook's message format (MS-OXMSG, MS-OXPROPS).
 const (
 	ptInt32   = 0x0003
