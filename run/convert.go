@@ -21,6 +21,12 @@ import (
 // convertTimeout bounds the conversion of one e-mail.
 const convertTimeout = 2 * time.Minute
 
+// convertParallel is how many POs' e-mails are converted at once. Printing
+// takes CPU from the workers' pages: on 2 cores, 20 light POs with an
+// e-mail each took 30% longer each with one conversion at a time and 50%
+// with two, so one it is.
+const convertParallel = 1
+
 // convJob is one finished PO's e-mail files to convert.
 type convJob struct {
 	po     string
@@ -28,8 +34,8 @@ type convJob struct {
 	files  []string // e-mail file names in it
 }
 
-// converter turns the e-mails of finished POs into PDFs, one at a time, in
-// a goroutine it owns: a PO's conversions are queued once its outcome is
+// converter turns the e-mails of finished POs into PDFs, convertParallel
+// POs at a time, in goroutines it owns: a PO's conversions are queued once its outcome is
 // recorded, so they never hold a worker or count in a PO's time. It prints
 // with the pool's browsers while one is up, then with a browser of its
 // own (fallback). Each outcome is recorded in the journal before changed
@@ -43,20 +49,22 @@ type converter struct {
 
 	mu      sync.Mutex // guards the fields below
 	queue   []convJob
-	busy    bool          // a job is being converted
+	busy    int           // jobs being converted
 	closing bool          // no new job is taken
 	wake    chan struct{} // closed and replaced when the queue or busy changes
 	ctx     context.Context
 	cancel  context.CancelFunc // ends the conversion in flight (abandon)
-	done    chan struct{}      // closed when the goroutine returned
+	wg      sync.WaitGroup     // the converting goroutines
 }
 
 func newConverter(log *slog.Logger, p emailpdf.Printer, fallback *localPrinter,
 	record func(context.Context, store.Conversion) error, changed func()) *converter {
 	c := &converter{log: log, pool: p, fallback: fallback, record: record, changed: changed,
-		wake: make(chan struct{}), done: make(chan struct{})}
+		wake: make(chan struct{})}
 	c.ctx, c.cancel = context.WithCancel(context.Background())
-	go c.loop()
+	for range convertParallel {
+		c.wg.Go(c.loop)
+	}
 	return c
 }
 
@@ -87,7 +95,6 @@ func (c *converter) signalLocked() {
 }
 
 func (c *converter) loop() {
-	defer close(c.done)
 	for {
 		c.mu.Lock()
 		for len(c.queue) == 0 && !c.closing {
@@ -102,13 +109,13 @@ func (c *converter) loop() {
 		}
 		job := c.queue[0]
 		c.queue = c.queue[1:]
-		c.busy = true
+		c.busy++
 		c.mu.Unlock()
 
 		c.convert(job)
 
 		c.mu.Lock()
-		c.busy = false
+		c.busy--
 		c.signalLocked()
 		c.mu.Unlock()
 	}
@@ -162,7 +169,7 @@ func (c *converter) PrintPDF(ctx context.Context, html string) ([]byte, error) {
 func (c *converter) idle(ctx context.Context) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for len(c.queue) > 0 || c.busy {
+	for len(c.queue) > 0 || c.busy > 0 {
 		w := c.wake
 		c.mu.Unlock()
 		select {
@@ -185,7 +192,7 @@ func (c *converter) finish(ctx context.Context) int {
 	c.signalLocked()
 	c.mu.Unlock()
 	stop := context.AfterFunc(ctx, c.cancel)
-	<-c.done
+	c.wg.Wait()
 	stop()
 	c.cancel()
 	c.mu.Lock()

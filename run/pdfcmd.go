@@ -38,7 +38,7 @@ func PDF(ctx context.Context, cfg config.Config, folder string, w io.Writer) err
 		}
 		cfg.Browser.ExecPath = exec
 	}
-	var mails []string
+	var found []string
 	err = filepath.WalkDir(folder, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -47,14 +47,14 @@ func PDF(ctx context.Context, cfg config.Config, folder string, w io.Writer) err
 			return filepath.SkipDir
 		}
 		if d.Type().IsRegular() && emailpdf.IsEmail(d.Name()) {
-			mails = append(mails, path)
+			found = append(found, path)
 		}
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("pdf %s: %w", folder, err)
 	}
-	if len(mails) == 0 {
+	if len(found) == 0 {
 		fmt.Fprintf(w, "no e-mail files (.msg, .eml) under %s\n", folder)
 		return nil
 	}
@@ -62,9 +62,9 @@ func PDF(ctx context.Context, cfg config.Config, folder string, w io.Writer) err
 	defer printer.close()
 	start := time.Now()
 	failed := 0
-	for i, path := range mails {
+	for i, path := range found {
 		if ctx.Err() != nil {
-			return fmt.Errorf("interrupted after %d of %d e-mails", i, len(mails))
+			return fmt.Errorf("interrupted after %d of %s", i, mails(len(found)))
 		}
 		cctx, cancel := context.WithTimeout(ctx, convertTimeout)
 		res, err := emailpdf.Convert(cctx, path, printer)
@@ -84,10 +84,13 @@ func PDF(ctx context.Context, cfg config.Config, folder string, w io.Writer) err
 		}
 		fmt.Fprintf(w, "%s · %s\n", line, res.Elapsed.Round(10*time.Millisecond))
 	}
-	fmt.Fprintf(w, "%d e-mails: %d converted, %d not converted, in %s\n", len(mails), len(mails)-failed, failed,
+	fmt.Fprintf(w, "%s: %d converted, %d not converted, in %s\n", mails(len(found)), len(found)-failed, failed,
 		time.Since(start).Round(100*time.Millisecond))
 	if failed > 0 {
-		return fmt.Errorf("%d of %d e-mails could not be converted (reasons above); the files themselves are untouched", failed, len(mails))
+		return fmt.Errorf("%d of %s could not be converted (reasons above); the files themselves are untouched", failed, mails(len(found)))
 	}
 	return nil
 }
+
+// mails is "1 e-mail" or "N e-mails".
+func mails(n int) string { return fmt.Sprintf("%d %s", n, plural(n, "e-mail", "e-mails")) }
