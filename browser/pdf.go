@@ -31,7 +31,9 @@ type PDFOptions struct {
 // script and fetches nothing: every request the document would make (an
 // image, a style sheet, a frame, a navigation) is failed inside the
 // browser, so the document must carry what it shows (data: URLs). ctx
-// bounds the whole call.
+// bounds the whole call. When the PDF was printed but the tab would not
+// close, it returns the PDF and an error wrapping ErrUnhealthy: the PDF is
+// good, the browser needs a restart.
 func (b *Browser) PrintPDF(ctx context.Context, html string, opts PDFOptions) ([]byte, error) {
 	t, err := b.openTab(ctx, (*Tab).isolate)
 	if err != nil {
@@ -39,7 +41,10 @@ func (b *Browser) PrintPDF(ctx context.Context, html string, opts PDFOptions) ([
 	}
 	pdf, err := t.printPDF(ctx, html, opts)
 	if cerr := t.Close(); cerr != nil {
-		err = errors.Join(err, cerr) // wraps ErrUnhealthy
+		if err == nil {
+			return pdf, fmt.Errorf("print PDF: %w", cerr) // wraps ErrUnhealthy
+		}
+		err = errors.Join(err, cerr)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("print PDF: %w", err)

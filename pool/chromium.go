@@ -107,6 +107,9 @@ func (c *chromiumBrowser) PrintPDF(ctx context.Context, html string) ([]byte, er
 	pdf, err := c.b.PrintPDF(ctx, html, browser.PDFOptions{})
 	if errors.Is(err, browser.ErrUnhealthy) {
 		c.b.Kill() // a tab it cannot close: restart it, as after a task
+		if pdf != nil {
+			return pdf, nil // printed before the tab stuck
+		}
 	}
 	return pdf, err
 }
