@@ -28,6 +28,35 @@ func NormalizePO(raw string) (po string, ok bool) {
 	return wholeNumber(strings.TrimFunc(raw, isBlank))
 }
 
+// poOf is the PO number of a row: the PO cell as Excel shows it (shown)
+// and as stored. A number cell whose text is not plain digits ("4.50E+09",
+// "4,500,000,123") gives the number Excel stored, in whatever form the file
+// holds it; plain digits are kept as shown, zero padding from a "000000"
+// format included, since that is what the operator sees.
+func poOf(shown string, stored Cell) (string, bool) {
+	if stored.Kind == Number {
+		if po, ok := normalizeWritten(shown); ok {
+			return po, true
+		}
+		v := strings.TrimFunc(stored.Value, isBlank)
+		if po, ok := allDigits(v); ok {
+			return po, true
+		}
+		return wholeNumber(v)
+	}
+	return NormalizePO(shown)
+}
+
+// invalidPOProblem says why a PO cell, as Excel shows it, is no PO number.
+func invalidPOProblem(shown string) string {
+	s := strings.TrimFunc(shown, isBlank)
+	switch {
+	case s == "":
+		return "the PO cell is blank"
+	}
+	return "not a PO number: " + quote(shown) + " (expected 6 or more digits, optionally after PO or PM)"
+}
+
 // normalizeWritten is NormalizePO without the float forms: a PO written
 // as digits, with or without its prefix.
 func normalizeWritten(raw string) (string, bool) {
@@ -61,7 +90,7 @@ func allDigits(s string) (string, bool) {
 }
 
 // wholeNumber accepts the decimal and scientific forms in which spreadsheet
-// programs write whole numbers, working on the digits as text so no
+// programs store whole numbers, working on the digits as text so no
 // precision is lost: "4500000123.0", "4500000123.", "4.500000123E9",
 // "4.500000123e+09", "4500000123000E-3".
 func wholeNumber(s string) (string, bool) {
