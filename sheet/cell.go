@@ -5,6 +5,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // Cell is one input cell as the file stores it, so the results carry it
@@ -223,6 +226,69 @@ func (p *cellPacker) done(pool *cellPool) Cells {
 	c := Cells{text: string(p.text), cells: slices.Clone(p.cells), pool: pool}
 	p.text, p.cells = p.text[:0], p.cells[:0]
 	return c
+}
+
+// Text is the cell as text for a file without types (a CSV copy of the
+// results): texts as they are, TRUE and FALSE, numbers in Excel's General
+// form, and dates and times, whatever their format, as ISO 8601
+// ("2024-02-29", "2024-02-29 13:45:00"), so that other programs read them
+// back. date1904 is the workbook's date system (Input.Date1904).
+func (c Cell) Text(date1904 bool) string {
+	switch c.Kind {
+	case Number:
+		if c.Format == nil || !c.Format.isDate() {
+			return generalNumber(c.Value)
+		}
+		serial, err := strconv.ParseFloat(c.Value, 64)
+		if err != nil {
+			return c.Value
+		}
+		t, err := excelize.ExcelDateToTime(serial, date1904)
+		if err != nil {
+			return c.Value
+		}
+		return isoText(t.Round(time.Second))
+	case Date:
+		if t, ok := parseISODate(c.Value); ok {
+			return isoText(t)
+		}
+	}
+	s, _ := localText(c)
+	return s
+}
+
+func isoText(t time.Time) string {
+	if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 {
+		return t.Format(time.DateOnly)
+	}
+	return t.Format(time.DateTime)
+}
+
+// isDate reports a date or time format: the built-in ones, and codes
+// holding y, m, d, h or s outside quoted text, escapes and [colours].
+func (f NumFormat) isDate() bool {
+	if f.Code == "" {
+		return (f.ID >= 14 && f.ID <= 22) || (f.ID >= 27 && f.ID <= 36) || (f.ID >= 45 && f.ID <= 47) || (f.ID >= 50 && f.ID <= 58)
+	}
+	quoted, bracket := false, false
+	for i := 0; i < len(f.Code); i++ {
+		ch := f.Code[i]
+		switch {
+		case quoted:
+			quoted = ch != '"'
+		case bracket:
+			bracket = ch != ']'
+		case ch == '"':
+			quoted = true
+		case ch == '[':
+			bracket = true
+		case ch == '\\' || ch == '_' || ch == '*':
+			i++ // the next character is literal (or a fill or width)
+		case strings.IndexByte("ymdhsYMDHS", ch) >= 0:
+			return true
+		}
+	}
+	return false
 }
 
 // localText is the text Excel shows for a cell when this package can tell

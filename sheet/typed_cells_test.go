@@ -163,3 +163,31 @@ func numFmt(t *testing.T, f *excelize.File, cell string) string {
 	}
 	return itoa(st.NumFmt)
 }
+
+// Cell.Text is what a file without types gets: dates as ISO 8601 whatever
+// their format, numbers in the General form.
+func TestCellText(t *testing.T) {
+	for _, c := range []struct {
+		cell     Cell
+		date1904 bool
+		want     string
+	}{
+		{Cell{"45351", Number, &NumFormat{ID: 14}}, false, "2024-02-29"},
+		{Cell{"43889", Number, &NumFormat{ID: 14}}, true, "2024-02-29"},
+		{Cell{"45351.5729166667", Number, &NumFormat{Code: "dd/mm/yyyy hh:mm"}}, false, "2024-02-29 13:45:00"},
+		{Cell{"45351", Number, &NumFormat{Code: `[$-409]mmmm d, yyyy;@`}}, false, "2024-02-29"},
+		{Cell{"1234.5", Number, &NumFormat{Code: "#,##0.00 [$€-x-euro2]"}}, false, "1234.5"},
+		{Cell{"4500000123", Number, &NumFormat{Code: "0.00E+00"}}, false, "4500000123"},
+		{Cell{"0.125", Number, &NumFormat{ID: 10}}, false, "0.125"},
+		{Cell{"5", Number, &NumFormat{Code: `0 "days"`}}, false, "5"},
+		{Cell{"12345678901234567", Number, nil}, false, "1.23456789012346E+16"},
+		{Cell{"1", Bool, nil}, false, "TRUE"},
+		{Cell{"2024-02-29T13:45:00Z", Date, nil}, false, "2024-02-29 13:45:00"},
+		{Cell{"0042", Text, nil}, false, "0042"},
+		{Cell{"#N/A", Error, nil}, false, "#N/A"},
+	} {
+		if got := c.cell.Text(c.date1904); got != c.want {
+			t.Errorf("%+v (1904: %v).Text = %q, want %q", c.cell, c.date1904, got, c.want)
+		}
+	}
+}
