@@ -292,8 +292,9 @@ func (f NumFormat) isDate() bool {
 }
 
 // localText is the text Excel shows for a cell when this package can tell
-// it without excelize's formatter: texts, General numbers and booleans.
-// ok is false for cells with a number format, dates and errors.
+// it without excelize's formatter: texts, booleans, General numbers and
+// whole numbers in format "0". ok is false for other number formats,
+// dates and errors.
 func localText(c Cell) (string, bool) {
 	switch c.Kind {
 	case Untyped, Text:
@@ -306,8 +307,11 @@ func localText(c Cell) (string, bool) {
 			return "FALSE", true
 		}
 	case Number:
-		if c.Format == nil {
+		switch {
+		case c.Format == nil, *c.Format == NumFormat{ID: 49}: // General; Text ("@") shows a number as General
 			return generalNumber(c.Value), true
+		case *c.Format == NumFormat{ID: 1} && wholeWithin15Digits(c.Value) && onlyDigits(strings.TrimPrefix(c.Value, "-")):
+			return c.Value, true // "0", the usual format of a PO column, shows a whole number as it is
 		}
 	}
 	return c.Value, false

@@ -143,9 +143,6 @@ func (b *builder) add(sheetRow int, cells Cells) error {
 	return nil
 }
 
-// maxColumns is the width of an Excel sheet.
-const maxColumns = maxInputColumns + 10
-
 func (b *builder) tooWide(sheetRow, n int) error {
 	return tooLarge(b.in.Path, "row "+itoa(sheetRow)+" of "+b.where()+" has "+groupDigits(n)+" columns; "+
 		"a workbook holds "+groupDigits(maxColumns)+" and the results add "+itoa(len(ResultColumns))+

@@ -20,8 +20,10 @@ const (
 	// unpack to, the sheet and shared-strings XML as read, and the text
 	// the cells hold once shared strings are put into them.
 	maxExpanded = 200 << 20
-	// maxInputColumns leaves room for the result columns in a sheet.
-	maxInputColumns = excelize.MaxColumns - 10
+	// maxColumns is the width of a sheet; maxInputColumns leaves room for
+	// the result columns.
+	maxColumns      = excelize.MaxColumns
+	maxInputColumns = maxColumns - 10
 	// inMemoryXML is the size above which excelize keeps a worksheet or
 	// the shared strings in a temporary file rather than in memory
 	// (excelize.Options.UnzipXMLSizeLimit; its default is 16 MB, whose

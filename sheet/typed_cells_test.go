@@ -191,3 +191,54 @@ func TestCellText(t *testing.T) {
 		}
 	}
 }
+
+// The texts this package tells without excelize's formatter are the ones
+// excelize gives: a workbook of such cells, read formatted by excelize.
+func TestLocalTextMatchesExcelize(t *testing.T) {
+	b := newBook(t, "PO_Data")
+	cells := []Cell{
+		{"4500000123", Number, nil}, {"0.1", Number, nil}, {"0.30000000000000004", Number, nil},
+		{"12345678901234567", Number, nil}, {"1E+20", Number, nil}, {"-42", Number, nil}, {"4.5E-7", Number, nil},
+		{"4500000123", Number, &NumFormat{ID: 1}}, {"-4500000123", Number, &NumFormat{ID: 1}},
+		{"4500000123", Number, &NumFormat{ID: 49}}, {"1.5", Number, &NumFormat{ID: 49}},
+		{"1", Bool, nil}, {"0", Bool, nil}, {"some text", Text, nil},
+	}
+	for i, c := range cells {
+		ref := "A" + itoa(i+1)
+		var err error
+		switch c.Kind {
+		case Number:
+			err = b.f.SetCellDefault("PO_Data", ref, c.Value)
+		case Bool:
+			err = b.f.SetCellBool("PO_Data", ref, c.Value == "1")
+		default:
+			err = b.f.SetCellStr("PO_Data", ref, c.Value)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Format != nil {
+			id, err := b.f.NewStyle(&excelize.Style{NumFmt: c.Format.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := b.f.SetCellStyle("PO_Data", ref, ref, id); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	f := openBook(t, b.save("local.xlsx"))
+	for i, c := range cells {
+		got, ok := localText(c)
+		if !ok {
+			t.Errorf("%+v: not told locally", c)
+			continue
+		}
+		if want := cellValue(t, f, "A"+itoa(i+1)); got != want {
+			t.Errorf("%+v shown %q here, %q by excelize", c, got, want)
+		}
+	}
+	if _, ok := localText(Cell{"12345678901234567", Number, &NumFormat{ID: 1}}); ok {
+		t.Error(`a 17-digit number in format "0" was told locally`)
+	}
+}
