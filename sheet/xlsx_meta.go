@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -177,4 +179,67 @@ func attr(se xml.StartElement, name string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// metaFeed runs a sheetMeta on its own goroutine a few rows ahead of its
+// reader, so the two readings of the sheet use two cores. The goroutine
+// owns the sheetMeta until stop returns; then the reader may call finish.
+type metaFeed struct {
+	m    *sheetMeta
+	rows chan metaRow  // closed after the last row, or at an error
+	done chan struct{} // closed by stop
+	wg   sync.WaitGroup
+	err  error // written by the goroutine before it closes rows
+
+	next metaRow // the reader's: the first row not yet asked for
+	have bool
+}
+
+type metaRow struct {
+	n     int
+	cells []cellMeta
+}
+
+func (m *sheetMeta) feed() *metaFeed {
+	f := &metaFeed{m: m, rows: make(chan metaRow, 256), done: make(chan struct{})}
+	f.wg.Go(func() {
+		defer close(f.rows)
+		for {
+			if err := m.nextRow(); err != nil {
+				f.err = err
+				return
+			}
+			if m.ended {
+				return
+			}
+			select {
+			case f.rows <- metaRow{m.row, slices.Clone(m.cells)}:
+			case <-f.done:
+				return
+			}
+		}
+	})
+	return f
+}
+
+// at is sheetMeta.at for the reader's goroutine.
+func (f *metaFeed) at(n int) ([]cellMeta, error) {
+	for !f.have || f.next.n < n {
+		r, ok := <-f.rows
+		if !ok {
+			return nil, f.err // f.err is written before the close
+		}
+		f.next, f.have = r, true
+	}
+	if f.next.n == n {
+		return f.next.cells, nil
+	}
+	return nil, nil
+}
+
+// stop ends the goroutine and waits for it; the sheetMeta is the caller's
+// again.
+func (f *metaFeed) stop() {
+	close(f.done)
+	f.wg.Wait()
 }

@@ -125,8 +125,9 @@ func (x *xlsxReader) read() (*Input, error) {
 		b.in.Date1904 = *props.Date1904
 	}
 	var meta []cellMeta
+	feed := x.meta.feed()
 	before := func(n int) (err error) {
-		if meta, err = x.meta.at(n); err != nil {
+		if meta, err = feed.at(n); err != nil {
 			return x.metaError(err)
 		}
 		return x.checkExpansion(n, meta)
@@ -138,6 +139,7 @@ func (x *xlsxReader) read() (*Input, error) {
 		}
 		return true, b.add(n, cells)
 	})
+	feed.stop()
 	if err != nil {
 		return nil, err
 	}
