@@ -114,7 +114,11 @@ func (b *builder) add(sheetRow int, cells Cells) error {
 		return nil
 	}
 	if sheetRow > maxDataRow {
-		return tooLarge(b.in.Path, b.where()+" has data below row "+groupDigits(maxDataRow)+" (the limit): "+fitAdvice)
+		advice := fitAdvice
+		if b.in.Sheet == "" {
+			advice = csvFitAdvice
+		}
+		return tooLarge(b.in.Path, b.where()+" has data below row "+groupDigits(maxDataRow)+" (the limit): "+advice)
 	}
 	if n := cells.Len(); n > maxInputColumns {
 		return b.tooWide(sheetRow, n)

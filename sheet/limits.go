@@ -49,8 +49,12 @@ func tooLarge(path, detail string) error {
 	return inputError(path, ErrTooLarge, nil, detail)
 }
 
-// fitAdvice is what to do with a workbook past a limit.
-const fitAdvice = "keep only the PO list and the columns you need in the workbook (copy them into a new one), or save the list as CSV"
+// fitAdvice is what to do with a workbook past a limit; csvFitAdvice with
+// a CSV file.
+const (
+	fitAdvice    = "keep only the PO list and the columns you need in the workbook (copy them into a new one), or save the list as CSV"
+	csvFitAdvice = "keep only the PO list and the columns you need in the file, or split it into several"
+)
 
 // checkPackageSizes refuses a workbook whose parts say they unpack to more
 // than maxExpanded, before excelize unpacks them. archive/zip refuses an

@@ -36,7 +36,7 @@ func Read(path string) (*Input, error) {
 		return readXLSX(path)
 	case ".csv":
 		if st.Size() > maxExpanded {
-			return nil, tooLarge(path, "the file is larger than "+expandedText+" (the limit): "+fitAdvice)
+			return nil, tooLarge(path, "the file is larger than "+expandedText+" (the limit): "+csvFitAdvice)
 		}
 		data, err := os.ReadFile(path)
 		if err != nil {

@@ -24,16 +24,16 @@ func (x *xlsxReader) cells(n int, raw []string, meta []cellMeta) (Cells, error) 
 		if x.text += int64(len(v)); x.text > maxExpanded {
 			return Cells{}, x.textTooLarge(n)
 		}
-		for j < len(meta) && meta[j].col < i+1 {
+		for j < len(meta) && int(meta[j].col) < i+1 {
 			j++
 		}
-		if j == len(meta) || meta[j].col != i+1 {
+		if j == len(meta) || int(meta[j].col) != i+1 {
 			x.packer.add(i, v, Untyped, 0)
 			continue
 		}
 		m := meta[j]
-		if m.typ == "s" && x.shared(v, m.sst) {
-			x.packer.addShared(i, m.sst, Text)
+		if m.typ == typeShared && x.shared(v, int(m.sst)) {
+			x.packer.addShared(i, int(m.sst), Text)
 			continue
 		}
 		c := x.typed(v, m)
@@ -45,19 +45,19 @@ func (x *xlsxReader) cells(n int, raw []string, meta []cellMeta) (Cells, error) 
 // typed makes the cell for value v.
 func (x *xlsxReader) typed(v string, m cellMeta) Cell {
 	switch m.typ {
-	case "s", "str", "inlineStr":
+	case typeShared, typeString, typeInline:
 		return Cell{Value: v, Kind: Text}
-	case "b":
+	case typeBool:
 		if v == "0" || v == "1" {
 			return Cell{Value: v, Kind: Bool}
 		}
-	case "e":
+	case typeError:
 		return Cell{Value: v, Kind: Error}
-	case "d":
-		return Cell{Value: v, Kind: Date, Format: x.format(m.style)}
-	case "", "n":
+	case typeDate:
+		return Cell{Value: v, Kind: Date, Format: x.format(int(m.style))}
+	case typeNumber:
 		if _, err := strconv.ParseFloat(v, 64); err == nil && !strings.Contains(v, "_") {
-			return Cell{Value: v, Kind: Number, Format: x.format(m.style)}
+			return Cell{Value: v, Kind: Number, Format: x.format(int(m.style))}
 		}
 	}
 	return Cell{Value: v, Kind: Text}
@@ -89,7 +89,7 @@ func (x *xlsxReader) shared(v string, i int) bool {
 func (x *xlsxReader) checkExpansion(n int, meta []cellMeta) error {
 	more := int64(0)
 	for _, m := range meta {
-		if m.sst >= 0 && m.sst < len(x.sstLens) {
+		if m.sst >= 0 && int(m.sst) < len(x.sstLens) {
 			more += int64(x.sstLens[m.sst])
 		}
 	}

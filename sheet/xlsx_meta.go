@@ -27,12 +27,47 @@ type sheetMeta struct {
 	merges []mergeRange
 }
 
-// cellMeta is what the row iterator does not say about a cell.
+// cellMeta is what the row iterator does not say about a cell; small, as
+// a row may have 16,384 of them.
 type cellMeta struct {
-	col   int    // 1-based
-	style int    // index into the workbook's cell styles
-	typ   string // the t attribute: "" or "n" for a number, "s", "str", "inlineStr", "b", "e", "d"
-	sst   int    // for a shared string (t="s"), its index; else -1
+	col   int32 // 1-based
+	style int32 // index into the workbook's cell styles
+	sst   int32 // for a shared string (t="s"), its index; else -1
+	typ   sheetCellType
+}
+
+// sheetCellType is a cell's t attribute.
+type sheetCellType uint8
+
+const (
+	typeNumber sheetCellType = iota // "n", or no t attribute
+	typeShared                      // "s"
+	typeString                      // "str", a formula's text
+	typeInline                      // "inlineStr"
+	typeBool                        // "b"
+	typeError                       // "e"
+	typeDate                        // "d"
+	typeUnknown
+)
+
+func parseSheetCellType(t string) sheetCellType {
+	switch t {
+	case "", "n":
+		return typeNumber
+	case "s":
+		return typeShared
+	case "str":
+		return typeString
+	case "inlineStr":
+		return typeInline
+	case "b":
+		return typeBool
+	case "e":
+		return typeError
+	case "d":
+		return typeDate
+	}
+	return typeUnknown
 }
 
 // mergeRange is a merged range, 1-based and inclusive.
@@ -102,14 +137,16 @@ func (m *sheetMeta) nextRow() error {
 						if err != nil {
 							return fmt.Errorf("row %d: %w", m.row, err)
 						}
-						if k := len(m.cells); k > 0 && col <= m.cells[k-1].col {
+						if k := len(m.cells); k > 0 && int32(col) <= m.cells[k-1].col {
 							return fmt.Errorf("cell %s follows column %d", a.Value, m.cells[k-1].col)
 						}
-						c.col = col
+						c.col = int32(col)
 					case "s":
-						c.style, _ = strconv.Atoi(a.Value)
+						if s, err := strconv.ParseInt(a.Value, 10, 32); err == nil {
+							c.style = int32(s)
+						}
 					case "t":
-						c.typ = a.Value
+						c.typ = parseSheetCellType(a.Value)
 					}
 				}
 				m.cells = append(m.cells, c)
@@ -117,9 +154,9 @@ func (m *sheetMeta) nextRow() error {
 				inV = inRow && len(m.cells) > 0
 			}
 		case xml.CharData:
-			if c := len(m.cells) - 1; inV && m.cells[c].typ == "s" {
-				if i, err := strconv.Atoi(strings.TrimSpace(string(t))); err == nil && i >= 0 {
-					m.cells[c].sst = i
+			if c := len(m.cells) - 1; inV && m.cells[c].typ == typeShared {
+				if i, err := strconv.ParseInt(strings.TrimSpace(string(t)), 10, 32); err == nil && i >= 0 {
+					m.cells[c].sst = int32(i)
 				}
 			}
 		case xml.EndElement:
@@ -201,7 +238,7 @@ type metaRow struct {
 }
 
 func (m *sheetMeta) feed() *metaFeed {
-	f := &metaFeed{m: m, rows: make(chan metaRow, 256), done: make(chan struct{})}
+	f := &metaFeed{m: m, rows: make(chan metaRow, 32), done: make(chan struct{})}
 	f.wg.Go(func() {
 		defer close(f.rows)
 		for {
