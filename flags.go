@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"coupatui/config"
+	"coupatui/run"
 
 	"golang.org/x/term"
 )
@@ -28,9 +28,13 @@ type flags struct {
 	exitWhenDone bool
 	mouse        bool
 	fresh        bool
+	redo         string
+	csv          bool
+	savePages    bool
 	version      bool
 	demoPOs      int // demo: how many simulated POs (0 = the catalogue)
 	demoDir      string
+	inspect      string // demo: inspect this PO instead of running
 
 	set  map[string]bool
 	args []string
@@ -51,10 +55,16 @@ func parseFlags(cmd string, args []string, stderr io.Writer) (*flags, error) {
 	fs.BoolVar(&f.exitWhenDone, "exit-when-done", false, "")
 	fs.BoolVar(&f.mouse, "mouse", false, "")
 	fs.BoolVar(&f.fresh, "fresh", false, "")
+	fs.StringVar(&f.redo, "redo", "", "")
+	fs.BoolVar(&f.savePages, "save-pages", false, "")
+	if cmd == "report" {
+		fs.BoolVar(&f.csv, "csv", false, "")
+	}
 	fs.BoolVar(&f.version, "version", false, "")
 	if cmd == "demo" {
 		fs.IntVar(&f.demoPOs, "pos", 0, "")
 		fs.StringVar(&f.demoDir, "dir", "coupatui-demo", "")
+		fs.StringVar(&f.inspect, "inspect", "", "")
 	}
 	// Flags may come before or after the input file.
 	for {
@@ -74,6 +84,11 @@ func parseFlags(cmd string, args []string, stderr io.Writer) (*flags, error) {
 	if f.set["workers"] && f.workers < 1 {
 		return nil, fmt.Errorf("--workers %d: want 1 or more", f.workers)
 	}
+	if f.set["redo"] {
+		if _, err := run.ParseRedo(f.redo); err != nil {
+			return nil, err
+		}
+	}
 	return f, nil
 }
 
@@ -87,7 +102,7 @@ func (f *flags) config() (config.Config, error) {
 		cfg.Coupa.BaseURL = strings.TrimRight(f.baseURL, "/")
 	}
 	if f.set["workers"] {
-		cfg.Pool.WorkerCount = f.workers
+		cfg.Pool.WorkerCount = config.Count{N: f.workers}
 		cfg.Pool.MaxWorkers = max(cfg.Pool.MaxWorkers, f.workers)
 		cfg.Pool.MinWorkers = min(cfg.Pool.MinWorkers, f.workers)
 	}
@@ -106,27 +121,34 @@ func (f *flags) config() (config.Config, error) {
 	if err := cfg.Validate(); err != nil {
 		return cfg, fmt.Errorf("%w (after the command-line flags)", err)
 	}
-	return cfg, nil
+	return cfg, notYetUsed(cfg)
 }
 
-// runOptions are what one run needs beyond the configuration.
-type runOptions struct {
-	input  string
-	report string
-	noTUI  bool
-	json   bool
-	fresh  bool
+// notYetUsed refuses settings the configuration accepts but this version
+// does not act on yet, rather than ignore them silently.
+func notYetUsed(cfg config.Config) error {
+	refuse := func(key, msg string) error {
+		return &config.Error{File: cfg.Source, Key: key, Msg: key + ": " + msg}
+	}
+	if len(cfg.Browser.Endpoints) > 0 {
+		return refuse("browser.endpoints", "browsers running elsewhere are not used by this version yet; give one in browser.remote")
+	}
+	return nil
 }
 
-func (f *flags) runOptions(input string) runOptions {
-	o := runOptions{input: input, report: f.report, noTUI: f.noTUI, json: f.json, fresh: f.fresh}
-	if o.report == "" {
-		stem := strings.TrimSuffix(filepath.Base(input), filepath.Ext(input))
-		o.report = filepath.Join(filepath.Dir(input), stem+"_results.xlsx")
+// runOptions are the run's options from the flags.
+func (f *flags) runOptions(input string, sigs <-chan os.Signal, stdout, stderr io.Writer) run.Options {
+	o := run.Options{Input: input, Report: f.report, CSV: f.csv, NoTUI: f.noTUI, JSON: f.json, Fresh: f.fresh,
+		SavePages: f.savePages, Stdout: stdout, Stderr: stderr, Signals: sigs}
+	if f.redo != "" {
+		o.Redo, _ = run.ParseRedo(f.redo) // checked by parseFlags
+	}
+	if o.Report == "" && input != "" {
+		o.Report = run.DefaultReport(input)
 	}
 	// The console needs a terminal; --json owns stdout.
-	if o.json || !term.IsTerminal(int(os.Stdout.Fd())) {
-		o.noTUI = true
+	if o.JSON || !term.IsTerminal(int(os.Stdout.Fd())) {
+		o.NoTUI = true
 	}
 	return o
 }

@@ -16,6 +16,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"coupatui/internal/testkit"
 )
 
 // fastOpts are download options with short backoffs for tests.
@@ -103,6 +105,55 @@ func TestDownloadOverHTTP(t *testing.T) {
 	for i, r := range results {
 		if r.Err != nil || r.Via != "existing" || r.Name != files[i].want {
 			t.Errorf("rerun %d = %+v, want existing %q", i, r, files[i].want)
+		}
+	}
+}
+
+// Files an earlier download recorded (name, size, sha256) and still intact
+// are kept without a request; a changed one is fetched again.
+func TestDownloadKeepsKnownFilesWithoutRequests(t *testing.T) {
+	srv := newFileServer(t)
+	var links []Link
+	for i := range 3 {
+		links = append(links, Link{URL: srv.add(fmt.Sprintf("/f/%d", i), &testFile{body: content(i, 20_000),
+			disposition: fmt.Sprintf(`attachment; filename="file%d.pdf"`, i)}) + "?token=secret", Text: fmt.Sprintf("file %d", i)})
+	}
+	tab := newTab(t)
+	dir := t.TempDir()
+	first, err := tab.Download(testCtx(t, 30*time.Second), links, fastOpts(dir, srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var known []Known
+	for i, r := range first {
+		if r.Err != nil || len(r.SHA256) != 64 {
+			t.Fatalf("first download %d: %+v", i, r)
+		}
+		known = append(known, Known{Index: i, URL: StripQuery(links[i].URL), Text: links[i].Text, Name: r.Name, Size: r.Size, SHA256: r.SHA256})
+	}
+	if strings.Contains(known[0].URL, "secret") || strings.Contains(known[0].URL, "?") {
+		t.Fatalf("StripQuery kept the query: %s", known[0].URL)
+	}
+	// file2.pdf changed on disk since: it is fetched again.
+	if err := os.WriteFile(filepath.Join(dir, "file2.pdf"), []byte("damaged"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	opts := fastOpts(dir, srv.URL)
+	opts.Known = known
+	again, err := tab.Download(testCtx(t, 30*time.Second), links, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []string{"existing", "existing", "http"} {
+		if r := again[i]; r.Err != nil || r.Via != want || r.SHA256 != first[i].SHA256 || r.Name != first[i].Name {
+			t.Errorf("second download %d = %+v, want via %s with the first's hash", i, r, want)
+		}
+		wantHits := 1
+		if want == "http" {
+			wantHits = 2
+		}
+		if n := srv.count(fmt.Sprintf("/f/%d", i)); n != wantHits {
+			t.Errorf("/f/%d requested %d times, want %d", i, n, wantHits)
 		}
 	}
 }
@@ -384,7 +435,9 @@ func TestDownloadNamesFollowPageOrder(t *testing.T) {
 		done <- results
 	}()
 	// Let the fast one reach the server first, then release the slow one.
-	waitFor(t, func() bool { return srv.count("/fast") == 1 && srv.count("/slow") == 1 })
+	testkit.WaitFor(t, "both downloads to reach the server", 10*time.Second, func() bool {
+		return srv.count("/fast") == 1 && srv.count("/slow") == 1
+	})
 	close(gate)
 	results := <-done
 	if results[0].Name != "invoice.pdf" || results[1].Name != "invoice (2).pdf" {
@@ -472,18 +525,6 @@ func keys(m map[string][]byte) []string {
 	}
 	slices.Sort(out)
 	return out
-}
-
-// waitFor polls cond (the test server offers no signal) with a deadline.
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("condition not met in 10 s")
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
 }
 
 var _ = httptest.NewServer

@@ -7,12 +7,12 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/goleak"
+	"coupatui/internal/testkit"
 )
 
-// shared is one browser for the tests that only need a tab; tests that
-// close, kill or crash a browser launch their own.
-var shared *Browser
+// shared is one browser for the tests that only need a tab, started by the
+// first of them; tests that close, kill or crash a browser launch their own.
+var shared = testkit.NewShared(launchShared, closeShared)
 
 const testWorkerHeader = "Coupatui-Worker"
 
@@ -26,43 +26,41 @@ func TestMain(m *testing.M) {
 		runChild(profile)
 		return
 	}
-	code := func() int {
-		profile, err := os.MkdirTemp("", "browser-test-profile-")
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		defer os.RemoveAll(profile)
-		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-		defer cancel()
-		shared, err = Launch(ctx, Options{
-			Headless:       true,
-			ProfileDir:     profile,
-			BlockResources: true,
-			Headers:        map[string][]string{testWorkerHeader: {"w-test"}},
-		})
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "launch shared browser:", err)
-			return 1
-		}
-		code := m.Run()
-		if err := shared.Close(); err != nil {
-			fmt.Fprintln(os.Stderr, "close shared browser:", err)
-			code = 1
-		}
-		if left, _ := profileProcesses(shared.ProfileDir()); len(left) > 0 {
-			fmt.Fprintln(os.Stderr, "processes left behind:", left)
-			code = 1
-		}
-		return code
-	}()
-	if code == 0 {
-		if err := goleak.Find(goleak.IgnoreCurrent()); err != nil {
-			fmt.Fprintln(os.Stderr, "goroutines leaked:", err)
-			code = 1
-		}
+	testkit.Main(m, shared)
+}
+
+func launchShared(exe string) (*Browser, error) {
+	profile, err := os.MkdirTemp("", "browser-test-profile-")
+	if err != nil {
+		return nil, err
 	}
-	os.Exit(code)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	b, err := Launch(ctx, Options{
+		ExecPath:       exe,
+		Headless:       true,
+		ProfileDir:     profile,
+		BlockResources: true,
+		Headers:        map[string][]string{testWorkerHeader: {"w-test"}},
+	})
+	if err != nil {
+		os.RemoveAll(profile)
+		return nil, err
+	}
+	return b, nil
+}
+
+// closeShared closes the shared browser, checks it left no process and
+// removes its profile.
+func closeShared(b *Browser) error {
+	defer os.RemoveAll(b.ProfileDir())
+	if err := b.Close(); err != nil {
+		return err
+	}
+	if left, _ := profileProcesses(b.ProfileDir()); len(left) > 0 {
+		return fmt.Errorf("processes left behind: %v", left)
+	}
+	return nil
 }
 
 // newTab opens a tab on the shared browser, closed with the test.
@@ -70,7 +68,7 @@ func newTab(t *testing.T) *Tab {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	tab, err := shared.NewTab(ctx)
+	tab, err := shared.Get(t).NewTab(ctx)
 	if err != nil {
 		t.Fatalf("new tab: %v", err)
 	}
@@ -82,9 +80,11 @@ func newTab(t *testing.T) *Tab {
 	return tab
 }
 
-// launchOwn starts a browser of the test's own.
+// launchOwn starts a browser of the test's own (or skips the test, see
+// testkit.Chromium).
 func launchOwn(t *testing.T, opts Options) *Browser {
 	t.Helper()
+	opts.ExecPath = testkit.Chromium(t)
 	if opts.ProfileDir == "" {
 		opts.ProfileDir = t.TempDir()
 	}

@@ -14,15 +14,20 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"coupatui/internal/testkit"
 )
 
 // TestBrowserDiesWithItsParent kills (SIGKILL, no clean-up possible) a
 // process that launched a browser: the parent-death signal must take the
 // browser and its helpers down with it.
 func TestBrowserDiesWithItsParent(t *testing.T) {
+	testkit.Chromium(t) // the child launches the browser it finds
 	profile := t.TempDir()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), childProfileEnv+"="+profile)
+	// The child's browser makes its own TMPDIR in the child's; a SIGKILL
+	// leaves it, so it goes with the test's.
+	cmd.Env = append(os.Environ(), childProfileEnv+"="+profile, "TMPDIR="+shortTemp(t))
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -35,7 +40,6 @@ func TestBrowserDiesWithItsParent(t *testing.T) {
 		cmd.Process.Kill()
 		cmd.Wait()
 		SweepProfile(profile)
-		removeSingletonDir(profile)
 	})
 	line, err := bufio.NewReader(out).ReadString('\n')
 	if err != nil {
@@ -51,10 +55,11 @@ func TestBrowserDiesWithItsParent(t *testing.T) {
 	cmd.Wait()
 	deadline := time.Now().Add(15 * time.Second)
 	for {
+		// Renderers and utility processes do not carry --user-data-dir but
+		// share the browser's process group, and may still write into the
+		// profile: wait for the whole group too, or TempDir's clean-up races them.
 		left, _ := profileProcesses(profile)
-		if processAlive(pid) {
-			left = append(left, pid)
-		}
+		left = append(left, liveGroupMembers(pid)...)
 		if len(left) == 0 {
 			return
 		}
@@ -68,10 +73,7 @@ func TestBrowserDiesWithItsParent(t *testing.T) {
 // TestRemoteBrowser attaches to a browser someone else started: it works
 // through it, and Close leaves it running.
 func TestRemoteBrowser(t *testing.T) {
-	exe, err := FindExec("")
-	if err != nil {
-		t.Fatal(err)
-	}
+	exe := testkit.Chromium(t)
 	profile := t.TempDir()
 	args := []string{"--headless", "--remote-debugging-port=0", "--user-data-dir=" + profile, "--no-first-run",
 		"--no-default-browser-check", "--disable-background-networking", "--disable-component-update", "about:blank"}
@@ -80,6 +82,7 @@ func TestRemoteBrowser(t *testing.T) {
 	}
 	cmd := exec.Command(exe, args...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	cmd.Env = append(os.Environ(), "TMPDIR="+t.TempDir()) // what the killed browser leaves there goes with the test
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +90,6 @@ func TestRemoteBrowser(t *testing.T) {
 		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 		cmd.Wait()
 		SweepProfile(profile)
-		removeSingletonDir(profile)
 	})
 	// The browser writes its port and path once it listens; it sends no
 	// other signal.
@@ -144,4 +146,34 @@ func TestRemoteBrowser(t *testing.T) {
 	if _, err := Launch(testCtx(t, 5*time.Second), Options{Remote: "ws://127.0.0.1:1/devtools/browser/x"}); err == nil {
 		t.Error("attaching to nothing succeeded")
 	}
+}
+
+// liveGroupMembers lists the processes of process group pgid that have not
+// exited (zombies left for a non-reaping init are gone for our purpose).
+func liveGroupMembers(pgid int) []int {
+	entries, _ := os.ReadDir("/proc")
+	var pids []int
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		// "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses.
+		i := strings.LastIndexByte(string(stat), ')')
+		if i < 0 {
+			continue
+		}
+		f := strings.Fields(string(stat[i+1:]))
+		if len(f) < 3 || f[0] == "Z" || f[0] == "X" {
+			continue
+		}
+		if g, err := strconv.Atoi(f[2]); err == nil && g == pgid {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
 }

@@ -112,8 +112,9 @@ func TestHungPageIsClosedAndTheBrowserStaysUsable(t *testing.T) {
 	fs.handle("/ok", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, `<html><body><h1>ok</h1></body></html>`)
 	})
+	b := shared.Get(t)
 	ctx := testCtx(t, 30*time.Second)
-	tab, err := shared.NewTab(ctx)
+	tab, err := b.NewTab(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +133,7 @@ func TestHungPageIsClosedAndTheBrowserStaysUsable(t *testing.T) {
 	}
 	t.Logf("hung tab closed in %v", time.Since(start))
 
-	next, err := shared.NewTab(ctx)
+	next, err := b.NewTab(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +145,7 @@ func TestHungPageIsClosedAndTheBrowserStaysUsable(t *testing.T) {
 	if err := next.Evaluate(ctx, `document.querySelector("h1").textContent`, &h); err != nil || h != "ok" {
 		t.Fatalf("the next tab reads %q, %v", h, err)
 	}
-	if err := shared.Ping(ctx); err != nil {
+	if err := b.Ping(ctx); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -160,7 +161,7 @@ func TestTabOpsHonourCancellation(t *testing.T) {
 	if _, err := tab.Navigate(testCtx(t, 10*time.Second), "about:blank"); err != nil {
 		t.Errorf("navigate after a cancelled one: %v", err)
 	}
-	if _, err := shared.NewTab(ctx); !errors.Is(err, context.Canceled) {
+	if _, err := shared.Get(t).NewTab(ctx); !errors.Is(err, context.Canceled) {
 		t.Errorf("new tab with a cancelled context: %v", err)
 	}
 }

@@ -28,12 +28,26 @@ type Coupa struct {
 	PageTimeout   Duration `toml:"page_timeout"`   // navigation plus page ready
 	MarkerTimeout Duration `toml:"marker_timeout"` // upper bound waiting for attachment markers
 	LoginTimeout  Duration `toml:"login_timeout"`  // how long `coupatui login` waits for a sign-in
+
+	NoSectionMeansEmpty bool `toml:"no_section_means_empty"` // a PO page with no attachments section has none (else UNRECOGNISED)
+	SavedPagesMax       int  `toml:"saved_pages_max"`        // pages of UNRECOGNISED POs (and --save-pages) kept in the state folder
+
+	Selectors Selectors `toml:"selectors"`
+}
+
+// Selectors are CSS selectors a tenant's pages need beyond the built-in
+// ones, in [coupa.selectors]. Each list is empty by default.
+type Selectors struct {
+	Attachments []string `toml:"attachments"` // attachment links or buttons
+	Supplier    []string `toml:"supplier"`    // the supplier's name
+	Error       []string `toml:"error"`       // a not-found or no-access message
+	Empty       []string `toml:"empty"`       // the text of an empty attachment list
 }
 
 // Pool is the browser pool. The first eight keys keep the seed's
 // PoolConfig names.
 type Pool struct {
-	WorkerCount              int      `toml:"worker_count"`
+	WorkerCount              Count    `toml:"worker_count"` // a number, or "auto"
 	HeadlessMode             bool     `toml:"headless_mode"`
 	BaseProfilePath          string   `toml:"base_profile_path"` // "" = ProfilePath()
 	MemoryThreshold          float64  `toml:"memory_threshold"`  // ratio of memory used where the pool stops growing
@@ -62,6 +76,14 @@ type Browser struct {
 	Remote          string   `toml:"remote"`           // ws:// URL of a running browser; "" = launch
 	DownloadsPerPO  int      `toml:"downloads_per_po"` // files fetched in parallel for one PO
 	DownloadTimeout Duration `toml:"download_timeout"`
+
+	Endpoints []Endpoint `toml:"endpoints"` // browsers running elsewhere, [[browser.endpoints]]; none by default
+}
+
+// Endpoint is one browser running elsewhere that workers connect to.
+type Endpoint struct {
+	URL   string `toml:"url"`   // ws://, wss:// or http(s)://host:port
+	Slots int    `toml:"slots"` // POs it works on at once
 }
 
 // Download layouts.
@@ -83,6 +105,7 @@ type Monitor struct {
 	MemoryCritical  float64  `toml:"memory_critical"` // ratio of memory used that is critical
 	MaxBrowserMB    int      `toml:"max_browser_mb"`  // recycle a browser above this; 0 = no cap
 	Autoscale       bool     `toml:"autoscale"`
+	AutoscaleMaxCPU float64  `toml:"autoscale_max_cpu"` // ratio of CPU used at or above which autoscale adds no worker
 	PauseOnCritical bool     `toml:"pause_on_critical"`
 	PressureWindow  Duration `toml:"pressure_window"` // a level must hold this long before the state changes
 	RecoverWindow   Duration `toml:"recover_window"`  // low pressure this long before returning to the target
@@ -100,17 +123,19 @@ type Store struct {
 	Journal string `toml:"journal"` // "" = JournalPath()
 }
 
-// Default returns the built-in configuration; the root config.toml holds the
-// same values, and a test keeps the two equal.
+// Default returns the built-in configuration, the one source of every
+// default: the root config.toml holds the same values (a test keeps the two
+// equal), and the pool takes its settings from here (pool.ConfigFrom).
 func Default() Config {
 	return Config{
 		Coupa: Coupa{
 			PageTimeout:   dur(60 * time.Second),
 			MarkerTimeout: dur(15 * time.Second),
 			LoginTimeout:  dur(10 * time.Minute),
+			SavedPagesMax: 200,
 		},
 		Pool: Pool{
-			WorkerCount:              4,
+			WorkerCount:              Count{N: 4},
 			HeadlessMode:             true,
 			MemoryThreshold:          0.75,
 			ShutdownTimeout:          dur(120 * time.Second),
@@ -139,11 +164,12 @@ func Default() Config {
 			PRFallback: true,
 		},
 		Monitor: Monitor{
-			SampleInterval: dur(time.Second),
-			MemoryCritical: 0.90,
-			MaxBrowserMB:   1500,
-			PressureWindow: dur(5 * time.Second),
-			RecoverWindow:  dur(30 * time.Second),
+			SampleInterval:  dur(time.Second),
+			MemoryCritical:  0.90,
+			MaxBrowserMB:    1500,
+			AutoscaleMaxCPU: 0.80,
+			PressureWindow:  dur(5 * time.Second),
+			RecoverWindow:   dur(30 * time.Second),
 		},
 	}
 }

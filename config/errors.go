@@ -42,53 +42,41 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// valueError reports a key whose value is not acceptable.
-func valueError(file string, f field, value, want string) *Error {
-	return &Error{File: file, Key: f.name(), Msg: fmt.Sprintf("%s = %s: %s", f.name(), value, want)}
+// valueError reports a key, named as the file spells it, whose value is
+// not acceptable.
+func valueError(file, name, value, want string) *Error {
+	return &Error{File: file, Key: name, Msg: fmt.Sprintf("%s = %s: %s", name, value, want)}
 }
 
-// unknownKeyError reports a key or section config.toml does not have, with
-// a suggestion when a known name is close.
-func unknownKeyError(file string, key []string, isTable bool) *Error {
-	name := strings.Join(key, ".")
-	if len(key) == 1 {
-		if isTable {
-			msg := fmt.Sprintf("unknown section [%s]", name)
-			if s := closest(name, sections(), false); s != "" {
-				msg += fmt.Sprintf(" (did you mean [%s]?)", s)
-			}
-			return &Error{File: file, Key: name, Msg: msg}
+// unknownKeyError reports a key or section config.toml does not have: key,
+// found in the table t written at name, with a suggestion when a known name
+// is close or the key belongs in another table.
+func unknownKeyError(file string, t *field, name, key string, isTable bool) *Error {
+	full := join(name, key)
+	if name == "" && isTable {
+		msg := fmt.Sprintf("unknown section [%s]", full)
+		if s := closest(key, sections(), false); s != "" {
+			msg += fmt.Sprintf(" (did you mean [%s]?)", s)
 		}
-		// A key outside any section: perhaps it belongs in one.
-		msg := "unknown key " + name
-		for _, f := range schema() {
-			if f.key == name {
-				msg += fmt.Sprintf(" (it belongs in [%s]: %s)", f.section, f.name())
-				break
-			}
-		}
-		return &Error{File: file, Key: name, Msg: msg}
+		return &Error{File: file, Key: full, Msg: msg}
 	}
-	msg := "unknown key " + name
-	section, leaf := key[0], key[len(key)-1]
-	var inSection []string
-	for _, f := range schema() {
-		if f.section == section {
-			inSection = append(inSection, f.key)
+	msg := "unknown key " + full
+	if name != "" {
+		var here []string
+		for _, f := range t.keys {
+			here = append(here, f.key)
+		}
+		if s := closest(key, here, true); s != "" {
+			return &Error{File: file, Key: full, Msg: msg + fmt.Sprintf(" (did you mean %s?)", join(name, s))}
 		}
 	}
-	switch s := closest(leaf, inSection, true); {
-	case len(key) == 2 && s != "":
-		msg += fmt.Sprintf(" (did you mean %s.%s?)", section, s)
-	default:
-		for _, f := range schema() {
-			if f.key == leaf && f.section != section {
-				msg += fmt.Sprintf(" (it belongs in [%s]: %s)", f.section, f.name())
-				break
-			}
+	for _, f := range leaves() {
+		if f.key == key {
+			msg += fmt.Sprintf(" (it belongs in %s: %s)", f.table, f.name)
+			break
 		}
 	}
-	return &Error{File: file, Key: name, Msg: msg}
+	return &Error{File: file, Key: full, Msg: msg}
 }
 
 // closest returns the candidate nearest to typed: within a small edit

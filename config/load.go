@@ -1,12 +1,14 @@
 package config
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -73,8 +75,8 @@ func readError(path string, err error) *Error {
 
 // parse decodes data read from file into a validated Config.
 func parse(file string, data []byte) (Config, error) {
-	// First pass into plain maps: syntax errors, then value types, each
-	// reported with the key and what it wants.
+	// First pass into plain maps: syntax errors, then unknown keys and
+	// value types, each reported with the key and what it wants.
 	var raw map[string]any
 	md, err := toml.Decode(string(data), &raw)
 	if err != nil {
@@ -84,22 +86,31 @@ func parse(file string, data []byte) (Config, error) {
 		}
 		return Config{}, &Error{File: file, Msg: err.Error(), Err: err}
 	}
-	if err := checkTypes(file, md.Keys(), raw); err != nil {
+	sc := shapeChecker{file: file, order: map[string]int{}}
+	for i, k := range md.Keys() {
+		for j := range k { // [coupa.selectors] opens coupa too, unlisted
+			if _, seen := sc.order[k[:j+1].String()]; !seen {
+				sc.order[k[:j+1].String()] = i
+			}
+		}
+	}
+	if err := sc.table(schema(), "", "", raw); err != nil {
 		return Config{}, err
 	}
 
 	// Second pass into the struct, over the defaults so that absent keys
-	// keep them; whatever the struct has no field for is unknown.
+	// keep them.
 	cfg := Default()
 	md, err = toml.Decode(string(data), &cfg)
 	if err != nil {
 		return Config{}, &Error{File: file, Msg: err.Error(), Err: err}
 	}
-	if undecoded := md.Undecoded(); len(undecoded) > 0 {
-		k := undecoded[0]
-		return Config{}, unknownKeyError(file, k, md.Type(k...) == "Hash")
+	if undecoded := md.Undecoded(); len(undecoded) > 0 { // the first pass missed one
+		k := undecoded[0].String()
+		return Config{}, &Error{File: file, Key: k, Msg: "unknown key " + k}
 	}
 	cfg.Source = file
+	cfg.emptyListsNil()
 	if err := cfg.expandHome(); err != nil {
 		return Config{}, err
 	}
@@ -109,34 +120,105 @@ func parse(file string, data []byte) (Config, error) {
 	return cfg, nil
 }
 
-// checkTypes reports the first known key, in file order, whose TOML value
-// has the wrong type. Unknown keys are left to Undecoded. A key may appear
-// only inside a longer one ("worker_count.x = 1"), so prefixes are checked.
-func checkTypes(file string, keys []toml.Key, raw map[string]any) error {
-	checked := map[string]bool{}
+// shapeChecker walks the file's decoded tables against the schema and
+// reports the first key, in file order, that the schema does not have or
+// whose value has the wrong shape, naming it in full: "pool.workers",
+// "coupa.selectors.atachments", "browser.endpoints[1].slot".
+type shapeChecker struct {
+	file  string
+	order map[string]int // where each dotted key (without indices) first appears in the file
+}
+
+// table checks the keys of raw, the table t written at name (indices
+// filled in) and path (without them).
+func (sc *shapeChecker) table(t *field, name, path string, raw map[string]any) error {
+	keys := make([]string, 0, len(raw))
+	for k := range raw {
+		keys = append(keys, k)
+	}
+	pos := func(k string) int {
+		if p, ok := sc.order[join(path, k)]; ok {
+			return p
+		}
+		return math.MaxInt
+	}
+	slices.SortFunc(keys, func(a, b string) int { return cmp.Or(cmp.Compare(pos(a), pos(b)), strings.Compare(a, b)) })
 	for _, k := range keys {
-		if !isSection(k[0]) {
-			continue
+		v := raw[k]
+		f := t.child(k)
+		if f == nil {
+			_, isTable := v.(map[string]any)
+			return unknownKeyError(sc.file, t, name, k, isTable)
 		}
-		sec, ok := raw[k[0]].(map[string]any)
-		if !ok {
-			return &Error{File: file, Key: k[0],
-				Msg: fmt.Sprintf("%s = %s: want a section [%s]", k[0], formatRaw(raw[k[0]]), k[0])}
-		}
-		if len(k) < 2 {
-			continue
-		}
-		f, ok := lookup(k[0], k[1])
-		if !ok || checked[f.name()] {
-			continue
-		}
-		checked[f.name()] = true
-		v := sec[k[1]]
-		if want := checkValue(f.kind, v); want != "" {
-			return valueError(file, f, formatRaw(v), want)
+		if err := sc.value(f, join(name, k), join(path, k), v); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// value checks v, the value of key f written at name.
+func (sc *shapeChecker) value(f *field, name, path string, v any) error {
+	switch f.kind {
+	case kindTable:
+		m, ok := v.(map[string]any)
+		if !ok {
+			return &Error{File: sc.file, Key: name,
+				Msg: fmt.Sprintf("%s = %s: want a section [%s]", name, formatRaw(v), name)}
+		}
+		return sc.table(f, name, path, m)
+	case kindTables:
+		items, ok := tableItems(v)
+		if !ok {
+			return &Error{File: sc.file, Key: name,
+				Msg: fmt.Sprintf("%s = %s: want tables, each headed [[%s]]", name, formatRaw(v), name)}
+		}
+		for i, m := range items {
+			if err := sc.table(f, fmt.Sprintf("%s[%d]", name, i), path, m); err != nil {
+				return err
+			}
+		}
+		return nil
+	case kindStrings:
+		list, ok := v.([]any)
+		if !ok {
+			return shapeError(sc.file, name, v, f.kind.want())
+		}
+		for i, x := range list {
+			if _, ok := x.(string); !ok {
+				return shapeError(sc.file, fmt.Sprintf("%s[%d]", name, i), x, kindString.want())
+			}
+		}
+		return nil
+	}
+	if want := checkValue(f.kind, v); want != "" {
+		return shapeError(sc.file, name, v, want)
+	}
+	return nil
+}
+
+// tableItems returns the tables of an array of tables, written either
+// [[x]] or x = [{...}, {...}].
+func tableItems(v any) ([]map[string]any, bool) {
+	switch x := v.(type) {
+	case []map[string]any:
+		return x, true
+	case []any:
+		out := make([]map[string]any, len(x))
+		for i, item := range x {
+			m, ok := item.(map[string]any)
+			if !ok {
+				return nil, false
+			}
+			out[i] = m
+		}
+		return out, true
+	}
+	return nil, false
+}
+
+func shapeError(file, name string, v any, want string) *Error {
+	return &Error{File: file, Key: name, Msg: fmt.Sprintf("%s = %s: %s", name, formatRaw(v), want)}
 }
 
 // checkValue returns what the key wants when v does not fit kind, else "".
@@ -151,11 +233,13 @@ func checkValue(k kind, v any) string {
 		case kindDuration:
 			_, err := time.ParseDuration(strings.TrimSpace(x))
 			ok = err == nil
+		case kindCount:
+			ok = isCount(x)
 		}
 	case bool:
 		ok = k == kindBool
 	case int64:
-		ok = k == kindInt || (k == kindFloat && x >= -maxExactFloatInt && x <= maxExactFloatInt)
+		ok = k == kindInt || k == kindCount || (k == kindFloat && x >= -maxExactFloatInt && x <= maxExactFloatInt)
 	case float64:
 		ok = k == kindFloat
 	}
@@ -163,15 +247,6 @@ func checkValue(k kind, v any) string {
 		return ""
 	}
 	return k.want()
-}
-
-func isSection(name string) bool {
-	for _, s := range sections() {
-		if s == name {
-			return true
-		}
-	}
-	return false
 }
 
 // formatRaw writes a decoded TOML value back the way the file spells it.
@@ -205,23 +280,31 @@ func formatRaw(v any) string {
 
 // expandHome turns a leading "~/" in the path keys into the home folder.
 func (c *Config) expandHome() error {
-	for _, f := range schema() {
-		if !isPathKey(f.name()) {
+	for x := range values(c) {
+		if !isPathKey(x.name) {
 			continue
 		}
-		v := f.value(c)
-		p := v.String()
+		p := x.v.String()
 		if p != "~" && !strings.HasPrefix(p, "~/") && !strings.HasPrefix(p, `~\`) {
 			continue
 		}
 		home, err := os.UserHomeDir()
 		if err != nil {
-			return &Error{File: c.Source, Key: f.name(),
-				Msg: fmt.Sprintf("%s = %q: cannot expand ~: %v", f.name(), p, err), Err: err}
+			return &Error{File: c.Source, Key: x.name,
+				Msg: fmt.Sprintf("%s = %q: cannot expand ~: %v", x.name, p, err), Err: err}
 		}
-		v.SetString(filepath.Join(home, p[1:]))
+		x.v.SetString(filepath.Join(home, p[1:]))
 	}
 	return nil
+}
+
+// emptyListsNil makes the lists the file left empty nil, as Default has them.
+func (c *Config) emptyListsNil() {
+	for x := range values(c) {
+		if (x.f.kind == kindStrings || x.f.kind == kindTables) && x.v.Len() == 0 {
+			x.v.SetZero()
+		}
+	}
 }
 
 // isPathKey reports whether a key holds a file or folder path.

@@ -1,8 +1,11 @@
 package config
 
 import (
+	"fmt"
+	"iter"
 	"reflect"
 	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -15,6 +18,10 @@ const (
 	kindInt
 	kindFloat
 	kindDuration
+	kindCount   // a whole number or "auto" (Count)
+	kindStrings // a list of strings: ["a", "b"]
+	kindTable   // a table of keys: a section [pool], or [coupa.selectors] inside one
+	kindTables  // an array of tables: [[browser.endpoints]]
 )
 
 // want says, for error messages, what a key of this kind accepts.
@@ -28,80 +35,168 @@ func (k kind) want() string {
 		return "want a whole number"
 	case kindFloat:
 		return "want a number"
+	case kindCount:
+		return errBadCount.Error()
+	case kindStrings:
+		return `want a list of quoted strings, like ["a", "b"]`
 	default:
 		return errBadDuration.Error()
 	}
 }
 
-// field is one key of config.toml and where it lives in Config.
+// field is one key of config.toml and where it lives in Config. A table
+// or an array of tables holds its own keys, so the schema is a tree whose
+// root is Config and whose first level is the sections.
 type field struct {
-	section, key string
-	kind         kind
-	index        []int // reflect path from Config
+	key   string // the key inside its table: "attachments"
+	name  string // dotted from the top, "[]" standing for an array's items: "browser.endpoints[].url"
+	table string // the header of the table it is written in: "[coupa.selectors]", "[[browser.endpoints]]"; "" at the top
+	kind  kind
+	index int      // its field number in the Go struct of its table
+	keys  []*field // kindTable and kindTables: the keys inside, in declaration order
 }
 
-func (f field) name() string { return f.section + "." + f.key }
-
-// value returns the field's value in c.
-func (f field) value(c *Config) reflect.Value {
-	return reflect.ValueOf(c).Elem().FieldByIndex(f.index)
-}
-
-// schema lists every key of Config in declaration order, read from the
-// struct tags so that the file, the code and the messages cannot disagree.
-// A field of a type not handled here is left out, which a test catches.
-var schema = sync.OnceValue(func() []field {
-	durationType := reflect.TypeFor[Duration]()
-	ct := reflect.TypeFor[Config]()
-	var out []field
-	for i := range ct.NumField() {
-		sec := ct.Field(i)
-		name := sec.Tag.Get("toml")
-		if name == "-" || sec.Type.Kind() != reflect.Struct {
-			continue
-		}
-		for j := range sec.Type.NumField() {
-			f := sec.Type.Field(j)
-			var k kind
-			switch {
-			case f.Type == durationType:
-				k = kindDuration
-			case f.Type.Kind() == reflect.Bool:
-				k = kindBool
-			case f.Type.Kind() == reflect.Int:
-				k = kindInt
-			case f.Type.Kind() == reflect.Float64:
-				k = kindFloat
-			case f.Type.Kind() == reflect.String:
-				k = kindString
-			default:
-				continue // unsupported type: TestSchemaCoversEveryField fails
-			}
-			out = append(out, field{section: name, key: f.Tag.Get("toml"), kind: k, index: []int{i, j}})
+// child returns the key of table t called key, or nil.
+func (t *field) child(key string) *field {
+	for _, f := range t.keys {
+		if f.key == key {
+			return f
 		}
 	}
+	return nil
+}
+
+// schema is the tree of every key of Config, read from the struct tags so
+// that the file, the code and the messages cannot disagree. A field of a
+// type not handled here is left out, which TestSchemaCoversEveryField
+// catches.
+var schema = sync.OnceValue(func() *field {
+	root := &field{kind: kindTable}
+	root.keys = tableKeys(reflect.TypeFor[Config](), "", "")
+	return root
+})
+
+// tableKeys lists the keys of the struct type t, the table called name
+// whose header is written header.
+func tableKeys(t reflect.Type, name, header string) []*field {
+	var out []*field
+	for i := range t.NumField() {
+		sf := t.Field(i)
+		key := sf.Tag.Get("toml")
+		if key == "" || key == "-" {
+			continue
+		}
+		f := &field{key: key, name: join(name, key), table: header, index: i}
+		switch ft := sf.Type; {
+		case ft == reflect.TypeFor[Duration]():
+			f.kind = kindDuration
+		case ft == reflect.TypeFor[Count]():
+			f.kind = kindCount
+		case ft == reflect.TypeFor[[]string]():
+			f.kind = kindStrings
+		case ft.Kind() == reflect.Struct:
+			f.kind = kindTable
+			f.keys = tableKeys(ft, f.name, "["+f.name+"]")
+		case ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct:
+			f.kind = kindTables
+			f.keys = tableKeys(ft.Elem(), f.name+"[]", "[["+f.name+"]]")
+		case ft.Kind() == reflect.Bool:
+			f.kind = kindBool
+		case ft.Kind() == reflect.Int:
+			f.kind = kindInt
+		case ft.Kind() == reflect.Float64:
+			f.kind = kindFloat
+		case ft.Kind() == reflect.String:
+			f.kind = kindString
+		default:
+			continue // unsupported type: TestSchemaCoversEveryField fails
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+func join(prefix, key string) string {
+	if prefix == "" {
+		return key
+	}
+	return prefix + "." + key
+}
+
+// leaves lists every key that holds a value (not a table), in declaration
+// order, those inside arrays of tables included.
+var leaves = sync.OnceValue(func() []*field {
+	var out []*field
+	var walk func(t *field)
+	walk = func(t *field) {
+		for _, f := range t.keys {
+			if f.kind == kindTable || f.kind == kindTables {
+				walk(f)
+			} else {
+				out = append(out, f)
+			}
+		}
+	}
+	walk(schema())
 	return out
 })
 
 // sections lists the section names in declaration order.
 func sections() []string {
 	var out []string
-	for _, f := range schema() {
-		if len(out) == 0 || out[len(out)-1] != f.section {
-			out = append(out, f.section)
-		}
+	for _, f := range schema().keys {
+		out = append(out, f.key)
 	}
 	return out
 }
 
-// lookup finds a key by section and name.
-func lookup(section, key string) (field, bool) {
-	for _, f := range schema() {
-		if f.section == section && f.key == key {
+// lookup finds a key that holds a value by its name, "[]" standing for
+// array items: "pool.worker_count", "browser.endpoints[].url".
+func lookup(name string) (*field, bool) {
+	for _, f := range leaves() {
+		if f.name == name {
 			return f, true
 		}
 	}
-	return field{}, false
+	return nil, false
+}
+
+// value is one key as it is set in one Config.
+type value struct {
+	f    *field
+	name string // as messages spell it, indices filled in: "browser.endpoints[1].url"
+	v    reflect.Value
+}
+
+// values yields every key set in c, tables and arrays of tables before
+// their keys, in declaration order; the items of an array come in order.
+// The reflect values are settable.
+func values(c *Config) iter.Seq[value] {
+	return func(yield func(value) bool) {
+		tableValues(schema(), "", reflect.ValueOf(c).Elem(), yield)
+	}
+}
+
+func tableValues(t *field, prefix string, v reflect.Value, yield func(value) bool) bool {
+	for _, f := range t.keys {
+		x := value{f: f, name: join(prefix, f.key), v: v.Field(f.index)}
+		if !yield(x) {
+			return false
+		}
+		switch f.kind {
+		case kindTable:
+			if !tableValues(f, x.name, x.v, yield) {
+				return false
+			}
+		case kindTables:
+			for i := range x.v.Len() {
+				if !tableValues(f, fmt.Sprintf("%s[%d]", x.name, i), x.v.Index(i), yield) {
+					return false
+				}
+			}
+		}
+	}
+	return true
 }
 
 // formatValue writes v the way config.toml would spell it.
@@ -109,8 +204,16 @@ func formatValue(v reflect.Value) string {
 	switch x := v.Interface().(type) {
 	case Duration:
 		return strconv.Quote(x.String())
+	case Count:
+		return x.toml()
 	case string:
 		return strconv.Quote(x)
+	case []string:
+		q := make([]string, len(x))
+		for i, s := range x {
+			q[i] = strconv.Quote(s)
+		}
+		return "[" + strings.Join(q, ", ") + "]"
 	case float64:
 		return formatRaw(x)
 	case int:

@@ -3,6 +3,8 @@ package config
 import (
 	"fmt"
 	"net/url"
+	"strconv"
+	"strings"
 )
 
 // Limits the pool can honour on any machine.
@@ -25,22 +27,39 @@ var rules = map[string]rule{
 		}
 		return `must be "" or an absolute http(s) URL like "https://acme.coupahost.com"`
 	},
+	"coupa.saved_pages_max": func(c *Config) string { return intBetween(c.Coupa.SavedPagesMax, 1, 1_000_000) },
 	"pool.worker_count": func(c *Config) string {
-		return intBetween(c.Pool.WorkerCount, 1, MaxWorkerLimit)
+		if c.Pool.WorkerCount.Auto {
+			return ""
+		}
+		if want := intBetween(c.Pool.WorkerCount.N, 1, MaxWorkerLimit); want != "" {
+			return want + `, or "auto"`
+		}
+		return ""
 	},
 	"pool.memory_threshold": func(c *Config) string { return ratio(c.Pool.MemoryThreshold) },
 	"pool.max_profile_size_mb": func(c *Config) string {
 		return atLeastZero(c.Pool.MaxProfileSizeMB, "no cap")
 	},
+	// With worker_count = "auto" the pool moves between min_workers and
+	// max_workers, so those two must leave it room.
 	"pool.min_workers": func(c *Config) string {
-		if c.Pool.MinWorkers < 1 || c.Pool.MinWorkers > c.Pool.WorkerCount {
-			return fmt.Sprintf("must be between 1 and pool.worker_count (%d)", c.Pool.WorkerCount)
+		top, topKey := c.Pool.WorkerCount.N, "pool.worker_count"
+		if c.Pool.WorkerCount.Auto {
+			top, topKey = c.Pool.MaxWorkers, "pool.max_workers"
+		}
+		if c.Pool.MinWorkers < 1 || c.Pool.MinWorkers > top {
+			return fmt.Sprintf("must be between 1 and %s (%d)", topKey, top)
 		}
 		return ""
 	},
 	"pool.max_workers": func(c *Config) string {
-		if c.Pool.MaxWorkers < c.Pool.WorkerCount || c.Pool.MaxWorkers > MaxWorkerLimit {
-			return fmt.Sprintf("must be between pool.worker_count (%d) and %d", c.Pool.WorkerCount, MaxWorkerLimit)
+		floor, floorKey := c.Pool.WorkerCount.N, "pool.worker_count"
+		if c.Pool.WorkerCount.Auto {
+			floor, floorKey = c.Pool.MinWorkers, "pool.min_workers"
+		}
+		if c.Pool.MaxWorkers < floor || c.Pool.MaxWorkers > MaxWorkerLimit {
+			return fmt.Sprintf("must be between %s (%d) and %d", floorKey, floor, MaxWorkerLimit)
 		}
 		return ""
 	},
@@ -83,7 +102,8 @@ var rules = map[string]rule{
 		}
 		return ""
 	},
-	"monitor.max_browser_mb": func(c *Config) string { return atLeastZero(c.Monitor.MaxBrowserMB, "no cap") },
+	"monitor.max_browser_mb":    func(c *Config) string { return atLeastZero(c.Monitor.MaxBrowserMB, "no cap") },
+	"monitor.autoscale_max_cpu": func(c *Config) string { return ratio(c.Monitor.AutoscaleMaxCPU) },
 	"monitor.pressure_window": func(c *Config) string {
 		return notShorter(c.Monitor.PressureWindow, c.Monitor.SampleInterval, "monitor.sample_interval")
 	},
@@ -92,22 +112,76 @@ var rules = map[string]rule{
 	},
 }
 
+// itemRules holds the checks of the keys inside arrays of tables, one item
+// at a time: each sees only its own value. (String lists without a rule in
+// rules must hold no blank string.)
+var itemRules = map[string]func(v any) string{
+	"browser.endpoints[].url": func(v any) string {
+		if isURL(v.(string), "ws", "wss") || isHostPort(v.(string), "http", "https") {
+			return ""
+		}
+		return `must be a DevTools address: "ws://host:port/...", "wss://..." or "http(s)://host:port"`
+	},
+	"browser.endpoints[].slots": func(v any) string {
+		if v.(int) < 1 {
+			return "must be 1 or more"
+		}
+		return ""
+	},
+}
+
 // Validate checks every key, in the order config.toml lists them, and
 // returns the first problem as an *Error naming c.Source and the key. Call
 // it again after changing fields (from flags, say).
 func (c Config) Validate() error {
-	for _, f := range schema() {
+	for x := range values(&c) {
 		want := ""
-		if r, ok := rules[f.name()]; ok {
+		switch r, ir := rules[x.f.name], itemRules[x.f.name]; {
+		case r != nil:
 			want = r(&c)
-		} else if f.kind == kindDuration && f.value(&c).Interface().(Duration).Duration <= 0 {
+		case ir != nil:
+			want = ir(x.v.Interface())
+		case x.f.kind == kindDuration && x.v.Interface().(Duration).Duration <= 0:
 			want = "must be more than 0"
+		case x.f.kind == kindStrings:
+			for i, s := range x.v.Interface().([]string) {
+				if strings.TrimSpace(s) == "" {
+					return valueError(c.Source, fmt.Sprintf("%s[%d]", x.name, i), strconv.Quote(s), "must not be blank")
+				}
+			}
 		}
 		if want != "" {
-			return valueError(c.Source, f, formatValue(f.value(&c)), want)
+			return valueError(c.Source, x.name, shown(x), want)
 		}
 	}
 	return nil
+}
+
+// shown writes a key's value for a message. URLs of browsers lose their
+// credentials, query and fragment: tokens travel there, and are never shown.
+func shown(x value) string {
+	switch x.f.name {
+	case "browser.remote", "browser.endpoints[].url":
+		return strconv.Quote(withoutSecrets(x.v.String()))
+	}
+	return formatValue(x.v)
+}
+
+// withoutSecrets returns raw without user info, query and fragment.
+func withoutSecrets(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil { // show it up to what may hold a secret
+		if i := strings.IndexAny(raw, "@?#"); i >= 0 {
+			return raw[:i] + "…"
+		}
+		return raw
+	}
+	hidden := u.User != nil || u.RawQuery != "" || u.Fragment != ""
+	u.User, u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment = nil, "", false, "", ""
+	if hidden {
+		return u.String() + "?…"
+	}
+	return u.String()
 }
 
 func intBetween(v, lo, hi int) string {
@@ -138,6 +212,14 @@ func notShorter(d, floor Duration, floorKey string) string {
 		return fmt.Sprintf("must be at least %s (%s) and more than 0", floorKey, floor)
 	}
 	return ""
+}
+
+// isHostPort reports whether s is scheme://host:port with one of the
+// schemes and nothing after the port but an optional "/".
+func isHostPort(s string, schemes ...string) bool {
+	u, err := url.Parse(s)
+	return err == nil && isURL(s, schemes...) && u.Port() != "" && (u.Path == "" || u.Path == "/") &&
+		u.RawQuery == "" && u.Fragment == ""
 }
 
 // isURL reports whether s is an absolute URL with one of the schemes and a host.

@@ -22,15 +22,24 @@ func TestValidate(t *testing.T) {
 			`config: coupa.base_url = "ftp://acme.example": must be "" or an absolute http(s) URL like "https://acme.coupahost.com"`},
 		{"zero duration", func(c *Config) { c.Coupa.MarkerTimeout = Duration{} },
 			`config: coupa.marker_timeout = "0s": must be more than 0`},
-		{"worker_count 65", func(c *Config) { c.Pool.WorkerCount = 65 },
-			"config: pool.worker_count = 65: must be between 1 and 64"},
+		{"worker_count 65", func(c *Config) { c.Pool.WorkerCount = Count{N: 65} },
+			`config: pool.worker_count = 65: must be between 1 and 64, or "auto"`},
 		{"min_workers above worker_count", func(c *Config) { c.Pool.MinWorkers = 5 },
 			"config: pool.min_workers = 5: must be between 1 and pool.worker_count (4)"},
 		{"min_workers 0", func(c *Config) { c.Pool.MinWorkers = 0 },
 			"config: pool.min_workers = 0: must be between 1 and pool.worker_count (4)"},
 		{"max_workers 65", func(c *Config) { c.Pool.MaxWorkers = 65 },
 			"config: pool.max_workers = 65: must be between pool.worker_count (4) and 64"},
-		{"min = count = max", func(c *Config) { c.Pool.MinWorkers, c.Pool.WorkerCount, c.Pool.MaxWorkers = 3, 3, 3 }, ""},
+		{"worker_count auto", func(c *Config) { c.Pool.WorkerCount = Count{Auto: true} }, ""},
+		{"worker_count auto, min_workers above max_workers", func(c *Config) {
+			c.Pool.WorkerCount, c.Pool.MinWorkers, c.Pool.MaxWorkers = Count{Auto: true}, 9, 8
+		}, "config: pool.min_workers = 9: must be between 1 and pool.max_workers (8)"},
+		{"worker_count auto, max_workers 65", func(c *Config) { c.Pool.WorkerCount, c.Pool.MaxWorkers = Count{Auto: true}, 65 },
+			"config: pool.max_workers = 65: must be between pool.min_workers (1) and 64"},
+		{"worker_count auto, min = max", func(c *Config) {
+			c.Pool.WorkerCount, c.Pool.MinWorkers, c.Pool.MaxWorkers = Count{Auto: true}, 1, 1
+		}, ""},
+		{"min = count = max", func(c *Config) { c.Pool.MinWorkers, c.Pool.WorkerCount, c.Pool.MaxWorkers = 3, Count{N: 3}, 3 }, ""},
 		{"memory_threshold 0", func(c *Config) { c.Pool.MemoryThreshold = 0 },
 			"config: pool.memory_threshold = 0: must be more than 0 and at most 1"},
 		{"memory_threshold NaN", func(c *Config) { c.Pool.MemoryThreshold = math.NaN() },
@@ -56,6 +65,23 @@ func TestValidate(t *testing.T) {
 		{"remote ws", func(c *Config) { c.Browser.Remote = "ws://127.0.0.1:9222/devtools/browser/abc" }, ""},
 		{"remote http", func(c *Config) { c.Browser.Remote = "http://127.0.0.1:9222" },
 			`config: browser.remote = "http://127.0.0.1:9222": must be "" or a DevTools websocket URL like "ws://127.0.0.1:9222/devtools/browser/<id>"`},
+		{"remote token hidden", func(c *Config) { c.Browser.Remote = "http://127.0.0.1:9222/?token=s3cret" },
+			`config: browser.remote = "http://127.0.0.1:9222/?…": must be "" or a DevTools websocket URL like "ws://127.0.0.1:9222/devtools/browser/<id>"`},
+		{"endpoints of every scheme", func(c *Config) {
+			c.Browser.Endpoints = []Endpoint{{"ws://127.0.0.1:9222/devtools/browser/abc", 1}, {"wss://chrome.example.com?token=x", 4},
+				{"http://10.0.0.5:9222", 2}, {"https://chrome.example.com:443/", 1}}
+		}, ""},
+		{"http endpoint with a path", func(c *Config) { c.Browser.Endpoints = []Endpoint{{"http://10.0.0.5:9222/json/version", 1}} },
+			`config: browser.endpoints[0].url = "http://10.0.0.5:9222/json/version": must be a DevTools address: "ws://host:port/...", "wss://..." or "http(s)://host:port"`},
+		{"endpoint slots 0", func(c *Config) { c.Browser.Endpoints = []Endpoint{{"ws://a:1", 1}, {"ws://b:1", 0}} },
+			"config: browser.endpoints[1].slots = 0: must be 1 or more"},
+		{"selectors", func(c *Config) {
+			c.Coupa.Selectors = Selectors{Attachments: []string{"span.file"}, Empty: []string{"p.none", "td.empty"}}
+		}, ""},
+		{"blank selector", func(c *Config) { c.Coupa.Selectors.Supplier = []string{""} },
+			`config: coupa.selectors.supplier[0] = "": must not be blank`},
+		{"autoscale_max_cpu 0", func(c *Config) { c.Monitor.AutoscaleMaxCPU = 0 },
+			"config: monitor.autoscale_max_cpu = 0: must be more than 0 and at most 1"},
 		{"downloads_per_po 0", func(c *Config) { c.Browser.DownloadsPerPO = 0 },
 			"config: browser.downloads_per_po = 0: must be between 1 and 16"},
 		{"layout flat", func(c *Config) { c.Downloads.Layout = LayoutFlat }, ""},
@@ -101,7 +127,7 @@ func TestValidateReportsTheFirstKeyInFileOrder(t *testing.T) {
 	c := Default()
 	c.Store.Journal = "x"
 	c.Monitor.MemoryCritical = 2
-	c.Pool.WorkerCount = 0
+	c.Pool.WorkerCount = Count{}
 	var ce *Error
 	if err := c.Validate(); !errors.As(err, &ce) || ce.Key != "pool.worker_count" {
 		t.Fatalf("Validate() = %v, want the pool.worker_count error", err)

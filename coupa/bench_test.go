@@ -15,6 +15,7 @@ import (
 // attachments, and one with three 200 KB attachments. Each iteration uses a
 // fresh PO, so every file is really downloaded.
 func BenchmarkProcess(b *testing.B) {
+	shared := sharedBrowser.Get(b)
 	for _, bc := range []struct {
 		name  string
 		files int

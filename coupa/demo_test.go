@@ -18,6 +18,7 @@ func TestDemoCatalogue(t *testing.T) {
 	if os.Getenv("COUPATUI_LONG_TESTS") == "" {
 		t.Skip("set COUPATUI_LONG_TESTS=1 to run the whole demo catalogue")
 	}
+	shared := sharedBrowser.Get(t)
 	opts := sim.Demo(42)
 	opts.Latency, opts.Jitter = 0, 0
 	srv := sim.Start(t, opts)

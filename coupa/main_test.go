@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -13,45 +12,38 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/goleak"
-
 	"coupatui/browser"
 	"coupatui/coupa"
 	"coupatui/coupa/sim"
+	"coupatui/internal/testkit"
 )
 
-// shared is one browser for every test that does not need its own.
-var shared *browser.Browser
+// sharedBrowser is one browser for every test that does not need its own,
+// started by the first of them.
+var sharedBrowser = testkit.NewShared(launchShared, closeShared)
 
-func TestMain(m *testing.M) {
-	code := func() int {
-		profile, err := os.MkdirTemp("", "coupa-test-profile-")
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		defer os.RemoveAll(profile)
-		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-		defer cancel()
-		shared, err = browser.Launch(ctx, workerOptions(profile))
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "launch browser:", err)
-			return 1
-		}
-		code := m.Run()
-		if err := shared.Close(); err != nil {
-			fmt.Fprintln(os.Stderr, "close browser:", err)
-			code = 1
-		}
-		return code
-	}()
-	if code == 0 {
-		if err := goleak.Find(goleak.IgnoreCurrent()); err != nil {
-			fmt.Fprintln(os.Stderr, "goroutines leaked:", err)
-			code = 1
-		}
+func TestMain(m *testing.M) { testkit.Main(m, sharedBrowser) }
+
+func launchShared(exe string) (*browser.Browser, error) {
+	profile, err := os.MkdirTemp("", "coupa-test-profile-")
+	if err != nil {
+		return nil, err
 	}
-	os.Exit(code)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	opts := workerOptions(profile)
+	opts.ExecPath = exe
+	b, err := browser.Launch(ctx, opts)
+	if err != nil {
+		os.RemoveAll(profile)
+		return nil, err
+	}
+	return b, nil
+}
+
+func closeShared(b *browser.Browser) error {
+	defer os.RemoveAll(b.ProfileDir())
+	return b.Close()
 }
 
 // workerOptions are the options a pool worker's browser has.

@@ -19,6 +19,7 @@ import (
 )
 
 func TestProcessEveryShape(t *testing.T) {
+	shared := sharedBrowser.Get(t)
 	t.Parallel()
 	srv := sim.Start(t, sim.Options{Seed: 7, POs: []sim.PO{{
 		ID: "4500000001", Supplier: "Böhm & Söhne GmbH", SupplierMarkup: sim.SupplierClassName, Want: coupa.Completed,
@@ -70,6 +71,7 @@ func TestProcessEveryShape(t *testing.T) {
 }
 
 func TestProcessNoAttachmentsIsDecidedQuickly(t *testing.T) {
+	shared := sharedBrowser.Get(t)
 	srv := sim.Start(t, sim.Options{Seed: 1, POs: []sim.PO{
 		{ID: "4500000010", Supplier: "Umbrella", Want: coupa.NoAttachments},
 		{ID: "4500000011", LongPoll: true, Want: coupa.NoAttachments},
@@ -123,6 +125,7 @@ func waitedMS(t *testing.T, logs, po string) int64 {
 }
 
 func TestProcessNotFound(t *testing.T) {
+	shared := sharedBrowser.Get(t)
 	t.Parallel()
 	// Every text once; markups cycle so that the 200 pages (decided by
 	// their text alone) cover all three.
@@ -149,6 +152,7 @@ func TestProcessNotFound(t *testing.T) {
 }
 
 func TestProcessPRFallback(t *testing.T) {
+	shared := sharedBrowser.Get(t)
 	t.Parallel()
 	srv := sim.Start(t, sim.Options{Seed: 3,
 		POs: []sim.PO{
@@ -215,6 +219,7 @@ func TestProcessPRFallback(t *testing.T) {
 }
 
 func TestProcessTransientFaults(t *testing.T) {
+	shared := sharedBrowser.Get(t)
 	t.Parallel()
 	srv := sim.Start(t, sim.Options{Seed: 4, POs: []sim.PO{
 		{ID: "4500000301", FirstTry5xx: true, Want: coupa.Completed,
@@ -249,6 +254,7 @@ func TestProcessTransientFaults(t *testing.T) {
 }
 
 func TestProcessHostileNames(t *testing.T) {
+	shared := sharedBrowser.Get(t)
 	t.Parallel()
 	long := strings.Repeat("Very long scanned purchase agreement name ", 8)[:296] + ".pdf"
 	srv := sim.Start(t, sim.Options{Seed: 5, POs: []sim.PO{{ID: "4500000401", Supplier: "../../Evil Corp", Want: coupa.Completed,
@@ -291,6 +297,7 @@ func TestProcessHostileNames(t *testing.T) {
 }
 
 func TestProcessHungPageTimesOutAndTheBrowserGoesOn(t *testing.T) {
+	shared := sharedBrowser.Get(t)
 	srv := sim.Start(t, sim.Options{Seed: 6, POs: []sim.PO{
 		{ID: "4500000501", Hang: true, Want: coupa.Timeout, Attachments: []sim.Attachment{att("x.pdf", 100, sim.ShapeAttachmentLink)}},
 		{ID: "4500000502", Want: coupa.Completed, Attachments: []sim.Attachment{att("after.pdf", 5000, sim.ShapeButton)}},
@@ -314,6 +321,7 @@ func TestProcessHungPageTimesOutAndTheBrowserGoesOn(t *testing.T) {
 }
 
 func TestProcessCancelledAndDeadline(t *testing.T) {
+	shared := sharedBrowser.Get(t)
 	t.Parallel()
 	srv := sim.Start(t, sim.Options{Seed: 8, POs: []sim.PO{
 		{ID: "4500000601", Want: coupa.Completed, Attachments: []sim.Attachment{{Name: "big.pdf", Size: 2 << 20, Shape: sim.ShapeDownloadLink, Slow: true}}},
@@ -340,6 +348,7 @@ func TestProcessCancelledAndDeadline(t *testing.T) {
 }
 
 func TestProcessRetryReusesTheFolder(t *testing.T) {
+	shared := sharedBrowser.Get(t)
 	t.Parallel()
 	srv := sim.Start(t, sim.Options{Seed: 9, POs: []sim.PO{{ID: "4500000701", Supplier: "Slow Co", Want: coupa.Completed,
 		Attachments: []sim.Attachment{att("small.pdf", 3000, sim.ShapeAttachmentLink),
@@ -384,6 +393,7 @@ func TestProcessRetryReusesTheFolder(t *testing.T) {
 }
 
 func TestLayouts(t *testing.T) {
+	shared := sharedBrowser.Get(t)
 	t.Parallel()
 	srv := sim.Start(t, sim.Options{Seed: 10, POs: []sim.PO{
 		{ID: "4500000801", Supplier: "Acme", Want: coupa.Completed, Attachments: []sim.Attachment{att("a.pdf", 100, sim.ShapeAttachmentLink)}},
@@ -418,6 +428,7 @@ func TestPOURL(t *testing.T) {
 }
 
 func TestProcessDownloadTimeoutBoundsOneFile(t *testing.T) {
+	shared := sharedBrowser.Get(t)
 	t.Parallel()
 	srv := sim.Start(t, sim.Options{Seed: 5, POs: []sim.PO{{ID: "4500000701", Want: coupa.Completed, Attachments: []sim.Attachment{
 		att("quick.pdf", 10<<10, sim.ShapeAttachmentLink),

@@ -16,6 +16,7 @@ import (
 	"coupatui/browser"
 	"coupatui/coupa"
 	"coupatui/coupa/sim"
+	"coupatui/internal/testkit"
 )
 
 // syncBuffer collects log output from several goroutines.
@@ -50,30 +51,15 @@ func signIn(t *testing.T, b *browser.Browser, srv *sim.Server) string {
 	if _, err := tab.Navigate(ctx, srv.URL()+srv.SignInPath()); err != nil {
 		t.Fatal(err)
 	}
-	var status int
-	err = tab.Evaluate(ctx, `fetch("/sessions", {method: "POST", credentials: "same-origin", redirect: "manual",
-		body: new URLSearchParams({"user[login]": "operator@example.com", "user[password]": "coupa-sim", "return_to": "/"})})
-		.then(r => r.status)`, &status)
-	if err != nil {
-		t.Fatalf("sign in: %v", err)
-	}
-	cookies, err := tab.Cookies(ctx, srv.URL()+"/")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range cookies {
-		if c.Name == "_coupa_session" && c.Value != "" {
-			return c.Value
-		}
-	}
-	t.Fatalf("no session cookie after signing in (status %d)", status)
-	return ""
+	_, token := testkit.SimSignInPage(t, ctx, tab, srv.URL())
+	return token
 }
 
 func TestSignInWallSessionAndSecrets(t *testing.T) {
 	var logs syncBuffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	opts := workerOptions(t.TempDir())
+	opts.ExecPath = testkit.Chromium(t)
 	opts.Logger = logger
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -136,10 +122,7 @@ func TestSignInWallSessionAndSecrets(t *testing.T) {
 	login := &coupa.Site{BaseURL: site.URL, Root: t.TempDir()}
 	errc := make(chan error, 1)
 	go func() { errc <- login.WaitSignedIn(ctx, b) }()
-	deadline := time.Now().Add(20 * time.Second)
-	for site.hits() < 1 && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond) // the test site offers no signal
-	}
+	testkit.WaitFor(t, "the sign-in page to load", 20*time.Second, func() bool { return site.hits() >= 1 })
 	b.Kill()
 	select {
 	case err := <-errc:
@@ -152,6 +135,7 @@ func TestSignInWallSessionAndSecrets(t *testing.T) {
 }
 
 func TestCheckSessionWithoutWall(t *testing.T) {
+	shared := sharedBrowser.Get(t)
 	t.Parallel()
 	srv := sim.Start(t, sim.Options{Seed: 12})
 	s := newSite(t, srv)
@@ -203,6 +187,7 @@ func (w *walledSite) hits() int {
 }
 
 func TestWaitSignedIn(t *testing.T) {
+	shared := sharedBrowser.Get(t)
 	site := newWalledSite(t)
 	s := &coupa.Site{BaseURL: site.URL, Root: t.TempDir()}
 
@@ -216,10 +201,7 @@ func TestWaitSignedIn(t *testing.T) {
 	ctx2, cancel2 := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel2()
 	go func() { errc <- s.WaitSignedIn(ctx2, shared) }()
-	deadline := time.Now().Add(20 * time.Second)
-	for site.hits() < 2 && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond) // the test site offers no signal
-	}
+	testkit.WaitFor(t, "the sign-in page to load twice", 20*time.Second, func() bool { return site.hits() >= 2 })
 	site.mu.Lock()
 	site.open = true
 	site.mu.Unlock()

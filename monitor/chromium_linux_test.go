@@ -11,9 +11,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
-)
 
-const chromiumPath = "/usr/bin/chromium"
+	"coupatui/internal/testkit"
+)
 
 // startChromium starts a headless Chromium on about:blank in its own process
 // group and returns its pid once its tree has at least three processes. The
@@ -26,21 +26,19 @@ func startChromium(tb testing.TB) int {
 // startChromiums starts n browsers at once and waits for all of them.
 func startChromiums(tb testing.TB, n int) []int {
 	tb.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		tb.Skipf("Chromium not installed at %s: %v", chromiumPath, err)
-	}
+	exe := testkit.Chromium(tb)
 	pids := make([]int, n)
 	for i := range pids {
-		pids[i] = launchChromium(tb)
+		pids[i] = launchChromium(tb, exe)
 	}
 	// Chromium gives no signal when its helpers are up: poll, bounded. The
 	// Debian launcher is a shell script that runs helpers of its own before
-	// it execs the browser, so count only once the pid is the browser.
+	// it execs the browser, so count only once the pid is no longer a shell.
 	deadline := time.Now().Add(60 * time.Second)
 	for _, pid := range pids {
 		for {
-			exe, _ := os.Readlink(filepath.Join("/proc", strconv.Itoa(pid), "exe"))
-			if filepath.Base(exe) == "chromium" && len(kernelTree(tb, pid)) >= 3 {
+			running, _ := os.Readlink(filepath.Join("/proc", strconv.Itoa(pid), "exe"))
+			if running != "" && !isShell(running) && len(kernelTree(tb, pid)) >= 3 {
 				break
 			}
 			if time.Now().After(deadline) {
@@ -52,19 +50,28 @@ func startChromiums(tb testing.TB, n int) []int {
 	return pids
 }
 
-func launchChromium(tb testing.TB) int {
+// isShell tells a launcher script's interpreter from the browser it execs.
+func isShell(exe string) bool {
+	switch filepath.Base(exe) {
+	case "sh", "dash", "bash":
+		return true
+	}
+	return false
+}
+
+func launchChromium(tb testing.TB, exe string) int {
 	tb.Helper()
 	// Both folders are removed after the Cleanup below has killed the
 	// browser. Chromium keeps its singleton socket in a folder of its own
 	// under TMPDIR, which a killed browser never removes.
 	profile, tmp := tb.TempDir(), tb.TempDir()
-	cmd := exec.Command(chromiumPath, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+	cmd := exec.Command(exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
 		"--disable-background-networking", "--disable-component-update",
 		"--user-data-dir="+profile, "about:blank")
 	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
-		tb.Fatalf("starting %s: %v", chromiumPath, err)
+		tb.Fatalf("starting %s: %v", exe, err)
 	}
 	pid := cmd.Process.Pid
 	tb.Cleanup(func() {

@@ -184,8 +184,9 @@ type Snapshot struct {
 	MaxWorkers    int
 	Counts        Counts
 	Resources     Resources
-	Reason        string // why State is what it is (sign-in, pressure decision, ...)
-	SignIn        bool   // Coupa's sign-in wall is up: dispatch waits for Reauthenticate
+	Reason        string     // why State is what it is (sign-in, pressure decision, ...)
+	SignIn        bool       // Coupa's sign-in wall is up: dispatch waits for Reauthenticate
+	Holds         []HoldInfo // what stops dispatch until released, oldest first
 	DrainDeadline time.Time
 }
 
@@ -230,7 +231,9 @@ const (
 	EvSignInRequired
 	EvSignInRestored
 	EvPressureChanged
-	EvPolicy // a decision of the memory policy, with its reason
+	EvPolicy       // a decision of the memory policy, with its reason
+	EvPoolHeld     // a hold other than sign-in stops dispatch (Event.Hold says which)
+	EvPoolReleased // that hold ended
 )
 
 var eventKindNames = [...]string{"task.queued", "task.started", "task.progress",
@@ -238,7 +241,8 @@ var eventKindNames = [...]string{"task.queued", "task.started", "task.progress",
 	"worker.starting", "worker.ready", "worker.busy", "worker.idle", "worker.crashed",
 	"worker.restarting", "worker.recycled", "worker.retired", "pool.scaled",
 	"pool.paused", "pool.resumed", "pool.draining", "pool.stopped",
-	"signin.required", "signin.restored", "pressure.changed", "policy"}
+	"signin.required", "signin.restored", "pressure.changed", "policy",
+	"pool.held", "pool.released"}
 
 func (k EventKind) String() string {
 	if k < 0 || int(k) >= len(eventKindNames) {
@@ -261,6 +265,7 @@ type Event struct {
 	Worker *WorkerInfo
 	Pool   PoolState
 	Reason string // why: an error, a decision, a count ("scaled 2→4")
+	Hold   Hold   // for EvPoolHeld, EvPoolReleased, EvSignInRequired, EvSignInRestored
 	Missed int    // events this subscriber lost just before this one
 }
 

@@ -1,16 +1,19 @@
-package pool
+package pool_test
 
 import (
 	"context"
 	"testing"
+
+	"coupatui/pool"
+	"coupatui/pool/pooltest"
 )
 
 // pausedPool is a started pool holding n queued tasks that never dispatch.
-func pausedPool(b *testing.B, n int) *Pool {
+func pausedPool(b *testing.B, n int) *pool.Pool {
 	b.Helper()
-	cfg := testConfig()
+	cfg := fakeConfig()
 	cfg.WorkerCount, cfg.MaxWorkers = 8, 8
-	p, err := New(cfg, Deps{Engine: newFakeEngine(nil)})
+	p, err := pool.New(cfg, pool.Deps{Engine: pooltest.NewEngine(nil)})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -19,9 +22,9 @@ func pausedPool(b *testing.B, n int) *Pool {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { p.Shutdown(context.Background()) })
-	items := make([]Item, n)
+	items := make([]pool.Item, n)
 	for i := range items {
-		items[i] = Item{PO: po(i), Priority: Priority(i % 4)}
+		items[i] = pool.Item{PO: po(i), Priority: pool.Priority(i % 4)}
 	}
 	if _, err := p.SubmitMany(items); err != nil {
 		b.Fatal(err)
@@ -43,7 +46,7 @@ func BenchmarkTasksFirstPage100kQueued(b *testing.B) {
 	p := pausedPool(b, 100_000)
 	b.ReportAllocs()
 	for b.Loop() {
-		if page := p.Tasks(TaskQuery{Limit: 50}); len(page.Tasks) != 50 || page.Total != 100_000 {
+		if page := p.Tasks(pool.TaskQuery{Limit: 50}); len(page.Tasks) != 50 || page.Total != 100_000 {
 			b.Fatalf("page %d of %d", len(page.Tasks), page.Total)
 		}
 	}
@@ -52,11 +55,11 @@ func BenchmarkTasksFirstPage100kQueued(b *testing.B) {
 func BenchmarkSubmit100k(b *testing.B) {
 	for b.Loop() {
 		b.StopTimer()
-		cfg := testConfig()
-		p, _ := New(cfg, Deps{Engine: newFakeEngine(nil)})
-		items := make([]Item, 100_000)
+		cfg := fakeConfig()
+		p, _ := pool.New(cfg, pool.Deps{Engine: pooltest.NewEngine(nil)})
+		items := make([]pool.Item, 100_000)
 		for i := range items {
-			items[i] = Item{PO: po(i), Priority: Priority(i % 4)}
+			items[i] = pool.Item{PO: po(i), Priority: pool.Priority(i % 4)}
 		}
 		b.StartTimer()
 		p.SubmitMany(items)

@@ -3,6 +3,7 @@ package pool_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,8 +14,10 @@ import (
 	"go.uber.org/goleak"
 
 	"coupatui/browser"
+	"coupatui/config"
 	"coupatui/coupa"
 	"coupatui/coupa/sim"
+	"coupatui/internal/testkit"
 	"coupatui/pool"
 )
 
@@ -32,21 +35,9 @@ type realPool struct {
 	profiles string // parent of the browsers' profiles
 }
 
-func chromium(t *testing.T) string {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("starts real browsers")
-	}
-	exec, err := browser.FindExec("")
-	if err != nil {
-		t.Skip(err)
-	}
-	return exec
-}
-
 func startReal(t *testing.T, cfg pool.Config, opts sim.Options) *realPool {
 	t.Helper()
-	exec := chromium(t)
+	exec := testkit.Chromium(t)
 	srv := sim.Start(t, opts)
 	tmp := t.TempDir()
 	rp := &realPool{srv: srv, root: filepath.Join(tmp, "downloads"), profiles: filepath.Join(tmp, "profiles")}
@@ -74,7 +65,7 @@ func runPool(t *testing.T, cfg pool.Config, deps pool.Deps) (*pool.Pool, *pool.S
 	}
 	sub := p.Subscribe(0)
 	t.Cleanup(func() {
-		p.Shutdown(context.Background())
+		p.Close()
 		sub.Close()
 	})
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
@@ -114,14 +105,13 @@ func processesUsing(dir string) []int {
 }
 
 func testConfig(workers int) pool.Config {
-	cfg := pool.DefaultConfig()
+	cfg := pool.ConfigFrom(config.Default())
 	cfg.WorkerCount, cfg.MinWorkers, cfg.MaxWorkers = workers, 1, 4
 	cfg.StartupTimeout = time.Minute
 	cfg.TaskTimeout = time.Minute
 	cfg.RetryBackoff, cfg.RetryBackoffMax = 200*time.Millisecond, time.Second
 	cfg.RestartBackoff, cfg.RestartBackoffMax = 100*time.Millisecond, time.Second
 	cfg.HealthInterval, cfg.HealthTimeout = 2*time.Second, 2*time.Second
-	cfg.ShutdownTimeout = 20 * time.Second
 	return cfg
 }
 
@@ -140,19 +130,6 @@ func waitAll(t *testing.T, hs []*pool.Handle, within time.Duration) []pool.TaskI
 	return out
 }
 
-// waitFor polls cond (the pool state has no event for every condition a
-// test waits on) until it holds or the deadline passes.
-func waitFor(t *testing.T, what string, within time.Duration, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting for %s", within, what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 func simplePOs(n int, first int) []sim.PO {
 	pos := make([]sim.PO, n)
 	for i := range pos {
@@ -169,7 +146,7 @@ func TestRealKilledBrowserTaskCompletesOnRestartedWorker(t *testing.T) {
 	h, _ := rp.Submit(pos[0].ID, pool.Normal, pool.Meta{})
 	// Running comes after the worker's session check, so the request in
 	// flight is the PO's page, held by the simulator's latency.
-	waitFor(t, "the PO's page request", 30*time.Second, func() bool {
+	testkit.WaitFor(t, "the PO's page request", 30*time.Second, func() bool {
 		return h.Status().State == pool.Running && rp.srv.Stats().InFlight > 0
 	})
 	browserProcess, err := os.FindProcess(pid0)
@@ -215,7 +192,7 @@ func TestRealCancelAndReprioritise(t *testing.T) {
 		h, _ := rp.Submit(po.ID, pool.Normal, pool.Meta{})
 		hs = append(hs, h)
 	}
-	waitFor(t, "the first PO to start", 30*time.Second, func() bool { return hs[0].Status().State == pool.Running })
+	testkit.WaitFor(t, "the first PO to start", 30*time.Second, func() bool { return hs[0].Status().State == pool.Running })
 	if err := rp.Cancel(pos[1].ID); err != nil { // queued
 		t.Fatal(err)
 	}
@@ -254,12 +231,12 @@ func TestRealScaleWhileRunningProcessesEachPOOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	done := func(n int) func() bool { return func() bool { return rp.Snapshot().Counts.Done >= n } }
-	waitFor(t, "10 POs done", 2*time.Minute, done(10))
+	testkit.WaitFor(t, "10 POs done", 2*time.Minute, done(10))
 	if err := rp.Scale(4); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "4 workers", time.Minute, func() bool { return rp.Snapshot().WorkerCount == 4 })
-	waitFor(t, "40 POs done", 2*time.Minute, done(40))
+	testkit.WaitFor(t, "4 workers", time.Minute, func() bool { return rp.Snapshot().WorkerCount == 4 })
+	testkit.WaitFor(t, "40 POs done", 2*time.Minute, done(40))
 	if err := rp.Scale(1); err != nil {
 		t.Fatal(err)
 	}
@@ -273,21 +250,25 @@ func TestRealScaleWhileRunningProcessesEachPOOnce(t *testing.T) {
 	if len(stats.ConcurrentPOViolations) > 0 || stats.MaxConcurrentPerPO > 1 {
 		t.Errorf("POs fetched by two workers at once: %v", stats.ConcurrentPOViolations)
 	}
-	waitFor(t, "one worker", time.Minute, func() bool { return rp.Snapshot().WorkerCount == 1 })
+	testkit.WaitFor(t, "one worker", time.Minute, func() bool { return rp.Snapshot().WorkerCount == 1 })
 }
 
 func TestRealShutdownMidRunLeavesNothing(t *testing.T) {
 	pos := simplePOs(20, 300)
 	cfg := testConfig(2)
-	cfg.ShutdownTimeout = 2 * time.Second
 	rp := startReal(t, cfg, sim.Options{POs: pos, Latency: 300 * time.Millisecond})
 	var hs []*pool.Handle
 	for _, po := range pos {
 		h, _ := rp.Submit(po.ID, pool.Normal, pool.Meta{})
 		hs = append(hs, h)
 	}
-	waitFor(t, "3 POs done", 2*time.Minute, func() bool { return rp.Snapshot().Counts.Done >= 3 })
-	if err := rp.Shutdown(context.Background()); err != nil {
+	testkit.WaitFor(t, "3 POs done", 2*time.Minute, func() bool { return rp.Snapshot().Counts.Done >= 3 })
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
+	defer cancel()
+	if err := rp.Shutdown(ctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatal(err)
+	}
+	if err := rp.Close(); err != nil {
 		t.Fatal(err)
 	}
 	pending, final := 0, 0

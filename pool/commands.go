@@ -151,6 +151,9 @@ func (p *Pool) setPriority(t *task, prio Priority) error {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if t.settling {
+		return fmt.Errorf("PO%s is finishing: %w", t.po, ErrNotQueued)
+	}
 	switch t.state {
 	case Queued:
 		if t.priority == prio {
@@ -172,11 +175,14 @@ func (p *Pool) setPriority(t *task, prio Priority) error {
 func (p *Pool) cancelTask(t *task) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if t.settling {
+		return nil // its outcome is being recorded
+	}
 	switch t.state {
 	case Queued:
 		p.queue.remove(t)
 		p.counts.Queued--
-		p.finishLocked(t, coupa.Result{PO: t.po, Status: coupa.Cancelled, Err: errCancelledByOperator})
+		p.finishRecordedAsyncLocked(t, coupa.Result{PO: t.po, Status: coupa.Cancelled, Err: errCancelledByOperator})
 	case Retrying:
 		t.retryTimer.Stop()
 		t.retryTimer = nil
@@ -184,7 +190,7 @@ func (p *Pool) cancelTask(t *task) error {
 		p.counts.Retrying--
 		res := t.result
 		res.Status, res.Err, res.Retryable = coupa.Cancelled, errCancelledByOperator, false
-		p.finishLocked(t, res)
+		p.finishRecordedAsyncLocked(t, res)
 	case Running:
 		t.cancel(errCancelledByOperator)
 	}
@@ -229,12 +235,17 @@ func (p *Pool) Pause() error {
 	return nil
 }
 
-// Resume restarts dispatching after Pause.
+// Resume restarts dispatching after Pause. It also releases the holds the
+// operator clears by hand (disk full: space was freed; journal: the cause
+// was fixed); if the cause is still there, the next write holds again.
 func (p *Pool) Resume() error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.draining {
 		return ErrStopped
+	}
+	for _, h := range []Hold{HoldDiskFull, HoldJournal} {
+		p.releaseLocked(h, "resumed by operator: "+h.String()+" cleared")
 	}
 	if p.paused {
 		p.paused = false
@@ -258,21 +269,9 @@ func (p *Pool) Reauthenticate() error {
 		}
 	}
 	p.checkedAuth = false
-	if p.signIn {
-		p.signIn = false
-		p.emitPoolLocked(EvSignInRestored, "operator signed in again; restarting browsers")
-	}
+	p.releaseLocked(HoldSignIn, "operator signed in again; restarting browsers")
 	p.broadcastLocked()
 	return nil
-}
-
-// requireSignInLocked pauses dispatch until Reauthenticate.
-func (p *Pool) requireSignInLocked(why string) {
-	if p.signIn {
-		return
-	}
-	p.signIn = true
-	p.emitPoolLocked(EvSignInRequired, why)
 }
 
 // Subscribe returns a new subscription to the pool's events holding up to

@@ -3,10 +3,14 @@ package pool
 import (
 	"fmt"
 	"time"
+
+	"coupatui/config"
 )
 
-// Config holds the pool's settings; main fills it from config.toml and flags.
-// The names follow the seed's PoolConfig.
+// Config holds the pool's settings. The names follow the seed's
+// PoolConfig. The pool has no defaults of its own: ConfigFrom fills a
+// Config from the configuration, whose config.Default is the one source of
+// every default.
 type Config struct {
 	WorkerCount       int           // target workers at start (worker_count)
 	MinWorkers        int           // floor for scaling and memory policy
@@ -19,30 +23,48 @@ type Config struct {
 	RestartBackoffMax time.Duration
 	RecycleAfterTasks int           // restart a browser after this many tasks (0 = never)
 	StartupTimeout    time.Duration // worker_startup_timeout: Start waits at most this long
-	ShutdownTimeout   time.Duration // how long Shutdown lets running tasks finish
 	HealthInterval    time.Duration // how often every browser is pinged
 	HealthTimeout     time.Duration // how long one ping may take
 	Policy            PolicyConfig  // memory-pressure policy
 }
 
-// DefaultConfig returns the documented defaults of config.toml.
-func DefaultConfig() Config {
+// autoStart is where worker_count = "auto" starts; autoscale adds workers
+// from there.
+const autoStart = 2
+
+// ConfigFrom maps the configuration (config.toml and flags) to the pool's
+// settings. It is the one mapping: main runs the pool with it, and the
+// pool's tests start from ConfigFrom(config.Default()).
+//
+// worker_count = "auto" starts autoStart workers (within min_workers and
+// max_workers) and turns autoscale on.
+func ConfigFrom(c config.Config) Config {
+	workers, autoscale := c.Pool.WorkerCount.N, c.Monitor.Autoscale
+	if c.Pool.WorkerCount.Auto {
+		workers, autoscale = min(max(autoStart, c.Pool.MinWorkers), c.Pool.MaxWorkers), true
+	}
 	return Config{
-		WorkerCount:       4,
-		MinWorkers:        1,
-		MaxWorkers:        8,
-		TaskTimeout:       5 * time.Minute,
-		MaxRetries:        3,
-		RetryBackoff:      2 * time.Second,
-		RetryBackoffMax:   time.Minute,
-		RestartBackoff:    time.Second,
-		RestartBackoffMax: 30 * time.Second,
-		RecycleAfterTasks: 100,
-		StartupTimeout:    30 * time.Second,
-		ShutdownTimeout:   120 * time.Second,
-		HealthInterval:    5 * time.Second,
-		HealthTimeout:     3 * time.Second,
-		Policy:            DefaultPolicyConfig(),
+		WorkerCount:       workers,
+		MinWorkers:        c.Pool.MinWorkers,
+		MaxWorkers:        c.Pool.MaxWorkers,
+		TaskTimeout:       c.Pool.TaskTimeout.Duration,
+		MaxRetries:        c.Pool.MaxRetries,
+		RetryBackoff:      c.Pool.RetryBackoff.Duration,
+		RetryBackoffMax:   c.Pool.RetryBackoffMax.Duration,
+		RestartBackoff:    c.Pool.RestartBackoff.Duration,
+		RestartBackoffMax: c.Pool.RestartBackoffMax.Duration,
+		RecycleAfterTasks: c.Pool.RecycleAfterTasks,
+		StartupTimeout:    c.Pool.WorkerStartupTimeout.Duration,
+		HealthInterval:    c.Pool.HealthInterval.Duration,
+		HealthTimeout:     c.Pool.HealthTimeout.Duration,
+		Policy: PolicyConfig{
+			Window:          c.Monitor.PressureWindow.Duration,
+			RecoverWindow:   c.Monitor.RecoverWindow.Duration,
+			PauseOnCritical: c.Monitor.PauseOnCritical,
+			Autoscale:       autoscale,
+			AutoscaleCPU:    c.Monitor.AutoscaleMaxCPU * 100,
+			MaxBrowserBytes: uint64(c.Monitor.MaxBrowserMB) << 20,
+		},
 	}
 }
 
@@ -55,7 +77,7 @@ func (c Config) validate() error {
 	case c.WorkerCount < c.MinWorkers || c.WorkerCount > c.MaxWorkers:
 		return fmt.Errorf("pool: worker_count %d: must be between min_workers %d and max_workers %d",
 			c.WorkerCount, c.MinWorkers, c.MaxWorkers)
-	case c.TaskTimeout <= 0, c.StartupTimeout <= 0, c.ShutdownTimeout <= 0,
+	case c.TaskTimeout <= 0, c.StartupTimeout <= 0,
 		c.HealthInterval <= 0, c.HealthTimeout <= 0:
 		return fmt.Errorf("pool: timeouts and intervals must be positive")
 	case c.MaxRetries < 0:

@@ -8,7 +8,7 @@ import (
 )
 
 // Engine starts the browsers workers use. The real one (Chromium) clones a
-// signed-in profile and launches chromedp; tests inject fakes.
+// signed-in profile and launches chromedp; tests inject pool/pooltest's fake.
 type Engine interface {
 	// Launch starts a browser for worker id. ctx bounds the start-up only.
 	Launch(ctx context.Context, worker int) (Browser, error)

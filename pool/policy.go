@@ -17,16 +17,6 @@ type PolicyConfig struct {
 	MaxBrowserBytes uint64        // recycle a browser above this after its task (0 = no cap)
 }
 
-// DefaultPolicyConfig returns config.toml's defaults.
-func DefaultPolicyConfig() PolicyConfig {
-	return PolicyConfig{
-		Window:          5 * time.Second,
-		RecoverWindow:   30 * time.Second,
-		AutoscaleCPU:    80,
-		MaxBrowserBytes: 1500 << 20,
-	}
-}
-
 // policy decides how many workers memory allows and which browsers to
 // recycle. It is pure: the pool feeds it readings and applies its actions
 // under its mutex, which guards it.

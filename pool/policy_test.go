@@ -1,19 +1,16 @@
 package pool
 
 import (
-	"context"
 	"strings"
-	"sync"
 	"testing"
-	"testing/synctest"
 	"time"
 
-	"coupatui/coupa"
+	"coupatui/config"
 	"coupatui/monitor"
 )
 
 func testPolicy() *policy {
-	cfg := DefaultPolicyConfig()
+	cfg := ConfigFrom(config.Default()).Policy
 	cfg.Window, cfg.RecoverWindow = 5*time.Second, 30*time.Second
 	cfg.MaxBrowserBytes = 1000 << 20
 	return newPolicy(cfg, 1, 8)
@@ -123,71 +120,4 @@ func TestPolicyAutoscaleSteps(t *testing.T) {
 	if got := kinds(pl.decide(in)); got != "" {
 		t.Fatalf("at min_workers: %q", got)
 	}
-}
-
-// fakeMonitor hands the pool the samples a test sends.
-type fakeMonitor struct {
-	c       chan monitor.Sample
-	mu      sync.Mutex
-	tracked map[int]int
-}
-
-func (m *fakeMonitor) Subscribe() (<-chan monitor.Sample, func()) { return m.c, func() {} }
-func (m *fakeMonitor) Track(id, pid int) {
-	m.mu.Lock()
-	m.tracked[id] = pid
-	m.mu.Unlock()
-}
-func (m *fakeMonitor) Untrack(id int) {
-	m.mu.Lock()
-	delete(m.tracked, id)
-	m.mu.Unlock()
-}
-
-func TestPoolAppliesPressurePolicy(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		mon := &fakeMonitor{c: make(chan monitor.Sample), tracked: map[int]int{}}
-		e := newFakeEngine(nil)
-		cfg := testConfig()
-		cfg.WorkerCount = 4
-		p, _ := New(cfg, Deps{Engine: e, Monitor: mon})
-		sub := p.Subscribe(0)
-		defer sub.Close()
-		p.Start(context.Background())
-		defer p.Shutdown(context.Background())
-
-		mon.c <- monitor.Sample{Time: time.Now(), UsedRatio: 0.95, Pressure: monitor.Critical,
-			Trees: map[int]monitor.ProcTree{1: {Bytes: 400 << 20, Kind: "pss"}}}
-		synctest.Wait()
-		s := p.Snapshot()
-		if s.WorkerCount != 1 || s.TargetWorkers != 4 || s.Effective != 1 {
-			t.Fatalf("at critical: %d workers (target %d, effective %d), want 1", s.WorkerCount, s.TargetWorkers, s.Effective)
-		}
-		if s.Resources.Pressure != "critical" || s.Resources.UsagePercent != 95 {
-			t.Fatalf("resources %+v", s.Resources)
-		}
-		// The run keeps moving on the one worker left.
-		h, _ := p.Submit(po(1), Normal, Meta{})
-		if got := wait(t, h).Result.Status; got != coupa.Completed {
-			t.Fatalf("task at critical: %s", got)
-		}
-		var reasons []string
-		for len(reasons) == 0 {
-			ev := <-sub.C()
-			if ev.Kind == EvPolicy {
-				reasons = append(reasons, ev.Reason)
-			}
-		}
-		if !strings.Contains(reasons[0], "critical") || !strings.Contains(reasons[0], "min_workers") {
-			t.Fatalf("policy reason %q", reasons[0])
-		}
-		// Low for the recover window: back to the target.
-		mon.c <- monitor.Sample{Time: time.Now(), UsedRatio: 0.3, Pressure: monitor.Ok}
-		time.Sleep(cfg.Policy.RecoverWindow)
-		mon.c <- monitor.Sample{Time: time.Now(), UsedRatio: 0.3, Pressure: monitor.Ok}
-		synctest.Wait()
-		if n := p.Snapshot().WorkerCount; n != 4 {
-			t.Fatalf("after recovery: %d workers, want 4", n)
-		}
-	})
 }

@@ -17,9 +17,10 @@ import (
 
 // Deps are the pool's collaborators.
 type Deps struct {
-	Engine  Engine
-	Monitor Monitor // optional: without it there is no memory policy
-	Logger  *slog.Logger
+	Engine   Engine
+	Monitor  Monitor  // optional: without it there is no memory policy
+	Recorder Recorder // optional: the journal; without it nothing is recorded
+	Logger   *slog.Logger
 }
 
 // Item is one PO to submit.
@@ -45,8 +46,11 @@ type Pool struct {
 	mon    Monitor
 	log    *slog.Logger
 
-	runCtx    context.Context // parent of every attempt and launch; cancelled at the end of Shutdown
+	rec       Recorder
+	runCtx    context.Context // parent of every attempt and launch; cancelled once nothing runs
 	runCancel context.CancelFunc
+	recCtx    context.Context // bounds the recorder's calls; cancelled when the pool stopped, or when Close gives up
+	recCancel context.CancelFunc
 	wg        sync.WaitGroup
 	stopped   chan struct{} // closed when Shutdown finished
 
@@ -54,11 +58,12 @@ type Pool struct {
 	changed    chan struct{} // closed and replaced on every change workers wait on
 	began      bool
 	started    time.Time
-	ready      bool // Start returned
-	paused     bool // by the operator
-	signIn     bool // Coupa's sign-in wall seen; dispatch paused
+	ready      bool              // Start returned
+	paused     bool              // by the operator
+	holds      map[Hold]HoldInfo // conditions that stop dispatch until released
 	draining   bool
 	forced     bool
+	settling   int // outcomes being recorded outside the lock; the drain waits for them
 	finished   bool
 	reason     string
 	drainUntil time.Time
@@ -98,7 +103,11 @@ func New(cfg Config, deps Deps) (*Pool, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
+	recCtx, recCancel := context.WithCancel(context.Background())
 	p := &Pool{
+		rec:       deps.Recorder,
+		recCtx:    recCtx,
+		recCancel: recCancel,
 		cfg:       cfg,
 		engine:    deps.Engine,
 		mon:       deps.Monitor,
@@ -110,6 +119,7 @@ func New(cfg Config, deps Deps) (*Pool, error) {
 		tasks:     make(map[string]*task),
 		running:   make(map[uint64]*task),
 		retrying:  make(map[uint64]*task),
+		holds:     make(map[Hold]HoldInfo),
 		subs:      make(map[*Subscription]struct{}),
 		workers:   make(map[int]*worker),
 		target:    cfg.WorkerCount,

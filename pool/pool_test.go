@@ -1,32 +1,37 @@
-package pool
+package pool_test
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
 
+	"coupatui/config"
 	"coupatui/coupa"
+	"coupatui/monitor"
+	"coupatui/pool"
+	"coupatui/pool/pooltest"
 )
 
-func testConfig() Config {
-	c := DefaultConfig()
+// fakeConfig is the defaults with timings made short, for the fake engine.
+func fakeConfig() pool.Config {
+	c := pool.ConfigFrom(config.Default())
 	c.WorkerCount, c.MinWorkers, c.MaxWorkers = 2, 1, 4
 	c.TaskTimeout = time.Minute
 	c.RetryBackoff, c.RetryBackoffMax = time.Second, 10*time.Second
 	c.RestartBackoff, c.RestartBackoffMax = 100*time.Millisecond, time.Second
 	c.HealthInterval, c.HealthTimeout = time.Second, 500*time.Millisecond
 	c.StartupTimeout = 5 * time.Second
-	c.ShutdownTimeout = 30 * time.Second
 	return c
 }
 
-func startPool(t *testing.T, cfg Config, e *fakeEngine) *Pool {
+func startPool(t *testing.T, cfg pool.Config, e *pooltest.Engine) *pool.Pool {
 	t.Helper()
-	p, err := New(cfg, Deps{Engine: e})
+	p, err := pool.New(cfg, pool.Deps{Engine: e})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,17 +39,20 @@ func startPool(t *testing.T, cfg Config, e *fakeEngine) *Pool {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		if err := p.Shutdown(context.Background()); err != nil {
-			t.Errorf("shutdown: %v", err)
+		if err := p.Close(); err != nil {
+			t.Errorf("close: %v", err)
 		}
-		if n := e.alive(); n != 0 {
+		if n := e.Alive(); n != 0 {
 			t.Errorf("%d browsers still alive after shutdown", n)
+		}
+		if o := e.Overlaps(); len(o) > 0 {
+			t.Errorf("POs run on two browsers at once: %v", o)
 		}
 	})
 	return p
 }
 
-func wait(t *testing.T, h *Handle) TaskInfo {
+func wait(t *testing.T, h *pool.Handle) pool.TaskInfo {
 	t.Helper()
 	ti, err := h.Wait(context.Background())
 	if err != nil {
@@ -57,27 +65,27 @@ func po(i int) string { return fmt.Sprintf("45%08d", i) }
 
 func TestPriorityOrderOnOneWorker(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		cfg := testConfig()
+		cfg := fakeConfig()
 		cfg.WorkerCount = 1
-		e := newFakeEngine(nil)
+		e := pooltest.NewEngine(nil)
 		p := startPool(t, cfg, e)
 		p.Pause()
-		var hs []*Handle
-		for i, pr := range []Priority{Low, Normal, Urgent, High, Normal, Urgent} {
-			h, err := p.Submit(po(i), pr, Meta{Row: i + 1})
+		var hs []*pool.Handle
+		for i, pr := range []pool.Priority{pool.Low, pool.Normal, pool.Urgent, pool.High, pool.Normal, pool.Urgent} {
+			h, err := p.Submit(po(i), pr, pool.Meta{Row: i + 1})
 			if err != nil {
 				t.Fatal(err)
 			}
 			hs = append(hs, h)
 		}
-		if err := hs[0].SetPriority(Urgent); err != nil { // Low → Urgent: behind the two urgent ones
+		if err := hs[0].SetPriority(pool.Urgent); err != nil { // Low → Urgent: behind the two urgent ones
 			t.Fatal(err)
 		}
 		p.Resume()
 		for _, h := range hs {
 			wait(t, h)
 		}
-		_, order, _ := e.stats()
+		order := e.Order()
 		want := []string{po(2), po(5), po(0), po(3), po(1), po(4)}
 		if !slices.Equal(order, want) {
 			t.Fatalf("processing order %v, want %v", order, want)
@@ -87,24 +95,23 @@ func TestPriorityOrderOnOneWorker(t *testing.T) {
 
 func TestDuplicateSubmitReturnsLiveTask(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		e := newFakeEngine(nil)
-		p := startPool(t, testConfig(), e)
+		e := pooltest.NewEngine(nil)
+		p := startPool(t, fakeConfig(), e)
 		p.Pause()
-		h1, _ := p.Submit(po(1), Normal, Meta{})
-		h2, _ := p.Submit(po(1), High, Meta{})
+		h1, _ := p.Submit(po(1), pool.Normal, pool.Meta{})
+		h2, _ := p.Submit(po(1), pool.High, pool.Meta{})
 		if h1.ID() != h2.ID() {
 			t.Fatalf("duplicate submit made task %d beside %d", h2.ID(), h1.ID())
 		}
-		if _, err := p.Submit("12AB", Normal, Meta{}); !errors.Is(err, ErrInvalidPO) {
+		if _, err := p.Submit("12AB", pool.Normal, pool.Meta{}); !errors.Is(err, pool.ErrInvalidPO) {
 			t.Fatalf("submit of a non-number: %v, want ErrInvalidPO", err)
 		}
 		p.Resume()
 		if got := wait(t, h1).Result.Status; got != coupa.Completed {
 			t.Fatalf("status %s", got)
 		}
-		runs, _, _ := e.stats()
-		if runs[po(1)] != 1 {
-			t.Fatalf("PO processed %d times, want once", runs[po(1)])
+		if n := e.Runs(po(1)); n != 1 {
+			t.Fatalf("PO processed %d times, want once", n)
 		}
 		if s := p.Snapshot(); s.Counts.Total != 1 || s.Counts.Done != 1 {
 			t.Fatalf("counts %+v", s.Counts)
@@ -114,26 +121,26 @@ func TestDuplicateSubmitReturnsLiveTask(t *testing.T) {
 
 func TestCancelQueuedAndRunning(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		cfg := testConfig()
+		cfg := fakeConfig()
 		cfg.WorkerCount = 1
-		e := newFakeEngine(func(ctx context.Context, b *fakeBrowser, job coupa.Job) coupa.Result {
+		e := pooltest.NewEngine(pooltest.ScriptFunc(func(ctx context.Context, b *pooltest.Browser, job coupa.Job, progress func(coupa.Progress)) coupa.Result {
 			if job.PO == po(1) {
-				return blockUntilCancelled(ctx, b, job)
+				return pooltest.Block.Run(ctx, b, job, progress)
 			}
-			return complete(ctx, b, job)
-		})
+			return pooltest.Complete.Run(ctx, b, job, progress)
+		}))
 		p := startPool(t, cfg, e)
-		running, _ := p.Submit(po(1), Normal, Meta{})
-		queued, _ := p.Submit(po(2), Normal, Meta{})
-		after, _ := p.Submit(po(3), Normal, Meta{})
+		running, _ := p.Submit(po(1), pool.Normal, pool.Meta{})
+		queued, _ := p.Submit(po(2), pool.Normal, pool.Meta{})
+		after, _ := p.Submit(po(3), pool.Normal, pool.Meta{})
 		synctest.Wait()
-		if st := running.Status().State; st != Running {
+		if st := running.Status().State; st != pool.Running {
 			t.Fatalf("first task %s, want running", st)
 		}
 		if err := p.Cancel(po(2)); err != nil {
 			t.Fatal(err)
 		}
-		if ti := queued.Status(); ti.State != Done || ti.Result.Status != coupa.Cancelled || ti.Attempts != 0 {
+		if ti := queued.Status(); ti.State != pool.Done || ti.Result.Status != coupa.Cancelled || ti.Attempts != 0 {
 			t.Fatalf("queued task after cancel: %+v", ti)
 		}
 		if err := running.Cancel(); err != nil {
@@ -145,14 +152,11 @@ func TestCancelQueuedAndRunning(t *testing.T) {
 		if got := wait(t, after).Result.Status; got != coupa.Completed {
 			t.Fatalf("next task ended %s", got)
 		}
-		e.mu.Lock()
-		launches := e.launches
-		e.mu.Unlock()
+		launches := e.Launches()
 		if launches != 1 {
 			t.Fatalf("%d launches: cancelling a task must leave its browser usable", launches)
 		}
-		runs, _, _ := e.stats()
-		if runs[po(2)] != 0 {
+		if e.Runs(po(2)) != 0 {
 			t.Fatal("a cancelled queued task was processed")
 		}
 	})
@@ -161,17 +165,17 @@ func TestCancelQueuedAndRunning(t *testing.T) {
 func TestRetriesWithBackoffThenSuccess(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var starts []time.Time
-		e := newFakeEngine(func(ctx context.Context, b *fakeBrowser, job coupa.Job) coupa.Result {
+		e := pooltest.NewEngine(pooltest.ScriptFunc(func(ctx context.Context, b *pooltest.Browser, job coupa.Job, progress func(coupa.Progress)) coupa.Result {
 			starts = append(starts, time.Now())
 			if len(starts) < 3 {
 				return coupa.Result{Status: coupa.Failed, Err: errors.New("503 Service Unavailable"), Retryable: true}
 			}
-			return complete(ctx, b, job)
-		})
-		cfg := testConfig()
+			return pooltest.Complete.Run(ctx, b, job, progress)
+		}))
+		cfg := fakeConfig()
 		cfg.WorkerCount = 1
 		p := startPool(t, cfg, e)
-		h, _ := p.Submit(po(1), Normal, Meta{})
+		h, _ := p.Submit(po(1), pool.Normal, pool.Meta{})
 		ti := wait(t, h)
 		if ti.Result.Status != coupa.Completed || ti.Attempts != 3 || len(ti.Errors) != 2 {
 			t.Fatalf("task %+v", ti)
@@ -187,24 +191,24 @@ func TestRetriesWithBackoffThenSuccess(t *testing.T) {
 
 func TestRetriesGiveUpAndDeterministicNever(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		e := newFakeEngine(func(ctx context.Context, b *fakeBrowser, job coupa.Job) coupa.Result {
+		e := pooltest.NewEngine(pooltest.ScriptFunc(func(ctx context.Context, b *pooltest.Browser, job coupa.Job, progress func(coupa.Progress)) coupa.Result {
 			if job.PO == po(1) {
 				return coupa.Result{Status: coupa.NotFound}
 			}
 			return coupa.Result{Status: coupa.Failed, Err: errors.New("503"), Retryable: true}
-		})
-		cfg := testConfig()
+		}))
+		cfg := fakeConfig()
 		cfg.MaxRetries = 2
 		p := startPool(t, cfg, e)
-		nf, _ := p.Submit(po(1), Normal, Meta{})
-		bad, _ := p.Submit(po(2), Normal, Meta{})
+		nf, _ := p.Submit(po(1), pool.Normal, pool.Meta{})
+		bad, _ := p.Submit(po(2), pool.Normal, pool.Meta{})
 		if ti := wait(t, nf); ti.Result.Status != coupa.NotFound || ti.Attempts != 1 {
 			t.Fatalf("not-found task: %+v", ti)
 		}
 		if ti := wait(t, bad); ti.Result.Status != coupa.Failed || ti.Attempts != 3 {
 			t.Fatalf("failing task: status %s after %d attempts, want FAILED after 3", ti.Result.Status, ti.Attempts)
 		}
-		if err := p.Retry(po(1)); !errors.Is(err, ErrNotFailed) {
+		if err := p.Retry(po(1)); !errors.Is(err, pool.ErrNotFailed) {
 			t.Fatalf("retry of PO_NOT_FOUND: %v", err)
 		}
 		if err := p.Retry(po(2)); err != nil {
@@ -221,27 +225,27 @@ func TestRetriesGiveUpAndDeterministicNever(t *testing.T) {
 func TestCrashRequeuesAtFrontAndRestarts(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		crashed := false
-		e := newFakeEngine(func(ctx context.Context, b *fakeBrowser, job coupa.Job) coupa.Result {
+		e := pooltest.NewEngine(pooltest.ScriptFunc(func(ctx context.Context, b *pooltest.Browser, job coupa.Job, progress func(coupa.Progress)) coupa.Result {
 			if job.PO == po(1) && !crashed {
 				crashed = true
 				b.Kill() // the browser dies mid-task
-				return blockUntilCancelled(ctx, b, job)
+				return pooltest.Block.Run(ctx, b, job, progress)
 			}
-			return complete(ctx, b, job)
-		})
-		cfg := testConfig()
+			return pooltest.Complete.Run(ctx, b, job, progress)
+		}))
+		cfg := fakeConfig()
 		cfg.WorkerCount = 1
 		p := startPool(t, cfg, e)
 		p.Pause()
-		h1, _ := p.Submit(po(1), Normal, Meta{})
-		h2, _ := p.Submit(po(2), Normal, Meta{})
+		h1, _ := p.Submit(po(1), pool.Normal, pool.Meta{})
+		h2, _ := p.Submit(po(2), pool.Normal, pool.Meta{})
 		p.Resume()
 		ti := wait(t, h1)
 		wait(t, h2)
 		if ti.Result.Status != coupa.Completed || ti.Attempts != 2 {
 			t.Fatalf("crashed task: %s after %d attempts, want COMPLETED after 2", ti.Result.Status, ti.Attempts)
 		}
-		_, order, _ := e.stats()
+		order := e.Order()
 		if want := []string{po(1), po(1), po(2)}; !slices.Equal(order, want) {
 			t.Fatalf("order %v, want %v: a crashed task goes back to the front", order, want)
 		}
@@ -254,18 +258,18 @@ func TestCrashRequeuesAtFrontAndRestarts(t *testing.T) {
 
 func TestHungBrowserKilledByHealthCheck(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		e := newFakeEngine(func(ctx context.Context, b *fakeBrowser, job coupa.Job) coupa.Result {
-			if b.id == 1 {
-				b.hung.Store(true)
-				return blockUntilCancelled(ctx, b, job) // returns when the supervisor kills it
+		e := pooltest.NewEngine(pooltest.ScriptFunc(func(ctx context.Context, b *pooltest.Browser, job coupa.Job, progress func(coupa.Progress)) coupa.Result {
+			if b.Launch() == 1 {
+				b.Hang()
+				return pooltest.Block.Run(ctx, b, job, progress) // returns when the supervisor kills it
 			}
-			return complete(ctx, b, job)
-		})
-		cfg := testConfig()
+			return pooltest.Complete.Run(ctx, b, job, progress)
+		}))
+		cfg := fakeConfig()
 		cfg.WorkerCount = 1
 		p := startPool(t, cfg, e)
 		start := time.Now()
-		h, _ := p.Submit(po(1), Normal, Meta{})
+		h, _ := p.Submit(po(1), pool.Normal, pool.Meta{})
 		ti := wait(t, h)
 		if ti.Result.Status != coupa.Completed || ti.Attempts != 2 {
 			t.Fatalf("task on hung browser: %+v", ti)
@@ -279,17 +283,17 @@ func TestHungBrowserKilledByHealthCheck(t *testing.T) {
 
 func TestTaskTimeout(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		e := newFakeEngine(func(ctx context.Context, b *fakeBrowser, job coupa.Job) coupa.Result {
+		e := pooltest.NewEngine(pooltest.ScriptFunc(func(ctx context.Context, b *pooltest.Browser, job coupa.Job, progress func(coupa.Progress)) coupa.Result {
 			if job.PO == po(1) {
-				return blockUntilCancelled(ctx, b, job) // a page whose script never ends
+				return pooltest.Block.Run(ctx, b, job, progress) // a page whose script never ends
 			}
-			return complete(ctx, b, job)
-		})
-		cfg := testConfig()
+			return pooltest.Complete.Run(ctx, b, job, progress)
+		}))
+		cfg := fakeConfig()
 		cfg.WorkerCount, cfg.MaxRetries, cfg.TaskTimeout = 1, 1, 10*time.Second
 		p := startPool(t, cfg, e)
-		h, _ := p.Submit(po(1), Normal, Meta{})
-		next, _ := p.Submit(po(2), Normal, Meta{})
+		h, _ := p.Submit(po(1), pool.Normal, pool.Meta{})
+		next, _ := p.Submit(po(2), pool.Normal, pool.Meta{})
 		ti := wait(t, h)
 		if ti.Result.Status != coupa.Timeout || ti.Attempts != 2 {
 			t.Fatalf("hung page: %s after %d attempts, want TIMEOUT after 2", ti.Result.Status, ti.Attempts)
@@ -303,15 +307,15 @@ func TestTaskTimeout(t *testing.T) {
 func TestScaleUpAndDown(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		release := make(chan struct{})
-		e := newFakeEngine(func(ctx context.Context, b *fakeBrowser, job coupa.Job) coupa.Result {
+		e := pooltest.NewEngine(pooltest.ScriptFunc(func(ctx context.Context, b *pooltest.Browser, job coupa.Job, progress func(coupa.Progress)) coupa.Result {
 			<-release
-			return complete(ctx, b, job)
-		})
-		p := startPool(t, testConfig(), e)
-		if err := p.Scale(5); !errors.Is(err, ErrScaleLimit) {
+			return pooltest.Complete.Run(ctx, b, job, progress)
+		}))
+		p := startPool(t, fakeConfig(), e)
+		if err := p.Scale(5); !errors.Is(err, pool.ErrScaleLimit) {
 			t.Fatalf("scale above max: %v", err)
 		}
-		if err := p.Scale(0); !errors.Is(err, ErrScaleLimit) {
+		if err := p.Scale(0); !errors.Is(err, pool.ErrScaleLimit) {
 			t.Fatalf("scale below min: %v", err)
 		}
 		if err := p.Scale(4); err != nil {
@@ -321,9 +325,9 @@ func TestScaleUpAndDown(t *testing.T) {
 		if n := p.Snapshot().WorkerCount; n != 4 {
 			t.Fatalf("%d workers after scaling to 4", n)
 		}
-		var hs []*Handle
+		var hs []*pool.Handle
 		for i := range 2 { // two busy workers, two idle ones
-			h, _ := p.Submit(po(i), Normal, Meta{})
+			h, _ := p.Submit(po(i), pool.Normal, pool.Meta{})
 			hs = append(hs, h)
 		}
 		synctest.Wait()
@@ -337,7 +341,7 @@ func TestScaleUpAndDown(t *testing.T) {
 			if w.Task != 0 {
 				busy++
 			}
-			if w.State == WorkerRetiring {
+			if w.State == pool.WorkerRetiring {
 				retiring++
 			}
 		}
@@ -357,22 +361,20 @@ func TestScaleUpAndDown(t *testing.T) {
 
 func TestRecycleAfterTasks(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		e := newFakeEngine(nil)
-		cfg := testConfig()
+		e := pooltest.NewEngine(nil)
+		cfg := fakeConfig()
 		cfg.WorkerCount, cfg.RecycleAfterTasks = 1, 3
 		p := startPool(t, cfg, e)
-		var hs []*Handle
+		var hs []*pool.Handle
 		for i := range 7 {
-			h, _ := p.Submit(po(i), Normal, Meta{})
+			h, _ := p.Submit(po(i), pool.Normal, pool.Meta{})
 			hs = append(hs, h)
 		}
 		for _, h := range hs {
 			wait(t, h)
 		}
 		synctest.Wait()
-		e.mu.Lock()
-		launches := e.launches
-		e.mu.Unlock()
+		launches := e.Launches()
 		if launches != 3 {
 			t.Fatalf("%d launches for 7 tasks recycling every 3, want 3", launches)
 		}
@@ -384,25 +386,25 @@ func TestRecycleAfterTasks(t *testing.T) {
 
 func TestLaunchFailureRetriedWithBackoff(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		e := newFakeEngine(nil)
-		e.failNext = 2
-		cfg := testConfig()
+		e := pooltest.NewEngine(nil)
+		e.FailLaunches(2)
+		cfg := fakeConfig()
 		cfg.WorkerCount = 1
 		start := time.Now()
 		p := startPool(t, cfg, e)
 		if d := time.Since(start); d != cfg.RestartBackoff+2*cfg.RestartBackoff {
 			t.Errorf("ready after %s, want 100ms+200ms of backoff", d)
 		}
-		h, _ := p.Submit(po(1), Normal, Meta{})
+		h, _ := p.Submit(po(1), pool.Normal, pool.Meta{})
 		wait(t, h)
 	})
 }
 
 func TestStartFailsWhenNoBrowserStarts(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		e := newFakeEngine(nil)
-		e.failNext = 1 << 30
-		p, _ := New(testConfig(), Deps{Engine: e})
+		e := pooltest.NewEngine(nil)
+		e.FailLaunches(1 << 30)
+		p, _ := pool.New(fakeConfig(), pool.Deps{Engine: e})
 		err := p.Start(context.Background())
 		if err == nil {
 			t.Fatal("start succeeded with no browser")
@@ -414,29 +416,29 @@ func TestStartFailsWhenNoBrowserStarts(t *testing.T) {
 
 func TestSignInWallPausesAndReauthenticateResumes(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		e := newFakeEngine(nil)
-		e.setSignedIn(false)
-		p, _ := New(testConfig(), Deps{Engine: e})
+		e := pooltest.NewEngine(nil)
+		e.SetSignedIn(false)
+		p, _ := pool.New(fakeConfig(), pool.Deps{Engine: e})
 		sub := p.Subscribe(0)
 		defer sub.Close()
 		if err := p.Start(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		defer p.Shutdown(context.Background())
-		var hs []*Handle
+		var hs []*pool.Handle
 		for i := range 5 {
-			h, _ := p.Submit(po(i), Normal, Meta{})
+			h, _ := p.Submit(po(i), pool.Normal, pool.Meta{})
 			hs = append(hs, h)
 		}
 		synctest.Wait()
 		s := p.Snapshot()
-		if s.State != PoolSignInRequired {
+		if s.State != pool.PoolSignInRequired {
 			t.Fatalf("state %s, want sign-in required", s.State)
 		}
 		if s.Counts.Done != 0 || s.Counts.Queued != 5 {
 			t.Fatalf("counts %+v: no task may fail because of the sign-in wall", s.Counts)
 		}
-		e.setSignedIn(true)
+		e.SetSignedIn(true)
 		if err := p.Reauthenticate(); err != nil {
 			t.Fatal(err)
 		}
@@ -446,114 +448,190 @@ func TestSignInWallPausesAndReauthenticateResumes(t *testing.T) {
 				t.Fatalf("task after re-sign-in: %s after %d attempts", ti.Result.Status, ti.Attempts)
 			}
 		}
-		seen := map[EventKind]bool{}
+		seen := map[pool.EventKind]bool{}
 		for ev := range sub.C() {
 			seen[ev.Kind] = true
-			if ev.Kind == EvSignInRestored {
+			if ev.Kind == pool.EvSignInRestored {
 				break
 			}
 		}
-		if !seen[EvSignInRequired] || seen[EvTaskFinished] {
+		if !seen[pool.EvSignInRequired] || seen[pool.EvTaskFinished] {
 			t.Fatalf("events before the sign-in was restored: %v", seen)
 		}
 	})
 }
 
-func TestShutdownDrainsThenCancels(t *testing.T) {
+// Shutdown drains and forces nothing: when its context ends it returns
+// the context's error with the slow task still running; Close cancels it.
+func TestShutdownDrainsAndForcesNothing(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		e := newFakeEngine(func(ctx context.Context, b *fakeBrowser, job coupa.Job) coupa.Result {
+		e := pooltest.NewEngine(pooltest.ScriptFunc(func(ctx context.Context, b *pooltest.Browser, job coupa.Job, progress func(coupa.Progress)) coupa.Result {
 			if job.PO == po(1) { // finishes within the drain window
 				select {
 				case <-time.After(5 * time.Second):
-					return complete(ctx, b, job)
+					return pooltest.Complete.Run(ctx, b, job, progress)
 				case <-ctx.Done():
 				}
 			}
-			return blockUntilCancelled(ctx, b, job)
-		})
-		cfg := testConfig()
-		cfg.ShutdownTimeout = 20 * time.Second
-		p, _ := New(cfg, Deps{Engine: e})
+			return pooltest.Block.Run(ctx, b, job, progress)
+		}))
+		p, _ := pool.New(fakeConfig(), pool.Deps{Engine: e})
 		if err := p.Start(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		quick, _ := p.Submit(po(1), Normal, Meta{})
-		slow, _ := p.Submit(po(2), Normal, Meta{})
-		pending, _ := p.Submit(po(3), Normal, Meta{})
+		quick, _ := p.Submit(po(1), pool.Normal, pool.Meta{})
+		slow, _ := p.Submit(po(2), pool.Normal, pool.Meta{})
+		pending, _ := p.Submit(po(3), pool.Normal, pool.Meta{})
 		synctest.Wait()
+		const window = 20 * time.Second
+		ctx, cancel := context.WithTimeout(context.Background(), window)
+		defer cancel()
 		start := time.Now()
-		if err := p.Shutdown(context.Background()); err != nil {
-			t.Fatal(err)
+		if err := p.Shutdown(ctx); !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("Shutdown with a task still running: %v, want the context's deadline", err)
 		}
-		if d := time.Since(start); d != cfg.ShutdownTimeout {
-			t.Errorf("shutdown took %s, want the %s drain window", d, cfg.ShutdownTimeout)
+		if d := time.Since(start); d != window {
+			t.Errorf("shutdown took %s, want the %s drain window", d, window)
+		}
+		if s := p.Snapshot(); s.State != pool.PoolDraining || !s.DrainDeadline.Equal(start.Add(window)) {
+			t.Errorf("after the deadline: %s, drain deadline %v", s.State, s.DrainDeadline)
 		}
 		if got := quick.Status().Result.Status; got != coupa.Completed {
 			t.Errorf("task that finished while draining: %s", got)
 		}
-		if got := slow.Status().Result.Status; got != coupa.Cancelled {
-			t.Errorf("task still running at the deadline: %s, want CANCELLED", got)
+		if st := slow.Status(); st.State != pool.Running {
+			t.Errorf("Shutdown forced the slow task: %s %s", st.State, st.Result.Status)
 		}
-		if st := pending.Status(); st.State != Queued {
+		start = time.Now()
+		if err := p.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if d := time.Since(start); d != 0 {
+			t.Errorf("Close waited %s for a task that honours cancellation", d)
+		}
+		if got := slow.Status().Result.Status; got != coupa.Cancelled {
+			t.Errorf("task running at Close: %s, want CANCELLED", got)
+		}
+		if st := pending.Status(); st.State != pool.Queued {
 			t.Errorf("queued task after shutdown: %s, want queued (PENDING)", st.State)
 		}
-		if n := e.alive(); n != 0 {
+		if n := e.Alive(); n != 0 {
 			t.Errorf("%d browsers alive after shutdown", n)
 		}
-		if s := p.Snapshot(); s.State != PoolStopped || len(s.Workers) != 0 {
+		if s := p.Snapshot(); s.State != pool.PoolStopped || len(s.Workers) != 0 {
 			t.Errorf("after shutdown: %s with %d workers", s.State, len(s.Workers))
 		}
 		if err := p.Shutdown(context.Background()); err != nil {
-			t.Errorf("second shutdown: %v", err)
+			t.Errorf("Shutdown after Close: %v", err)
 		}
-		if _, err := p.Submit(po(9), Normal, Meta{}); !errors.Is(err, ErrStopped) {
+		if err := p.Close(); err != nil {
+			t.Errorf("second Close: %v", err)
+		}
+		if _, err := p.Submit(po(9), pool.Normal, pool.Meta{}); !errors.Is(err, pool.ErrStopped) {
 			t.Errorf("submit after shutdown: %v", err)
 		}
 	})
 }
 
-func TestSecondShutdownForces(t *testing.T) {
+// Close during a Shutdown cancels what runs, and the Shutdown returns.
+func TestCloseDuringShutdown(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		e := newFakeEngine(blockUntilCancelled)
-		p, _ := New(testConfig(), Deps{Engine: e})
+		e := pooltest.NewEngine(pooltest.Block)
+		p, _ := pool.New(fakeConfig(), pool.Deps{Engine: e})
 		p.Start(context.Background())
-		h, _ := p.Submit(po(1), Normal, Meta{})
+		h, _ := p.Submit(po(1), pool.Normal, pool.Meta{})
 		synctest.Wait()
 		first := make(chan error)
 		go func() { first <- p.Shutdown(context.Background()) }()
 		synctest.Wait()
-		if s := p.Snapshot().State; s != PoolDraining {
+		if s := p.Snapshot().State; s != pool.PoolDraining {
 			t.Fatalf("state %s while draining", s)
 		}
 		start := time.Now()
-		if err := p.Shutdown(context.Background()); err != nil {
+		if err := p.Close(); err != nil {
 			t.Fatal(err)
 		}
 		if d := time.Since(start); d != 0 {
-			t.Errorf("forced shutdown waited %s", d)
+			t.Errorf("Close waited %s", d)
 		}
 		if err := <-first; err != nil {
 			t.Fatal(err)
 		}
 		if got := h.Status().Result.Status; got != coupa.Cancelled {
-			t.Fatalf("running task after forced shutdown: %s", got)
+			t.Fatalf("running task after Close: %s", got)
+		}
+	})
+}
+
+// Close kills the browser of a task that ignores cancellation, after a
+// grace of 10 s.
+func TestCloseKillsWhatIgnoresCancellation(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := pooltest.NewEngine(pooltest.ScriptFunc(func(ctx context.Context, b *pooltest.Browser, job coupa.Job, progress func(coupa.Progress)) coupa.Result {
+			<-b.Done() // only a kill ends it
+			return coupa.Result{PO: job.PO, Status: coupa.Failed, Err: errors.New("browser gone"), Retryable: true}
+		}))
+		cfg := fakeConfig()
+		cfg.WorkerCount = 1
+		p, _ := pool.New(cfg, pool.Deps{Engine: e})
+		p.Start(context.Background())
+		h, _ := p.Submit(po(1), pool.Normal, pool.Meta{})
+		synctest.Wait()
+		start := time.Now()
+		p.Close()
+		if d := time.Since(start); d != 10*time.Second {
+			t.Errorf("Close took %s, want the 10s grace", d)
+		}
+		if st := h.Status(); st.State == pool.Running {
+			t.Errorf("task still running after Close")
+		}
+		if n := e.Alive(); n != 0 {
+			t.Errorf("%d browsers alive after Close", n)
+		}
+	})
+}
+
+func TestWaitReturnsWhenEveryTaskIsFinal(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := pooltest.NewEngine(pooltest.ScriptFunc(func(ctx context.Context, b *pooltest.Browser, job coupa.Job, progress func(coupa.Progress)) coupa.Result {
+			time.Sleep(time.Second)
+			return pooltest.Complete.Run(ctx, b, job, progress)
+		}))
+		p := startPool(t, fakeConfig(), e)
+		for i := range 6 {
+			p.Submit(po(i), pool.Normal, pool.Meta{})
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		if err := p.Wait(ctx); !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("Wait before the end: %v", err)
+		}
+		cancel()
+		start := time.Now()
+		if err := p.Wait(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if d := time.Since(start); d != time.Second {
+			t.Errorf("Wait returned %s later, want 1s (6 POs of 1s on 2 workers, 2s gone)", d)
+		}
+		if c := p.Snapshot().Counts; c.Done != 6 {
+			t.Errorf("Wait returned with %d of 6 done", c.Done)
 		}
 	})
 }
 
 func TestSlowSubscriberLosesOnlyProgress(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		e := newFakeEngine(func(ctx context.Context, b *fakeBrowser, job coupa.Job) coupa.Result {
-			return complete(ctx, b, job)
-		})
-		cfg := testConfig()
+		e := pooltest.NewEngine(pooltest.ScriptFunc(func(ctx context.Context, b *pooltest.Browser, job coupa.Job, progress func(coupa.Progress)) coupa.Result {
+			return pooltest.Complete.Run(ctx, b, job, progress)
+		}))
+		cfg := fakeConfig()
 		cfg.WorkerCount = 1
 		p := startPool(t, cfg, e)
 		sub := p.Subscribe(16) // never read until the end
 		defer sub.Close()
-		var hs []*Handle
+		var hs []*pool.Handle
 		for i := range 200 {
-			h, _ := p.Submit(po(i), Normal, Meta{})
+			h, _ := p.Submit(po(i), pool.Normal, pool.Meta{})
 			hs = append(hs, h)
 		}
 		for _, h := range hs {
@@ -564,9 +642,9 @@ func TestSlowSubscriberLosesOnlyProgress(t *testing.T) {
 			ev := <-sub.C()
 			missed += ev.Missed
 			switch ev.Kind {
-			case EvTaskFinished:
+			case pool.EvTaskFinished:
 				finished++
-			case EvTaskProgress:
+			case pool.EvTaskProgress:
 				progress++
 			}
 		}
@@ -578,37 +656,85 @@ func TestSlowSubscriberLosesOnlyProgress(t *testing.T) {
 
 func TestSnapshotAndTasksWindow(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		e := newFakeEngine(nil)
-		p := startPool(t, testConfig(), e)
+		e := pooltest.NewEngine(nil)
+		p := startPool(t, fakeConfig(), e)
 		p.Pause()
 		for i := range 1000 {
-			pr := Normal
+			pr := pool.Normal
 			if i%100 == 0 {
-				pr = Urgent
+				pr = pool.Urgent
 			}
-			p.Submit(po(i), pr, Meta{Row: i + 1})
+			p.Submit(po(i), pr, pool.Meta{Row: i + 1})
 		}
-		page := p.Tasks(TaskQuery{Offset: 5, Limit: 10})
+		page := p.Tasks(pool.TaskQuery{Offset: 5, Limit: 10})
 		if page.Total != 1000 || len(page.Tasks) != 10 {
 			t.Fatalf("page total %d len %d", page.Total, len(page.Tasks))
 		}
 		if page.Tasks[0].PO != po(500) || page.Tasks[5].PO != po(1) {
 			t.Fatalf("window starts %s…%s, want urgent %s then normal %s", page.Tasks[0].PO, page.Tasks[5].PO, po(500), po(1))
 		}
-		deep := p.Tasks(TaskQuery{Offset: 990, Limit: 20})
+		deep := p.Tasks(pool.TaskQuery{Offset: 990, Limit: 20})
 		if deep.Total != 1000 || len(deep.Tasks) != 10 || deep.Tasks[9].PO != po(999) {
 			t.Fatalf("deep page: total %d, %d tasks", deep.Total, len(deep.Tasks))
 		}
-		f := p.Tasks(TaskQuery{Filter: "4500000099", Limit: 10})
+		f := p.Tasks(pool.TaskQuery{Filter: "4500000099", Limit: 10})
 		if f.Total != 1 || f.Tasks[0].PO != po(99) {
 			t.Fatalf("filtered page %+v", f)
 		}
-		if u := p.Tasks(TaskQuery{Filter: "urgent", Limit: 50}); u.Total != 10 {
+		if u := p.Tasks(pool.TaskQuery{Filter: "urgent", Limit: 50}); u.Total != 10 {
 			t.Fatalf("urgent filter matched %d", u.Total)
 		}
 		s := p.Snapshot()
-		if s.Counts.Queued != 1000 || s.State != PoolPaused || s.TargetWorkers != 2 {
+		if s.Counts.Queued != 1000 || s.State != pool.PoolPaused || s.TargetWorkers != 2 {
 			t.Fatalf("snapshot %+v", s)
+		}
+	})
+}
+
+func TestPoolAppliesPressurePolicy(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		mon := pooltest.NewMonitor()
+		e := pooltest.NewEngine(nil)
+		cfg := fakeConfig()
+		cfg.WorkerCount = 4
+		p, _ := pool.New(cfg, pool.Deps{Engine: e, Monitor: mon})
+		sub := p.Subscribe(0)
+		defer sub.Close()
+		p.Start(context.Background())
+		defer p.Shutdown(context.Background())
+
+		mon.Send(monitor.Sample{Time: time.Now(), UsedRatio: 0.95, Pressure: monitor.Critical,
+			Trees: map[int]monitor.ProcTree{1: {Bytes: 400 << 20, Kind: "pss"}}})
+		synctest.Wait()
+		s := p.Snapshot()
+		if s.WorkerCount != 1 || s.TargetWorkers != 4 || s.Effective != 1 {
+			t.Fatalf("at critical: %d workers (target %d, effective %d), want 1", s.WorkerCount, s.TargetWorkers, s.Effective)
+		}
+		if s.Resources.Pressure != "critical" || s.Resources.UsagePercent != 95 {
+			t.Fatalf("resources %+v", s.Resources)
+		}
+		// The run keeps moving on the one worker left.
+		h, _ := p.Submit(po(1), pool.Normal, pool.Meta{})
+		if got := wait(t, h).Result.Status; got != coupa.Completed {
+			t.Fatalf("task at critical: %s", got)
+		}
+		var reasons []string
+		for len(reasons) == 0 {
+			ev := <-sub.C()
+			if ev.Kind == pool.EvPolicy {
+				reasons = append(reasons, ev.Reason)
+			}
+		}
+		if !strings.Contains(reasons[0], "critical") || !strings.Contains(reasons[0], "min_workers") {
+			t.Fatalf("policy reason %q", reasons[0])
+		}
+		// Low for the recover window: back to the target.
+		mon.Send(monitor.Sample{Time: time.Now(), UsedRatio: 0.3, Pressure: monitor.Ok})
+		time.Sleep(cfg.Policy.RecoverWindow)
+		mon.Send(monitor.Sample{Time: time.Now(), UsedRatio: 0.3, Pressure: monitor.Ok})
+		synctest.Wait()
+		if n := p.Snapshot().WorkerCount; n != 4 {
+			t.Fatalf("after recovery: %d workers, want 4", n)
 		}
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"coupatui/browser"
 	"coupatui/coupa"
 	"coupatui/coupa/sim"
+	"coupatui/internal/testkit"
 	"coupatui/monitor"
 	"coupatui/pool"
 )
@@ -17,7 +18,7 @@ import (
 // A page that makes its renderer allocate far more than max_browser_mb gets
 // its browser recycled after the task, and the run completes.
 func TestRealHeavyBrowserRecycledAfterItsTask(t *testing.T) {
-	exec := chromium(t)
+	exec := testkit.Chromium(t)
 	pos := simplePOs(3, 700)
 	heavy := sim.PO{ID: "4500107777", Supplier: "Heavy", AllocMB: 1000, Want: coupa.Completed,
 		// A slow file keeps the heavy page open long enough to be sampled.

@@ -15,6 +15,7 @@ import (
 	"coupatui/browser"
 	"coupatui/coupa"
 	"coupatui/coupa/sim"
+	"coupatui/internal/testkit"
 	"coupatui/pool"
 	"coupatui/profiles"
 )
@@ -42,32 +43,9 @@ func signIn(t *testing.T, exec, profile string, srv *sim.Server, po string) stri
 	if u, _ := url.Parse(resp.URL); u == nil || u.Path != srv.SignInPath() {
 		t.Fatalf("before signing in the PO page led to %s, want the sign-in wall", resp.URL)
 	}
-	var landed string
-	if err := tab.Evaluate(ctx, `(async () => {
-		const form = document.querySelector('form');
-		form.querySelector('#user_email').value = 'operator@example.com';
-		form.querySelector('#user_password').value = 'coupa-sim';
-		const r = await fetch(form.action, {method: 'POST', credentials: 'same-origin',
-			body: new URLSearchParams(new FormData(form))});
-		return r.url;
-	})()`, &landed); err != nil {
-		t.Fatal(err)
-	}
+	landed, token := testkit.SimSignInPage(t, ctx, tab, srv.URL())
 	if !strings.HasSuffix(landed, "/order_headers/"+po) {
 		t.Fatalf("signing in led to %s", landed)
-	}
-	cookies, err := tab.Cookies(ctx, srv.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	token := ""
-	for _, c := range cookies {
-		if c.Name == "_coupa_session" {
-			token = c.Value
-		}
-	}
-	if token == "" {
-		t.Fatal("no session cookie after signing in")
 	}
 	tab.Close()
 	if err := b.Close(); err != nil {
@@ -95,7 +73,7 @@ func (l *logBuffer) String() string {
 }
 
 func TestRealSignedInClonesAndSessionExpiry(t *testing.T) {
-	exec := chromium(t)
+	exec := testkit.Chromium(t)
 	pos := simplePOs(12, 500)
 	srv := sim.Start(t, sim.Options{SignIn: true, SessionCookie: true, POs: pos, Latency: 200 * time.Millisecond})
 	tmp := t.TempDir()
@@ -158,7 +136,7 @@ func TestRealSignedInClonesAndSessionExpiry(t *testing.T) {
 	srv.InvalidateSessions()
 	rest := submit(pos[6:])
 	waitEvent(t, sub, pool.EvSignInRequired, 2*time.Minute)
-	waitFor(t, "running tasks to return to the queue", time.Minute, func() bool { return p.Snapshot().Counts.Running == 0 })
+	testkit.WaitFor(t, "running tasks to return to the queue", time.Minute, func() bool { return p.Snapshot().Counts.Running == 0 })
 	s := p.Snapshot()
 	if s.State != pool.PoolSignInRequired || s.Counts.Done != 6 {
 		t.Fatalf("after the session expired: %s with %d done (%v)", s.State, s.Counts.Done, s.Counts.ByStatus)

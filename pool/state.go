@@ -15,9 +15,9 @@ func (p *Pool) stateLocked() PoolState {
 		return PoolStopped
 	case p.draining:
 		return PoolDraining
-	case p.signIn:
+	case p.signedOutLocked():
 		return PoolSignInRequired
-	case p.paused || p.policy.paused:
+	case p.paused || p.policy.paused || len(p.holds) > 0:
 		return PoolPaused
 	case !p.ready:
 		return PoolStarting
@@ -27,7 +27,13 @@ func (p *Pool) stateLocked() PoolState {
 
 // dispatchingLocked reports whether idle workers may take tasks.
 func (p *Pool) dispatchingLocked() bool {
-	return !p.draining && !p.signIn && !p.paused && !p.policy.paused
+	return !p.draining && len(p.holds) == 0 && !p.paused && !p.policy.paused
+}
+
+// signedOutLocked reports whether Coupa's sign-in wall holds dispatch.
+func (p *Pool) signedOutLocked() bool {
+	_, ok := p.holds[HoldSignIn]
+	return ok
 }
 
 // broadcastLocked wakes every goroutine waiting for a change.

@@ -24,7 +24,8 @@ func (p *Pool) Snapshot() Snapshot {
 		Counts:        p.counts,
 		Resources:     p.resources,
 		Reason:        p.reason,
-		SignIn:        p.signIn,
+		SignIn:        p.signedOutLocked(),
+		Holds:         p.holdsLocked(),
 		DrainDeadline: p.drainUntil,
 	}
 	s.Counts.ByStatus = maps.Clone(p.counts.ByStatus)

@@ -243,7 +243,7 @@ func (p *Pool) checkSession(w *worker, b Browser) {
 	case err == nil:
 		p.checkedAuth = true
 	case errors.Is(err, coupa.ErrSignInRequired):
-		p.requireSignInLocked(fmt.Sprintf("worker %d: Coupa shows its sign-in wall: run `coupatui login`, then resume", w.id))
+		p.holdLocked(HoldSignIn, fmt.Sprintf("worker %d: Coupa shows its sign-in wall: run `coupatui login`, then resume", w.id))
 	default:
 		p.log.Warn("session check failed", "worker", w.id, "err", err)
 	}
@@ -309,19 +309,55 @@ func (p *Pool) startLocked(w *worker, t *task) {
 	w.task = t
 	w.state, w.since = WorkerBusy, time.Now()
 	t.ctx = ctx
-	p.emitTaskLocked(EvTaskStarted, t, fmt.Sprintf("attempt %d", t.attempts))
-	p.emitWorkerLocked(EvWorkerBusy, w, "PO"+t.po)
+}
+
+// leaveRunningLocked takes t out of the running set, if it is there.
+func (p *Pool) leaveRunningLocked(t *task) {
+	if _, ok := p.running[t.id]; ok {
+		delete(p.running, t.id)
+		p.counts.Running--
+	}
 }
 
 // runTask runs one attempt of t on w's browser b and decides what follows.
+// The attempt is recorded before the browser opens the page.
 func (p *Pool) runTask(w *worker, b Browser, t *task) {
 	p.mu.Lock()
 	ctx := t.ctx
 	job := coupa.Job{PO: t.po, Hierarchy: t.meta.Hierarchy}
+	started := p.taskEventLocked(EvTaskStarted, t, fmt.Sprintf("attempt %d", t.attempts))
+	p.mu.Unlock()
+
+	if !p.record(started) {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		t.cancel(nil)
+		t.ctx, t.cancel = nil, nil
+		t.attempts--
+		w.task = nil
+		p.requeueFrontLocked(t, "attempt not recorded: left pending")
+		if !w.retire {
+			p.setWorkerStateLocked(w, WorkerIdle, EvWorkerIdle, "")
+		}
+		p.broadcastLocked()
+		return
+	}
+	p.mu.Lock()
+	p.emitLocked(started)
+	p.emitWorkerLocked(EvWorkerBusy, w, "PO"+t.po)
 	p.mu.Unlock()
 
 	ctx, stop := context.WithTimeoutCause(ctx, p.cfg.TaskTimeout, errTaskTimeout)
 	res := b.Process(ctx, job, func(pr coupa.Progress) {
+		if pr.Saved != nil {
+			// A file complete on disk: recorded before it is shown, so a
+			// retry or a re-run keeps it.
+			p.mu.Lock()
+			ev := p.taskEventLocked(EvTaskProgress, t, "")
+			ev.Task.Progress = pr
+			p.mu.Unlock()
+			p.record(ev)
+		}
 		p.mu.Lock()
 		defer p.mu.Unlock()
 		if t.state == Running {
@@ -336,13 +372,11 @@ func (p *Pool) runTask(w *worker, b Browser, t *task) {
 	defer p.mu.Unlock()
 	t.ctx = nil
 	t.cancel = nil
-	delete(p.running, t.id)
-	p.counts.Running--
 	w.task = nil
 	w.tasksDone++
 	w.sinceLaunch++
 	crashed := closed(b.Done())
-	p.settleLocked(t, res, cause, crashed)
+	p.settleLocked(t, res, cause, crashed) // may release the lock while the outcome is recorded
 
 	switch {
 	case crashed: // ensureBrowser counts the crash and relaunches
@@ -358,27 +392,32 @@ func (p *Pool) runTask(w *worker, b Browser, t *task) {
 	p.broadcastLocked()
 }
 
-// settleLocked decides what follows one attempt: done, retry later, or
-// back to the front of the queue.
+// settleLocked decides what follows one attempt: done (recorded first,
+// with the lock released meanwhile), retry later, or back to the front of
+// the queue.
 func (p *Pool) settleLocked(t *task, res coupa.Result, cause error, crashed bool) {
 	attempt := fmt.Sprintf("attempt %d", t.attempts)
 	switch {
 	case errors.Is(cause, errCancelledByOperator), errors.Is(cause, errCancelledByShutdown):
 		res.Status, res.Err, res.Retryable = coupa.Cancelled, cause, false
-		p.finishLocked(t, res)
+		p.finishRecordedLocked(t, res)
 	case crashed:
 		t.errors = append(t.errors, attempt+": browser crashed")
 		if t.attempts > p.cfg.MaxRetries {
 			res.Status, res.Retryable = coupa.Failed, false
 			res.Err = fmt.Errorf("browser crashed on each of %d attempts", t.attempts)
-			p.finishLocked(t, res)
+			p.finishRecordedLocked(t, res)
 			return
 		}
 		p.requeueFrontLocked(t, "browser crashed; back to the front of the queue")
 	case errors.Is(res.Err, coupa.ErrSignInRequired):
 		t.attempts-- // not the PO's fault
 		p.requeueFrontLocked(t, "sign-in required")
-		p.requireSignInLocked("Coupa shows its sign-in wall (session missing or expired): run `coupatui login`, then resume")
+		p.holdLocked(HoldSignIn, "Coupa shows its sign-in wall (session missing or expired): run `coupatui login`, then resume")
+	case IsDiskFull(res.Err):
+		t.attempts-- // not the PO's fault; what is on disk stays
+		p.requeueFrontLocked(t, "disk full: back to the queue")
+		p.holdLocked(HoldDiskFull, diskFullReason(res.Err))
 	default:
 		if errors.Is(cause, errTaskTimeout) {
 			res.Status, res.Retryable = coupa.Timeout, true
@@ -397,11 +436,12 @@ func (p *Pool) settleLocked(t *task, res coupa.Result, cause error, crashed bool
 			p.retryLaterLocked(t, res)
 			return
 		}
-		p.finishLocked(t, res)
+		p.finishRecordedLocked(t, res)
 	}
 }
 
 func (p *Pool) requeueFrontLocked(t *task, why string) {
+	p.leaveRunningLocked(t)
 	t.state = Queued
 	t.worker = -1
 	p.queue.pushFront(t)
@@ -412,6 +452,7 @@ func (p *Pool) requeueFrontLocked(t *task, why string) {
 // retryLaterLocked parks t for its backoff, then puts it at the front of
 // its priority.
 func (p *Pool) retryLaterLocked(t *task, res coupa.Result) {
+	p.leaveRunningLocked(t)
 	wait := backoff(p.cfg.RetryBackoff, p.cfg.RetryBackoffMax, t.attempts)
 	t.state = Retrying
 	t.worker = -1

@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -15,6 +14,7 @@ import (
 
 	"coupatui/browser"
 	"coupatui/coupa/sim"
+	"coupatui/internal/testkit"
 	"coupatui/profiles"
 )
 
@@ -31,14 +31,7 @@ const startTimeout = 90 * time.Second
 // meet it (the test can fail), and that --restore-last-session is the other
 // cure for a plain copy.
 func TestCloneStaysSignedIn(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts six Chromium browsers")
-	}
-	if _, err := exec.LookPath("chromium"); err != nil {
-		if _, err := browser.FindExec(""); err != nil {
-			t.Skip("no Chromium on this machine")
-		}
-	}
+	testkit.Chromium(t) // it starts six browsers, which Launch finds as Chromium does
 	ctx, cancel := context.WithTimeout(t.Context(), 4*time.Minute)
 	defer cancel()
 	srv := sim.Start(t, sim.Options{SignIn: true, SessionCookie: true,
@@ -134,20 +127,9 @@ func signIn(ctx context.Context, t *testing.T, base string, srv *sim.Server, poU
 	if path(t, resp.URL) != srv.SignInPath() {
 		t.Fatalf("before signing in the PO page led to %s, want the wall %s", resp.URL, srv.SignInPath())
 	}
-	// Fill the real form and post its fields; fetch follows the redirect
-	// to return_to with the new cookie, so it ends on the PO page.
-	var landed string
-	err = tab.Evaluate(ctx, `(async () => {
-		const form = document.querySelector('#new_user');
-		form.querySelector('#user_email').value = 'operator@example.com';
-		form.querySelector('#user_password').value = 'coupa-sim';
-		const r = await fetch(form.action, {method: 'POST', credentials: 'same-origin',
-			body: new URLSearchParams(new FormData(form))});
-		return r.url;
-	})()`, &landed)
-	if err != nil {
-		t.Fatal(err)
-	}
+	// Fill the real form and post it from the page; the sign-in follows
+	// the redirect to return_to with the new cookie, so it ends on the PO page.
+	landed, _ := testkit.SimSignInPage(t, ctx, tab, srv.URL())
 	if path(t, landed) != "/order_headers/"+signedInPO {
 		t.Fatalf("signing in led to %s, want the PO page", landed)
 	}

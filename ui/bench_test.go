@@ -8,43 +8,57 @@ import (
 	uv "github.com/charmbracelet/ultraviolet"
 
 	"coupatui/coupa"
+	"coupatui/monitor"
 	"coupatui/pool"
+	"coupatui/pool/pooltest"
 )
 
-// benchPool is a run of 100,000 queued tasks with 8 busy workers.
-func benchPool(b *testing.B) *fakePool {
-	b.Helper()
-	fp := newFakePool(fixedClock)
-	for i := range 8 {
-		fp.addTask(fmt.Sprintf("45%08d", i), pool.Normal, pool.Running, func(t *pool.TaskInfo) {
-			t.Attempts, t.Started = 1, testNow.Add(-time.Duration(i)*time.Second)
-			t.Progress = coupa.Progress{Phase: "downloading", Found: 10, Done: i}
-		})
-	}
-	prios := []pool.Priority{pool.Urgent, pool.High, pool.Normal, pool.Low}
-	for i := range 100_000 {
-		fp.addTask(fmt.Sprintf("46%08d", i), prios[i%4], pool.Queued, nil)
-	}
-	fp.setWorkers(8)
-	fp.Tasks(pool.TaskQuery{Limit: 1}) // build the fake's display order once
-	return fp
+// benchPool is a real pool (live, on the fake engine) running 8 tasks on 8
+// workers, each steered by a feed, with 100,000 tasks queued behind them.
+type benchPool struct {
+	*fixture
+	feeds []*pooltest.Feed
 }
 
-// busy advances every running task and worker, as a frame during a run
-// would see.
-func (f *fakePool) busy(frame int) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	for i := range f.workers {
-		w := &f.workers[i]
-		w.Progress.Done = (w.Progress.Done + 1) % 11
-		w.MemBytes += 1 << 20
-		if t := f.tasks[w.PO]; t != nil {
-			t.Progress = w.Progress
-		}
+func newBenchPool(b *testing.B) *benchPool {
+	b.Helper()
+	cfg := fixtureConfig(true)
+	cfg.WorkerCount = 8
+	bp := &benchPool{fixture: startFixture(b, true, cfg)}
+	for i := range 8 {
+		feed := pooltest.NewFeed()
+		bp.feeds = append(bp.feeds, feed)
+		bp.submit(fmt.Sprintf("45%08d", i), pool.Normal, feed)
 	}
-	f.res.UsagePercent = 50 + float64(frame%30)
-	f.res.CPUPercent = float64(frame % 100)
+	bp.settle("8 running tasks", func() bool { return bp.p.Snapshot().Counts.Running == 8 })
+	for i, feed := range bp.feeds {
+		feed.Report(coupa.Progress{Phase: "downloading", Found: 10, Done: i})
+	}
+	items := make([]pool.Item, 100_000)
+	prios := []pool.Priority{pool.Urgent, pool.High, pool.Normal, pool.Low}
+	for i := range items {
+		items[i] = pool.Item{PO: fmt.Sprintf("46%08d", i), Priority: prios[i%4]}
+	}
+	if _, err := bp.p.SubmitMany(items); err != nil {
+		b.Fatal(err)
+	}
+	bp.sample(0.5, 0, 300, 300, 300, 300, 300, 300, 300, 300)
+	return bp
+}
+
+// busy advances every running task and every browser's memory, as a frame
+// during a run would see: each feed reports its next file, and a memory
+// sample comes.
+func (bp *benchPool) busy(frame int) {
+	for i, feed := range bp.feeds {
+		feed.Report(coupa.Progress{Phase: "downloading", Found: 10, Done: (i + frame) % 11})
+	}
+	trees := map[int]monitor.ProcTree{}
+	for i := range bp.feeds {
+		trees[i+1] = monitor.ProcTree{Bytes: uint64(300+i*10+frame%200) << 20, Kind: "pss"}
+	}
+	bp.mon.Send(monitor.Sample{Time: time.Now(), UsedRatio: (50 + float64(frame%30)) / 100, TotalBytes: 8 << 30,
+		AvailableBytes: 4 << 30, CPUPercent: float64(frame % 100), Pressure: monitor.Ok, Trees: trees})
 }
 
 // BenchmarkRender200x60 measures the console's own cost of one frame at
@@ -57,8 +71,8 @@ func (f *fakePool) busy(frame int) {
 func BenchmarkRender200x60(b *testing.B) {
 	for _, mode := range []string{"idle", "busy"} {
 		b.Run(mode, func(b *testing.B) {
-			fp := benchPool(b)
-			m := newBenchModel(fp)
+			bp := newBenchPool(b)
+			m := newBenchModel(bp.fixture)
 			var frameBytes int
 			frame := 0
 			b.ReportAllocs()
@@ -69,8 +83,8 @@ func BenchmarkRender200x60(b *testing.B) {
 				}
 				if mode == "busy" {
 					frame++
-					fp.busy(frame)
-					m.Update(tickMsg(testNow)) // refreshes and advances the spinners
+					bp.busy(frame)
+					m.Update(tickMsg(time.Now())) // refreshes and advances the spinners
 				} else {
 					m.refresh()
 				}
@@ -89,8 +103,8 @@ func BenchmarkRender200x60(b *testing.B) {
 func BenchmarkTerminalWrite200x60(b *testing.B) {
 	for _, mode := range []string{"idle", "busy"} {
 		b.Run(mode, func(b *testing.B) {
-			fp := benchPool(b)
-			m := newBenchModel(fp)
+			bp := newBenchPool(b)
+			m := newBenchModel(bp.fixture)
 			term := newFrameWriter(200, 60)
 			term.write(m.View().Content) // the first frame draws everything
 			var written int64
@@ -98,8 +112,8 @@ func BenchmarkTerminalWrite200x60(b *testing.B) {
 			for b.Loop() {
 				if mode == "busy" {
 					frame++
-					fp.busy(frame)
-					m.Update(tickMsg(testNow))
+					bp.busy(frame)
+					m.Update(tickMsg(time.Now()))
 				} else {
 					m.refresh()
 				}
@@ -111,8 +125,8 @@ func BenchmarkTerminalWrite200x60(b *testing.B) {
 }
 
 // newBenchModel is a colour console at 200×60, as operators run it.
-func newBenchModel(fp *fakePool) *Model {
-	opts := testOptions(fp, fixtureLogs())
+func newBenchModel(f *fixture) *Model {
+	opts := testOptions(f, fixtureLogs())
 	opts.NoColor = false
 	return newSized(opts, 200, 60)
 }

@@ -46,7 +46,8 @@ func (b *eventsMsg) add(ev pool.Event) {
 // change shows through the snapshot and the log.
 func notable(k pool.EventKind) bool {
 	switch k {
-	case pool.EvSignInRequired, pool.EvSignInRestored, pool.EvWorkerCrashed:
+	case pool.EvSignInRequired, pool.EvSignInRestored, pool.EvWorkerCrashed,
+		pool.EvPoolHeld, pool.EvPoolReleased:
 		return true
 	}
 	return false

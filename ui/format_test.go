@@ -2,6 +2,7 @@ package ui
 
 import (
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
@@ -88,13 +89,18 @@ func TestLayoutFitsEveryPane(t *testing.T) {
 }
 
 func TestWorkersPaneScrollsToTheSelection(t *testing.T) {
-	fp := fixturePool()
-	fp.setWorkers(8)
-	m := newSized(testOptions(fp, nil), 80, 24)
-	m.focus = paneWorkers
-	press(m, "G")
-	scr := screen(m)
-	if !containsText(scr, "▶ W8") || !containsText(scr, "4–8 of 8") || containsText(scr, " W1 ") {
-		t.Fatalf("the workers pane did not scroll to W8:\n%s", scr)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		f := fixturePool(t)
+		if err := f.p.Scale(8); err != nil {
+			t.Fatal(err)
+		}
+		f.settle("8 workers", func() bool { return len(f.p.Snapshot().Workers) == 8 })
+		m := newSized(testOptions(f, nil), 80, 24)
+		m.focus = paneWorkers
+		press(m, "G")
+		scr := screen(m)
+		if !containsText(scr, "▶ W8") || !containsText(scr, "4–8 of 8") || containsText(scr, " W1 ") {
+			t.Fatalf("the workers pane did not scroll to W8:\n%s", scr)
+		}
+	})
 }

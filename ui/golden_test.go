@@ -5,75 +5,128 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"testing/synctest"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
+
+	"coupatui/pool"
 )
 
-// Goldens are plain text (styles stripped, NoColor, fixed clock) under
-// testdata/TestGolden*; regenerate them with go test ./ui -run Golden -update.
+// Goldens are plain text (styles stripped, NoColor) of a real pool on the
+// fake engine in a synctest bubble (fixturePool), so every time they show
+// is exact; regenerate them with go test ./ui -run Golden -update.
 
 var goldenSizes = [][2]int{{80, 24}, {120, 40}, {200, 60}}
+
+// frame is one rendered block to compare with its golden file.
+type frame struct {
+	name string
+	out  string
+}
+
+// checkFrames compares each frame with its golden file in a subtest of its
+// own (subtests cannot run inside a bubble, so frames are drawn first).
+func checkFrames(t *testing.T, w int, frames []frame) {
+	for _, fr := range frames {
+		t.Run(fr.name, func(t *testing.T) {
+			assertFrame(t, fr.out, w)
+			golden.RequireEqual(t, ansi.Strip(fr.out))
+		})
+	}
+}
 
 func TestGoldenPanes(t *testing.T) {
 	for _, sz := range goldenSizes {
 		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
-			m := newSized(testOptions(fixturePool(), fixtureLogs()), sz[0], sz[1])
-			m.ok("PO4500000202 moved to URGENT")
-			check := func(name, out string) {
-				t.Run(name, func(t *testing.T) {
-					assertFrame(t, out, sz[0])
-					golden.RequireEqual(t, ansi.Strip(out))
-				})
-			}
-			check("screen", m.View().Content)
-			check("header", renderHeader(&m.c, m.headerState(), m.lay.w))
-			for id := range paneCount {
-				check(id.String(), m.pane(id).View(id == m.focus))
-			}
-			check("status", fit(m.renderStatus(), m.lay.w))
-			check("footer", fit(m.renderFooter(), m.lay.w))
+			var frames []frame
+			synctest.Test(t, func(t *testing.T) {
+				m := newSized(testOptions(fixturePool(t), fixtureLogs()), sz[0], sz[1])
+				m.ok("PO4500000202 moved to URGENT")
+				frames = append(frames, frame{"screen", m.View().Content},
+					frame{"header", renderHeader(&m.c, m.headerState(), m.lay.w)})
+				for id := range paneCount {
+					frames = append(frames, frame{id.String(), m.pane(id).View(id == m.focus)})
+				}
+				frames = append(frames, frame{"status", fit(m.renderStatus(), m.lay.w)},
+					frame{"footer", fit(m.renderFooter(), m.lay.w)})
+			})
+			checkFrames(t, sz[0], frames)
 		})
 	}
 }
 
 func TestGoldenTooSmall(t *testing.T) {
-	m := newSized(testOptions(fixturePool(), nil), 63, 30)
-	golden.RequireEqual(t, screen(m))
+	synctest.Test(t, func(t *testing.T) {
+		m := newSized(testOptions(fixturePool(t), nil), 63, 30)
+		golden.RequireEqual(t, screen(m))
+	})
 }
 
-// TestGoldenViews covers what covers the panes: help, details, the add
-// dialog, a confirm prompt, draining and the run summary.
+// TestGoldenViews covers what covers the panes (help, details, the add
+// dialog, a confirm prompt, a filter, the run summary) and the pool's
+// states beyond running: paused, draining, sign-in required.
 func TestGoldenViews(t *testing.T) {
 	views := []struct {
 		name string
 		keys []string
-		prep func(fp *fakePool, m *Model)
+		prep func(f *fixture, m *Model)
 	}{
 		{"help", []string{"?"}, nil},
-		{"details", nil, func(_ *fakePool, m *Model) { selectQueue(m, posFailed); press(m, "enter") }},
+		{"details", nil, func(_ *fixture, m *Model) { selectQueue(m, posFailed); press(m, "enter") }},
 		{"worker", []string{"shift+tab", "enter"}, nil},
 		{"add", []string{"a", "4", "5", "0", "0", ",", "x", "tab", "right"}, nil},
-		{"confirm", nil, func(_ *fakePool, m *Model) { selectQueue(m, posUrgent); press(m, "x") }},
+		{"confirm", nil, func(_ *fixture, m *Model) { selectQueue(m, posUrgent); press(m, "x") }},
 		{"filter", []string{"/", "r", "u", "n"}, nil},
-		{"summary", nil, func(fp *fakePool, m *Model) {
-			for _, t := range fp.all {
-				fp.Cancel(t.PO)
+		{"paused", []string{"p"}, nil},
+		{"draining", nil, func(f *fixture, m *Model) {
+			press(m, "q")
+			f.settle("draining", f.draining)
+			m.Update(tickMsg(time.Now()))
+		}},
+		{"signin", nil, func(f *fixture, m *Model) {
+			// The session expires; the first task a new worker takes
+			// meets the wall and goes back to the queue.
+			f.eng.SetSignedIn(false)
+			if err := f.p.Scale(5); err != nil {
+				f.t.Fatal(err)
 			}
-			m.Update(tickMsg(testNow))
+			f.settle("sign-in required", func() bool { return f.p.Snapshot().State == pool.PoolSignInRequired })
+			var batch eventsMsg
+			for _, ev := range f.rec.Events() {
+				batch.add(ev)
+			}
+			m.Update(batch)
+		}},
+		{"summary", nil, func(f *fixture, m *Model) {
+			// The operator cancels what waits; the running tasks finish.
+			for _, ti := range f.p.Tasks(pool.TaskQuery{}).Tasks {
+				if ti.State != pool.Running {
+					if err := f.p.Cancel(ti.PO); err != nil {
+						f.t.Fatal(err)
+					}
+				}
+			}
+			f.release()
+			f.settle("every task final", func() bool { c := f.p.Snapshot().Counts; return c.Done == c.Total })
+			m.Update(tickMsg(time.Now()))
 		}},
 	}
 	for _, sz := range [][2]int{{80, 24}, {120, 40}} {
 		for _, v := range views {
 			t.Run(fmt.Sprintf("%dx%d/%s", sz[0], sz[1], v.name), func(t *testing.T) {
-				fp := fixturePool()
-				m := newSized(testOptions(fp, fixtureLogs()), sz[0], sz[1])
-				if v.prep != nil {
-					v.prep(fp, m)
-				}
-				press(m, v.keys...)
-				out := m.View().Content
+				var out string
+				synctest.Test(t, func(t *testing.T) {
+					f := fixturePool(t)
+					m := newSized(testOptions(f, fixtureLogs()), sz[0], sz[1])
+					if v.prep != nil {
+						v.prep(f, m)
+					}
+					press(m, v.keys...)
+					out = m.View().Content
+				})
 				assertFrame(t, out, sz[0])
 				golden.RequireEqual(t, ansi.Strip(out))
 			})
@@ -93,8 +146,14 @@ func assertFrame(t *testing.T, out string, w int) {
 }
 
 func TestScreenFillsTerminalExactly(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		testScreenFillsTerminalExactly(t, fixturePool(t))
+	})
+}
+
+func testScreenFillsTerminalExactly(t *testing.T, f *fixture) {
 	for _, sz := range append(goldenSizes, [2]int{64, 18}, [2]int{119, 33}, [2]int{121, 70}) {
-		m := newSized(testOptions(fixturePool(), fixtureLogs()), sz[0], sz[1])
+		m := newSized(testOptions(f, fixtureLogs()), sz[0], sz[1])
 		for _, keys := range [][]string{nil, {"?"}, {"a"}, {"enter"}} {
 			press(m, "esc")
 			press(m, keys...)
@@ -116,8 +175,12 @@ func TestScreenFillsTerminalExactly(t *testing.T) {
 var sgrColour = regexp.MustCompile(`\x1b\[[0-9;]*(3[0-9]|4[0-9]|9[0-7]|10[0-7])(;[0-9;]*)?m`)
 
 func TestNoColorMeansNoColour(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) { testNoColorMeansNoColour(t, fixturePool(t)) })
+}
+
+func testNoColorMeansNoColour(t *testing.T, f *fixture) {
 	for _, noColor := range []bool{true, false} {
-		opts := testOptions(fixturePool(), fixtureLogs())
+		opts := testOptions(f, fixtureLogs())
 		opts.NoColor = noColor
 		m := newSized(opts, 120, 40)
 		m.ok("PO4500000202 moved to URGENT")
@@ -133,7 +196,11 @@ func TestNoColorMeansNoColour(t *testing.T) {
 }
 
 func TestMouseOffByDefault(t *testing.T) {
-	opts := testOptions(fixturePool(), nil)
+	synctest.Test(t, func(t *testing.T) { testMouseOffByDefault(t, fixturePool(t)) })
+}
+
+func testMouseOffByDefault(t *testing.T, f *fixture) {
+	opts := testOptions(f, nil)
 	m := newSized(opts, 120, 40)
 	if v := m.View(); v.MouseMode != tea.MouseModeNone || !v.AltScreen {
 		t.Fatalf("default view: mouse %v, alt screen %v", v.MouseMode, v.AltScreen)

@@ -240,6 +240,10 @@ func (m *Model) onEvents(b eventsMsg) {
 			m.fail("Coupa asks to sign in again: run `coupatui login` in another terminal, then press L")
 		case pool.EvSignInRestored:
 			m.ok("signed in again; dispatching resumed")
+		case pool.EvPoolHeld:
+			m.fail(holdAdvice(ev.Hold, ev.Reason))
+		case pool.EvPoolReleased:
+			m.ok(ev.Reason + "; dispatching resumed")
 		case pool.EvWorkerCrashed:
 			if ev.Worker != nil {
 				m.fail(fmt.Sprintf("W%d's browser crashed: %s", ev.Worker.ID, ev.Reason))
@@ -341,3 +345,14 @@ func (b *background) run(fn func() tea.Msg) tea.Cmd {
 }
 
 func (b *background) wait() { b.wg.Wait() }
+
+// holdAdvice says what was seen and what the operator does about it.
+func holdAdvice(h pool.Hold, reason string) string {
+	switch h {
+	case pool.HoldDiskFull:
+		return reason + ": free space, then press p"
+	case pool.HoldJournal:
+		return reason + ": the journal cannot write; fix the cause, then press p"
+	}
+	return reason
+}

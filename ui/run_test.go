@@ -12,7 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"go.uber.org/goleak"
 
-	"coupatui/pool"
+	"coupatui/coupa"
 )
 
 // syncBuffer is an io.Writer the program and the test can share.
@@ -28,15 +28,17 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 }
 
 // TestRunQuitsAfterTheDrainAndLeavesNothingRunning runs the whole console
-// on a pipe: q starts the drain, Run returns only after Shutdown returned,
-// and no goroutine of the console outlives Run.
+// on a pipe over a real pool and its events: q starts the drain, Run
+// returns only after Shutdown returned, and no goroutine of the console or
+// the pool outlives them.
 func TestRunQuitsAfterTheDrainAndLeavesNothingRunning(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 
-	fp := fixturePool()
-	events := make(chan pool.Event, 1)
-	opts := testOptions(fp, fixtureLogs())
-	opts.Events = events
+	f := liveFixturePool(t)
+	sub := f.p.Subscribe(0)
+	defer sub.Close()
+	opts := testOptions(f, fixtureLogs())
+	opts.Events = sub.C()
 	inR, inW := io.Pipe()
 	var out syncBuffer
 
@@ -44,25 +46,25 @@ func TestRunQuitsAfterTheDrainAndLeavesNothingRunning(t *testing.T) {
 	go func() {
 		errc <- Run(context.Background(), opts, tea.WithInput(inR), tea.WithOutput(&out), tea.WithWindowSize(120, 40))
 	}()
-	events <- pool.Event{Kind: pool.EvTaskProgress}
 	if _, err := inW.Write([]byte("q")); err != nil {
 		t.Fatal(err)
 	}
-	<-fp.shutdownCalled
+	f.settle("draining", f.draining)
 	select {
 	case err := <-errc:
 		t.Fatalf("Run returned %v before the drain finished", err)
 	default:
 	}
-	fp.finishDrain()
+	f.release()
 	if err := <-errc; err != nil {
 		t.Fatalf("Run: %v", err)
 	}
 	inW.Close()
-	close(events)
-	if got := fp.Calls(); !slices.Equal(got, []string{"Shutdown"}) {
-		t.Fatalf("calls %q", got)
+	<-f.rec.Done() // the pool has stopped and every event is recorded
+	if got := f.commands(); !slices.Equal(got, []string{"draining"}) {
+		t.Fatalf("the pool did %q, want one graceful shutdown", got)
 	}
+	assertEnded(t, f, coupa.Completed)
 	if out.b.Len() == 0 {
 		t.Fatal("nothing was drawn")
 	}
@@ -71,8 +73,8 @@ func TestRunQuitsAfterTheDrainAndLeavesNothingRunning(t *testing.T) {
 func TestRunEndedByContextForcesTheShutdown(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 
-	fp := fixturePool()
-	opts := testOptions(fp, nil)
+	f := liveFixturePool(t)
+	opts := testOptions(f, nil)
 	inR, inW := io.Pipe()
 	defer inW.Close()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -85,9 +87,16 @@ func TestRunEndedByContextForcesTheShutdown(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Run = %v, want context.Canceled", err)
 	}
-	if !slices.Contains(fp.Calls(), "Shutdown") {
-		t.Fatal("the pool was not shut down")
+	select {
+	case <-f.p.Stopped():
+	default:
+		t.Fatal("Run returned before the pool was shut down")
 	}
+	<-f.rec.Done()
+	if got := f.commands(); len(got) == 0 || got[0] != "draining" {
+		t.Fatalf("the pool did %q, want a shutdown", got)
+	}
+	assertEnded(t, f, coupa.Cancelled) // the ended ctx forced it
 }
 
 func TestRunNeedsAPool(t *testing.T) {

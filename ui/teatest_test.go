@@ -12,7 +12,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
+	"coupatui/coupa"
 	"coupatui/pool"
+	"coupatui/pool/pooltest"
 )
 
 // probeMsg asks the running program for its current screen. The filter
@@ -40,23 +42,24 @@ func sendKeys(tm *teatest.TestModel, keys ...string) {
 	}
 }
 
-// TestTeatestFlow drives the real Bubble Tea program with a fake pool and
-// a live event channel: add a PO, reprioritise it, cancel it (enter first,
+// TestTeatestFlow drives the real Bubble Tea program on a real pool (the
+// live fixture) and its live events: add a PO, see an event the pool
+// emitted reach the screen, reprioritise the PO, cancel it (enter first,
 // which is not yes), quit and let the drain finish.
 func TestTeatestFlow(t *testing.T) {
-	fp := fixturePool()
-	events := make(chan pool.Event)
-	opts := testOptions(fp, fixtureLogs())
+	f := liveFixturePool(t)
+	sub := f.p.Subscribe(0)
+	opts := testOptions(f, fixtureLogs())
 	opts.TickInterval = time.Hour // frames come from events and keys only
 	m := New(opts)
-	br := newBridge(events, 10*time.Millisecond)
+	br := newBridge(sub.C(), 10*time.Millisecond)
 	m.events = br.out
 	bridgeDone := make(chan struct{})
 	go func() { defer close(bridgeDone); br.run(t.Context()) }()
 
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40),
 		teatest.WithProgramOptions(tea.WithFilter(probeFilter)))
-	t.Cleanup(func() { fp.finishDrain(); m.bg.wait() })
+	t.Cleanup(func() { f.stop(); m.bg.wait(); sub.Close(); <-bridgeDone })
 
 	screenHas := func(want ...string) string {
 		t.Helper()
@@ -76,9 +79,9 @@ func TestTeatestFlow(t *testing.T) {
 	sendKeys(tm, "tab", "u", "enter")
 	screenHas("✓ added 1 PO as URGENT: PO4500000999", "4/15 done")
 
-	// A pool event reaches the model through the bridge and refreshes it.
-	fp.addTask("4500000777", pool.Low, pool.Queued, nil)
-	events <- pool.Event{Kind: pool.EvTaskQueued}
+	// A PO submitted to the pool from elsewhere: its event reaches the
+	// model through the bridge, which refreshes the screen.
+	f.submit("4500000777", pool.Low, pooltest.Block)
 	waitForBatch(t, tm, "4/16 done")
 
 	// Reprioritise it to LOW, then cancel it: enter is not yes, y is.
@@ -95,12 +98,11 @@ func TestTeatestFlow(t *testing.T) {
 
 	// Quit: the drain shows until the pool's Shutdown returns.
 	sendKeys(tm, "esc", "q")
-	<-fp.shutdownCalled
+	f.settle("draining", f.draining)
 	screenHas("Quitting: 3 running tasks to finish", " DRAINING ")
-	fp.finishDrain()
+	f.release() // the running tasks finish within the drain
 	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
-	close(events)
-	<-bridgeDone
+	<-f.rec.Done()
 
 	final := tm.FinalModel(t).(*Model)
 	if final.quit != phaseDone || final.shutdownErr != nil {
@@ -116,10 +118,12 @@ func TestTeatestFlow(t *testing.T) {
 	if !strings.Contains(ansi.Strip(string(out)), "coupatui") {
 		t.Fatal("the output never drew the header")
 	}
-	wantCalls := []string{"Submit 4500000999 URGENT", "SetPriority 4500000999 LOW", "Cancel 4500000999", "Shutdown"}
-	if got := fp.Calls(); !slices.Equal(got, wantCalls) {
-		t.Fatalf("pool calls = %q, want %q", got, wantCalls)
+	want := []string{"queued 4500000999 URGENT", "queued 4500000777 LOW", "priority 4500000999 LOW",
+		"cancelled 4500000999: cancelled by operator", "draining"}
+	if got := f.commands(); !slices.Equal(got, want) {
+		t.Fatalf("the pool did %q, want %q", got, want)
 	}
+	assertEnded(t, f, coupa.Completed)
 }
 
 // waitForBatch probes until the screen shows want: the bridge delivers on

@@ -13,10 +13,11 @@ import (
 )
 
 // The console under a real terminal: the test binary re-runs itself inside
-// a tmux session (a real pty, real key decoding, the alternate screen) with
-// the fake pool, and drives it with tmux send-keys, reading the screen with
-// capture-pane. The end-to-end test of the coupatui binary against the
-// simulator builds on the same moves.
+// a tmux session (a real pty, real key decoding, the alternate screen) over
+// a real pool on the fake engine (the live fixture), and drives it with
+// tmux send-keys, reading the screen with capture-pane. The end-to-end
+// test of the coupatui binary against the simulator builds on the same
+// moves.
 
 const tmuxChildEnv = "COUPATUI_UI_TMUX_CHILD"
 
@@ -89,10 +90,16 @@ func TestConsoleInTmux(t *testing.T) {
 	// esc then + sent together would read as alt++: wait for esc's effect.
 	keys("Escape")
 	waitFor("queue filter cleared")
+	// Paused, the new worker takes no task, so - retires it, not the
+	// restarting W4, whatever the timing.
+	keys("p")
+	waitFor("paused: no new task starts")
 	keys("+")
 	waitFor("scaling to 5 workers (was 4)")
 	keys("-")
 	waitFor("scaling to 4 workers (was 5)")
+	keys("p")
+	waitFor("resumed: tasks start again")
 	keys("BTab", "G")
 	waitFor("┏━ Workers")
 	keys("q")
@@ -115,21 +122,32 @@ func TestConsoleInTmux(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	got := strings.Split(strings.TrimSpace(string(b)), "\n")
-	want := []string{"Submit 4500000999 URGENT", "Submit 4500000998 URGENT", "SetPriority 4500000999 LOW",
-		"Cancel 4500000999", "Scale 5", "Scale 4", "Shutdown", "Shutdown", "run: <nil>"}
-	if !slices.Equal(got, want) {
-		t.Fatalf("calls %q, want %q", got, want)
+	want := []string{"queued 4500000999 URGENT", "queued 4500000998 URGENT", "priority 4500000999 LOW",
+		"cancelled 4500000999: cancelled by operator", "paused", "scaled: target 4 → 5 workers",
+		"scaled: target 5 → 4 workers", "resumed", "draining", "draining"}
+	// Forcing cancelled the three running tasks, in no particular order.
+	forced := []string{"cancelled 4500000101: cancelled by shutdown", "cancelled 4500000102: cancelled by shutdown",
+		"cancelled 4500000103: cancelled by shutdown"}
+	n := len(want)
+	if len(got) != n+len(forced)+1 || !slices.Equal(got[:n], want) || got[len(got)-1] != "run: <nil>" {
+		t.Fatalf("the pool did %q, want %q, then %q in any order, then run: <nil>", got, want, forced)
+	}
+	tail := slices.Sorted(slices.Values(got[n : len(got)-1]))
+	if !slices.Equal(tail, forced) {
+		t.Fatalf("after forcing the pool did %q, want %q", tail, forced)
 	}
 }
 
-// runTmuxChild is the console side: Run on the real terminal with the fake
-// pool, then the calls it received, one per line.
+// runTmuxChild is the console side: Run on the real terminal over the live
+// fixture's pool, then what the console's commands made the pool do, one
+// per line.
 func runTmuxChild(t *testing.T, callsPath string) {
-	fp := fixturePool()
-	opts := testOptions(fp, fixtureLogs())
+	f := liveFixturePool(t)
+	opts := testOptions(f, fixtureLogs())
 	opts.NoColor = false
 	err := Run(context.Background(), opts)
-	out := strings.Join(fp.Calls(), "\n") + fmt.Sprintf("\nrun: %v\n", err)
+	<-f.rec.Done() // Run shut the pool down: every event is recorded
+	out := strings.Join(f.commands(), "\n") + fmt.Sprintf("\nrun: %v\n", err)
 	if werr := os.WriteFile(callsPath+".tmp", []byte(out), 0o600); werr != nil {
 		t.Fatal(werr)
 	}

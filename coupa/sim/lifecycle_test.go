@@ -10,6 +10,7 @@ import (
 	"go.uber.org/goleak"
 
 	"coupatui/coupa"
+	"coupatui/internal/testkit"
 )
 
 // holdPoll opens /poll and returns once the server holds it (the response
@@ -71,7 +72,7 @@ func TestLongPollIsReleasedWhenTheClientLeaves(t *testing.T) {
 	released := holdPoll(t, ctx, newClient(t), s)
 	cancel()
 	<-released
-	waitFor(t, "the server to notice the client left", func() bool { return s.Stats().InFlight == 0 })
+	testkit.WaitFor(t, "the server to notice the client left", 5*time.Second, func() bool { return s.Stats().InFlight == 0 })
 }
 
 func TestCloseEndsSlowDownloadsAndLeaksNothing(t *testing.T) {
@@ -98,7 +99,7 @@ func TestCloseEndsSlowDownloadsAndLeaksNothing(t *testing.T) {
 			r.Body.Close()
 		}
 	}()
-	waitFor(t, "the page request to be in flight", func() bool { return s.Stats().InFlight == 2 })
+	testkit.WaitFor(t, "the page request to be in flight", 5*time.Second, func() bool { return s.Stats().InFlight == 2 })
 
 	start := time.Now()
 	s.Close()

@@ -6,18 +6,17 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"coupatui/internal/testkit"
 )
 
-// signIn posts the form and returns the response (not followed).
-func signIn(t *testing.T, c *http.Client, s *Server, user, password, returnTo string) *http.Response {
-	t.Helper()
-	resp, err := c.PostForm(s.URL()+"/sessions", url.Values{
-		"user[login]": {user}, "user[password]": {password}, "return_to": {returnTo}})
-	if err != nil {
-		t.Fatalf("post sign-in: %v", err)
+// TestTestkitKnowsTheDefaults: the other packages' tests sign in with the
+// test kit's copy of the default credentials.
+func TestTestkitKnowsTheDefaults(t *testing.T) {
+	if testkit.SimUser != defaultUser || testkit.SimPassword != defaultPassword || testkit.SimSessionCookie != sessionCookieName {
+		t.Errorf("testkit has %q / %q and cookie %q; the simulator %q / %q and %q", testkit.SimUser, testkit.SimPassword,
+			testkit.SimSessionCookie, defaultUser, defaultPassword, sessionCookieName)
 	}
-	resp.Body.Close()
-	return resp
 }
 
 func TestSignInFlow(t *testing.T) {
@@ -48,7 +47,7 @@ func TestSignInFlow(t *testing.T) {
 				contains(t, "sign-in form", form, want)
 			}
 
-			resp = signIn(t, c, s, "operator@example.com", "wrong", "/order_headers/4500000801")
+			resp = testkit.SimSignIn(t, c, s.URL(), testkit.SimUser, "wrong", "/order_headers/4500000801")
 			if resp.StatusCode != http.StatusOK || len(resp.Cookies()) != 0 {
 				t.Errorf("wrong password: status %d, cookies %d; want the form again and no cookie", resp.StatusCode, len(resp.Cookies()))
 			}
@@ -60,7 +59,7 @@ func TestSignInFlow(t *testing.T) {
 			contains(t, "refused sign-in page", again, textInvalidSignIn)
 			contains(t, "refused sign-in page", again, `id="user_password"`)
 
-			resp = signIn(t, c, s, "operator@example.com", "coupa-sim", "/order_headers/4500000801?tab=attachments")
+			resp = testkit.SimSignIn(t, c, s.URL(), testkit.SimUser, testkit.SimPassword, "/order_headers/4500000801?tab=attachments")
 			if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/order_headers/4500000801?tab=attachments" {
 				t.Fatalf("sign-in: status %d to %q", resp.StatusCode, resp.Header.Get("Location"))
 			}
@@ -98,11 +97,11 @@ func TestSignInFlow(t *testing.T) {
 func TestSignInCustomCredentialsAndSafeReturn(t *testing.T) {
 	s := Start(t, Options{NoAssets: true, SignIn: true, User: "buyer@corp.test", Password: "s3cret"})
 	c := newClient(t)
-	if resp := signIn(t, c, s, "operator@example.com", "coupa-sim", "/"); resp.StatusCode != http.StatusOK {
+	if resp := testkit.SimSignIn(t, c, s.URL(), testkit.SimUser, testkit.SimPassword, "/"); resp.StatusCode != http.StatusOK {
 		t.Errorf("default credentials accepted when custom ones are set")
 	}
 	for _, evil := range []string{"https://evil.test/", "//evil.test/x", `/\evil.test`, "order_headers/1"} {
-		resp := signIn(t, c, s, "buyer@corp.test", "s3cret", evil)
+		resp := testkit.SimSignIn(t, c, s.URL(), "buyer@corp.test", "s3cret", evil)
 		if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusFound || loc != "/" {
 			t.Errorf("return_to %q: status %d to %q, want 302 to /", evil, resp.StatusCode, loc)
 		}

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"slices"
 	"testing"
+
+	"coupatui/internal/testkit"
 )
 
 // visitFixture is a PO whose slow file keeps a download in flight for
@@ -122,7 +124,7 @@ func TestWithoutHeaderSessionsTellClientsApart(t *testing.T) {
 	s := Start(t, opts)
 	c := newClient(t)
 	session := func() []string {
-		resp := signIn(t, c, s, defaultUser, defaultPassword, "/")
+		resp := testkit.SimSignIn(t, c, s.URL(), testkit.SimUser, testkit.SimPassword, "/")
 		ck := resp.Cookies()[0]
 		return []string{"Cookie", ck.Name + "=" + ck.Value}
 	}

@@ -1,0 +1,92 @@
+// Package browserexec finds the Chrome, Chromium or Edge executable to run.
+//
+// It is the one implementation of the search: package browser (FindExec)
+// and the shared test kit (internal/testkit) both use it. It lives apart
+// from browser because browser's own tests use the test kit, so the kit
+// cannot import browser.
+package browserexec
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+)
+
+// Find returns the absolute path of the first of Candidates(runtime.GOOS)
+// that Look accepts, and false when there is none.
+func Find() (string, bool) {
+	for _, candidate := range Candidates(runtime.GOOS) {
+		if found, err := Look(candidate); err == nil {
+			return found, true
+		}
+	}
+	return "", false
+}
+
+// Look resolves name through PATH when it has no separator, checks that it
+// is an executable file and not a directory, and returns its absolute path.
+func Look(name string) (string, error) {
+	found, err := exec.LookPath(name)
+	if err != nil {
+		return "", err
+	}
+	abs, err := filepath.Abs(found)
+	if err != nil {
+		return "", err
+	}
+	info, err := os.Stat(abs)
+	if err != nil {
+		return "", err
+	}
+	if info.IsDir() {
+		return "", fmt.Errorf("%s is a directory", abs)
+	}
+	return abs, nil
+}
+
+// Candidates lists, in order of preference, the names (looked up on PATH)
+// and paths where Chromium-family browsers are installed on goos.
+func Candidates(goos string) []string {
+	switch goos {
+	case "darwin":
+		var list []string
+		for _, app := range []string{
+			"Google Chrome.app/Contents/MacOS/Google Chrome",
+			"Chromium.app/Contents/MacOS/Chromium",
+			"Microsoft Edge.app/Contents/MacOS/Microsoft Edge",
+			"Google Chrome for Testing.app/Contents/MacOS/Google Chrome for Testing",
+		} {
+			list = append(list, filepath.Join("/Applications", app))
+			if home, err := os.UserHomeDir(); err == nil {
+				list = append(list, filepath.Join(home, "Applications", app))
+			}
+		}
+		return append(list, "chromium", "google-chrome")
+	case "windows":
+		var list []string
+		for _, env := range []string{"ProgramFiles", "ProgramFiles(x86)", "LocalAppData"} {
+			base := os.Getenv(env)
+			if base == "" {
+				continue
+			}
+			list = append(list,
+				filepath.Join(base, `Google\Chrome\Application\chrome.exe`),
+				filepath.Join(base, `Chromium\Application\chrome.exe`),
+				filepath.Join(base, `Microsoft\Edge\Application\msedge.exe`),
+			)
+		}
+		return append(list, "chrome.exe", "msedge.exe")
+	default:
+		return []string{
+			"chromium", "chromium-browser",
+			"google-chrome", "google-chrome-stable", "google-chrome-beta",
+			"microsoft-edge", "microsoft-edge-stable",
+			"/usr/bin/chromium", "/usr/lib/chromium/chromium",
+			"/snap/bin/chromium", "/opt/google/chrome/chrome",
+			"/opt/microsoft/msedge/msedge",
+			"headless_shell", "headless-shell",
+		}
+	}
+}

@@ -1,0 +1,16 @@
+// Package testkit holds the helpers every package's tests share, so they
+// cannot drift apart: Chromium (start a real browser or skip with a reason),
+// Shared and Main (one browser for a package's tests, started only when a
+// test needs it), WaitFor (poll a condition that offers no signal), and
+// SimSignIn and SimSignInPage (sign in to the simulated Coupa).
+//
+// It is a normal package so that every package's tests can import it, but
+// only tests may: production code must never import it (a test here checks).
+// It imports no package of this module but internal/browserexec, so that
+// the tests of browser and coupa/sim, which are inside those packages, can
+// use it without an import cycle.
+//
+// `go test -short ./...` runs no browser: every test that starts one asks
+// Chromium (directly, or through Shared.Get) first, and Chromium skips the
+// test under -short.
+package testkit

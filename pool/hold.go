@@ -1,0 +1,144 @@
+package pool
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"syscall"
+	"time"
+)
+
+// Hold is a condition outside the pool that stops dispatch until it is
+// released. The task that met it goes back to the front of the queue
+// without counting an attempt: a full disk or a dead journal is not the
+// PO's fault, and nothing is marked failed for it.
+type Hold int
+
+const (
+	HoldSignIn   Hold = iota + 1 // Coupa's sign-in wall: Reauthenticate releases it
+	HoldDiskFull                 // a write failed for lack of space: Resume releases it once space is freed
+	HoldJournal                  // the journal cannot record transitions: released when it records again, or by Resume
+)
+
+var holdNames = [...]string{HoldSignIn: "sign-in required", HoldDiskFull: "disk full", HoldJournal: "journal failing"}
+
+func (h Hold) String() string {
+	if h < HoldSignIn || h > HoldJournal {
+		return fmt.Sprintf("Hold(%d)", int(h))
+	}
+	return holdNames[h]
+}
+
+// HoldInfo says why one hold is on.
+type HoldInfo struct {
+	Hold   Hold
+	Reason string // what was seen, e.g. "disk full at /data/downloads"
+	Since  time.Time
+}
+
+// ErrDiskFull marks an error caused by a full disk; errors wrapping
+// syscall.ENOSPC (or Windows' ERROR_DISK_FULL) count too, see IsDiskFull.
+var ErrDiskFull = errors.New("disk full")
+
+// IsDiskFull reports whether err means the disk (or a quota) is full.
+func IsDiskFull(err error) bool {
+	return errors.Is(err, ErrDiskFull) || errors.Is(err, syscall.ENOSPC) || isDiskFullOS(err)
+}
+
+// diskFullWhere names the folder a disk-full error happened in, for the
+// operator to free space there; "" when the error names no path.
+func diskFullWhere(err error) string {
+	if pe, ok := errors.AsType[*fs.PathError](err); ok {
+		return filepath.Dir(pe.Path)
+	}
+	if le, ok := errors.AsType[*os.LinkError](err); ok {
+		return filepath.Dir(le.New)
+	}
+	return ""
+}
+
+// Hold stops dispatch for h with the reason shown to the operator; running
+// tasks go on. Holding an active hold again only updates its reason.
+func (p *Pool) Hold(h Hold, reason string) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.draining {
+		return ErrStopped
+	}
+	p.holdLocked(h, reason)
+	return nil
+}
+
+// Release ends hold h, if on, and dispatch resumes unless something else
+// still stops it.
+func (p *Pool) Release(h Hold) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.draining {
+		return ErrStopped
+	}
+	p.releaseLocked(h, "")
+	return nil
+}
+
+func (p *Pool) holdLocked(h Hold, reason string) {
+	if cur, ok := p.holds[h]; ok {
+		if cur.Reason != reason {
+			cur.Reason = reason
+			p.holds[h] = cur
+			p.reason = reason
+		}
+		return
+	}
+	p.holds[h] = HoldInfo{Hold: h, Reason: reason, Since: time.Now()}
+	kind := EvPoolHeld
+	if h == HoldSignIn {
+		kind = EvSignInRequired
+	}
+	p.emitLocked(Event{Kind: kind, Hold: h, Reason: reason})
+	p.reason = reason
+}
+
+// releaseLocked ends h and says why (why "" = the hold's own words).
+func (p *Pool) releaseLocked(h Hold, why string) {
+	cur, ok := p.holds[h]
+	if !ok {
+		return
+	}
+	delete(p.holds, h)
+	if why == "" {
+		why = cur.Hold.String() + " cleared"
+	}
+	kind := EvPoolReleased
+	if h == HoldSignIn {
+		kind = EvSignInRestored
+	}
+	p.emitLocked(Event{Kind: kind, Hold: h, Reason: why})
+	p.reason = why
+	p.broadcastLocked()
+}
+
+// holdsLocked lists the holds on, oldest first.
+func (p *Pool) holdsLocked() []HoldInfo {
+	if len(p.holds) == 0 {
+		return nil
+	}
+	out := make([]HoldInfo, 0, len(p.holds))
+	for _, h := range p.holds {
+		out = append(out, h)
+	}
+	slices.SortFunc(out, func(a, b HoldInfo) int { return a.Since.Compare(b.Since) })
+	return out
+}
+
+// diskFullReason is the hold's reason for a disk-full error: where, when
+// the error says.
+func diskFullReason(err error) string {
+	if dir := diskFullWhere(err); dir != "" {
+		return "disk full at " + dir
+	}
+	return "disk full: " + err.Error()
+}

@@ -1,0 +1,108 @@
+package pool_test
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"testing/synctest"
+
+	"coupatui/coupa"
+	"coupatui/pool"
+	"coupatui/pool/pooltest"
+)
+
+// A full disk holds the pool with every PO back in the queue and none
+// failed; Resume (space freed) lets them all complete, each counted once.
+func TestDiskFullHoldsUntilResume(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var full atomic.Bool
+		full.Store(true)
+		e := pooltest.NewEngine(pooltest.ScriptFunc(func(ctx context.Context, b *pooltest.Browser, job coupa.Job, progress func(coupa.Progress)) coupa.Result {
+			if full.Load() {
+				err := &fs.PathError{Op: "write", Path: "/dl/PO" + job.PO + "__WORK/a.pdf", Err: syscall.ENOSPC}
+				return coupa.Result{PO: job.PO, Status: coupa.Partial, Found: 2, Downloaded: 1,
+					Err: fmt.Errorf("download a.pdf: %w", err), Retryable: true}
+			}
+			return coupa.Result{PO: job.PO, Status: coupa.Completed, Found: 1, Downloaded: 1}
+		}))
+		p, _ := pool.New(fakeConfig(), pool.Deps{Engine: e})
+		sub := p.Subscribe(0)
+		defer sub.Close()
+		if err := p.Start(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		defer p.Shutdown(context.Background())
+		var hs []*pool.Handle
+		for i := range 5 {
+			h, _ := p.Submit(po(i), pool.Normal, pool.Meta{})
+			hs = append(hs, h)
+		}
+		synctest.Wait()
+		s := p.Snapshot()
+		if s.State != pool.PoolPaused || len(s.Holds) != 1 || s.Holds[0].Hold != pool.HoldDiskFull {
+			t.Fatalf("state %s, holds %+v: want paused by one disk-full hold", s.State, s.Holds)
+		}
+		if !strings.HasPrefix(s.Reason, "disk full at /dl/PO") {
+			t.Fatalf("reason %q, want it to name the folder", s.Reason)
+		}
+		if s.Counts.Done != 0 || s.Counts.Retrying != 0 || s.Counts.Queued != 5 {
+			t.Fatalf("counts %+v: every PO must be back in the queue, none failed", s.Counts)
+		}
+		full.Store(false)
+		if err := p.Resume(); err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range hs {
+			ti := wait(t, h)
+			if ti.Result.Status != coupa.Completed || ti.Attempts != 1 {
+				t.Fatalf("PO %s: %s after %d attempts, want COMPLETED after 1", ti.PO, ti.Result.Status, ti.Attempts)
+			}
+		}
+		var held, released bool
+		for ev := range sub.C() {
+			switch ev.Kind {
+			case pool.EvPoolHeld:
+				held = ev.Hold == pool.HoldDiskFull
+			case pool.EvPoolReleased:
+				released = ev.Hold == pool.HoldDiskFull
+			}
+			if released {
+				break
+			}
+		}
+		if !held || !released {
+			t.Fatalf("held %v released %v: want both events", held, released)
+		}
+	})
+}
+
+// A hold from outside (the journal) stops dispatch; releasing it resumes.
+// Each hold is separate: releasing one leaves the others on.
+func TestHoldsAreIndependent(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		p := startPool(t, fakeConfig(), pooltest.NewEngine(nil))
+		p.Hold(pool.HoldJournal, "journal: disk I/O error")
+		p.Hold(pool.HoldDiskFull, "disk full at /dl")
+		h, _ := p.Submit(po(1), pool.Normal, pool.Meta{})
+		synctest.Wait()
+		if s := p.Snapshot(); s.State != pool.PoolPaused || s.Counts.Queued != 1 || len(s.Holds) != 2 {
+			t.Fatalf("snapshot %s %+v holds %d", s.State, s.Counts, len(s.Holds))
+		}
+		p.Release(pool.HoldJournal)
+		synctest.Wait()
+		if s := p.Snapshot(); s.Counts.Queued != 1 || s.Holds[0].Hold != pool.HoldDiskFull {
+			t.Fatalf("after releasing the journal hold: %+v %+v", s.Counts, s.Holds)
+		}
+		p.Release(pool.HoldDiskFull)
+		if ti := wait(t, h); ti.Result.Status != coupa.Completed {
+			t.Fatalf("status %s", ti.Result.Status)
+		}
+		if s := p.Snapshot(); s.State != pool.PoolRunning || len(s.Holds) != 0 {
+			t.Fatalf("state %s holds %+v", s.State, s.Holds)
+		}
+	})
+}

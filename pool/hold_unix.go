@@ -1,0 +1,5 @@
+//go:build !windows
+
+package pool
+
+func isDiskFullOS(error) bool { return false }
