@@ -12,6 +12,7 @@ import (
 
 	"coupatui/emailpdf"
 	"coupatui/emailpdf/mailtest"
+	"coupatui/internal/testkit"
 	"coupatui/pool"
 	"coupatui/store"
 )
@@ -104,6 +105,12 @@ func TestConverterAbandonsOnInterrupt(t *testing.T) {
 	c := newConverter(discardLog(), p, nil, rec.record, func() {})
 	c.add("4500000001", dir, []string{"a.msg"})
 	c.add("4500000002", dir, []string{"b.msg"})
+	// The first is printing when the interrupt comes; the second is still queued.
+	testkit.WaitFor(t, "the first conversion to start printing", 10*time.Second, func() bool {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		return p.n == 1
+	})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	done := make(chan int, 1)
