@@ -96,6 +96,15 @@ func (d *downloader) client(ctx context.Context, u *url.URL) (*http.Client, erro
 	}, nil
 }
 
+// prepare sets the headers every download request carries.
+func (d *downloader) prepare(req *http.Request) {
+	for k, v := range d.tab.b.opts.Headers {
+		req.Header[http.CanonicalHeaderKey(k)] = v
+	}
+	req.Header.Set("User-Agent", d.tab.UserAgent())
+	req.Header.Set("Accept", "*/*")
+}
+
 // httpAttempt makes one GET of link i.
 func (d *downloader) httpAttempt(ctx context.Context, client *http.Client, i int, u *url.URL) (FileResult, bool, error) {
 	rctx, cancel := context.WithCancelCause(ctx)
@@ -104,12 +113,8 @@ func (d *downloader) httpAttempt(ctx context.Context, client *http.Client, i int
 	if err != nil {
 		return FileResult{}, false, fmt.Errorf("request %s: %w", redactURL(u.String()), err)
 	}
-	for k, v := range d.tab.b.opts.Headers {
-		req.Header[http.CanonicalHeaderKey(k)] = v
-	}
-	req.Header.Set("User-Agent", d.tab.UserAgent())
-	req.Header.Set("Accept", "*/*")
-	resp, err := client.Do(req)
+	d.prepare(req)
+	resp, err := d.do(client, req)
 	if err != nil {
 		if ctx.Err() != nil {
 			return FileResult{}, false, ctx.Err()
