@@ -9,6 +9,8 @@
 // o.settleReady ("settled"). At the latest after o.maxMS ("timeout" when
 // something still shows it is loading). Collapsed attachment panels are
 // opened on the way. The page's same-origin frames count as the page.
+// With o.early it returns as soon as attachments show ("early"): a first
+// look for starting their downloads, to be followed by a full run.
 async (o) => {
   const rx = (s) => new RegExp(s, "iu");
   const notFoundRe = rx(o.notFound), emptyRe = rx(o.empty), sectionRe = rx(o.section),
@@ -426,6 +428,7 @@ async (o) => {
         }
         if (st.collapsed.length) { st.collapsed = []; return; }
         if (st.items.length > 0 && !st.loading) {
+          if (o.early) return finish("early");
           if (!foundAt) foundAt = now;
           if (now - Math.max(foundAt, last) >= o.settleFound) return finish("found");
         } else if (st.empties.length > 0 && !st.loading) {

@@ -54,6 +54,7 @@ func (s *Site) Process(ctx context.Context, b *browser.Browser, job Job, progres
 	}()
 	run.tab = tab
 	run.process()
+	run.prefetch.Close() // requests of a PO that ended before its downloads
 	s.log().Info("PO processed", "po", job.PO, "status", res.Status, "found", res.Found,
 		"downloaded", res.Downloaded, "folder", res.Folder, "err", res.Err)
 	return res
@@ -74,6 +75,10 @@ type poRun struct {
 	// unrecognised says why a page was not understood (a PO page's section
 	// with unknown items, or a requisition page); the PO ends UNRECOGNISED.
 	unrecognised []string
+	// prefetch holds the requests of the PO's first files, started as soon
+	// as its page showed them (before it settled); nil when none.
+	prefetch *browser.Prefetch
+	paged    bool // Job.PageDone was called
 }
 
 func (r *poRun) process() {
@@ -88,9 +93,7 @@ func (r *poRun) process() {
 	r.res.Found = len(links)
 	r.progress(Progress{Phase: "listing", Found: r.res.Found})
 
-	if r.job.PageDone != nil {
-		r.job.PageDone()
-	}
+	r.pageDone()
 	if len(links) > 0 && !r.download(links) {
 		return
 	}
@@ -103,6 +106,49 @@ func (r *poRun) process() {
 	r.decide()
 }
 
+// pageDone tells the caller, once, that the PO works in its own tab from
+// now on (Job.PageDone).
+func (r *poRun) pageDone() {
+	if !r.paged && r.job.PageDone != nil {
+		r.paged = true
+		r.job.PageDone()
+	}
+}
+
+// read runs the analyser on the page loaded in the tab. On a PO page it
+// first takes an early look: when attachments show before the page has
+// settled, the requests of its first files start at once and the caller
+// may open the next PO, while a second, full run of the analyser waits for
+// the page to settle as a single run would (its windows are not shortened,
+// and only its description decides). The early look's links only start
+// requests: the files are named and written by the download of the final
+// links.
+func (r *poRun) read(id string, requisition bool) (pageState, error) {
+	s := r.site
+	t0 := time.Now()
+	timed := func(st pageState) {
+		read := time.Since(t0)
+		markers := min(read, time.Duration(st.DecidedMS*float64(time.Millisecond)))
+		r.res.Steps.Markers += markers
+		r.res.Steps.Extract += read - markers
+		t0 = time.Now()
+	}
+	st, err := s.analyze(r.ctx, r.tab, id, !requisition)
+	timed(st)
+	if err != nil || st.Outcome != "early" {
+		return st, err
+	}
+	if opts, err := r.downloadOptions(st.Links, 0); err == nil {
+		r.prefetch = r.tab.Prefetch(r.ctx, toBrowserLinks(st.Links), opts)
+	}
+	r.pageDone()
+	full, err := s.analyze(r.ctx, r.tab, id, false)
+	timed(full)
+	full.Opened = append(st.Opened, full.Opened...)
+	full.WaitedMS += st.WaitedMS
+	return full, err
+}
+
 // openRecord loads a PO page (reqID "") or a requisition page and reads
 // it. It returns true when the page shows files or an empty list; else
 // the outcome is decided (wall, error page, 5xx, timeout, unrecognised),
@@ -113,7 +159,7 @@ func (r *poRun) openRecord(pageURL, what, id, reqID string) (pageState, bool) {
 	pctx, cancel := context.WithTimeout(r.ctx, s.pageTimeout())
 	t0 := time.Now()
 	resp, err := r.tab.Navigate(pctx, pageURL)
-	t0 = since(&r.res.Steps.Navigate, t0)
+	since(&r.res.Steps.Navigate, t0)
 	cancel()
 	if err != nil {
 		if r.ctx.Err() == nil && pctx.Err() != nil {
@@ -134,11 +180,7 @@ func (r *poRun) openRecord(pageURL, what, id, reqID string) (pageState, bool) {
 		r.set(Failed, true, fmt.Errorf("%s answered HTTP %d", what, resp.Status))
 		return pageState{}, false
 	}
-	st, err := s.analyze(r.ctx, r.tab, id)
-	read := time.Since(t0)
-	markers := min(read, time.Duration(st.DecidedMS*float64(time.Millisecond)))
-	r.res.Steps.Markers += markers
-	r.res.Steps.Extract += read - markers
+	st, err := r.read(id, requisition)
 	if err != nil {
 		r.fail(fmt.Errorf("read %s: %w", what, err))
 		return st, false
@@ -215,50 +257,36 @@ func (r *poRun) download(links []pageLink) bool {
 			return false
 		}
 	}
-	origin, err := s.origin()
+	// Places count over the PO's links, then the requisition's.
+	offset := len(r.files)
+	opts, err := r.downloadOptions(links, offset)
 	if err != nil {
-		r.set(Failed, false, fmt.Errorf("base URL %q: %w", s.BaseURL, err))
+		r.set(Failed, false, err)
 		return false
 	}
-	bl := make([]browser.Link, len(links))
-	for i, l := range links {
-		bl[i] = l.link()
-	}
-	done := r.res.Downloaded
 	var taken []string // names the PO's own files got, when these are the requisition's
 	for _, f := range r.files {
 		if f.Name != "" {
 			taken = append(taken, f.Name)
 		}
 	}
-	// Places count over the PO's links, then the requisition's.
-	offset := len(r.files)
-	var known []browser.Known
-	for _, h := range r.job.Have {
-		if i := h.Index - offset; i >= 0 && i < len(bl) {
-			known = append(known, browser.Known{Index: i, URL: h.URL, Text: h.Label, Name: h.Name, Size: h.Size, SHA256: h.SHA256})
+	done := r.res.Downloaded
+	opts.Taken, opts.Dir = taken, r.folder.work
+	if offset == 0 {
+		opts.Prefetched = r.prefetch
+		defer r.prefetch.Close()
+	}
+	opts.Progress = func(f browser.FileResult) {
+		if f.Err == nil {
+			done++
+			saved := &File{Index: offset + f.Index, Label: f.Link.Text, URL: browser.StripQuery(f.Link.URL),
+				Name: f.Name, Size: f.Size, SHA256: f.SHA256}
+			r.progress(Progress{Phase: "downloading", Found: r.res.Found, Done: done, File: f.Name, Bytes: f.Size, Saved: saved})
 		}
 	}
 	t0 := time.Now()
 	defer since(&r.res.Steps.Downloads, t0)
-	results, err := r.tab.Download(r.ctx, bl, browser.DownloadOptions{
-		Taken:       taken,
-		Known:       known,
-		Dir:         r.folder.work,
-		Origin:      origin.String(),
-		Parallel:    s.downloads(),
-		FileTimeout: s.DownloadTimeout,
-		IsSignIn:    IsSignInURL,
-		Logger:      s.Logger,
-		Progress: func(f browser.FileResult) {
-			if f.Err == nil {
-				done++
-				saved := &File{Index: offset + f.Index, Label: f.Link.Text, URL: browser.StripQuery(f.Link.URL),
-					Name: f.Name, Size: f.Size, SHA256: f.SHA256}
-				r.progress(Progress{Phase: "downloading", Found: r.res.Found, Done: done, File: f.Name, Bytes: f.Size, Saved: saved})
-			}
-		},
-	})
+	results, err := r.tab.Download(r.ctx, toBrowserLinks(links), opts)
 	if err != nil {
 		r.set(Failed, true, err)
 		return false
@@ -281,6 +309,39 @@ func (r *poRun) download(links []pageLink) bool {
 		}
 	}
 	return true
+}
+
+// downloadOptions are the options of downloading links, the page's links
+// from place offset on (the PO's links, then the requisition's): the same
+// for an early request (Tab.Prefetch) as for the download itself.
+func (r *poRun) downloadOptions(links []pageLink, offset int) (browser.DownloadOptions, error) {
+	s := r.site
+	origin, err := s.origin()
+	if err != nil {
+		return browser.DownloadOptions{}, fmt.Errorf("base URL %q: %w", s.BaseURL, err)
+	}
+	var known []browser.Known
+	for _, h := range r.job.Have {
+		if i := h.Index - offset; i >= 0 && i < len(links) {
+			known = append(known, browser.Known{Index: i, URL: h.URL, Text: h.Label, Name: h.Name, Size: h.Size, SHA256: h.SHA256})
+		}
+	}
+	return browser.DownloadOptions{
+		Known:       known,
+		Origin:      origin.String(),
+		Parallel:    s.downloads(),
+		FileTimeout: s.DownloadTimeout,
+		IsSignIn:    IsSignInURL,
+		Logger:      s.Logger,
+	}, nil
+}
+
+func toBrowserLinks(links []pageLink) []browser.Link {
+	bl := make([]browser.Link, len(links))
+	for i, l := range links {
+		bl[i] = l.link()
+	}
+	return bl
 }
 
 // decide sets the final status from the downloads.
