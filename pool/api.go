@@ -248,9 +248,10 @@ const (
 	EvSignInRequired
 	EvSignInRestored
 	EvPressureChanged
-	EvPolicy       // a decision of the memory policy, with its reason
-	EvPoolHeld     // a hold other than sign-in stops dispatch (Event.Hold says which)
-	EvPoolReleased // that hold ended
+	EvPolicy         // a decision of the memory policy, with its reason
+	EvPoolHeld       // a hold other than sign-in stops dispatch (Event.Hold says which)
+	EvPoolReleased   // that hold ended
+	EvSessionChecked // a worker's browser found the session signed in (Coupa showed no sign-in wall)
 )
 
 var eventKindNames = [...]string{"task.queued", "task.started", "task.progress",
@@ -259,7 +260,7 @@ var eventKindNames = [...]string{"task.queued", "task.started", "task.progress",
 	"worker.restarting", "worker.recycled", "worker.retired", "pool.scaled",
 	"pool.paused", "pool.resumed", "pool.draining", "pool.stopped",
 	"signin.required", "signin.restored", "pressure.changed", "policy",
-	"pool.held", "pool.released"}
+	"pool.held", "pool.released", "session.checked"}
 
 func (k EventKind) String() string {
 	if k < 0 || int(k) >= len(eventKindNames) {

@@ -142,9 +142,9 @@ func (p *Pool) spawnLocked() {
 func (p *Pool) runWorker(w *worker) {
 	defer p.wg.Done()
 	defer p.retireWorker(w)
-	var attempts sync.WaitGroup
+	var attempts sync.WaitGroup // attempts, and the session check, on the current browser
 	for {
-		if !p.ensureBrowser(w) {
+		if !p.ensureBrowser(w, &attempts) {
 			return
 		}
 		for {
@@ -168,8 +168,11 @@ func (p *Pool) leaving(w *worker) bool {
 }
 
 // ensureBrowser returns with a live browser in w.b, recycling or relaunching
-// as needed, or false when the worker must leave.
-func (p *Pool) ensureBrowser(w *worker) bool {
+// as needed, or false when the worker must leave. A browser that should
+// check the session does it in a goroutine counted in checks, beside the
+// worker's first POs: a PO that meets the sign-in wall goes back to the
+// queue anyway, so nothing needs to wait for the check.
+func (p *Pool) ensureBrowser(w *worker, checks *sync.WaitGroup) bool {
 	p.mu.Lock()
 	b, why := w.b, w.recycle
 	dead := b != nil && closed(b.Done())
@@ -245,7 +248,7 @@ func (p *Pool) ensureBrowser(w *worker) bool {
 			p.mon.Track(w.id, b.PID())
 		}
 		if check {
-			p.checkSession(w, b)
+			checks.Go(func() { p.checkSession(w, b) })
 		}
 	}
 }
@@ -253,6 +256,7 @@ func (p *Pool) ensureBrowser(w *worker) bool {
 // checkSession asks Coupa once whether the profile is signed in.
 func (p *Pool) checkSession(w *worker, b Browser) {
 	ctx, cancel := context.WithTimeout(p.runCtx, p.cfg.TaskTimeout)
+	began := time.Now()
 	err := b.CheckSession(ctx)
 	cancel()
 	p.mu.Lock()
@@ -261,6 +265,7 @@ func (p *Pool) checkSession(w *worker, b Browser) {
 	switch {
 	case err == nil:
 		p.checkedAuth = true
+		p.emitWorkerLocked(EvSessionChecked, w, fmt.Sprintf("signed in (checked in %s)", time.Since(began).Round(time.Millisecond)))
 	case errors.Is(err, coupa.ErrSignInRequired):
 		p.holdLocked(HoldSignIn, fmt.Sprintf("worker %d: Coupa shows its sign-in wall: run `coupatui login`, then resume", w.id))
 	default:
