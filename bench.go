@@ -281,7 +281,7 @@ type benchResult struct {
 	WallPerCrit   float64            `json:"wall_per_critical_line"`
 	OverMedian    float64            `json:"overhead_median_s"` // per PO, beyond its critical path
 	OverP95       float64            `json:"overhead_p95_s"`
-	Ready         float64            `json:"ready_s"` // process start until each first worker started its first PO (profile cloned, browser up, session checked)
+	Ready         float64            `json:"ready_s"` // process start until each first worker started its first PO (profile cloned, browser up) and the session was checked
 	RSSMB         float64            `json:"rss_mb"`  // coupatui's own peak resident set
 	BrowsersMB    float64            `json:"browsers_pss_mb"`
 	CPUPerPO      float64            `json:"cpu_s_per_po"`     // coupatui and its browsers
@@ -508,8 +508,9 @@ type eventLog struct {
 	pos    map[string]*poTimes
 	status map[string]string
 	alive  map[int]bool
-	path   []int // live worker counts, in order
-	starts []workerStart
+	path    []int // live worker counts, in order
+	starts  []workerStart
+	checked time.Time // when a worker found the session signed in
 }
 
 type poTimes struct {
@@ -551,6 +552,10 @@ func (l *eventLog) add(e run.JSONEvent) {
 				break
 			}
 		}
+	case "session.checked":
+		if l.checked.IsZero() {
+			l.checked = e.Time
+		}
 	case "worker.ready":
 		if !l.alive[e.Worker] {
 			l.alive[e.Worker] = true
@@ -577,8 +582,8 @@ func (l *eventLog) live() int {
 }
 
 // workingAt is when each of the first n workers had started its first
-// PO: its profile was cloned, its browser was up and (for the one that
-// checks) the session was checked.
+// PO (its profile cloned, its browser up) and the session was checked
+// (beside the first POs).
 func (l *eventLog) workingAt(n int) (time.Time, bool) {
 	first := map[int]time.Time{}
 	for _, s := range l.starts {
@@ -594,6 +599,12 @@ func (l *eventLog) workingAt(n int) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	slices.SortFunc(ts, func(a, b time.Time) int { return a.Compare(b) })
+	if l.checked.IsZero() {
+		return time.Time{}, false
+	}
+	if l.checked.After(ts[n-1]) {
+		return l.checked, true
+	}
 	return ts[n-1], true
 }
 
