@@ -505,9 +505,9 @@ func sampleProc(pid int, stop <-chan struct{}) procFigures {
 
 // eventLog is what the child's --json events tell.
 type eventLog struct {
-	pos    map[string]*poTimes
-	status map[string]string
-	alive  map[int]bool
+	pos     map[string]*poTimes
+	status  map[string]string
+	alive   map[int]bool
 	path    []int // live worker counts, in order
 	starts  []workerStart
 	checked time.Time // when a worker found the session signed in
