@@ -11,6 +11,8 @@ import (
 	"sync"
 	"time"
 
+	"coupatui/internal/diskfull"
+
 	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
@@ -28,7 +30,7 @@ func (d *downloader) viaBrowser(ctx context.Context, i int, rawURL, click string
 	var last error
 	for attempt := 0; attempt <= d.opts.Retries; attempt++ {
 		if attempt > 0 {
-			if err := d.backoff(ctx, attempt); err != nil {
+			if err := d.backoff(ctx, attempt, last); err != nil {
 				return FileResult{Err: fmt.Errorf("%w (after: %w)", err, last)}
 			}
 			d.log.Debug("retrying browser download", "index", i, "attempt", attempt+1, "err", last)
@@ -133,6 +135,11 @@ func (d *downloader) browserDownload(ctx context.Context, rawURL, click string) 
 		}
 	}()
 
+	// The site's gate, last thing before the request goes: a pause that
+	// began while the helper tab opened is honoured.
+	if err := b.opts.Gate.Wait(ctx); err != nil {
+		return got, err
+	}
 	if rawURL != "" {
 		res, err := chromedp.Call(lctx, page.Navigate, page.NavigateParams{URL: rawURL})
 		if err != nil {
@@ -181,8 +188,17 @@ func (d *downloader) awaitDownload(ctx, lctx context.Context, tab *Tab, events *
 					if got.guid != "" || e.FrameID != cdp.FrameID(tab.id) {
 						continue
 					}
-					err := fmt.Errorf("the page went to an error page (HTTP %d) instead of a download", e.Response.Status)
-					if e.Response.Status >= 500 {
+					status := int(e.Response.Status)
+					err := fmt.Errorf("the page went to an error page (HTTP %d) instead of a download", status)
+					switch {
+					case throttled(status):
+						t := errThrottled{err: err}
+						if wait, ok := retryAfter(headerValue(e.Response.Headers, "Retry-After"), time.Now()); ok {
+							t.after = wait
+							b.opts.Gate.Pause(wait, fmt.Sprintf("HTTP %d on %s", status, redactURL(e.Response.URL)))
+						}
+						return got, retryable(t)
+					case status >= 500, status == 408:
 						return got, retryable(err)
 					}
 					return got, err
@@ -191,6 +207,17 @@ func (d *downloader) awaitDownload(ctx, lctx context.Context, tab *Tab, events *
 						continue
 					}
 					idle.Reset(d.opts.IdleTimeout)
+					if limit := d.opts.MaxBytes; limit > 0 && e.State != cdpbrowser.DownloadProgressStateCanceled {
+						name := SanitizeFileName(got.suggested)
+						switch {
+						case int64(e.TotalBytes) > limit:
+							cancelDownload()
+							return got, tooLarge(name, int64(e.TotalBytes), limit, "announced")
+						case int64(e.ReceivedBytes) > limit:
+							cancelDownload()
+							return got, tooLarge(name, int64(e.ReceivedBytes), limit, "received")
+						}
+					}
 					switch e.State {
 					case cdpbrowser.DownloadProgressStateCompleted:
 						if got.disposition == "" {
@@ -198,6 +225,9 @@ func (d *downloader) awaitDownload(ctx, lctx context.Context, tab *Tab, events *
 						}
 						return d.checkBrowserFile(got, tempAbs, int64(e.TotalBytes))
 					case cdpbrowser.DownloadProgressStateCanceled:
+						if d.outOfSpace(tempAbs, int64(e.TotalBytes-e.ReceivedBytes)) {
+							return got, diskfull.At("write", filepath.Join(d.folder.dir, SanitizeFileName(got.suggested)))
+						}
 						return got, retryable(fmt.Errorf("%w after %.0f of %.0f bytes", errBrowserCanceled, e.ReceivedBytes, e.TotalBytes))
 					}
 				}
@@ -220,6 +250,18 @@ func (d *downloader) awaitDownload(ctx, lctx context.Context, tab *Tab, events *
 			return got, fmt.Errorf("tab ended: %w", context.Cause(lctx))
 		}
 	}
+}
+
+// lowSpace is the free space under which a canceled browser download is
+// taken to have met a full disk: Chromium reports "canceled" and nothing
+// more when a write fails, so the space left is the evidence.
+const lowSpace = 1 << 20
+
+// outOfSpace reports whether the folder holding dir has less room than the
+// rest of the file (when known) or than lowSpace.
+func (d *downloader) outOfSpace(dir string, rest int64) bool {
+	free, ok := diskfull.Available(dir)
+	return ok && free < uint64(max(rest, lowSpace))
 }
 
 // checkBrowserFile verifies a completed download and syncs it to disk.

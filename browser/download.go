@@ -5,10 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"sync"
 	"time"
+
+	"coupatui/internal/diskfull"
+	"coupatui/internal/panics"
 )
 
 // Link is one attachment found on a page.
@@ -48,6 +52,10 @@ type DownloadOptions struct {
 	// FileTimeout bounds one file, all its attempts included; 0 means no
 	// bound but ctx's.
 	FileTimeout time.Duration
+	// MaxBytes stops a file larger than this, as announced (Content-Length,
+	// the browser's total) or as counted while it arrives; the file fails
+	// with ErrTooLarge and is not tried again. 0 means no limit.
+	MaxBytes int64
 	// Taken are names other files of Dir already have in this run (an
 	// earlier Download into the same folder): new names avoid them.
 	Taken []string
@@ -76,6 +84,10 @@ type FileResult struct {
 // the session is missing or expired.
 var ErrSignInWall = errors.New("download redirected to the sign-in page")
 
+// ErrTooLarge means a file is larger than DownloadOptions.MaxBytes. Trying
+// again gives the same answer.
+var ErrTooLarge = errors.New("file larger than the size limit")
+
 // errRetryable marks a failure worth another attempt.
 type errRetryable struct{ err error }
 
@@ -100,6 +112,13 @@ func isRetryable(err error) bool {
 // page maps each attachment to the same name and skips a file already
 // complete with the expected length. The error is for the folder itself;
 // per-file failures are in the results.
+//
+// A full disk is no file's fault: the file it cut is removed as partial,
+// the complete ones stay, no other link starts, and every file it stopped
+// fails with an error wrapping the system's (see internal/diskfull). A
+// panic in a download (or in Progress) fails its file and makes Download
+// return an error carrying it (see internal/panics), after every other
+// download ended.
 func (t *Tab) Download(ctx context.Context, links []Link, opts DownloadOptions) ([]FileResult, error) {
 	f, err := openFolder(opts.Dir)
 	if err != nil {
@@ -110,6 +129,9 @@ func (t *Tab) Download(ctx context.Context, links []Link, opts DownloadOptions) 
 	d := newDownloader(t, f, links, opts)
 	defer d.transport.CloseIdleConnections()
 	d.run(ctx)
+	if d.panicked != nil {
+		return d.results, fmt.Errorf("download into %s: %w", opts.Dir, d.panicked)
+	}
 	return d.results, nil
 }
 
@@ -127,6 +149,10 @@ type downloader struct {
 	results   []FileResult
 
 	progressMu sync.Mutex // serialises opts.Progress
+
+	mu       sync.Mutex    // guards the fields below
+	diskFull error         // the first disk-full failure: no link starts after it
+	panicked *panics.Error // the first panic of a download goroutine
 }
 
 func newDownloader(t *Tab, f *folder, links []Link, opts DownloadOptions) *downloader {
@@ -176,8 +202,14 @@ func (d *downloader) run(ctx context.Context) {
 			d.finish(i, FileResult{Err: fmt.Errorf("not started: %w", ctx.Err())})
 			continue
 		}
+		if err := d.stopped(); err != nil {
+			<-slots
+			d.finish(i, FileResult{Err: fmt.Errorf("not started: %w", err)})
+			continue
+		}
 		wg.Go(func() {
 			defer func() { <-slots }()
+			defer d.recoverFile(i)
 			fctx := ctx
 			if d.opts.FileTimeout > 0 {
 				var cancel context.CancelFunc
@@ -190,11 +222,47 @@ func (d *downloader) run(ctx context.Context) {
 	wg.Wait()
 }
 
+// stopped is why no more link may start: a full disk or a panic.
+func (d *downloader) stopped() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.panicked != nil {
+		return d.panicked
+	}
+	return d.diskFull
+}
+
+// recoverFile, deferred in link i's goroutine, turns a panic there (in the
+// download or in the Progress callback) into link i's failure; Download
+// reports it once every goroutine ended.
+func (d *downloader) recoverFile(i int) {
+	v := recover()
+	if v == nil {
+		return
+	}
+	pe := panics.New(v)
+	d.log.Error("panic in a download", "index", i, "panic", v, "stack", string(pe.Stack))
+	d.names.abandon(i)
+	d.mu.Lock()
+	if d.panicked == nil {
+		d.panicked = pe
+	}
+	d.mu.Unlock()
+	d.results[i] = FileResult{Index: i, Link: d.links[i], Name: d.names.name(i), Err: pe}
+}
+
 // finish records link i's outcome and reports it.
 func (d *downloader) finish(i int, r FileResult) {
 	r.Index, r.Link = i, d.links[i]
 	if r.Err != nil {
 		d.names.abandon(i)
+		if diskfull.Is(r.Err) {
+			d.mu.Lock()
+			if d.diskFull == nil {
+				d.diskFull = r.Err
+			}
+			d.mu.Unlock()
+		}
 		if r.Name == "" {
 			r.Name = d.names.name(i)
 		}
@@ -232,14 +300,22 @@ func (d *downloader) fetch(ctx context.Context, i int) FileResult {
 	return FileResult{Err: errors.New("link has neither a URL nor an element to click")}
 }
 
-// backoff waits before retry number attempt (1-based), or until ctx ends.
-func (d *downloader) backoff(ctx context.Context, attempt int) error {
-	timer := time.NewTimer(d.opts.Backoff << (attempt - 1))
-	defer timer.Stop()
-	select {
-	case <-timer.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
+// backoff waits before retry number attempt (1-based), or until ctx ends:
+// Backoff doubled per retry, jittered, and at least as long as the server
+// asked (Retry-After) in the failure after.
+func (d *downloader) backoff(ctx context.Context, attempt int, after error) error {
+	wait := jitter(d.opts.Backoff<<(attempt-1), rand.Float64())
+	if t, ok := errors.AsType[errThrottled](after); ok {
+		wait = max(wait, t.after)
 	}
+	return sleep(ctx, wait)
 }
+
+// errThrottled is a server's answer asking to come back after a while.
+type errThrottled struct {
+	err   error
+	after time.Duration // the Retry-After, 0 when none
+}
+
+func (e errThrottled) Error() string { return e.err.Error() }
+func (e errThrottled) Unwrap() error { return e.err }

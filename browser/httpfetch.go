@@ -10,9 +10,12 @@ import (
 	"net/http"
 	"net/textproto"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"coupatui/internal/diskfull"
 )
 
 // errIdle ends a download that stopped receiving bytes.
@@ -43,7 +46,7 @@ func (d *downloader) viaHTTP(ctx context.Context, i int, u *url.URL) (r FileResu
 	var last error
 	for attempt := 0; attempt <= d.opts.Retries; attempt++ {
 		if attempt > 0 {
-			if err := d.backoff(ctx, attempt); err != nil {
+			if err := d.backoff(ctx, attempt, last); err != nil {
 				return FileResult{Err: fmt.Errorf("%w (after: %w)", err, last)}, false
 			}
 			d.log.Debug("retrying download", "index", i, "attempt", attempt+1, "err", last)
@@ -94,8 +97,11 @@ func (d *downloader) client(ctx context.Context, u *url.URL) (*http.Client, erro
 	}, nil
 }
 
-// httpAttempt makes one GET of link i.
+// httpAttempt makes one GET of link i, once the site's gate lets it.
 func (d *downloader) httpAttempt(ctx context.Context, client *http.Client, i int, u *url.URL) (FileResult, bool, error) {
+	if err := d.tab.b.opts.Gate.Wait(ctx); err != nil {
+		return FileResult{}, false, err
+	}
 	rctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	req, err := http.NewRequestWithContext(rctx, http.MethodGet, u.String(), nil)
@@ -126,7 +132,14 @@ func (d *downloader) httpAttempt(ctx context.Context, client *http.Client, i int
 		return FileResult{}, false, fmt.Errorf("GET %s: %w (%s)", redactURL(u.String()), ErrSignInWall, redactURL(final.String()))
 	}
 	switch {
-	case resp.StatusCode >= 500:
+	case throttled(resp.StatusCode):
+		err := errThrottled{err: fmt.Errorf("GET %s: %s", redactURL(u.String()), resp.Status)}
+		if wait, ok := retryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+			err.after = wait
+			d.tab.b.opts.Gate.Pause(wait, fmt.Sprintf("HTTP %d on %s", resp.StatusCode, redactURL(u.String())))
+		}
+		return FileResult{}, false, retryable(err)
+	case resp.StatusCode >= 500, resp.StatusCode == http.StatusRequestTimeout:
 		return FileResult{}, false, retryable(fmt.Errorf("GET %s: %s", redactURL(u.String()), resp.Status))
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
 		return FileResult{}, false, fmt.Errorf("GET %s: %s", redactURL(u.String()), resp.Status)
@@ -145,6 +158,9 @@ func (d *downloader) httpAttempt(ctx context.Context, client *http.Client, i int
 		r.Size, r.Via = want, "existing"
 		return r, false, nil
 	}
+	if limit := d.opts.MaxBytes; limit > 0 && want > limit {
+		return r, false, tooLarge("", want, limit, "announced") // r.Name names it
+	}
 	r.Size, err = d.save(rctx, cancel, resp.Body, name, want)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -157,6 +173,8 @@ func (d *downloader) httpAttempt(ctx context.Context, client *http.Client, i int
 
 // save streams body to name's temp file, checks its length against want
 // (-1: unknown) and commits it. The temp file is removed on any failure.
+// A write that finds the disk full is not retried: the error wraps the
+// system's, for the pool to hold until space is freed.
 func (d *downloader) save(ctx context.Context, cancel context.CancelCauseFunc, body io.Reader, name string, want int64) (int64, error) {
 	file, err := d.folder.create(name)
 	if err != nil {
@@ -171,8 +189,17 @@ func (d *downloader) save(ctx context.Context, cancel context.CancelCauseFunc, b
 	}()
 	watchdog := time.AfterFunc(d.opts.IdleTimeout, func() { cancel(errIdle) })
 	defer watchdog.Stop()
-	n, err := io.Copy(file, &idleReader{r: body, timer: watchdog, idle: d.opts.IdleTimeout})
+	var src io.Reader = &idleReader{r: body, timer: watchdog, idle: d.opts.IdleTimeout}
+	limit := d.opts.MaxBytes
+	if limit > 0 {
+		src = io.LimitReader(src, limit+1) // one byte over tells it is too large
+	}
+	n, err := io.Copy(file, src)
 	switch {
+	case diskfull.Is(err):
+		return n, fmt.Errorf("after %d bytes: %w", n, err)
+	case err == nil && limit > 0 && n > limit:
+		return n, tooLarge("", n, limit, "received")
 	case err != nil && context.Cause(ctx) == errIdle:
 		return n, retryable(fmt.Errorf("%w for %s after %d bytes", errIdle, d.opts.IdleTimeout, n))
 	case err != nil && ctx.Err() != nil:
@@ -189,6 +216,24 @@ func (d *downloader) save(ctx context.Context, cancel context.CancelCauseFunc, b
 	}
 	committed = true
 	return n, nil
+}
+
+// tooLarge is the error of a file over the size limit: got bytes were
+// announced or received so far. name ("" to leave it out) is the file's.
+func tooLarge(name string, got, limit int64, how string) error {
+	err := fmt.Errorf("%w: %s %s, the limit is %s", ErrTooLarge, megabytes(got), how, megabytes(limit))
+	if name == "" {
+		return err
+	}
+	return fmt.Errorf("%s: %w", name, err)
+}
+
+// megabytes writes a size in MB, as the limit is set.
+func megabytes(n int64) string {
+	if n%(1<<20) == 0 {
+		return strconv.FormatInt(n>>20, 10) + " MB"
+	}
+	return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
 }
 
 // idleReader re-arms the idle watchdog whenever bytes arrive.

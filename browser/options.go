@@ -29,6 +29,9 @@ type Options struct {
 	// (Network.setExtraHTTPHeaders) and of every HTTP download, e.g. the
 	// Coupatui-Worker header that names a worker to the simulator.
 	Headers http.Header
+	// Gate paces the requests of every tab and download to the site; share
+	// one between the browsers of a run. nil: no pacing.
+	Gate *Gate
 	// StartTimeout bounds the launch and the first protocol round trip;
 	// 0 means DefaultStartTimeout.
 	StartTimeout time.Duration
