@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"coupatui/browser"
+	"coupatui/internal/diskfull"
 )
 
 // Process fetches one PO in a fresh tab of b: it loads the PO page, decides
@@ -102,11 +103,9 @@ func (r *poRun) process() {
 // a refused requisition only sets prDenied.
 func (r *poRun) openRecord(pageURL, what string, requisition bool) (pageState, bool) {
 	s := r.site
-	pctx, cancel := context.WithTimeout(r.ctx, s.pageTimeout())
-	resp, err := r.tab.Navigate(pctx, pageURL)
-	cancel()
+	resp, timedOut, err := r.navigate(pageURL)
 	if err != nil {
-		if r.ctx.Err() == nil && pctx.Err() != nil {
+		if r.ctx.Err() == nil && timedOut {
 			err = fmt.Errorf("%s did not load within %s: %w", what, s.pageTimeout(), context.DeadlineExceeded)
 		}
 		r.fail(fmt.Errorf("open %s: %w", what, err))
@@ -209,6 +208,7 @@ func (r *poRun) download(links []pageLink) bool {
 		Origin:      origin.String(),
 		Parallel:    s.downloads(),
 		FileTimeout: s.DownloadTimeout,
+		MaxBytes:    s.MaxFileBytes,
 		IsSignIn:    IsSignInURL,
 		Logger:      s.Logger,
 		Progress: func(f browser.FileResult) {
@@ -219,7 +219,7 @@ func (r *poRun) download(links []pageLink) bool {
 		},
 	})
 	if err != nil {
-		r.set(Failed, true, err)
+		r.set(Failed, true, err) // a panic in a download: one failed attempt
 		return false
 	}
 	r.files = append(r.files, results...)
@@ -238,20 +238,35 @@ func (r *poRun) download(links []pageLink) bool {
 			r.signIn("a download")
 			return false
 		}
+		if diskfull.Is(f.Err) {
+			r.set(Pending, false, fmt.Errorf("%s not saved: %w", fileName(f), f.Err))
+			return false
+		}
 	}
 	return true
+}
+
+// fileName names a file in messages: its name on disk, else the page's text.
+func fileName(f browser.FileResult) string {
+	if f.Name != "" {
+		return f.Name
+	}
+	return f.Link.Text
 }
 
 // decide sets the final status from the downloads.
 func (r *poRun) decide() {
 	var failed []string
+	retry := false // some failed file may come with another attempt
 	for _, f := range r.files {
 		if f.Err != nil {
-			name := f.Name
-			if name == "" {
-				name = f.Link.Text
+			msg := fmt.Sprintf("%s: %v", fileName(f), f.Err)
+			if errors.Is(f.Err, browser.ErrTooLarge) {
+				msg += " (max_file_mb)"
+			} else {
+				retry = true
 			}
-			failed = append(failed, fmt.Sprintf("%s: %v", name, f.Err))
+			failed = append(failed, msg)
 		}
 	}
 	var fileErr error
@@ -271,9 +286,9 @@ func (r *poRun) decide() {
 	case r.res.Downloaded == r.res.Found:
 		r.set(Completed, false, nil)
 	case r.res.Downloaded > 0:
-		r.set(Partial, true, fileErr)
+		r.set(Partial, retry, fileErr)
 	default:
-		r.set(Failed, true, fileErr)
+		r.set(Failed, retry, fileErr)
 	}
 }
 
@@ -297,8 +312,19 @@ func (r *poRun) signIn(where string) {
 
 // set records the outcome and settles the folder: renamed to its status
 // when files were written, removed when empty.
+//
+// A full disk settles nothing: the PO is PENDING with the error (the pool
+// holds and puts it back in the queue), and its folder stays __WORK with
+// every complete file in it, for the next attempt to take back.
 func (r *poRun) set(st Status, retryable bool, err error) {
 	r.res.Status, r.res.Retryable, r.res.Err = st, retryable, err
+	if diskfull.Is(err) {
+		r.res.Status, r.res.Retryable = Pending, false
+		if r.folder != nil {
+			r.res.Folder = r.folder.work
+		}
+		return
+	}
 	if r.folder == nil {
 		return
 	}
@@ -306,6 +332,9 @@ func (r *poRun) set(st Status, retryable bool, err error) {
 	r.res.Folder = folder
 	if ferr != nil {
 		r.res.Err = errors.Join(r.res.Err, ferr)
+		if diskfull.Is(ferr) {
+			r.res.Status, r.res.Retryable = Pending, false
+		}
 	}
 }
 
