@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"sync"
 	"time"
 
@@ -20,6 +21,10 @@ type Deps struct {
 	Engine  Engine
 	Monitor Monitor // optional: without it there is no memory policy
 	Logger  *slog.Logger
+	// Rand jitters the retry and restart backoffs, so failures that
+	// happened together do not come back together; nil: seeded at random.
+	// Tests give a seeded one (or pooltest.NoJitter) to stay deterministic.
+	Rand *rand.Rand
 }
 
 // Item is one PO to submit.
@@ -63,6 +68,7 @@ type Pool struct {
 	reason     string
 	drainUntil time.Time
 
+	rnd      *rand.Rand // jitter of backoffs
 	queue    queue
 	tasks    map[string]*task // latest task per PO
 	running  map[uint64]*task // running attempts
@@ -97,12 +103,17 @@ func New(cfg Config, deps Deps) (*Pool, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	rnd := deps.Rand
+	if rnd == nil {
+		rnd = rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &Pool{
 		cfg:       cfg,
 		engine:    deps.Engine,
 		mon:       deps.Monitor,
 		log:       log,
+		rnd:       rnd,
 		runCtx:    ctx,
 		runCancel: cancel,
 		stopped:   make(chan struct{}),

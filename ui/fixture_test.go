@@ -55,7 +55,7 @@ type fixture struct {
 func startFixture(t testing.TB, live bool, cfg pool.Config) *fixture {
 	t.Helper()
 	f := &fixture{t: t, live: live, eng: pooltest.NewEngine(nil), mon: pooltest.NewMonitor()}
-	p, err := pool.New(cfg, pool.Deps{Engine: f.eng, Monitor: f.mon})
+	p, err := pool.New(cfg, pool.Deps{Engine: f.eng, Monitor: f.mon, Rand: pooltest.NoJitter()})
 	if err != nil {
 		t.Fatal(err)
 	}
