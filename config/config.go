@@ -28,6 +28,9 @@ type Coupa struct {
 	PageTimeout   Duration `toml:"page_timeout"`   // navigation plus page ready
 	MarkerTimeout Duration `toml:"marker_timeout"` // upper bound waiting for attachment markers
 	LoginTimeout  Duration `toml:"login_timeout"`  // how long `coupatui login` waits for a sign-in
+	// MaxRequestsPerSecond caps page loads plus coupatui's own file
+	// requests to the site, across the pool; 0 = no cap.
+	MaxRequestsPerSecond float64 `toml:"max_requests_per_second"`
 
 	Selectors Selectors `toml:"selectors"`
 }
@@ -73,6 +76,7 @@ type Browser struct {
 	Remote          string   `toml:"remote"`           // ws:// URL of a running browser; "" = launch
 	DownloadsPerPO  int      `toml:"downloads_per_po"` // files fetched in parallel for one PO
 	DownloadTimeout Duration `toml:"download_timeout"`
+	MaxFileMB       int      `toml:"max_file_mb"` // a larger file is stopped and reported; 0 = no limit
 
 	Endpoints []Endpoint `toml:"endpoints"` // browsers running elsewhere, [[browser.endpoints]]; none by default
 }
@@ -154,6 +158,7 @@ func Default() Config {
 			BlockResources:  true,
 			DownloadsPerPO:  3,
 			DownloadTimeout: dur(10 * time.Minute),
+			MaxFileMB:       2048,
 		},
 		Downloads: Downloads{
 			Layout:     LayoutSupplier,

@@ -12,6 +12,9 @@ const (
 	MaxWorkerLimit    = 64 // workers, whatever the config asks
 	MaxRetryLimit     = 100
 	MaxDownloadsPerPO = 16
+	// MaxRequestsPerSecond bounds [coupa] max_requests_per_second: more is
+	// no cap a site would notice.
+	MaxRequestsPerSecond = 1000
 )
 
 // rule returns "" when the key's value is acceptable, else what is wanted.
@@ -26,6 +29,12 @@ var rules = map[string]rule{
 			return ""
 		}
 		return `must be "" or an absolute http(s) URL like "https://acme.coupahost.com"`
+	},
+	"coupa.max_requests_per_second": func(c *Config) string {
+		if x := c.Coupa.MaxRequestsPerSecond; !(x >= 0 && x <= MaxRequestsPerSecond) {
+			return fmt.Sprintf("must be 0 (no cap) or more, at most %d", MaxRequestsPerSecond)
+		}
+		return ""
 	},
 	"pool.worker_count": func(c *Config) string {
 		if c.Pool.WorkerCount.Auto {
@@ -87,6 +96,7 @@ var rules = map[string]rule{
 	"browser.downloads_per_po": func(c *Config) string {
 		return intBetween(c.Browser.DownloadsPerPO, 1, MaxDownloadsPerPO)
 	},
+	"browser.max_file_mb": func(c *Config) string { return atLeastZero(c.Browser.MaxFileMB, "no limit") },
 	"downloads.layout": func(c *Config) string {
 		switch c.Downloads.Layout {
 		case LayoutSupplier, LayoutFlat:
