@@ -38,7 +38,9 @@ func demoCommand(ctx context.Context, cfg config.Config, f *flags, stdout, stder
 		return fail(stderr, err)
 	}
 	cfg.Coupa.BaseURL = srv.URL()
-	cfg.Downloads.Root = filepath.Join(dir, "downloads")
+	if !f.set["out"] { // --out puts the downloads elsewhere (another disk)
+		cfg.Downloads.Root = filepath.Join(dir, "downloads")
+	}
 	cfg.Store.Journal = filepath.Join(dir, "journal.sqlite")
 	cfg.UI.LogFile = filepath.Join(dir, "coupatui.log")
 

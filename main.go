@@ -22,6 +22,7 @@ const (
 	exitOK          = 0   // every row reached a final status, failures included
 	exitFatal       = 1   // bad input, no browser, bad config
 	exitSignIn      = 3   // Coupa's sign-in wall: run `coupatui login`
+	exitDiskFull    = 4   // the disk filled (without the console): free space and run again
 	exitInterrupted = 130 // stopped before finishing; a re-run resumes
 )
 
@@ -122,5 +123,6 @@ Flags:
   --mouse             let the console use the mouse
   --fresh             fetch every PO again, ignoring earlier runs of this input
 
-Exit codes: 0 finished, 1 fatal error, 3 sign-in required (run coupatui login), 130 interrupted.
+Exit codes: 0 finished, 1 fatal error, 3 sign-in required (run coupatui login),
+4 disk full (free space and run again), 130 interrupted.
 `

@@ -17,6 +17,7 @@ import (
 	"coupatui/browser"
 	"coupatui/config"
 	"coupatui/coupa"
+	"coupatui/internal/diskfull"
 	"coupatui/monitor"
 	"coupatui/pool"
 	"coupatui/profiles"
@@ -96,6 +97,7 @@ func (s *session) run(ctx context.Context) int {
 		MarkerTimeout:   s.cfg.Coupa.MarkerTimeout.Duration,
 		DownloadsPerPO:  s.cfg.Browser.DownloadsPerPO,
 		DownloadTimeout: s.cfg.Browser.DownloadTimeout.Duration,
+		MaxFileBytes:    int64(s.cfg.Browser.MaxFileMB) << 20,
 		Logger:          s.log,
 	}
 
@@ -131,6 +133,10 @@ func (s *session) run(ctx context.Context) int {
 		if err := s.writeReport(); err != nil {
 			fmt.Fprintf(s.stderr, "coupatui: %v\nEvery outcome is in the journal: run the same command again to write the workbook without fetching again.\n", err)
 			code = exitFatal
+			if diskfull.Is(err) {
+				fmt.Fprintf(s.stderr, "coupatui: %s: free space and run again.\n", diskFullAt(err))
+				code = exitDiskFull
+			}
 		}
 	}
 	if err := run.Finish(code != exitOK); err != nil {
@@ -149,6 +155,9 @@ func (s *session) process(ctx context.Context, run *store.Run) int {
 			BlockResources: s.cfg.Browser.BlockResources,
 			Remote:         s.cfg.Browser.Remote,
 			StartTimeout:   s.cfg.Pool.WorkerStartupTimeout.Duration,
+			// One gate for every worker: the rate cap and a Retry-After
+			// pause hold across the pool.
+			Gate: browser.NewGate(s.cfg.Coupa.MaxRequestsPerSecond, s.log),
 		},
 		KeepClones:  !s.cfg.Pool.ProfileCleanupOnShutdown,
 		NameWorkers: s.demo,
@@ -278,6 +287,14 @@ func (s *session) plain(ctx context.Context, sub *pool.Subscription, total int) 
 				fmt.Fprintf(s.stderr, "coupatui: %s.\nSign in with `coupatui login` (it opens a browser window), then run this command again: POs already done are kept.\n", ev.Reason)
 				s.pool.Shutdown(context.Background())
 				return exitSignIn
+			case pool.EvPoolHeld:
+				if ev.Hold == pool.HoldDiskFull {
+					// No console to free space and press p in: stop
+					// dispatch, let running POs end, write the workbook.
+					fmt.Fprintf(s.stderr, "coupatui: %s: free space and run again: files already downloaded are kept, and no PO was marked failed for it.\n", ev.Reason)
+					s.pool.Shutdown(context.Background())
+					return exitDiskFull
+				}
 			}
 		}
 	}
@@ -383,6 +400,14 @@ func (s *session) writeReport() error {
 	return nil
 }
 
+// diskFullAt says where a disk-full error happened: "disk full at DIR".
+func diskFullAt(err error) string {
+	if dir := diskfull.Where(err); dir != "" {
+		return "disk full at " + dir
+	}
+	return "disk full"
+}
+
 func relTo(root, path string) string {
 	if rel, err := filepath.Rel(root, path); err == nil {
 		return rel
@@ -391,7 +416,7 @@ func relTo(root, path string) string {
 }
 
 // checkReportPath refuses, before any work, a results path that could not
-// be written at the end.
+// be written at the end, or would replace the input: each with one message.
 func checkReportPath(report, input string) error {
 	if !strings.EqualFold(filepath.Ext(report), ".xlsx") {
 		return fmt.Errorf("results workbook %q: must end in .xlsx", report)
@@ -401,8 +426,24 @@ func checkReportPath(report, input string) error {
 	if r == i {
 		return fmt.Errorf("results workbook %q is the input: the input is never modified; pass --report with another path", report)
 	}
-	if fi, err := os.Stat(filepath.Dir(r)); err != nil || !fi.IsDir() {
+	if ri, err := os.Stat(r); err == nil { // follows links
+		if ii, err := os.Stat(i); err == nil && os.SameFile(ri, ii) {
+			return fmt.Errorf("results workbook %q is a link to the input %q: the input is never modified; pass --report with another path", report, input)
+		}
+		if ri.IsDir() {
+			return fmt.Errorf("results workbook %q is a folder: pass --report with a file name ending in .xlsx", report)
+		}
+	}
+	dir := filepath.Dir(r)
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		return fmt.Errorf("results workbook %q: its folder does not exist", report)
 	}
+	// The workbook is written through a temp file in its folder: try one.
+	probe, err := os.CreateTemp(dir, ".coupatui-write-check-*")
+	if err != nil {
+		return fmt.Errorf("results workbook %q: cannot write in its folder %s (%w): pass --report with a folder you can write to", report, dir, errors.Unwrap(err))
+	}
+	probe.Close()
+	os.Remove(probe.Name())
 	return nil
 }
