@@ -6,9 +6,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
+	"coupatui/coupa"
+	"coupatui/coupa/sim"
+	"coupatui/internal/testkit"
 	"coupatui/sheet"
 )
 
@@ -187,4 +191,90 @@ func TestConsoleEndToEnd(t *testing.T) {
 		}
 	}
 	t.Logf("results: %d rows, %d PENDING after the graceful quit", len(res.Rows), pending)
+}
+
+// TestConsoleSIGTERMDrains sends SIGTERM to coupatui under the console (a
+// real terminal under tmux): it drains as q does, showing it, and the POs
+// running at the signal end COMPLETED in the workbook, none CANCELLED.
+func TestConsoleSIGTERMDrains(t *testing.T) {
+	needBrowser(t)
+	tmux, err := exec.LookPath("tmux")
+	if err != nil {
+		t.Skip("tmux not installed")
+	}
+	dir := t.TempDir()
+	vars, _ := env(t, dir)
+	var pos []sim.PO
+	csv := "PO_NUMBER\n"
+	for i := range 12 {
+		id := fmt.Sprint(4500650000 + i)
+		pos = append(pos, sim.PO{ID: id, Supplier: "Acme", Want: coupa.Completed,
+			Attachments: []sim.Attachment{{Name: "q.pdf", Size: 64 << 10, Slow: true}}})
+		csv += id + "\n"
+	}
+	srv := sim.Start(t, sim.Options{POs: pos, Latency: 300 * time.Millisecond})
+	input := filepath.Join(dir, "pos.csv")
+	os.WriteFile(input, []byte(csv), 0o600)
+
+	sock := fmt.Sprintf("coupatui-sigterm-%d", os.Getpid())
+	tm := func(args ...string) string {
+		t.Helper()
+		out, err := exec.Command(tmux, append([]string{"-L", sock}, args...)...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("tmux %v: %v: %s", args, err, out)
+		}
+		return string(out)
+	}
+	exitFile, pidFile := filepath.Join(dir, "exit"), filepath.Join(dir, "pid")
+	var sh strings.Builder
+	sh.WriteString("#!/bin/sh\ncd " + dir + "\n")
+	for _, v := range vars {
+		if k, val, ok := strings.Cut(v, "="); ok && (strings.HasPrefix(k, "XDG_") || k == "HOME" || k == "TMPDIR" || k == "COUPATUI_RUN_MAIN") {
+			fmt.Fprintf(&sh, "export %s='%s'\n", k, val)
+		}
+	}
+	fmt.Fprintf(&sh, "'%s' --workers 2 --base-url %s '%s' 2>'%s' &\necho $! > '%s'\nwait $!\necho $? > '%s.tmp' && mv '%s.tmp' '%s'\nsleep 600\n",
+		os.Args[0], srv.URL(), input, filepath.Join(dir, "stderr"), pidFile, exitFile, exitFile, exitFile)
+	script := filepath.Join(dir, "run.sh")
+	if err := os.WriteFile(script, []byte(sh.String()), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	tm("-f", "/dev/null", "new-session", "-d", "-s", "sig", "-x", "150", "-y", "45", script)
+	t.Cleanup(func() { exec.Command(tmux, "-L", sock, "kill-server").Run() })
+	capture := func() string { return tm("capture-pane", "-p", "-t", "sig") }
+	waitFor := func(want string, within time.Duration) {
+		t.Helper()
+		testkit.WaitFor(t, fmt.Sprintf("%q on the screen", want), within, func() bool { return strings.Contains(capture(), want) })
+	}
+
+	waitFor("Workers 2/2", time.Minute)
+	waitFor("busy       PO45006500", time.Minute) // a worker on a PO page
+	b, err := os.ReadFile(pidFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pid int
+	fmt.Sscan(string(b), &pid)
+	if err := syscall.Kill(pid, syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	waitFor("Quitting", 10*time.Second)
+	var code []byte
+	testkit.WaitFor(t, "coupatui to exit after SIGTERM", 2*time.Minute, func() bool {
+		code, err = os.ReadFile(exitFile)
+		return err == nil
+	})
+	if got := strings.TrimSpace(string(code)); got != fmt.Sprint(exitInterrupted) {
+		stderr, _ := os.ReadFile(filepath.Join(dir, "stderr"))
+		t.Fatalf("exit %s after SIGTERM mid-run, want 130\n%s", got, stderr)
+	}
+	got := map[string]int{}
+	for _, st := range statuses(t, filepath.Join(dir, "pos_results.xlsx")) {
+		got[st]++
+	}
+	fetched := len(srv.Stats().Pages)
+	t.Logf("after SIGTERM: %v, %d POs fetched", got, fetched)
+	if got["CANCELLED"] != 0 || got["COMPLETED"] == 0 || got["COMPLETED"] != fetched || got["PENDING"] != len(pos)-fetched {
+		t.Errorf("after SIGTERM: %v with %d POs fetched; want every fetched PO COMPLETED (drained), the rest PENDING", got, fetched)
+	}
 }

@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"coupatui/config"
+	"coupatui/run"
 
 	"golang.org/x/term"
 )
@@ -28,6 +28,8 @@ type flags struct {
 	exitWhenDone bool
 	mouse        bool
 	fresh        bool
+	redo         string
+	csv          bool
 	version      bool
 	demoPOs      int // demo: how many simulated POs (0 = the catalogue)
 	demoDir      string
@@ -51,6 +53,10 @@ func parseFlags(cmd string, args []string, stderr io.Writer) (*flags, error) {
 	fs.BoolVar(&f.exitWhenDone, "exit-when-done", false, "")
 	fs.BoolVar(&f.mouse, "mouse", false, "")
 	fs.BoolVar(&f.fresh, "fresh", false, "")
+	fs.StringVar(&f.redo, "redo", "", "")
+	if cmd == "report" {
+		fs.BoolVar(&f.csv, "csv", false, "")
+	}
 	fs.BoolVar(&f.version, "version", false, "")
 	if cmd == "demo" {
 		fs.IntVar(&f.demoPOs, "pos", 0, "")
@@ -73,6 +79,11 @@ func parseFlags(cmd string, args []string, stderr io.Writer) (*flags, error) {
 	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
 	if f.set["workers"] && f.workers < 1 {
 		return nil, fmt.Errorf("--workers %d: want 1 or more", f.workers)
+	}
+	if f.set["redo"] {
+		if _, err := run.ParseRedo(f.redo); err != nil {
+			return nil, err
+		}
 	}
 	return f, nil
 }
@@ -130,24 +141,19 @@ func notYetUsed(cfg config.Config) error {
 	return nil
 }
 
-// runOptions are what one run needs beyond the configuration.
-type runOptions struct {
-	input  string
-	report string
-	noTUI  bool
-	json   bool
-	fresh  bool
-}
-
-func (f *flags) runOptions(input string) runOptions {
-	o := runOptions{input: input, report: f.report, noTUI: f.noTUI, json: f.json, fresh: f.fresh}
-	if o.report == "" {
-		stem := strings.TrimSuffix(filepath.Base(input), filepath.Ext(input))
-		o.report = filepath.Join(filepath.Dir(input), stem+"_results.xlsx")
+// runOptions are the run's options from the flags.
+func (f *flags) runOptions(input string, sigs <-chan os.Signal, stdout, stderr io.Writer) run.Options {
+	o := run.Options{Input: input, Report: f.report, CSV: f.csv, NoTUI: f.noTUI, JSON: f.json, Fresh: f.fresh,
+		Stdout: stdout, Stderr: stderr, Signals: sigs}
+	if f.redo != "" {
+		o.Redo, _ = run.ParseRedo(f.redo) // checked by parseFlags
+	}
+	if o.Report == "" && input != "" {
+		o.Report = run.DefaultReport(input)
 	}
 	// The console needs a terminal; --json owns stdout.
-	if o.json || !term.IsTerminal(int(os.Stdout.Fd())) {
-		o.noTUI = true
+	if o.JSON || !term.IsTerminal(int(os.Stdout.Fd())) {
+		o.NoTUI = true
 	}
 	return o
 }

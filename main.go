@@ -14,7 +14,7 @@ import (
 	"strings"
 	"syscall"
 
-	"coupatui/config"
+	"coupatui/run"
 )
 
 // Exit codes (DESIGN.md "Command line").
@@ -22,7 +22,7 @@ const (
 	exitOK          = 0   // every row reached a final status, failures included
 	exitFatal       = 1   // bad input, no browser, bad config
 	exitSignIn      = 3   // Coupa's sign-in wall: run `coupatui login`
-	exitDiskFull    = 4   // the disk filled (without the console): free space and run again
+	exitDiskFull    = 4   // the disk filled (plain mode): free space and run again
 	exitInterrupted = 130 // stopped before finishing; a re-run resumes
 )
 
@@ -30,19 +30,21 @@ var version = "dev" // set with -ldflags "-X main.version=..."
 
 func main() {
 	// SIGHUP too: a closed terminal or SSH session still ends in a clean
-	// shutdown and a written results workbook.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
+	// shutdown and a written results workbook. The run's quit controller
+	// owns what each signal does (the first drains, the second forces).
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	code := dispatch(sigs, os.Args[1:], os.Stdout, os.Stderr)
+	signal.Stop(sigs)
 	os.Exit(code)
 }
 
-// run dispatches a command line and returns the exit code.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+// dispatch runs a command line and returns the exit code.
+func dispatch(sigs <-chan os.Signal, args []string, stdout, stderr io.Writer) int {
 	cmd := ""
 	if len(args) > 0 {
 		switch args[0] {
-		case "demo", "login", "profiles", "help", "version":
+		case "demo", "login", "profiles", "report", "history", "help", "version":
 			cmd, args = args[0], args[1:]
 		}
 	}
@@ -53,8 +55,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "version":
 		fmt.Fprintln(stdout, "coupatui", version)
 		return exitOK
-	case "profiles":
-		return profilesCommand(args, stdout, stderr)
 	}
 
 	f, err := parseFlags(cmd, args, stderr)
@@ -75,25 +75,82 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	switch cmd {
 	case "demo":
-		return demoCommand(ctx, cfg, f, stdout, stderr)
+		end, err := run.Demo(cfg, f.runOptions("", sigs, stdout, stderr), run.DemoOptions{Dir: f.demoDir, Out: f.out})
+		return exitCode(end, err, stderr)
 	case "login":
-		return loginCommand(ctx, cfg, stderr)
+		ctx, stop := untilSignal(sigs)
+		defer stop()
+		if err := run.Login(ctx, cfg, stderr); err != nil {
+			return fail(stderr, err)
+		}
+		return exitOK
+	case "profiles":
+		if len(f.args) != 1 || f.args[0] != "clean" {
+			return fail(stderr, errors.New("usage: coupatui profiles clean [--config PATH]"))
+		}
+		if err := run.CleanProfiles(cfg, stdout); err != nil {
+			return fail(stderr, err)
+		}
+		return exitOK
+	case "history":
+		if len(f.args) > 1 {
+			return fail(stderr, errors.New("usage: coupatui history [INPUT.xlsx|INPUT.csv]"))
+		}
+		input := ""
+		if len(f.args) == 1 {
+			input = f.args[0]
+		}
+		if err := run.History(cfg, input, stdout); err != nil {
+			return fail(stderr, err)
+		}
+		return exitOK
 	}
 	if len(f.args) != 1 {
 		fmt.Fprint(stderr, usage)
 		return fail(stderr, errors.New("want exactly one input file (.xlsx or .csv)"))
 	}
-	if cfg.Coupa.BaseURL == "" {
-		return fail(stderr, fmt.Errorf("no Coupa site: set coupa.base_url in %s or pass --base-url https://<company>.coupahost.com", configName(cfg)))
+	o := f.runOptions(f.args[0], sigs, stdout, stderr)
+	if cmd == "report" {
+		if err := run.Report(cfg, o); err != nil {
+			return fail(stderr, err)
+		}
+		return exitOK
 	}
-	return runInput(ctx, cfg, f.runOptions(f.args[0]), stdout, stderr)
+	if cfg.Coupa.BaseURL == "" {
+		return fail(stderr, run.NoSiteError(cfg))
+	}
+	end, err := run.Run(cfg, o)
+	return exitCode(end, err, stderr)
 }
 
-func configName(cfg config.Config) string {
-	if cfg.Source != "" {
-		return cfg.Source
+// exitCode is the exit code of a run that ended so.
+func exitCode(end run.End, err error, stderr io.Writer) int {
+	if err != nil {
+		return fail(stderr, err)
 	}
-	return "config.toml"
+	switch end {
+	case run.Finished:
+		return exitOK
+	case run.SignInRequired:
+		return exitSignIn
+	case run.DiskFull:
+		return exitDiskFull
+	}
+	return exitInterrupted
+}
+
+// untilSignal is a context that ends at the first signal.
+func untilSignal(sigs <-chan os.Signal) (context.Context, func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-sigs:
+			cancel()
+		case <-done:
+		}
+	}()
+	return ctx, func() { close(done); cancel() }
 }
 
 func fail(stderr io.Writer, err error) int {
@@ -107,6 +164,9 @@ Usage:
   coupatui [flags] INPUT.xlsx|INPUT.csv   process every PO in the file (console on a terminal)
   coupatui demo [flags]                   the same against a simulated Coupa on this machine
   coupatui login [flags]                  sign in once in a browser window; workers reuse it
+  coupatui report [--report PATH] [--csv] INPUT
+                                          rewrite the results workbook from the journal (no browser)
+  coupatui history [INPUT]                list the runs of an input (of every input without one)
   coupatui profiles clean                 remove profile copies left by crashed runs
   coupatui version
 
@@ -116,13 +176,19 @@ Flags:
   --workers N         browsers working at once
   --out DIR           download folder (default: downloads next to the input)
   --report PATH       results workbook (default: <input>_results.xlsx next to the input)
+  --csv               report: also write the results as <report>.csv
   --headless=false    show the browsers' windows
   --no-tui            plain progress lines on stderr (automatic when stdout is not a terminal)
   --json              one JSON event per line on stdout
   --exit-when-done    quit the console once every PO is final
   --mouse             let the console use the mouse
-  --fresh             fetch every PO again, ignoring earlier runs of this input
+  --redo STATUS,...   fetch again the POs an earlier run left with these kept statuses
+                      (COMPLETED, NO_ATTACHMENTS, PO_NOT_FOUND, PR_NOT_ACCESSIBLE)
+  --fresh             fetch every PO again, ignoring earlier runs of this input (the console asks first)
+
+A re-run of the same input keeps COMPLETED, NO_ATTACHMENTS, PO_NOT_FOUND, PR_NOT_ACCESSIBLE and
+INVALID_PO and fetches every other PO again, keeping the files already complete on disk.
 
 Exit codes: 0 finished, 1 fatal error, 3 sign-in required (run coupatui login),
-4 disk full (free space and run again), 130 interrupted.
+4 disk full (free space and run again), 130 interrupted (run again to resume).
 `

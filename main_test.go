@@ -18,6 +18,7 @@ import (
 	"coupatui/coupa"
 	"coupatui/coupa/sim"
 	"coupatui/internal/testkit"
+	"coupatui/run"
 	"coupatui/sheet"
 )
 
@@ -182,7 +183,7 @@ func TestJSONEvents(t *testing.T) {
 	sc := bufio.NewScanner(&a.stdout)
 	n := 0
 	for sc.Scan() {
-		var ev jsonEvent
+		var ev run.JSONEvent
 		if err := json.Unmarshal(sc.Bytes(), &ev); err != nil {
 			t.Fatalf("line %d is not JSON: %q", n+1, sc.Text())
 		}

@@ -78,10 +78,15 @@ func (d *downloader) browserAttempt(ctx context.Context, i int, rawURL, click st
 	if err != nil {
 		return FileResult{}, err
 	}
-	if err := d.folder.rename(filepath.Join(got.tempDir, got.guid), name); err != nil {
+	temp := filepath.Join(got.tempDir, got.guid)
+	sum, _, err := d.folder.hash(temp)
+	if err != nil {
+		return FileResult{Name: name}, fmt.Errorf("reading the browser's download of %s: %w", what, err)
+	}
+	if err := d.folder.rename(temp, name); err != nil {
 		return FileResult{Name: name}, err
 	}
-	return FileResult{Name: name, Size: got.size, Via: "browser"}, nil
+	return FileResult{Name: name, Size: got.size, SHA256: sum, Via: "browser"}, nil
 }
 
 // browserDownload runs one browser-side download into a private folder.

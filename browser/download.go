@@ -59,6 +59,9 @@ type DownloadOptions struct {
 	// Taken are names other files of Dir already have in this run (an
 	// earlier Download into the same folder): new names avoid them.
 	Taken []string
+	// Known are files earlier downloads of these links left in Dir: one
+	// still intact is kept and not fetched again (Via "existing").
+	Known []Known
 	// IsSignIn reports whether a URL a download landed on is a sign-in
 	// wall; such a file fails with ErrSignInWall. nil: never.
 	IsSignIn func(*url.URL) bool
@@ -72,12 +75,13 @@ type DownloadOptions struct {
 
 // FileResult is the outcome of one link, in page order.
 type FileResult struct {
-	Index int    // position in the links given to Download
-	Link  Link   // the link itself
-	Name  string // final name inside Dir; "" when no name was decided
-	Size  int64  // bytes on disk
-	Via   string // "http", "browser", or "existing" (already complete on disk)
-	Err   error  // nil when the file is complete on disk
+	Index  int    // position in the links given to Download
+	Link   Link   // the link itself
+	Name   string // final name inside Dir; "" when no name was decided
+	Size   int64  // bytes on disk
+	SHA256 string // hex sha256 of the file on disk, when complete
+	Via    string // "http", "browser", or "existing" (already complete on disk)
+	Err    error  // nil when the file is complete on disk
 }
 
 // ErrSignInWall means a download was answered with the site's sign-in page:
@@ -282,6 +286,9 @@ func (d *downloader) finish(i int, r FileResult) {
 // browser's own download when that is what the page needs.
 func (d *downloader) fetch(ctx context.Context, i int) FileResult {
 	link := d.links[i]
+	if r, ok := d.existing(ctx, i); ok {
+		return r
+	}
 	if u, err := url.Parse(link.URL); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
 		r, fallback := d.viaHTTP(ctx, i, u)
 		if !fallback {

@@ -109,6 +109,55 @@ func TestDownloadOverHTTP(t *testing.T) {
 	}
 }
 
+// Files an earlier download recorded (name, size, sha256) and still intact
+// are kept without a request; a changed one is fetched again.
+func TestDownloadKeepsKnownFilesWithoutRequests(t *testing.T) {
+	srv := newFileServer(t)
+	var links []Link
+	for i := range 3 {
+		links = append(links, Link{URL: srv.add(fmt.Sprintf("/f/%d", i), &testFile{body: content(i, 20_000),
+			disposition: fmt.Sprintf(`attachment; filename="file%d.pdf"`, i)}) + "?token=secret", Text: fmt.Sprintf("file %d", i)})
+	}
+	tab := newTab(t)
+	dir := t.TempDir()
+	first, err := tab.Download(testCtx(t, 30*time.Second), links, fastOpts(dir, srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var known []Known
+	for i, r := range first {
+		if r.Err != nil || len(r.SHA256) != 64 {
+			t.Fatalf("first download %d: %+v", i, r)
+		}
+		known = append(known, Known{Index: i, URL: StripQuery(links[i].URL), Text: links[i].Text, Name: r.Name, Size: r.Size, SHA256: r.SHA256})
+	}
+	if strings.Contains(known[0].URL, "secret") || strings.Contains(known[0].URL, "?") {
+		t.Fatalf("StripQuery kept the query: %s", known[0].URL)
+	}
+	// file2.pdf changed on disk since: it is fetched again.
+	if err := os.WriteFile(filepath.Join(dir, "file2.pdf"), []byte("damaged"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	opts := fastOpts(dir, srv.URL)
+	opts.Known = known
+	again, err := tab.Download(testCtx(t, 30*time.Second), links, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []string{"existing", "existing", "http"} {
+		if r := again[i]; r.Err != nil || r.Via != want || r.SHA256 != first[i].SHA256 || r.Name != first[i].Name {
+			t.Errorf("second download %d = %+v, want via %s with the first's hash", i, r, want)
+		}
+		wantHits := 1
+		if want == "http" {
+			wantHits = 2
+		}
+		if n := srv.count(fmt.Sprintf("/f/%d", i)); n != wantHits {
+			t.Errorf("/f/%d requested %d times, want %d", i, n, wantHits)
+		}
+	}
+}
+
 func TestDownloadRetriesTransientFailures(t *testing.T) {
 	srv := newFileServer(t)
 	body := content(9, 50_000)

@@ -2,6 +2,8 @@ package browser
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -155,13 +157,15 @@ func (d *downloader) httpAttempt(ctx context.Context, client *http.Client, i int
 	r := FileResult{Name: name, Via: "http"}
 	want := resp.ContentLength
 	if want > 0 && d.folder.completeSize(name) == want {
-		r.Size, r.Via = want, "existing"
-		return r, false, nil
+		if sum, _, err := d.folder.hash(name); err == nil {
+			r.Size, r.Via, r.SHA256 = want, "existing", sum
+			return r, false, nil
+		}
 	}
 	if limit := d.opts.MaxBytes; limit > 0 && want > limit {
 		return r, false, tooLarge("", want, limit, "announced") // r.Name names it
 	}
-	r.Size, err = d.save(rctx, cancel, resp.Body, name, want)
+	r.Size, r.SHA256, err = d.save(rctx, cancel, resp.Body, name, want)
 	if err != nil {
 		if ctx.Err() != nil {
 			return r, false, ctx.Err()
@@ -172,13 +176,14 @@ func (d *downloader) httpAttempt(ctx context.Context, client *http.Client, i int
 }
 
 // save streams body to name's temp file, checks its length against want
-// (-1: unknown) and commits it. The temp file is removed on any failure.
-// A write that finds the disk full is not retried: the error wraps the
-// system's, for the pool to hold until space is freed.
-func (d *downloader) save(ctx context.Context, cancel context.CancelCauseFunc, body io.Reader, name string, want int64) (int64, error) {
+// (-1: unknown) and commits it, and returns its size and sha256. The temp
+// file is removed on any failure. A write that finds the disk full is not
+// retried: the error wraps the system's, for the pool to hold until space
+// is freed.
+func (d *downloader) save(ctx context.Context, cancel context.CancelCauseFunc, body io.Reader, name string, want int64) (int64, string, error) {
 	file, err := d.folder.create(name)
 	if err != nil {
-		return 0, err
+		return 0, "", err
 	}
 	committed := false
 	defer func() {
@@ -194,28 +199,29 @@ func (d *downloader) save(ctx context.Context, cancel context.CancelCauseFunc, b
 	if limit > 0 {
 		src = io.LimitReader(src, limit+1) // one byte over tells it is too large
 	}
-	n, err := io.Copy(file, src)
+	h := sha256.New()
+	n, err := io.Copy(io.MultiWriter(file, h), src)
 	switch {
 	case diskfull.Is(err):
-		return n, fmt.Errorf("after %d bytes: %w", n, err)
+		return n, "", fmt.Errorf("after %d bytes: %w", n, err)
 	case err == nil && limit > 0 && n > limit:
-		return n, tooLarge("", n, limit, "received")
+		return n, "", tooLarge("", n, limit, "received")
 	case err != nil && context.Cause(ctx) == errIdle:
-		return n, retryable(fmt.Errorf("%w for %s after %d bytes", errIdle, d.opts.IdleTimeout, n))
+		return n, "", retryable(fmt.Errorf("%w for %s after %d bytes", errIdle, d.opts.IdleTimeout, n))
 	case err != nil && ctx.Err() != nil:
-		return n, ctx.Err()
+		return n, "", ctx.Err()
 	case err != nil:
-		return n, retryable(fmt.Errorf("cut short after %d bytes: %w", n, err))
+		return n, "", retryable(fmt.Errorf("cut short after %d bytes: %w", n, err))
 	case want >= 0 && n != want:
-		return n, retryable(fmt.Errorf("cut short: %d of %d bytes: %w", n, want, io.ErrUnexpectedEOF))
+		return n, "", retryable(fmt.Errorf("cut short: %d of %d bytes: %w", n, want, io.ErrUnexpectedEOF))
 	case n == 0:
-		return 0, errors.New("empty file")
+		return 0, "", errors.New("empty file")
 	}
 	if err := d.folder.commit(file, name); err != nil {
-		return n, err
+		return n, "", err
 	}
 	committed = true
-	return n, nil
+	return n, hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // tooLarge is the error of a file over the size limit: got bytes were

@@ -127,7 +127,29 @@ func (b *Browser) execOptions() ([]chromedp.ExecAllocatorOption, error) {
 		}
 		opts = append(opts, chromedp.Flag(name, value))
 	}
-	return opts, nil
+	return append(opts, b.ownTemp()...), nil
+}
+
+// maxTempLen keeps Chromium's SingletonSocket path, TMPDIR plus 46 bytes,
+// under the smallest socket path limit (104 bytes on macOS).
+const maxTempLen = 56
+
+// ownTemp gives the browser a TMPDIR of its own, removed once the browser
+// is gone, so that what Chromium leaves there when killed (its socket
+// folder, shared-memory files) goes too. Where the system temp folder's
+// path is too long for that, the browser shares it as before.
+func (b *Browser) ownTemp() []chromedp.ExecAllocatorOption {
+	tmp, err := os.MkdirTemp("", "coupatui-")
+	if err != nil {
+		b.log.Warn("no temp folder of its own for the browser", "err", err)
+		return nil
+	}
+	if len(tmp) > maxTempLen {
+		os.Remove(tmp)
+		return nil
+	}
+	b.tmp = tmp
+	return []chromedp.ExecAllocatorOption{chromedp.Env("TMPDIR=" + tmp)}
 }
 
 // parseSwitch reads "--name" (true) or "--name=value".
@@ -214,6 +236,7 @@ func (b *Browser) abort() {
 	if b.profile != "" {
 		SweepProfile(b.profile)
 	}
+	b.removeTemp()
 }
 
 // resetDownloads makes the browser refuse downloads (local browser) or

@@ -202,8 +202,17 @@ func (r *poRun) download(links []pageLink) bool {
 			taken = append(taken, f.Name)
 		}
 	}
+	// Places count over the PO's links, then the requisition's.
+	offset := len(r.files)
+	var known []browser.Known
+	for _, h := range r.job.Have {
+		if i := h.Index - offset; i >= 0 && i < len(bl) {
+			known = append(known, browser.Known{Index: i, URL: h.URL, Text: h.Label, Name: h.Name, Size: h.Size, SHA256: h.SHA256})
+		}
+	}
 	results, err := r.tab.Download(r.ctx, bl, browser.DownloadOptions{
 		Taken:       taken,
+		Known:       known,
 		Dir:         r.folder.work,
 		Origin:      origin.String(),
 		Parallel:    s.downloads(),
@@ -214,7 +223,9 @@ func (r *poRun) download(links []pageLink) bool {
 		Progress: func(f browser.FileResult) {
 			if f.Err == nil {
 				done++
-				r.progress(Progress{Phase: "downloading", Found: r.res.Found, Done: done, File: f.Name, Bytes: f.Size})
+				saved := &File{Index: offset + f.Index, Label: f.Link.Text, URL: browser.StripQuery(f.Link.URL),
+					Name: f.Name, Size: f.Size, SHA256: f.SHA256}
+				r.progress(Progress{Phase: "downloading", Found: r.res.Found, Done: done, File: f.Name, Bytes: f.Size, Saved: saved})
 			}
 		},
 	})

@@ -85,4 +85,17 @@ type Progress struct {
 	Done  int    // attachments complete on disk so far
 	File  string // the file that just completed, if any
 	Bytes int64  // bytes of that file
+	Saved *File  // that file, as the journal records it; nil when no file just completed
+}
+
+// File is one attachment complete in a PO's folder, as the journal
+// records it: a retry or a re-run keeps a file whose name, size and hash
+// still match on disk and fetches only the others.
+type File struct {
+	Index  int    // place among the attachments found, in page order (the PO's, then the requisition's)
+	Label  string // what the page shows for it
+	URL    string // where it came from, without the query string (no token is kept); "" for a clickable element
+	Name   string // its name in the PO's folder
+	Size   int64
+	SHA256 string // hex
 }

@@ -151,6 +151,9 @@ func (p *Pool) setPriority(t *task, prio Priority) error {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if t.settling {
+		return fmt.Errorf("PO%s is finishing: %w", t.po, ErrNotQueued)
+	}
 	switch t.state {
 	case Queued:
 		if t.priority == prio {
@@ -172,11 +175,14 @@ func (p *Pool) setPriority(t *task, prio Priority) error {
 func (p *Pool) cancelTask(t *task) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if t.settling {
+		return nil // its outcome is being recorded
+	}
 	switch t.state {
 	case Queued:
 		p.queue.remove(t)
 		p.counts.Queued--
-		p.finishLocked(t, coupa.Result{PO: t.po, Status: coupa.Cancelled, Err: errCancelledByOperator})
+		p.finishRecordedAsyncLocked(t, coupa.Result{PO: t.po, Status: coupa.Cancelled, Err: errCancelledByOperator})
 	case Retrying:
 		t.retryTimer.Stop()
 		t.retryTimer = nil
@@ -184,7 +190,7 @@ func (p *Pool) cancelTask(t *task) error {
 		p.counts.Retrying--
 		res := t.result
 		res.Status, res.Err, res.Retryable = coupa.Cancelled, errCancelledByOperator, false
-		p.finishLocked(t, res)
+		p.finishRecordedAsyncLocked(t, res)
 	case Running:
 		t.cancel(errCancelledByOperator)
 	}

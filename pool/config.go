@@ -23,7 +23,6 @@ type Config struct {
 	RestartBackoffMax time.Duration
 	RecycleAfterTasks int           // restart a browser after this many tasks (0 = never)
 	StartupTimeout    time.Duration // worker_startup_timeout: Start waits at most this long
-	ShutdownTimeout   time.Duration // how long Shutdown lets running tasks finish
 	HealthInterval    time.Duration // how often every browser is pinged
 	HealthTimeout     time.Duration // how long one ping may take
 	Policy            PolicyConfig  // memory-pressure policy
@@ -56,7 +55,6 @@ func ConfigFrom(c config.Config) Config {
 		RestartBackoffMax: c.Pool.RestartBackoffMax.Duration,
 		RecycleAfterTasks: c.Pool.RecycleAfterTasks,
 		StartupTimeout:    c.Pool.WorkerStartupTimeout.Duration,
-		ShutdownTimeout:   c.Pool.ShutdownTimeout.Duration,
 		HealthInterval:    c.Pool.HealthInterval.Duration,
 		HealthTimeout:     c.Pool.HealthTimeout.Duration,
 		Policy: PolicyConfig{
@@ -79,7 +77,7 @@ func (c Config) validate() error {
 	case c.WorkerCount < c.MinWorkers || c.WorkerCount > c.MaxWorkers:
 		return fmt.Errorf("pool: worker_count %d: must be between min_workers %d and max_workers %d",
 			c.WorkerCount, c.MinWorkers, c.MaxWorkers)
-	case c.TaskTimeout <= 0, c.StartupTimeout <= 0, c.ShutdownTimeout <= 0,
+	case c.TaskTimeout <= 0, c.StartupTimeout <= 0,
 		c.HealthInterval <= 0, c.HealthTimeout <= 0:
 		return fmt.Errorf("pool: timeouts and intervals must be positive")
 	case c.MaxRetries < 0:

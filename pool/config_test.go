@@ -24,7 +24,7 @@ func TestConfigFromMapsEachKey(t *testing.T) {
 		WorkerCount: config.Count{N: 3}, MinWorkers: 2, MaxWorkers: 5,
 		TaskTimeout: d(11), MaxRetries: 6, RecycleAfterTasks: 7,
 		RetryBackoff: d(12), RetryBackoffMax: d(13), RestartBackoff: d(14), RestartBackoffMax: d(15),
-		WorkerStartupTimeout: d(16), ShutdownTimeout: d(17), HealthInterval: d(18), HealthTimeout: d(19),
+		WorkerStartupTimeout: d(16), HealthInterval: d(18), HealthTimeout: d(19),
 	}
 	c.Monitor.PressureWindow, c.Monitor.RecoverWindow = d(20), d(21)
 	c.Monitor.PauseOnCritical, c.Monitor.Autoscale = true, true
@@ -35,7 +35,7 @@ func TestConfigFromMapsEachKey(t *testing.T) {
 		TaskTimeout: 11 * time.Second, MaxRetries: 6, RecycleAfterTasks: 7,
 		RetryBackoff: 12 * time.Second, RetryBackoffMax: 13 * time.Second,
 		RestartBackoff: 14 * time.Second, RestartBackoffMax: 15 * time.Second,
-		StartupTimeout: 16 * time.Second, ShutdownTimeout: 17 * time.Second,
+		StartupTimeout: 16 * time.Second, // shutdown_timeout is the run's quit controller's, not the pool's
 		HealthInterval: 18 * time.Second, HealthTimeout: 19 * time.Second,
 		Policy: PolicyConfig{Window: 20 * time.Second, RecoverWindow: 21 * time.Second,
 			PauseOnCritical: true, Autoscale: true, AutoscaleCPU: 50, MaxBrowserBytes: 300 << 20},

@@ -18,9 +18,10 @@ import (
 
 // Deps are the pool's collaborators.
 type Deps struct {
-	Engine  Engine
-	Monitor Monitor // optional: without it there is no memory policy
-	Logger  *slog.Logger
+	Engine   Engine
+	Monitor  Monitor  // optional: without it there is no memory policy
+	Recorder Recorder // optional: the journal; without it nothing is recorded
+	Logger   *slog.Logger
 	// Rand jitters the retry and restart backoffs, so failures that
 	// happened together do not come back together; nil: seeded at random.
 	// Tests give a seeded one (or pooltest.NoJitter) to stay deterministic.
@@ -50,8 +51,11 @@ type Pool struct {
 	mon    Monitor
 	log    *slog.Logger
 
-	runCtx    context.Context // parent of every attempt and launch; cancelled at the end of Shutdown
+	rec       Recorder
+	runCtx    context.Context // parent of every attempt and launch; cancelled once nothing runs
 	runCancel context.CancelFunc
+	recCtx    context.Context // bounds the recorder's calls; cancelled when the pool stopped, or when Close gives up
+	recCancel context.CancelFunc
 	wg        sync.WaitGroup
 	stopped   chan struct{} // closed when Shutdown finished
 
@@ -64,6 +68,7 @@ type Pool struct {
 	holds      map[Hold]HoldInfo // conditions that stop dispatch until released
 	draining   bool
 	forced     bool
+	settling   int // outcomes being recorded outside the lock; the drain waits for them
 	finished   bool
 	reason     string
 	drainUntil time.Time
@@ -108,7 +113,11 @@ func New(cfg Config, deps Deps) (*Pool, error) {
 		rnd = rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
 	}
 	ctx, cancel := context.WithCancel(context.Background())
+	recCtx, recCancel := context.WithCancel(context.Background())
 	p := &Pool{
+		rec:       deps.Recorder,
+		recCtx:    recCtx,
+		recCancel: recCancel,
 		cfg:       cfg,
 		engine:    deps.Engine,
 		mon:       deps.Monitor,

@@ -26,7 +26,6 @@ func fakeConfig() pool.Config {
 	c.RestartBackoff, c.RestartBackoffMax = 100*time.Millisecond, time.Second
 	c.HealthInterval, c.HealthTimeout = time.Second, 500*time.Millisecond
 	c.StartupTimeout = 5 * time.Second
-	c.ShutdownTimeout = 30 * time.Second
 	return c
 }
 
@@ -40,8 +39,8 @@ func startPool(t *testing.T, cfg pool.Config, e *pooltest.Engine) *pool.Pool {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		if err := p.Shutdown(context.Background()); err != nil {
-			t.Errorf("shutdown: %v", err)
+		if err := p.Close(); err != nil {
+			t.Errorf("close: %v", err)
 		}
 		if n := e.Alive(); n != 0 {
 			t.Errorf("%d browsers still alive after shutdown", n)
@@ -462,7 +461,9 @@ func TestSignInWallPausesAndReauthenticateResumes(t *testing.T) {
 	})
 }
 
-func TestShutdownDrainsThenCancels(t *testing.T) {
+// Shutdown drains and forces nothing: when its context ends it returns
+// the context's error with the slow task still running; Close cancels it.
+func TestShutdownDrainsAndForcesNothing(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		e := pooltest.NewEngine(pooltest.ScriptFunc(func(ctx context.Context, b *pooltest.Browser, job coupa.Job, progress func(coupa.Progress)) coupa.Result {
 			if job.PO == po(1) { // finishes within the drain window
@@ -474,9 +475,7 @@ func TestShutdownDrainsThenCancels(t *testing.T) {
 			}
 			return pooltest.Block.Run(ctx, b, job, progress)
 		}))
-		cfg := fakeConfig()
-		cfg.ShutdownTimeout = 20 * time.Second
-		p, _ := pool.New(cfg, pool.Deps{Engine: e, Rand: pooltest.NoJitter()})
+		p, _ := pool.New(fakeConfig(), pool.Deps{Engine: e})
 		if err := p.Start(context.Background()); err != nil {
 			t.Fatal(err)
 		}
@@ -484,18 +483,34 @@ func TestShutdownDrainsThenCancels(t *testing.T) {
 		slow, _ := p.Submit(po(2), pool.Normal, pool.Meta{})
 		pending, _ := p.Submit(po(3), pool.Normal, pool.Meta{})
 		synctest.Wait()
+		const window = 20 * time.Second
+		ctx, cancel := context.WithTimeout(context.Background(), window)
+		defer cancel()
 		start := time.Now()
-		if err := p.Shutdown(context.Background()); err != nil {
-			t.Fatal(err)
+		if err := p.Shutdown(ctx); !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("Shutdown with a task still running: %v, want the context's deadline", err)
 		}
-		if d := time.Since(start); d != cfg.ShutdownTimeout {
-			t.Errorf("shutdown took %s, want the %s drain window", d, cfg.ShutdownTimeout)
+		if d := time.Since(start); d != window {
+			t.Errorf("shutdown took %s, want the %s drain window", d, window)
+		}
+		if s := p.Snapshot(); s.State != pool.PoolDraining || !s.DrainDeadline.Equal(start.Add(window)) {
+			t.Errorf("after the deadline: %s, drain deadline %v", s.State, s.DrainDeadline)
 		}
 		if got := quick.Status().Result.Status; got != coupa.Completed {
 			t.Errorf("task that finished while draining: %s", got)
 		}
+		if st := slow.Status(); st.State != pool.Running {
+			t.Errorf("Shutdown forced the slow task: %s %s", st.State, st.Result.Status)
+		}
+		start = time.Now()
+		if err := p.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if d := time.Since(start); d != 0 {
+			t.Errorf("Close waited %s for a task that honours cancellation", d)
+		}
 		if got := slow.Status().Result.Status; got != coupa.Cancelled {
-			t.Errorf("task still running at the deadline: %s, want CANCELLED", got)
+			t.Errorf("task running at Close: %s, want CANCELLED", got)
 		}
 		if st := pending.Status(); st.State != pool.Queued {
 			t.Errorf("queued task after shutdown: %s, want queued (PENDING)", st.State)
@@ -507,7 +522,10 @@ func TestShutdownDrainsThenCancels(t *testing.T) {
 			t.Errorf("after shutdown: %s with %d workers", s.State, len(s.Workers))
 		}
 		if err := p.Shutdown(context.Background()); err != nil {
-			t.Errorf("second shutdown: %v", err)
+			t.Errorf("Shutdown after Close: %v", err)
+		}
+		if err := p.Close(); err != nil {
+			t.Errorf("second Close: %v", err)
 		}
 		if _, err := p.Submit(po(9), pool.Normal, pool.Meta{}); !errors.Is(err, pool.ErrStopped) {
 			t.Errorf("submit after shutdown: %v", err)
@@ -515,7 +533,8 @@ func TestShutdownDrainsThenCancels(t *testing.T) {
 	})
 }
 
-func TestSecondShutdownForces(t *testing.T) {
+// Close during a Shutdown cancels what runs, and the Shutdown returns.
+func TestCloseDuringShutdown(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		e := pooltest.NewEngine(pooltest.Block)
 		p, _ := pool.New(fakeConfig(), pool.Deps{Engine: e, Rand: pooltest.NoJitter()})
@@ -529,17 +548,73 @@ func TestSecondShutdownForces(t *testing.T) {
 			t.Fatalf("state %s while draining", s)
 		}
 		start := time.Now()
-		if err := p.Shutdown(context.Background()); err != nil {
+		if err := p.Close(); err != nil {
 			t.Fatal(err)
 		}
 		if d := time.Since(start); d != 0 {
-			t.Errorf("forced shutdown waited %s", d)
+			t.Errorf("Close waited %s", d)
 		}
 		if err := <-first; err != nil {
 			t.Fatal(err)
 		}
 		if got := h.Status().Result.Status; got != coupa.Cancelled {
-			t.Fatalf("running task after forced shutdown: %s", got)
+			t.Fatalf("running task after Close: %s", got)
+		}
+	})
+}
+
+// Close kills the browser of a task that ignores cancellation, after a
+// grace of 10 s.
+func TestCloseKillsWhatIgnoresCancellation(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := pooltest.NewEngine(pooltest.ScriptFunc(func(ctx context.Context, b *pooltest.Browser, job coupa.Job, progress func(coupa.Progress)) coupa.Result {
+			<-b.Done() // only a kill ends it
+			return coupa.Result{PO: job.PO, Status: coupa.Failed, Err: errors.New("browser gone"), Retryable: true}
+		}))
+		cfg := fakeConfig()
+		cfg.WorkerCount = 1
+		p, _ := pool.New(cfg, pool.Deps{Engine: e})
+		p.Start(context.Background())
+		h, _ := p.Submit(po(1), pool.Normal, pool.Meta{})
+		synctest.Wait()
+		start := time.Now()
+		p.Close()
+		if d := time.Since(start); d != 10*time.Second {
+			t.Errorf("Close took %s, want the 10s grace", d)
+		}
+		if st := h.Status(); st.State == pool.Running {
+			t.Errorf("task still running after Close")
+		}
+		if n := e.Alive(); n != 0 {
+			t.Errorf("%d browsers alive after Close", n)
+		}
+	})
+}
+
+func TestWaitReturnsWhenEveryTaskIsFinal(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := pooltest.NewEngine(pooltest.ScriptFunc(func(ctx context.Context, b *pooltest.Browser, job coupa.Job, progress func(coupa.Progress)) coupa.Result {
+			time.Sleep(time.Second)
+			return pooltest.Complete.Run(ctx, b, job, progress)
+		}))
+		p := startPool(t, fakeConfig(), e)
+		for i := range 6 {
+			p.Submit(po(i), pool.Normal, pool.Meta{})
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		if err := p.Wait(ctx); !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("Wait before the end: %v", err)
+		}
+		cancel()
+		start := time.Now()
+		if err := p.Wait(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if d := time.Since(start); d != time.Second {
+			t.Errorf("Wait returned %s later, want 1s (6 POs of 1s on 2 workers, 2s gone)", d)
+		}
+		if c := p.Snapshot().Counts; c.Done != 6 {
+			t.Errorf("Wait returned with %d of 6 done", c.Done)
 		}
 	})
 }

@@ -6,34 +6,93 @@ import (
 	"time"
 )
 
-// forceGrace is how long cancelled tasks get to return before their
-// browsers are killed under them.
+// forceGrace is how long Close lets cancelled tasks return (and record
+// their outcome) before it kills their browsers under them.
 const forceGrace = 10 * time.Second
 
-// Shutdown stops the pool in phases, like net/http.Server.Shutdown: stop
-// dispatching; let running tasks finish until shutdown_timeout or ctx ends;
-// then cancel them (they end CANCELLED, not lost); close every browser and
-// wait for every goroutine. Queued tasks stay queued and report PENDING, so
-// a re-run picks them up. A second call while the first runs forces it:
-// running tasks are cancelled at once. Calls after it finished return nil.
+// Shutdown stops the pool gracefully, in the shape of
+// net/http.Server.Shutdown: it stops dispatching (queued tasks stay queued
+// and report PENDING, so a re-run picks them up; tasks waiting for a retry
+// go back to the queue), lets running tasks finish, then closes every
+// browser and waits for every goroutine. It forces nothing: when ctx ends
+// first it returns ctx.Err() and the pool goes on draining; call Close to
+// cancel what still runs. ctx's deadline, if any, is shown as the drain
+// deadline. Every call waits for the same drain; once the pool has stopped
+// Shutdown returns nil.
 func (p *Pool) Shutdown(ctx context.Context) error {
 	p.mu.Lock()
-	if p.finished {
-		p.mu.Unlock()
-		return nil
+	if d, ok := ctx.Deadline(); ok && !p.finished && (p.drainUntil.IsZero() || d.Before(p.drainUntil)) {
+		p.drainUntil = d
 	}
-	if p.draining {
-		p.forceLocked("second shutdown request")
+	p.drainLocked()
+	p.mu.Unlock()
+	select {
+	case <-p.stopped:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Close stops the pool now: it stops dispatching, cancels running tasks
+// (they end CANCELLED, and their outcome is recorded like any other),
+// kills the browsers of tasks that have not returned within forceGrace,
+// gives up on outcomes the recorder cannot write by then (those tasks stay
+// PENDING), and returns once every browser is closed and every goroutine
+// has returned. It may be called during Shutdown, which then returns too,
+// and more than once.
+func (p *Pool) Close() error {
+	p.mu.Lock()
+	p.drainLocked()
+	p.forceLocked("closing")
+	p.mu.Unlock()
+
+	grace := time.NewTimer(forceGrace)
+	defer grace.Stop()
+	select {
+	case <-p.stopped:
+		return nil
+	case <-grace.C:
+	}
+	p.mu.Lock()
+	p.log.Warn("tasks did not stop within the grace period; killing their browsers", "running", len(p.running))
+	p.mu.Unlock()
+	p.recCancel() // outcomes still waiting for the recorder are given up
+	p.killRunning()
+	<-p.stopped
+	return nil
+}
+
+// Wait returns when every task submitted so far is final (Done, CANCELLED
+// included), or with ctx.Err() when ctx ends first, or with ErrStopped
+// when the pool stopped with tasks still pending.
+func (p *Pool) Wait(ctx context.Context) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for p.counts.Done < p.counts.Total {
+		if p.finished {
+			return fmt.Errorf("%d of %d tasks not final: %w", p.counts.Total-p.counts.Done, p.counts.Total, ErrStopped)
+		}
+		ch := p.changed
 		p.mu.Unlock()
 		select {
-		case <-p.stopped:
-			return nil
+		case <-ch:
+			p.mu.Lock()
 		case <-ctx.Done():
+			p.mu.Lock()
 			return ctx.Err()
 		}
 	}
+	return nil
+}
+
+// drainLocked begins the drain once: no more dispatch, retries back to
+// the queue, and a goroutine that stops the pool when nothing runs.
+func (p *Pool) drainLocked() {
+	if p.draining {
+		return
+	}
 	p.draining = true
-	p.drainUntil = time.Now().Add(p.cfg.ShutdownTimeout)
 	for _, t := range p.retrying {
 		t.retryTimer.Stop()
 		t.retryTimer = nil
@@ -41,42 +100,29 @@ func (p *Pool) Shutdown(ctx context.Context) error {
 		p.requeueFrontLocked(t, "shutting down: left pending")
 	}
 	clear(p.retrying)
-	p.emitPoolLocked(EvPoolDraining, fmt.Sprintf("shutting down: %d running tasks may finish within %s; %d queued stay pending",
-		len(p.running), p.cfg.ShutdownTimeout, p.queue.Len()))
+	p.emitPoolLocked(EvPoolDraining, fmt.Sprintf("shutting down: %d running tasks may finish; %d queued stay pending",
+		len(p.running), p.queue.Len()))
 	p.broadcastLocked()
+	go p.stop()
+}
 
-	drain := time.NewTimer(p.cfg.ShutdownTimeout)
-	defer drain.Stop()
-	var grace <-chan time.Time
-	for len(p.running) > 0 {
+// stop is the drain's goroutine: it waits until no task runs or settles,
+// then stops launches, backoffs, the supervisor and the sample loop, waits
+// for every worker to close its browser, and marks the pool stopped.
+// Shutdown and Close wait for it through p.stopped.
+func (p *Pool) stop() {
+	p.mu.Lock()
+	for len(p.running) > 0 || p.settling > 0 {
 		ch := p.changed
 		p.mu.Unlock()
-		select {
-		case <-ch:
-			p.mu.Lock()
-		case <-drain.C:
-			p.mu.Lock()
-			p.forceLocked(fmt.Sprintf("shutdown_timeout %s reached", p.cfg.ShutdownTimeout))
-		case <-ctx.Done():
-			p.mu.Lock()
-			p.forceLocked("shutdown deadline reached")
-		case <-grace:
-			p.killRunning()
-			p.mu.Lock()
-			grace = nil
-		}
-		if p.forced && grace == nil && len(p.running) > 0 {
-			t := time.NewTimer(forceGrace)
-			defer t.Stop()
-			grace = t.C
-		}
+		<-ch
+		p.mu.Lock()
 	}
 	p.mu.Unlock()
 
-	// Nothing runs now: stop launches, backoffs, the supervisor and the
-	// sample loop, then wait for every worker to close its browser.
 	p.runCancel()
 	p.wg.Wait()
+	p.recCancel()
 
 	p.mu.Lock()
 	p.finished = true
@@ -88,12 +134,11 @@ func (p *Pool) Shutdown(ctx context.Context) error {
 	p.broadcastLocked()
 	p.mu.Unlock()
 	close(p.stopped)
-	return nil
 }
 
 // forceLocked cancels every running task; they end CANCELLED.
 func (p *Pool) forceLocked(why string) {
-	if p.forced {
+	if p.forced || p.finished {
 		return
 	}
 	p.forced = true
@@ -122,5 +167,5 @@ func (p *Pool) killRunning() {
 	}
 }
 
-// Stopped is closed when Shutdown has finished.
+// Stopped is closed when the pool has stopped.
 func (p *Pool) Stopped() <-chan struct{} { return p.stopped }

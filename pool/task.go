@@ -33,6 +33,7 @@ type task struct {
 	ctx        context.Context         // the running attempt's context; nil when not running
 	cancel     context.CancelCauseFunc // cancels the running attempt; nil when not running
 	retryTimer *time.Timer             // pending re-entry of a Retrying task
+	settling   bool                    // its outcome is being recorded: no command may change it
 	done       chan struct{}
 }
 

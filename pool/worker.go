@@ -310,19 +310,55 @@ func (p *Pool) startLocked(w *worker, t *task) {
 	w.task = t
 	w.state, w.since = WorkerBusy, time.Now()
 	t.ctx = ctx
-	p.emitTaskLocked(EvTaskStarted, t, fmt.Sprintf("attempt %d", t.attempts))
-	p.emitWorkerLocked(EvWorkerBusy, w, "PO"+t.po)
+}
+
+// leaveRunningLocked takes t out of the running set, if it is there.
+func (p *Pool) leaveRunningLocked(t *task) {
+	if _, ok := p.running[t.id]; ok {
+		delete(p.running, t.id)
+		p.counts.Running--
+	}
 }
 
 // runTask runs one attempt of t on w's browser b and decides what follows.
+// The attempt is recorded before the browser opens the page.
 func (p *Pool) runTask(w *worker, b Browser, t *task) {
 	p.mu.Lock()
 	ctx := t.ctx
 	job := coupa.Job{PO: t.po, Hierarchy: t.meta.Hierarchy}
+	started := p.taskEventLocked(EvTaskStarted, t, fmt.Sprintf("attempt %d", t.attempts))
+	p.mu.Unlock()
+
+	if !p.record(started) {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		t.cancel(nil)
+		t.ctx, t.cancel = nil, nil
+		t.attempts--
+		w.task = nil
+		p.requeueFrontLocked(t, "attempt not recorded: left pending")
+		if !w.retire {
+			p.setWorkerStateLocked(w, WorkerIdle, EvWorkerIdle, "")
+		}
+		p.broadcastLocked()
+		return
+	}
+	p.mu.Lock()
+	p.emitLocked(started)
+	p.emitWorkerLocked(EvWorkerBusy, w, "PO"+t.po)
 	p.mu.Unlock()
 
 	ctx, stop := context.WithTimeoutCause(ctx, p.cfg.TaskTimeout, errTaskTimeout)
 	res := p.process(ctx, w, b, job, func(pr coupa.Progress) {
+		if pr.Saved != nil {
+			// A file complete on disk: recorded before it is shown, so a
+			// retry or a re-run keeps it.
+			p.mu.Lock()
+			ev := p.taskEventLocked(EvTaskProgress, t, "")
+			ev.Task.Progress = pr
+			p.mu.Unlock()
+			p.record(ev)
+		}
 		p.mu.Lock()
 		defer p.mu.Unlock()
 		if t.state == Running {
@@ -337,13 +373,11 @@ func (p *Pool) runTask(w *worker, b Browser, t *task) {
 	defer p.mu.Unlock()
 	t.ctx = nil
 	t.cancel = nil
-	delete(p.running, t.id)
-	p.counts.Running--
 	w.task = nil
 	w.tasksDone++
 	w.sinceLaunch++
 	crashed := closed(b.Done())
-	p.settleLocked(t, res, cause, crashed)
+	p.settleLocked(t, res, cause, crashed) // may release the lock while the outcome is recorded
 
 	switch {
 	case crashed: // ensureBrowser counts the crash and relaunches
@@ -368,15 +402,15 @@ func (p *Pool) runTask(w *worker, b Browser, t *task) {
 // started that hands its panic back as an error) is one failed attempt,
 // retried like a transient failure; the stack goes to the log.
 func (p *Pool) process(ctx context.Context, w *worker, b Browser, job coupa.Job, progress func(coupa.Progress)) coupa.Result {
-	res := attempt(ctx, b, job, progress)
+	res := processOnce(ctx, b, job, progress)
 	if pe := panics.Of(res.Err); pe != nil {
 		p.log.Error("panic while processing a PO", "po", job.PO, "worker", w.id, "panic", pe.Value, "stack", string(pe.Stack))
 	}
 	return res
 }
 
-// attempt is b.Process with a panic turned into a retryable FAILED.
-func attempt(ctx context.Context, b Browser, job coupa.Job, progress func(coupa.Progress)) (res coupa.Result) {
+// processOnce is b.Process with a panic turned into a retryable FAILED.
+func processOnce(ctx context.Context, b Browser, job coupa.Job, progress func(coupa.Progress)) (res coupa.Result) {
 	defer func() {
 		if v := recover(); v != nil {
 			res = coupa.Result{PO: job.PO, Status: coupa.Failed, Err: panics.New(v), Retryable: true, Finished: time.Now()}
@@ -385,20 +419,21 @@ func attempt(ctx context.Context, b Browser, job coupa.Job, progress func(coupa.
 	return b.Process(ctx, job, progress)
 }
 
-// settleLocked decides what follows one attempt: done, retry later, or
-// back to the front of the queue.
+// settleLocked decides what follows one attempt: done (recorded first,
+// with the lock released meanwhile), retry later, or back to the front of
+// the queue.
 func (p *Pool) settleLocked(t *task, res coupa.Result, cause error, crashed bool) {
 	attempt := fmt.Sprintf("attempt %d", t.attempts)
 	switch {
 	case errors.Is(cause, errCancelledByOperator), errors.Is(cause, errCancelledByShutdown):
 		res.Status, res.Err, res.Retryable = coupa.Cancelled, cause, false
-		p.finishLocked(t, res)
+		p.finishRecordedLocked(t, res)
 	case crashed:
 		t.errors = append(t.errors, attempt+": browser crashed")
 		if t.attempts > p.cfg.MaxRetries {
 			res.Status, res.Retryable = coupa.Failed, false
 			res.Err = fmt.Errorf("browser crashed on each of %d attempts", t.attempts)
-			p.finishLocked(t, res)
+			p.finishRecordedLocked(t, res)
 			return
 		}
 		p.requeueFrontLocked(t, "browser crashed; back to the front of the queue")
@@ -428,11 +463,12 @@ func (p *Pool) settleLocked(t *task, res coupa.Result, cause error, crashed bool
 			p.retryLaterLocked(t, res)
 			return
 		}
-		p.finishLocked(t, res)
+		p.finishRecordedLocked(t, res)
 	}
 }
 
 func (p *Pool) requeueFrontLocked(t *task, why string) {
+	p.leaveRunningLocked(t)
 	t.state = Queued
 	t.worker = -1
 	p.queue.pushFront(t)
@@ -443,6 +479,7 @@ func (p *Pool) requeueFrontLocked(t *task, why string) {
 // retryLaterLocked parks t for its backoff, then puts it at the front of
 // its priority.
 func (p *Pool) retryLaterLocked(t *task, res coupa.Result) {
+	p.leaveRunningLocked(t)
 	wait := jitter(backoff(p.cfg.RetryBackoff, p.cfg.RetryBackoffMax, t.attempts), p.rnd.Float64())
 	t.state = Retrying
 	t.worker = -1

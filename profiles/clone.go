@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"coupatui/internal/ownerlock"
 )
 
 // Clone is one worker's private copy of the base profile. Give Dir to the
@@ -18,7 +20,8 @@ type Clone struct {
 	Skipped []string // items over the size cap left out, relative to the base
 	Bytes   int64    // bytes copied
 
-	m *Manager
+	m    *Manager
+	lock *ownerlock.Lock // held on the clone's lock file for its life
 }
 
 // Clone copies the base profile into a new private folder
@@ -45,6 +48,7 @@ func (m *Manager) Clone(ctx context.Context, worker int) (*Clone, error) {
 	}
 	c := &Clone{Dir: dir, Worker: worker, m: m}
 	if err := m.fill(ctx, c, me); err != nil {
+		c.lock.Release()
 		if rerr := os.RemoveAll(dir); rerr != nil {
 			err = errors.Join(err, fmt.Errorf("removing the failed clone %s: %w", dir, rerr))
 		}
@@ -59,9 +63,15 @@ func (m *Manager) Clone(ctx context.Context, worker int) (*Clone, error) {
 
 // fill writes the lock, copies the base into c.Dir and patches preferences.
 func (m *Manager) fill(ctx context.Context, c *Clone, me owner) error {
+	me.Locked = true
 	if err := writeLock(c.Dir, me); err != nil {
 		return err
 	}
+	lock, err := ownerlock.Hold(filepath.Join(c.Dir, lockFileName))
+	if err != nil {
+		return err
+	}
+	c.lock = lock
 	root, err := scanBase(m.base, m.log)
 	if err != nil {
 		return err
@@ -118,6 +128,7 @@ func (c *Clone) Remove() error {
 	if !live {
 		return nil
 	}
+	c.lock.Release() // Windows cannot remove a file held open
 	if err := os.RemoveAll(c.Dir); err != nil {
 		m.mu.Lock()
 		m.clones[c] = struct{}{} // still on disk; RemoveAll may retry

@@ -20,6 +20,10 @@ type owner struct {
 	Boot    string    `json:"boot,omitempty"`  // kernel boot ID (Linux)
 	Host    string    `json:"host,omitempty"`  // PIDs mean nothing on another host
 	Created time.Time `json:"created"`
+	// Locked says the owner holds an OS lock on the lock file for the
+	// clone's life (internal/ownerlock): the lock found free means the
+	// owner is gone, whatever its PID now names.
+	Locked bool `json:"locked,omitempty"`
 }
 
 var (

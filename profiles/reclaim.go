@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+
+	"coupatui/internal/ownerlock"
 )
 
 // Report says what a clean-up removed and what it left.
@@ -54,16 +56,26 @@ func (m *Manager) sweep() (Report, error) {
 			continue // not ours: leave it
 		}
 		dir := filepath.Join(m.clonesDir, it.Name())
+		pid, _ := strconv.Atoi(match[1])
+		if held, _, err := ownerlock.Held(filepath.Join(dir, lockFileName)); err == nil && held {
+			rep.Kept = append(rep.Kept, Kept{Dir: dir, PID: pid, Reason: fmt.Sprintf("owned by running pid %d (it holds the clone's lock)", pid)})
+			continue
+		}
 		o, err := readLock(dir)
-		if err != nil {
+		switch {
+		case err == nil && o.Locked:
+			// Its owner held the clone's OS lock, and nobody holds it now:
+			// the owner is gone, whatever process its PID names today.
+		case err != nil:
 			// No readable lock: the clone is being made right now, or its
 			// maker died before writing one. The PID in the name tells.
-			pid, _ := strconv.Atoi(match[1])
 			o = owner{PID: pid}
-		}
-		if alive, why := o.alive(); alive {
-			rep.Kept = append(rep.Kept, Kept{Dir: dir, PID: o.PID, Reason: why})
-			continue
+			fallthrough
+		default:
+			if alive, why := o.alive(); alive {
+				rep.Kept = append(rep.Kept, Kept{Dir: dir, PID: o.PID, Reason: why})
+				continue
+			}
 		}
 		size := treeSize(dir)
 		if err := os.RemoveAll(dir); err != nil {

@@ -208,3 +208,46 @@ func TestOwnerAlive(t *testing.T) {
 		t.Error("an owner from an earlier boot reads as alive")
 	}
 }
+
+// The clone's OS lock decides, not the PID: a clone whose owner held the
+// lock and no longer does is removed even though its recorded PID now
+// names a running process (a reused PID, as on macOS and Windows where no
+// start time is read); a clone whose lock is held is kept whatever its
+// record says.
+func TestReclaimTrustsTheCloneLockOverPIDs(t *testing.T) {
+	m := newTestManager(t, Options{})
+	writeTree(t, m.Base(), sampleProfile)
+	reused := ownerOf(os.Getpid()) // a live PID: this very process
+	reused.Start = 0               // as systems without start times record it
+	reused.Locked = true
+	staleDir, _ := fakeClone(t, m, 0, os.Getpid(), reused, 10)
+
+	mine, err := m.Clone(t.Context(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mine.Remove()
+	// Tamper with its record: the held lock still says it lives.
+	o, err := readLock(mine.Dir)
+	if err != nil || !o.Locked {
+		t.Fatalf("clone lock record %+v, %v", o, err)
+	}
+
+	rep, err := m.Reclaim()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(rep.Dirs, staleDir) {
+		t.Errorf("a clone whose lock nobody holds was kept: %+v", rep)
+	}
+	if _, err := os.Stat(mine.Dir); err != nil {
+		t.Errorf("a clone whose lock is held was removed: %v", err)
+	}
+	kept := false
+	for _, k := range rep.Kept {
+		kept = kept || k.Dir == mine.Dir && strings.Contains(k.Reason, "holds the clone's lock")
+	}
+	if !kept {
+		t.Errorf("kept %+v, want this process's clone with its reason", rep.Kept)
+	}
+}

@@ -63,38 +63,99 @@ func (s *Store) Events(runID int64) ([]Transition, error) {
 	return out, nil
 }
 
-// Runs lists the runs of input, oldest first.
+// Runs lists the runs of input, oldest first, with the final statuses
+// each reached; input "" lists the runs of every input.
 func (s *Store) Runs(input string) ([]RunInfo, error) {
-	abs, err := normInput(input)
-	if err != nil {
-		return nil, fmt.Errorf("reading journal %s: %w", s.path, err)
+	where, args := "", []any{}
+	if input != "" {
+		abs, err := normInput(input)
+		if err != nil {
+			return nil, fmt.Errorf("reading journal %s: %w", s.path, err)
+		}
+		where, args = "WHERE r.input = ?", []any{abs}
 	}
-	rows, err := s.db.QueryContext(context.Background(),
-		`SELECT r.id, r.input, r.started_ns, r.finished_ns, r.interrupted,
+	ctx := context.Background()
+	rows, err := s.db.QueryContext(ctx,
+		`SELECT r.id, r.input, r.pid, r.started_ns, r.finished_ns, r.interrupted, r.pos, r.kept, r.removed,
 			(SELECT count(*) FROM events e WHERE e.run_id = r.id)
-		FROM runs r WHERE r.input = ? ORDER BY r.id`, abs)
+		FROM runs r `+where+` ORDER BY r.id`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("reading the runs of %s in %s: %w", abs, s.path, err)
+		return nil, fmt.Errorf("reading the runs in %s: %w", s.path, err)
 	}
 	defer rows.Close()
 	var out []RunInfo
+	index := map[int64]int{}
 	for rows.Next() {
 		var (
 			ri       RunInfo
 			started  int64
 			finished sql.NullInt64
 		)
-		if err := rows.Scan(&ri.ID, &ri.Input, &started, &finished, &ri.Interrupted, &ri.Events); err != nil {
-			return nil, fmt.Errorf("reading the runs of %s in %s: %w", abs, s.path, err)
+		if err := rows.Scan(&ri.ID, &ri.Input, &ri.PID, &started, &finished, &ri.Interrupted,
+			&ri.POs, &ri.Kept, &ri.Removed, &ri.Events); err != nil {
+			return nil, fmt.Errorf("reading the runs in %s: %w", s.path, err)
 		}
 		ri.Started = time.Unix(0, started)
 		if finished.Valid {
 			ri.Finished = time.Unix(0, finished.Int64)
 		}
+		ri.Statuses = map[string]int{}
+		index[ri.ID] = len(out)
 		out = append(out, ri)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("reading the runs of %s in %s: %w", abs, s.path, err)
+		return nil, fmt.Errorf("reading the runs in %s: %w", s.path, err)
+	}
+	rows.Close()
+
+	// The last event of each PO in each run says where the run left it.
+	ev, err := s.db.QueryContext(ctx, `SELECT e.run_id, e.state, e.status FROM events e
+		JOIN (SELECT max(id) AS id FROM events GROUP BY run_id, po) l ON l.id = e.id
+		JOIN runs r ON r.id = e.run_id `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("reading the runs in %s: %w", s.path, err)
+	}
+	defer ev.Close()
+	for ev.Next() {
+		var (
+			id            int64
+			state, status string
+		)
+		if err := ev.Scan(&id, &state, &status); err != nil {
+			return nil, fmt.Errorf("reading the runs in %s: %w", s.path, err)
+		}
+		if i, ok := index[id]; ok && (state == StateDone || state == StateCancelled) && status != "" {
+			out[i].Statuses[status]++
+		}
+	}
+	if err := ev.Err(); err != nil {
+		return nil, fmt.Errorf("reading the runs in %s: %w", s.path, err)
+	}
+	return out, nil
+}
+
+// Files returns the files recorded complete for po, by place on the page.
+func (s *Store) Files(po string) ([]File, error) {
+	rows, err := s.db.QueryContext(context.Background(),
+		`SELECT po, idx, label, url, name, size, sha256, at_ns FROM files WHERE po = ? ORDER BY idx`, po)
+	if err != nil {
+		return nil, fmt.Errorf("reading the files of PO %s in %s: %w", po, s.path, err)
+	}
+	defer rows.Close()
+	var out []File
+	for rows.Next() {
+		var (
+			f  File
+			at int64
+		)
+		if err := rows.Scan(&f.PO, &f.Index, &f.Label, &f.URL, &f.Name, &f.Size, &f.SHA256, &at); err != nil {
+			return nil, fmt.Errorf("reading the files of PO %s in %s: %w", po, s.path, err)
+		}
+		f.At = time.Unix(0, at)
+		out = append(out, f)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("reading the files of PO %s in %s: %w", po, s.path, err)
 	}
 	return out, nil
 }

@@ -6,19 +6,25 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"slices"
+	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
-// Run records the transitions of one run of one input. Record and Flush
-// are safe for concurrent use; Finish ends the run.
+// Run records the transitions of one run of one input. Its methods are
+// safe for concurrent use.
 //
-// Durability: transitions are committed in batches, at the latest
-// flushInterval (100 ms by default) after they were recorded, or at once
-// when batchSize accumulate. A crash of the process loses at most the
-// batch not yet committed; Flush, Finish and Store.Close commit everything
-// recorded before they were called.
+// Durability: Record and RecordFile return once their row is committed,
+// so a row they accepted survives a kill of the process (WAL with
+// synchronous=NORMAL: only a power cut may undo the last second). Writes
+// are group-committed: one goroutine commits, in one transaction, every
+// row that arrived while the previous commit ran, so many writers share
+// one commit instead of queueing behind each other. A failed commit fails
+// every write of its batch and nothing after it: the next write tries
+// again.
 type Run struct {
 	ID      int64
 	Input   string    // absolute path of the input file
@@ -27,25 +33,22 @@ type Run struct {
 	store *Store
 	log   *slog.Logger
 
-	// mu guards finished against Record and Flush sending on ops while
-	// Finish closes it: senders hold it for reading.
+	// mu guards finished against writers sending on ops while Finish
+	// closes it: senders hold it for reading.
 	mu       sync.RWMutex
 	finished bool
 	ops      chan op       // to the writer goroutine; closed by Finish
 	done     chan struct{} // closed when the writer goroutine has returned
 
-	errMu sync.Mutex // guards err
-	err   error      // the first failed commit; later Records return it
-
 	finishOnce sync.Once
 	finishErr  error
 }
 
-// op is one transition to write, or (flush != nil) a request to commit
-// everything before it and answer on flush.
+// op is one row to write and where to answer once it is committed.
 type op struct {
-	t     Transition
-	flush chan error
+	t    *Transition
+	f    *File
+	done chan error // cap 1
 }
 
 // BeginRun starts a run of input (made absolute) and its writer goroutine.
@@ -59,7 +62,7 @@ func (s *Store) BeginRun(input string) (*Run, error) {
 	}
 	now := time.Now()
 	res, err := s.db.ExecContext(context.Background(),
-		"INSERT INTO runs(input, started_ns) VALUES(?, ?)", abs, now.UnixNano())
+		"INSERT INTO runs(input, started_ns, pid) VALUES(?, ?, ?)", abs, now.UnixNano(), os.Getpid())
 	if err != nil {
 		return nil, fmt.Errorf("beginning a run of %s in %s: %w", abs, s.path, err)
 	}
@@ -71,7 +74,7 @@ func (s *Store) BeginRun(input string) (*Run, error) {
 		ID: id, Input: abs, Started: now,
 		store: s,
 		log:   s.opts.log.With("run", id),
-		ops:   make(chan op, queueSize),
+		ops:   make(chan op, s.opts.batchSize),
 		done:  make(chan struct{}),
 	}
 	if err := s.register(r); err != nil {
@@ -81,10 +84,22 @@ func (s *Store) BeginRun(input string) (*Run, error) {
 	return r, nil
 }
 
-// Record queues t to be written. It waits only when the writer is more
-// than a queue (8192 transitions) behind. It returns ErrRunFinished after
-// Finish, and the error of an earlier failed commit if there was one.
-func (r *Run) Record(t Transition) error {
+// Plan records what the run sets out to do: fetch pos POs, keep kept
+// outcomes of earlier runs, and removed rows of earlier runs that are no
+// longer in the input.
+func (r *Run) Plan(pos, kept, removed int) error {
+	_, err := r.store.db.ExecContext(context.Background(),
+		"UPDATE runs SET pos = ?, kept = ?, removed = ? WHERE id = ?", pos, kept, removed, r.ID)
+	if err != nil {
+		return fmt.Errorf("journal %s: planning run %d: %w", r.store.path, r.ID, err)
+	}
+	return nil
+}
+
+// Record writes t and returns once it is committed, or when ctx ends
+// (the row may still be committed then). It returns ErrRunFinished after
+// Finish, and the commit's error when the commit failed.
+func (r *Run) Record(ctx context.Context, t Transition) error {
 	if err := t.check(); err != nil {
 		return err
 	}
@@ -92,35 +107,46 @@ func (r *Run) Record(t Transition) error {
 		t.At = time.Now()
 	}
 	t.Files = slices.Clone(t.Files) // the caller may reuse its slice
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	if r.finished {
-		return fmt.Errorf("recording PO %s: %w", t.PO, ErrRunFinished)
-	}
-	if err := r.writeErr(); err != nil {
-		return err
-	}
-	r.ops <- op{t: t}
-	return nil
+	return r.send(ctx, op{t: &t}, "PO "+t.PO)
 }
 
-// Flush commits every transition recorded before it and returns the first
-// commit error of the run, if any.
-func (r *Run) Flush() error {
-	ch := make(chan error, 1)
+// RecordFile writes f, one file complete on disk, and returns once it is
+// committed; a file of the same PO and place replaces the earlier one.
+func (r *Run) RecordFile(ctx context.Context, f File) error {
+	if f.PO == "" || f.Name == "" {
+		return fmt.Errorf("%w: file %q of PO %q", ErrBadTransition, f.Name, f.PO)
+	}
+	if f.At.IsZero() {
+		f.At = time.Now()
+	}
+	return r.send(ctx, op{f: &f}, "file "+f.Name+" of PO "+f.PO)
+}
+
+func (r *Run) send(ctx context.Context, o op, what string) error {
+	o.done = make(chan error, 1)
 	r.mu.RLock()
 	if r.finished {
 		r.mu.RUnlock()
-		return ErrRunFinished
+		return fmt.Errorf("recording %s: %w", what, ErrRunFinished)
 	}
-	r.ops <- op{flush: ch}
+	select {
+	case r.ops <- o:
+	case <-ctx.Done():
+		r.mu.RUnlock()
+		return ctx.Err()
+	}
 	r.mu.RUnlock()
-	return <-ch
+	select {
+	case err := <-o.done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
-// Finish commits everything recorded, stops the writer and marks the run
-// finished; interrupted says it stopped before every PO was final. Later
-// calls wait for the first and return its result.
+// Finish waits for the writes in flight, stops the writer and marks the
+// run finished; interrupted says it stopped before every PO was final.
+// Later calls wait for the first and return its result.
 func (r *Run) Finish(interrupted bool) error {
 	r.finishOnce.Do(func() { r.finishErr = r.finish(interrupted) })
 	return r.finishErr
@@ -138,119 +164,135 @@ func (r *Run) finish(interrupted bool) error {
 		"UPDATE runs SET finished_ns = ?, interrupted = ? WHERE id = ?",
 		time.Now().UnixNano(), interrupted, r.ID)
 	if err != nil {
-		err = fmt.Errorf("finishing run %d in %s: %w", r.ID, r.store.path, err)
+		return fmt.Errorf("finishing run %d in %s: %w", r.ID, r.store.path, err)
 	}
-	return errors.Join(r.writeErr(), err)
+	return nil
 }
 
-func (r *Run) writeErr() error {
-	r.errMu.Lock()
-	defer r.errMu.Unlock()
-	return r.err
-}
-
-// write is the run's writer goroutine: it gathers transitions into a
-// batch and commits it when it is full, when the oldest has waited
-// flushInterval, on Flush, and when ops is closed.
+// write is the run's writer goroutine: it takes every op waiting, commits
+// them in one transaction and answers each, until ops is closed.
 func (r *Run) write() {
 	defer close(r.done)
-	interval, size := r.store.opts.flushInterval, r.store.opts.batchSize
-	batch := make([]Transition, 0, size)
-	timer := time.NewTimer(interval)
-	timer.Stop()
-	commit := func() error {
-		timer.Stop()
-		if len(batch) == 0 {
-			return r.writeErr()
-		}
-		err := r.commit(batch)
-		batch = batch[:0]
-		if err != nil {
-			r.errMu.Lock()
-			if r.err == nil {
-				r.err = err
-			}
-			r.errMu.Unlock()
-			r.log.Error("journal write failed", "err", err)
-		}
-		return r.writeErr()
-	}
+	size := r.store.opts.batchSize
+	batch := make([]op, 0, size)
 	for {
-		select {
-		case o, ok := <-r.ops:
-			switch {
-			case !ok:
-				commit()
-				return
-			case o.flush != nil:
-				o.flush <- commit()
-			default:
-				batch = append(batch, o.t)
-				if len(batch) >= size {
-					commit()
-				} else if len(batch) == 1 {
-					timer.Reset(interval)
-				}
-			}
-		case <-timer.C:
-			commit()
+		o, ok := <-r.ops
+		if !ok {
+			return
 		}
+		batch = append(batch[:0], o)
+	more:
+		for len(batch) < size {
+			select {
+			case o, ok := <-r.ops:
+				if !ok {
+					break more
+				}
+				batch = append(batch, o)
+			default:
+				break more
+			}
+		}
+		err := diskFull(r.commit(batch))
+		if err != nil {
+			r.log.Error("journal write failed", "rows", len(batch), "err", err)
+		}
+		for _, o := range batch {
+			o.done <- err
+		}
+		clear(batch)
 	}
 }
 
-// commit writes one batch in one transaction: every event, then the
-// latest event of each PO of the batch.
-func (r *Run) commit(batch []Transition) error {
+// commit writes one batch in one transaction: every event, the latest
+// event of each PO of the batch, and every file.
+func (r *Run) commit(batch []op) error {
 	ctx := context.Background()
-	db := r.store.db
-	tx, err := db.BeginTx(ctx, nil)
+	s := r.store
+	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("journal %s: %w", r.store.path, err)
+		return fmt.Errorf("journal %s: %w", s.path, err)
 	}
 	defer tx.Rollback()
 	ins, err := tx.PrepareContext(ctx, `INSERT INTO events(run_id, po, line, state, status, attempt,
 		worker, supplier, found, downloaded, files, folder, url, error, at_ns)
 		VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
 	if err != nil {
-		return fmt.Errorf("journal %s: %w", r.store.path, err)
+		return fmt.Errorf("journal %s: %w", s.path, err)
 	}
 	defer ins.Close()
 	last := make(map[string]int64, len(batch))
 	order := make([]string, 0, len(batch)) // POs in first-seen order, for a stable write
-	for _, t := range batch {
-		files, err := json.Marshal(t.Files)
+	var files []*File
+	for _, o := range batch {
+		if o.f != nil {
+			files = append(files, o.f)
+			continue
+		}
+		t := o.t
+		names, err := json.Marshal(t.Files)
 		if err != nil {
 			return fmt.Errorf("journal: files of PO %s: %w", t.PO, err)
 		}
 		res, err := ins.ExecContext(ctx, r.ID, t.PO, t.Line, t.State, t.Status, t.Attempt,
-			t.Worker, t.Supplier, t.Found, t.Downloaded, string(files), t.Folder, t.URL, t.Error,
+			t.Worker, t.Supplier, t.Found, t.Downloaded, string(names), t.Folder, t.URL, t.Error,
 			t.At.UnixNano())
 		if err != nil {
-			return fmt.Errorf("journal %s: recording PO %s: %w", r.store.path, t.PO, err)
+			return fmt.Errorf("journal %s: recording PO %s: %w", s.path, t.PO, err)
 		}
 		id, err := res.LastInsertId()
 		if err != nil {
-			return fmt.Errorf("journal %s: recording PO %s: %w", r.store.path, t.PO, err)
+			return fmt.Errorf("journal %s: recording PO %s: %w", s.path, t.PO, err)
 		}
 		if _, seen := last[t.PO]; !seen {
 			order = append(order, t.PO)
 		}
 		last[t.PO] = id
 	}
-	up, err := tx.PrepareContext(ctx, `INSERT INTO latest(input, po, event_id) VALUES(?,?,?)
-		ON CONFLICT(input, po) DO UPDATE SET event_id = excluded.event_id`)
-	if err != nil {
-		return fmt.Errorf("journal %s: %w", r.store.path, err)
+	if len(order) > 0 {
+		up, err := tx.PrepareContext(ctx, `INSERT INTO latest(input, po, event_id) VALUES(?,?,?)
+			ON CONFLICT(input, po) DO UPDATE SET event_id = excluded.event_id`)
+		if err != nil {
+			return fmt.Errorf("journal %s: %w", s.path, err)
+		}
+		defer up.Close()
+		for _, po := range order {
+			if _, err := up.ExecContext(ctx, r.Input, po, last[po]); err != nil {
+				return fmt.Errorf("journal %s: latest state of PO %s: %w", s.path, po, err)
+			}
+		}
 	}
-	defer up.Close()
-	for _, po := range order {
-		if _, err := up.ExecContext(ctx, r.Input, po, last[po]); err != nil {
-			return fmt.Errorf("journal %s: latest state of PO %s: %w", r.store.path, po, err)
+	if len(files) > 0 {
+		fi, err := tx.PrepareContext(ctx, `INSERT INTO files(po, idx, label, url, name, size, sha256, run_id, at_ns)
+			VALUES(?,?,?,?,?,?,?,?,?)
+			ON CONFLICT(po, idx) DO UPDATE SET label = excluded.label, url = excluded.url, name = excluded.name,
+				size = excluded.size, sha256 = excluded.sha256, run_id = excluded.run_id, at_ns = excluded.at_ns`)
+		if err != nil {
+			return fmt.Errorf("journal %s: %w", s.path, err)
+		}
+		defer fi.Close()
+		for _, f := range files {
+			if _, err := fi.ExecContext(ctx, f.PO, f.Index, f.Label, f.URL, f.Name, f.Size, f.SHA256, r.ID, f.At.UnixNano()); err != nil {
+				return fmt.Errorf("journal %s: file %s of PO %s: %w", s.path, f.Name, f.PO, err)
+			}
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("journal %s: committing %d transitions: %w", r.store.path, len(batch), err)
+		return fmt.Errorf("journal %s: committing %d rows: %w", s.path, len(batch), err)
 	}
-	r.log.Debug("journal batch committed", "transitions", len(batch), "pos", len(order))
+	r.log.Debug("journal batch committed", "rows", len(batch), "pos", len(order), "files", len(files))
 	return nil
+}
+
+// diskFull makes SQLite's "database or disk is full" (SQLITE_FULL) an
+// error that also matches syscall.ENOSPC, so callers tell a full disk
+// from other failures with errors.Is as they do for files.
+func diskFull(err error) error {
+	if err == nil || errors.Is(err, syscall.ENOSPC) {
+		return err
+	}
+	if msg := err.Error(); strings.Contains(msg, "disk is full") || strings.Contains(msg, "SQLITE_FULL") {
+		return fmt.Errorf("%w (%w)", err, syscall.ENOSPC)
+	}
+	return err
 }

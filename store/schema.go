@@ -48,6 +48,27 @@ CREATE TABLE latest (
 	PRIMARY KEY (input, po)
 ) WITHOUT ROWID;
 `,
+	// 2: what each run set out to do, who ran it, and the files complete on
+	// disk per PO and place on the page.
+	`
+ALTER TABLE runs ADD COLUMN pid     INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN pos     INTEGER NOT NULL DEFAULT 0; -- POs it set out to fetch
+ALTER TABLE runs ADD COLUMN kept    INTEGER NOT NULL DEFAULT 0; -- earlier outcomes kept
+ALTER TABLE runs ADD COLUMN removed INTEGER NOT NULL DEFAULT 0; -- earlier rows no longer in the input
+
+CREATE TABLE files (
+	po     TEXT    NOT NULL,
+	idx    INTEGER NOT NULL,                -- place among the PO's attachments, in page order
+	label  TEXT    NOT NULL,
+	url    TEXT    NOT NULL,                -- without the query string
+	name   TEXT    NOT NULL,
+	size   INTEGER NOT NULL,
+	sha256 TEXT    NOT NULL,
+	run_id INTEGER NOT NULL REFERENCES runs(id),
+	at_ns  INTEGER NOT NULL,
+	PRIMARY KEY (po, idx)
+) WITHOUT ROWID;
+`,
 }
 
 // schemaVersion is the journal schema this build writes.

@@ -1,7 +1,8 @@
 // Package store is coupatui's journal: a SQLite file that records every
-// transition of every PO in every run, so that an interrupted run can be
-// resumed and its report regenerated. Writes are batched by one goroutine
-// per run so that journaling never slows the pool down.
+// transition of every PO in every run and every file complete on disk, so
+// that an interrupted run can be resumed, a retry keeps the files it has,
+// and the results workbook can be regenerated without a browser. Writes
+// are synchronous and group-committed (see Run).
 package store
 
 import (
@@ -31,10 +32,8 @@ var (
 
 // Defaults for Open's options.
 const (
-	DefaultFlushInterval = 100 * time.Millisecond
-	DefaultBatchSize     = 512
-	queueSize            = 8192 // transitions a run buffers before Record waits for the writer
-	busyTimeoutMS        = 10000
+	DefaultBatchSize = 512
+	busyTimeoutMS    = 10000
 )
 
 // Store is an open journal. Its methods are safe for concurrent use.
@@ -43,15 +42,19 @@ type Store struct {
 	path string
 	opts options
 
+	// movedAside is where a damaged journal found at Open was moved, ""
+	// when none was.
+	movedAside string
+	damage     string // what quick_check or SQLite said of it
+
 	mu     sync.Mutex // guards runs and closed
 	runs   map[*Run]struct{}
 	closed bool
 }
 
 type options struct {
-	log           *slog.Logger
-	flushInterval time.Duration
-	batchSize     int
+	log       *slog.Logger
+	batchSize int
 }
 
 // Option changes how Open sets a journal up.
@@ -66,19 +69,8 @@ func WithLogger(l *slog.Logger) Option {
 	}
 }
 
-// WithFlushInterval sets how long a transition may wait in memory before
-// it is committed (DefaultFlushInterval). It is also the most a crash can
-// lose.
-func WithFlushInterval(d time.Duration) Option {
-	return func(o *options) {
-		if d > 0 {
-			o.flushInterval = d
-		}
-	}
-}
-
-// WithBatchSize sets how many transitions are committed at most in one
-// transaction (DefaultBatchSize); a full batch is committed at once.
+// WithBatchSize sets how many rows are committed at most in one
+// transaction (DefaultBatchSize).
 func WithBatchSize(n int) Option {
 	return func(o *options) {
 		if n > 0 {
@@ -88,9 +80,12 @@ func WithBatchSize(n int) Option {
 }
 
 // Open opens the journal at path, creating it (folder 0700, file 0600) and
-// its schema when needed.
+// its schema when needed. It runs PRAGMA quick_check first: a damaged
+// journal (or a file that is not one) is moved aside, never overwritten,
+// and a new one started; MovedAside says so. A journal from a newer
+// coupatui is refused with ErrNewerSchema.
 func Open(path string, opts ...Option) (*Store, error) {
-	o := options{log: slog.New(slog.DiscardHandler), flushInterval: DefaultFlushInterval, batchSize: DefaultBatchSize}
+	o := options{log: slog.New(slog.DiscardHandler), batchSize: DefaultBatchSize}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -101,20 +96,111 @@ func Open(path string, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening journal %s: %w", path, err)
 	}
-	if err := createFile(abs); err != nil {
-		return nil, fmt.Errorf("opening journal %s: %w", abs, err)
+	db, err := openDB(abs)
+	var moved, damage string
+	if err != nil && isDamaged(err) {
+		damage = err.Error()
+		if moved, err = moveAside(abs); err != nil {
+			return nil, fmt.Errorf("journal %s is damaged (%s) and could not be moved aside: %w", abs, damage, err)
+		}
+		o.log.Error("journal damaged: moved aside, starting a new one", "journal", abs, "moved_to", moved, "damage", damage)
+		db, err = openDB(abs)
 	}
-	db, err := sql.Open("sqlite", dsn(abs))
 	if err != nil {
 		return nil, fmt.Errorf("opening journal %s: %w", abs, err)
 	}
+	return &Store{db: db, path: abs, opts: o, runs: map[*Run]struct{}{}, movedAside: moved, damage: damage}, nil
+}
+
+// openDB opens, checks and migrates the journal file at abs.
+func openDB(abs string) (*sql.DB, error) {
+	if err := createFile(abs); err != nil {
+		return nil, err
+	}
+	db, err := sql.Open("sqlite", dsn(abs))
+	if err != nil {
+		return nil, err
+	}
 	ctx := context.Background()
+	if err := quickCheck(ctx, db); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if err := migrate(ctx, db); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("opening journal %s: %w", abs, err)
+		return nil, err
 	}
-	return &Store{db: db, path: abs, opts: o, runs: map[*Run]struct{}{}}, nil
+	return db, nil
 }
+
+// errDamaged marks a journal SQLite cannot trust.
+var errDamaged = errors.New("damaged")
+
+// quickCheck runs PRAGMA quick_check; anything but "ok" is damage.
+func quickCheck(ctx context.Context, db *sql.DB) error {
+	rows, err := db.QueryContext(ctx, "PRAGMA quick_check")
+	if err != nil {
+		if isDamaged(err) {
+			return fmt.Errorf("%w: %w", errDamaged, err)
+		}
+		return err
+	}
+	defer rows.Close()
+	var problems []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return fmt.Errorf("%w: quick_check: %w", errDamaged, err)
+		}
+		if line != "ok" && len(problems) < 3 {
+			problems = append(problems, line)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("%w: quick_check: %w", errDamaged, err)
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%w: quick_check: %s", errDamaged, strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// isDamaged reports an error that means the file is not a sound SQLite
+// database (SQLITE_CORRUPT, SQLITE_NOTADB, a failed quick_check).
+func isDamaged(err error) bool {
+	if errors.Is(err, errDamaged) {
+		return true
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "not a database") || strings.Contains(msg, "malformed") ||
+		strings.Contains(msg, "SQLITE_CORRUPT") || strings.Contains(msg, "SQLITE_NOTADB")
+}
+
+// moveAside renames a damaged journal and its -wal and -shm files to
+// <path>.damaged-<time>[-n], a name not yet taken, and returns it.
+func moveAside(path string) (string, error) {
+	base := path + ".damaged-" + time.Now().Format("20060102-150405")
+	to := base
+	for n := 2; ; n++ {
+		if _, err := os.Lstat(to); errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+		to = fmt.Sprintf("%s-%d", base, n)
+	}
+	if err := os.Rename(path, to); err != nil {
+		return "", err
+	}
+	for _, suffix := range []string{"-wal", "-shm"} {
+		if err := os.Rename(path+suffix, to+suffix); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return to, err
+		}
+	}
+	return to, nil
+}
+
+// MovedAside is where Open moved a damaged journal and what was wrong with
+// it; "" when the journal was sound.
+func (s *Store) MovedAside() (to, damage string) { return s.movedAside, s.damage }
 
 // Path is the journal's absolute file name.
 func (s *Store) Path() string { return s.path }

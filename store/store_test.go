@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -45,7 +46,7 @@ func begin(t testing.TB, s *Store, input string) *Run {
 
 func record(t testing.TB, r *Run, tr Transition) {
 	t.Helper()
-	if err := r.Record(tr); err != nil {
+	if err := r.Record(context.Background(), tr); err != nil {
 		t.Fatalf("Record(%s %s): %v", tr.PO, tr.State, err)
 	}
 }
@@ -71,9 +72,6 @@ func TestOpenCreatesPrivateFiles(t *testing.T) {
 	}
 	r := begin(t, s, "/in/pos.xlsx")
 	record(t, r, Transition{PO: "1", State: StateQueued})
-	if err := r.Flush(); err != nil { // creates -wal and -shm
-		t.Fatal(err)
-	}
 	check := func(p string, want os.FileMode) {
 		t.Helper()
 		st, err := os.Stat(p)
@@ -125,18 +123,66 @@ func TestOpenOddPath(t *testing.T) {
 	}
 }
 
-func TestOpenRejectsOtherFiles(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "notes.txt")
-	if err := os.WriteFile(path, []byte(strings.Repeat("not a database\n", 100)), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	s, err := Open(path)
-	if err == nil {
-		s.Close()
-		t.Fatal("Open of a text file succeeded")
-	}
-	if !strings.Contains(err.Error(), path) {
-		t.Errorf("error %q does not name %s", err, path)
+// A file that is not a sound journal is moved aside, never overwritten,
+// with its -wal, and a new journal starts in its place.
+func TestDamagedJournalIsMovedAside(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		damage  func(t *testing.T, path string)
+		surface string
+	}{
+		{"text file", func(t *testing.T, path string) {
+			if err := os.WriteFile(path, []byte(strings.Repeat("not a database\n", 100)), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}, "not a database"},
+		{"torn pages", func(t *testing.T, path string) {
+			s, err := Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := begin(t, s, "/in.xlsx")
+			for i := range 2000 {
+				record(t, r, Transition{PO: fmt.Sprint(300000 + i), State: StateDone, Status: "COMPLETED", Error: strings.Repeat("x", 200)})
+			}
+			r.Finish(false)
+			s.Close()
+			f, err := os.OpenFile(path, os.O_RDWR, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Scribble over pages past the header: the b-trees break.
+			garbage := []byte(strings.Repeat("\xde\xad\xbe\xef", 1024))
+			for off := int64(8192); off < 8192*12; off += 8192 {
+				f.WriteAt(garbage, off)
+			}
+			f.Close()
+		}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "journal.sqlite")
+			tc.damage(t, path)
+			before, _ := os.ReadFile(path)
+			s, err := Open(path)
+			if err != nil {
+				t.Fatalf("Open of a damaged journal: %v", err)
+			}
+			defer s.Close()
+			to, damage := s.MovedAside()
+			if to == "" || !strings.Contains(damage, tc.surface) {
+				t.Fatalf("MovedAside = %q, %q", to, damage)
+			}
+			if got, _ := os.ReadFile(to); string(got) != string(before) {
+				t.Error("the damaged journal was not kept as it was")
+			}
+			r := begin(t, s, "/in.xlsx")
+			record(t, r, Transition{PO: "1", State: StateRunning})
+			if latest, err := s.Latest("/in.xlsx"); err != nil || len(latest) != 1 {
+				t.Errorf("new journal: %v %v", latest, err)
+			}
+			r.Finish(false)
+		})
 	}
 }
 
@@ -283,12 +329,27 @@ func TestLatestAcrossRuns(t *testing.T) {
 		runs[1].ID != r2.ID || runs[1].Interrupted || runs[1].Events != 5 {
 		t.Fatalf("Runs(%s) = %+v", input, runs)
 	}
+	if want := map[string]int{"FAILED": 1, "COMPLETED": 1}; !reflect.DeepEqual(runs[0].Statuses, want) {
+		t.Errorf("first run's statuses %v, want %v", runs[0].Statuses, want)
+	}
+	if err := r2.Plan(3, 1, 0); err == nil {
+		runs, _ = s.Runs(input)
+		if r := runs[1]; r.POs != 3 || r.Kept != 1 || r.Pending() != 2 || r.PID != os.Getpid() {
+			t.Errorf("second run after Plan: %+v (pending %d)", r, r.Pending())
+		}
+	} else {
+		t.Error(err)
+	}
+	all, err := s.Runs("")
+	if err != nil || len(all) != 3 {
+		t.Errorf("Runs of every input: %d, %v", len(all), err)
+	}
 }
 
 // TestConcurrentRecord records from several goroutines while others flush
 // and read, with batches small enough to be committed many times over.
 func TestConcurrentRecord(t *testing.T) {
-	s, _ := openTemp(t, WithBatchSize(37), WithFlushInterval(time.Millisecond))
+	s, _ := openTemp(t, WithBatchSize(37))
 	input := "/in/many.csv"
 	r := begin(t, s, input)
 	const goroutines, perGoroutine = 8, 150
@@ -301,7 +362,7 @@ func TestConcurrentRecord(t *testing.T) {
 			for i := range perGoroutine {
 				po := fmt.Sprintf("%d%05d", g+1, i)
 				for a, st := range states {
-					if err := r.Record(Transition{PO: po, Line: i + 1, State: st, Attempt: a, Worker: g}); err != nil {
+					if err := r.Record(context.Background(), Transition{PO: po, Line: i + 1, State: st, Attempt: a, Worker: g}); err != nil {
 						errs <- err
 						return
 					}
@@ -311,16 +372,12 @@ func TestConcurrentRecord(t *testing.T) {
 	}
 	stop := make(chan struct{})
 	var readers sync.WaitGroup
-	readers.Go(func() { // flushes and reads while writers run
+	readers.Go(func() { // reads while writers run
 		for {
 			select {
 			case <-stop:
 				return
 			default:
-			}
-			if err := r.Flush(); err != nil {
-				errs <- err
-				return
 			}
 			if _, err := s.Latest(input); err != nil {
 				errs <- err
@@ -368,11 +425,11 @@ func TestConcurrentRecord(t *testing.T) {
 	}
 }
 
-// TestReopenAfterClose checks Close flushes an open run, marks it
-// interrupted, and that a reopened journal has everything.
+// TestReopenAfterClose checks Close marks an open run interrupted, and
+// that a reopened journal has everything.
 func TestReopenAfterClose(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "journal.sqlite")
-	s, err := Open(path, WithFlushInterval(time.Hour)) // nothing is committed but by Close
+	s, err := Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -386,7 +443,7 @@ func TestReopenAfterClose(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Errorf("second Close: %v", err)
 	}
-	if err := r.Record(Transition{PO: "1", State: StateQueued}); !errors.Is(err, ErrRunFinished) {
+	if err := r.Record(context.Background(), Transition{PO: "1", State: StateQueued}); !errors.Is(err, ErrRunFinished) {
 		t.Errorf("Record after Close = %v, want ErrRunFinished", err)
 	}
 	if err := r.Finish(false); err != nil {
@@ -430,9 +487,6 @@ func TestUnfinishedRunAfterCrash(t *testing.T) {
 	s, path := openTemp(t)
 	r := begin(t, s, "/in.xlsx")
 	record(t, r, Transition{PO: "1", State: StateRunning})
-	if err := r.Flush(); err != nil {
-		t.Fatal(err)
-	}
 	// Another process reads the journal while this one "died" mid-run.
 	s2, err := Open(path)
 	if err != nil {
@@ -448,40 +502,34 @@ func TestUnfinishedRunAfterCrash(t *testing.T) {
 	}
 }
 
-func TestBatchIsCommittedWhenFullOrOld(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		opts []Option
-		n    int
-	}{
-		{"full batch", []Option{WithBatchSize(5), WithFlushInterval(time.Hour)}, 5},
-		{"flush interval", []Option{WithBatchSize(1000), WithFlushInterval(5 * time.Millisecond)}, 1},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			s, _ := openTemp(t, tc.opts...)
-			r := begin(t, s, "/in.xlsx")
-			for i := range tc.n {
-				record(t, r, Transition{PO: fmt.Sprint(i), State: StateQueued})
-			}
-			// The commit has no signal of its own: poll, bounded.
-			deadline := time.Now().Add(10 * time.Second)
-			for {
-				latest, err := s.Latest("/in.xlsx")
-				if err != nil {
-					t.Fatal(err)
-				}
-				if len(latest) == tc.n {
-					break
-				}
-				if time.Now().After(deadline) {
-					t.Fatalf("%d of %d transitions committed after 10s", len(latest), tc.n)
-				}
-				time.Sleep(time.Millisecond)
-			}
-			if err := r.Finish(false); err != nil {
-				t.Fatal(err)
-			}
-		})
+// A Record that returned is committed: another connection reads it at
+// once, as a process reading the journal after a kill would.
+func TestRecordReturnsOnceCommitted(t *testing.T) {
+	s, path := openTemp(t)
+	r := begin(t, s, "/in.xlsx")
+	defer r.Finish(false)
+	other, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	for i := range 20 {
+		record(t, r, Transition{PO: fmt.Sprint(i), State: StateRunning})
+		if latest, err := other.Latest("/in.xlsx"); err != nil || len(latest) != i+1 {
+			t.Fatalf("after %d Records another connection sees %d (%v)", i+1, len(latest), err)
+		}
+	}
+	f := File{PO: "1", Index: 2, Label: "quote.pdf", URL: "https://x/attachments/9", Name: "quote.pdf", Size: 42, SHA256: "ab"}
+	if err := r.RecordFile(context.Background(), f); err != nil {
+		t.Fatal(err)
+	}
+	f.Size, f.SHA256 = 43, "cd" // the same place again replaces it
+	if err := r.RecordFile(context.Background(), f); err != nil {
+		t.Fatal(err)
+	}
+	files, err := other.Files("1")
+	if err != nil || len(files) != 1 || files[0].Size != 43 || files[0].SHA256 != "cd" || files[0].Index != 2 {
+		t.Fatalf("Files = %+v, %v", files, err)
 	}
 }
 
@@ -490,13 +538,13 @@ func TestRecordRejectsIncompleteTransitions(t *testing.T) {
 	r := begin(t, s, "/in.xlsx")
 	defer r.Finish(false)
 	for _, tr := range []Transition{{State: StateQueued}, {PO: "1"}} {
-		if err := r.Record(tr); !errors.Is(err, ErrBadTransition) {
+		if err := r.Record(context.Background(), tr); !errors.Is(err, ErrBadTransition) {
 			t.Errorf("Record(%+v) = %v, want ErrBadTransition", tr, err)
 		}
 	}
 }
 
-func TestFinishTwiceAndFlushAfterFinish(t *testing.T) {
+func TestFinishTwiceAndRecordAfterFinish(t *testing.T) {
 	s, _ := openTemp(t)
 	r := begin(t, s, "/in.xlsx")
 	if err := r.Finish(true); err != nil {
@@ -505,8 +553,8 @@ func TestFinishTwiceAndFlushAfterFinish(t *testing.T) {
 	if err := r.Finish(false); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.Flush(); !errors.Is(err, ErrRunFinished) {
-		t.Errorf("Flush after Finish = %v, want ErrRunFinished", err)
+	if err := r.Record(context.Background(), Transition{PO: "1", State: StateQueued}); !errors.Is(err, ErrRunFinished) {
+		t.Errorf("Record after Finish = %v, want ErrRunFinished", err)
 	}
 	runs, err := s.Runs("/in.xlsx")
 	if err != nil {
@@ -517,33 +565,31 @@ func TestFinishTwiceAndFlushAfterFinish(t *testing.T) {
 	}
 }
 
-// TestWriteFailureIsReported: when the database stops accepting writes,
-// Flush, later Records and Finish say so instead of losing rows silently.
-func TestWriteFailureIsReported(t *testing.T) {
+// A failed commit fails its own writes and nothing after it: once the
+// database takes writes again, so does the run.
+func TestFailedCommitDoesNotPoisonLaterWrites(t *testing.T) {
 	s, _ := openTemp(t)
 	r := begin(t, s, "/in.xlsx")
 	record(t, r, Transition{PO: "1", State: StateQueued})
-	if err := r.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	// Make every later write fail: with one connection in the pool, the
-	// writer's connection becomes read-only.
+	// Make writes fail: with one connection in the pool, the writer's
+	// connection becomes read-only.
 	s.db.SetMaxOpenConns(1)
 	if _, err := s.db.Exec("PRAGMA query_only = 1"); err != nil {
 		t.Fatal(err)
 	}
-	record(t, r, Transition{PO: "2", State: StateQueued})
-	if err := r.Flush(); err == nil {
-		t.Fatal("Flush succeeded on a read-only journal")
-	}
-	if err := r.Record(Transition{PO: "3", State: StateQueued}); err == nil {
-		t.Error("Record after a failed commit succeeded")
+	if err := r.Record(context.Background(), Transition{PO: "2", State: StateQueued}); err == nil {
+		t.Fatal("Record succeeded on a read-only journal")
 	}
 	if _, err := s.db.Exec("PRAGMA query_only = 0"); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.Finish(false); err == nil {
-		t.Error("Finish after a failed commit returned nil")
+	record(t, r, Transition{PO: "2", State: StateQueued})
+	if err := r.Finish(false); err != nil {
+		t.Errorf("Finish after the journal recovered: %v", err)
+	}
+	latest, err := s.Latest("/in.xlsx")
+	if err != nil || len(latest) != 2 {
+		t.Fatalf("Latest = %v, %v", latest, err)
 	}
 }
 

@@ -14,6 +14,7 @@ const (
 	StateRetrying  = "retrying"
 	StateDone      = "done"
 	StateCancelled = "cancelled"
+	StateRemoved   = "removed" // the row left the input; its earlier outcome is kept for history
 )
 
 // Transition is one change in the life of one PO's task.
@@ -46,14 +47,46 @@ func (t Transition) check() error {
 	return nil
 }
 
+// File is one attachment complete on disk, as a PO's download recorded
+// it: a retry or a re-run keeps it when the file in the PO's folder still
+// has this name, size and hash.
+type File struct {
+	PO     string
+	Index  int    // place among the PO's attachments, in page order
+	Label  string // what the page shows for it
+	URL    string // without the query string: no token is stored
+	Name   string // its name in the PO's folder
+	Size   int64
+	SHA256 string    // hex
+	At     time.Time // when it was complete; RecordFile sets time.Now() when zero
+}
+
 // RunInfo describes one run of one input.
 type RunInfo struct {
 	ID          int64
 	Input       string    // absolute path of the input file
+	PID         int       // the process that ran it
 	Started     time.Time //
 	Finished    time.Time // zero while running, or when the process died
 	Interrupted bool      // stopped (by the operator or Close) before it finished
 	Events      int       // transitions recorded
+	POs         int       // POs it set out to fetch
+	Kept        int       // POs whose earlier outcome it kept
+	Removed     int       // rows of earlier runs no longer in the input
+	// Statuses counts the final status each PO reached in this run, by
+	// status word; POs it set out to fetch and did not finish are not in
+	// it (Pending gives their number).
+	Statuses map[string]int
+}
+
+// Pending is how many of the POs the run set out to fetch it did not
+// finish.
+func (r RunInfo) Pending() int {
+	n := r.POs
+	for _, c := range r.Statuses {
+		n -= c
+	}
+	return max(n, 0)
 }
 
 // Unfinished reports whether the run never reached Finish: it is running

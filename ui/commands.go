@@ -313,12 +313,12 @@ func (m *Model) startDrain() tea.Cmd {
 	return m.bg.run(func() tea.Msg { return shutdownDoneMsg{err: pl.Shutdown(ctx)} })
 }
 
-// force calls Shutdown a second time, which cancels running tasks.
+// force closes the pool, which cancels running tasks.
 func (m *Model) force() tea.Cmd {
 	m.quit = phaseForcing
 	m.opts.Logger.Warn("console: forced quit; cancelling running tasks", "running", m.c.snap.Counts.Running)
-	pl, ctx := m.opts.Pool, m.ctx
-	return m.bg.run(func() tea.Msg { return forceDoneMsg{err: pl.Shutdown(ctx)} })
+	pl := m.opts.Pool
+	return m.bg.run(func() tea.Msg { return forceDoneMsg{err: pl.Close()} })
 }
 
 func (m *Model) onShutdownDone(err error) tea.Cmd {

@@ -84,6 +84,27 @@ func startFixture(t testing.TB, live bool, cfg pool.Config) *fixture {
 	return f
 }
 
+// drainWindow is the shutdown_timeout the fixtures' quits drain within.
+const drainWindow = 2 * time.Minute
+
+// quitPool is the pool as the console gets it from the run's quit
+// controller: a graceful quit drains within drainWindow (which the
+// console shows as the time left), then closes the pool; forcing closes
+// it at once.
+type quitPool struct{ *pool.Pool }
+
+func (q quitPool) Shutdown(ctx context.Context) error {
+	dctx, cancel := context.WithTimeout(ctx, drainWindow)
+	defer cancel()
+	if err := q.Pool.Shutdown(dctx); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return q.Pool.Close()
+	}
+	return nil
+}
+
 // fixtureConfig is the pool of the console's fixtures: it starts with one
 // worker (the fixture scales it one worker at a time, so it knows which
 // worker takes which task); retries and restarts wait longer than any test.
@@ -93,7 +114,6 @@ func fixtureConfig(live bool) pool.Config {
 	cfg.TaskTimeout = time.Hour
 	cfg.RetryBackoff, cfg.RetryBackoffMax = 30*time.Second, time.Hour
 	cfg.RestartBackoff, cfg.RestartBackoffMax = time.Hour, time.Hour
-	cfg.ShutdownTimeout = 2 * time.Minute
 	if live {
 		cfg.RetryBackoff = time.Hour
 	}

@@ -44,7 +44,7 @@ func fixtureLogs() *LogBuffer {
 // bubble's fake clock in a synctest bubble.
 func testOptions(f *fixture, lb *LogBuffer) Options {
 	return Options{
-		Pool: f.p, Logs: lb, NoColor: true,
+		Pool: quitPool{f.p}, Logs: lb, NoColor: true,
 		Input: "/work/in/pos.xlsx", Report: "/work/in/pos_results.xlsx", DownloadRoot: "/data",
 		MemoryThreshold: 0.75,
 	}

@@ -23,16 +23,22 @@ type Pool interface {
 	Pause() error
 	Resume() error
 	Reauthenticate() error              // the operator signed in again: re-clone profiles and resume
-	Shutdown(ctx context.Context) error // graceful; a second call while the first runs forces it
+	Shutdown(ctx context.Context) error // graceful drain; forces nothing, returns ctx's error if ctx ends first
+	Close() error                       // cancels what runs and stops the pool; ends a Shutdown
 }
 
 // Options configure the console.
 type Options struct {
-	Pool          Pool
-	Events        <-chan pool.Event // the pool's events; closed when the pool stops
-	Logs          *LogBuffer        // the log pane's source; nil shows an empty pane
-	Logger        *slog.Logger      // the console's own log (commands, errors); nil discards
-	MemoryHistory func() []float64  // optional: memory used %, oldest first, one per second
+	Pool   Pool
+	Events <-chan pool.Event // the pool's events; closed when the pool stops
+	// Quit carries the quit signals (SIGINT, SIGTERM, SIGHUP) of a caller
+	// that owns them: each is handled like a signal (the first drains,
+	// the next forces). With Quit set, the console installs no signal
+	// handler of its own.
+	Quit          <-chan struct{}
+	Logs          *LogBuffer       // the log pane's source; nil shows an empty pane
+	Logger        *slog.Logger     // the console's own log (commands, errors); nil discards
+	MemoryHistory func() []float64 // optional: memory used %, oldest first, one per second
 
 	Input, Report, DownloadRoot string  // shown in the header and the run summary
 	MemoryThreshold             float64 // fraction 0..1 marked on the memory gauge; 0 hides the mark

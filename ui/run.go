@@ -14,9 +14,9 @@ import (
 // has finished. It owns the event bridge and every goroutine the console
 // starts, and waits for them before returning.
 //
-// The first q (or SIGTERM) drains the pool gracefully; a second q asks
-// whether to force it. When ctx ends, the console closes and the pool is
-// shut down with the ended ctx, which forces it. Run returns nil after a
+// The first q (or a signal, see Options.Quit) drains the pool gracefully;
+// a second q asks whether to force it (Close). When ctx ends, the console
+// closes and so does the pool. Run returns nil after a
 // quit the operator asked for, ctx's error when ctx ended it, and the
 // shutdown's error if the pool reported one.
 func Run(ctx context.Context, opts Options, progOpts ...tea.ProgramOption) error {
@@ -33,11 +33,29 @@ func Run(ctx context.Context, opts Options, progOpts ...tea.ProgramOption) error
 	wg.Go(func() { br.run(bctx) })
 
 	all := []tea.ProgramOption{tea.WithContext(ctx), tea.WithFilter(quitFilter)}
+	if opts.Quit != nil {
+		all = append(all, tea.WithoutSignalHandler())
+	}
 	if opts.NoColor {
 		all = append(all, tea.WithColorProfile(colorprofile.Ascii))
 	}
 	all = append(all, progOpts...)
 	p := tea.NewProgram(m, all...)
+	if opts.Quit != nil {
+		wg.Go(func() {
+			for {
+				select {
+				case <-bctx.Done():
+					return
+				case _, ok := <-opts.Quit:
+					if !ok {
+						return
+					}
+					p.Send(signalQuitMsg{})
+				}
+			}
+		})
+	}
 	_, runErr := p.Run()
 
 	stopBridge()
@@ -45,7 +63,7 @@ func Run(ctx context.Context, opts Options, progOpts ...tea.ProgramOption) error
 	if m.quit != phaseDone {
 		// The program ended without the operator's quit (ctx ended, the
 		// program was killed): make sure the pool stops too.
-		if err := opts.Pool.Shutdown(ctx); err != nil && m.shutdownErr == nil {
+		if err := opts.Pool.Close(); err != nil && m.shutdownErr == nil {
 			m.shutdownErr = err
 		}
 	}

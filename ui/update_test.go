@@ -361,7 +361,7 @@ func TestQuitDrainsThenSecondQAsksThenForces(t *testing.T) {
 					t.Fatalf("force finished with %#v", msg)
 				}
 				if n := f.countCommands("draining"); n != 2 {
-					t.Fatalf("force must call Shutdown again: %d shutdown phases", n)
+					t.Fatalf("force must close the pool: %d shutdown phases", n)
 				}
 				assertEnded(t, f, coupa.Cancelled)
 				_, quit := m.Update(drainCmd())

@@ -28,6 +28,7 @@ type attState struct {
 	po     string // owning PO id, "" when a requisition owns it
 	req    string // owning requisition id, "" when a PO owns it
 	failed bool   // Fail5xxOnce has answered its 503
+	fails  int    // 503s Fail5xxTimes has answered
 	cut    bool   // CutOnce has cut its download
 }
 

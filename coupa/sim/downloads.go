@@ -62,6 +62,9 @@ func (s *Server) serveAttachment(w http.ResponseWriter, r *http.Request, id stri
 		switch {
 		case a.Fail5xxOnce && !st.failed:
 			st.failed, mode = true, serve503
+		case st.fails < a.Fail5xxTimes:
+			st.fails++
+			mode = serve503
 		case a.CutOnce && !st.cut:
 			st.cut, mode = true, serveCut
 		}

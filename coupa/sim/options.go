@@ -58,6 +58,10 @@ type Attachment struct {
 	CutOnce     bool // the first download sends Content-Length but closes after half the bytes
 	Slow        bool // streamed at ~256 KB/s
 	Fail5xxOnce bool // the first download answers 503 (before CutOnce, when both are set)
+	// Fail5xxTimes makes the first this many downloads answer 503 (after
+	// Fail5xxOnce's, before CutOnce): more than a client's retries of one
+	// attempt, it leaves the PO PARTIAL until a later attempt.
+	Fail5xxTimes int
 }
 
 // Supplier markup variants, the values of PO.SupplierMarkup.

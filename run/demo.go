@@ -1,7 +1,6 @@
-package main
+package run
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -19,50 +18,59 @@ import (
 // empty it and nothing else is ever removed.
 const demoMarker = ".coupatui-demo"
 
-// demoCommand runs coupatui against the simulated Coupa on loopback: a new
-// user sees the product work with nothing to set up. It writes the demo
-// workbook, the downloads, the results and the log into one folder.
-func demoCommand(ctx context.Context, cfg config.Config, f *flags, stdout, stderr io.Writer) int {
-	dir, err := prepareDemoDir(f.demoDir)
+// DemoOptions are what `coupatui demo` takes beyond Options.
+type DemoOptions struct {
+	Dir string // the demo folder: an earlier demo's is emptied, any other refused
+	Out string // where the downloads go (--out, e.g. another disk); "" = <Dir>/downloads, emptied with it
+}
+
+// Demo runs coupatui against the simulated Coupa on loopback: a new user
+// sees the product work with nothing to set up. It writes the demo
+// workbook, the downloads, the results, the journal and the log into one
+// folder, and always fetches every PO (o.Fresh is implied).
+func Demo(cfg config.Config, o Options, d DemoOptions) (End, error) {
+	if o.Stderr == nil {
+		o.Stderr = io.Discard
+	}
+	dir, err := prepareDemoDir(d.Dir)
 	if err != nil {
-		return fail(stderr, err)
+		return Interrupted, err
 	}
 	srv, err := sim.New(sim.Demo(1))
 	if err != nil {
-		return fail(stderr, fmt.Errorf("starting the simulated Coupa: %w", err))
+		return Interrupted, fmt.Errorf("starting the simulated Coupa: %w", err)
 	}
 	defer srv.Close()
 
 	input := filepath.Join(dir, "pos.xlsx")
 	if err := writeDemoInput(input, srv.Catalogue()); err != nil {
-		return fail(stderr, err)
+		return Interrupted, err
 	}
 	cfg.Coupa.BaseURL = srv.URL()
-	if !f.set["out"] { // --out puts the downloads elsewhere (another disk)
-		cfg.Downloads.Root = filepath.Join(dir, "downloads")
+	cfg.Downloads.Root = filepath.Join(dir, "downloads")
+	if d.Out != "" {
+		cfg.Downloads.Root = d.Out
 	}
 	cfg.Store.Journal = filepath.Join(dir, "journal.sqlite")
 	cfg.UI.LogFile = filepath.Join(dir, "coupatui.log")
 
-	o := f.runOptions(input)
-	o.fresh = true
-	if !f.set["report"] {
-		o.report = filepath.Join(dir, "pos_results.xlsx")
+	o.Input, o.Fresh, o.demo = input, true, true
+	if o.Report == "" {
+		o.Report = filepath.Join(dir, "pos_results.xlsx")
 	}
-	fmt.Fprintf(stderr, "coupatui demo: simulated Coupa at %s; %d POs in %s\n", srv.URL(), len(srv.Catalogue()), input)
-	s := &session{cfg: cfg, opts: o, stdout: stdout, stderr: stderr, demo: true}
-	code := s.run(ctx)
-	if code == exitFatal {
-		return code
+	fmt.Fprintf(o.Stderr, "coupatui demo: simulated Coupa at %s; %d POs in %s\n", srv.URL(), len(srv.Catalogue()), input)
+	end, err := Run(cfg, o)
+	if err != nil {
+		return end, err
 	}
-	if err := checkDemo(o.report, srv, stderr); err != nil {
-		fmt.Fprintln(stderr, "coupatui demo:", err)
-		if code == exitOK {
-			code = exitFatal
+	if err := checkDemo(o.Report, srv, o.Stderr); err != nil {
+		fmt.Fprintln(o.Stderr, "coupatui demo:", err)
+		if end == Finished {
+			return end, err
 		}
 	}
-	fmt.Fprintf(stderr, "coupatui demo: results %s, files under %s, log %s\n", o.report, cfg.Downloads.Root, cfg.UI.LogFile)
-	return code
+	fmt.Fprintf(o.Stderr, "coupatui demo: results %s, files under %s, log %s\n", o.Report, cfg.Downloads.Root, cfg.UI.LogFile)
+	return end, nil
 }
 
 // prepareDemoDir empties a folder an earlier demo made, or makes a new one;

@@ -1,4 +1,4 @@
-package main
+package run
 
 import (
 	"encoding/json"
@@ -19,7 +19,12 @@ type lineWriter struct {
 
 func (lw *lineWriter) event(ev pool.Event) {
 	switch ev.Kind {
-	case pool.EvPolicy, pool.EvPoolScaled, pool.EvPressureChanged, pool.EvWorkerCrashed, pool.EvPoolDraining:
+	case pool.EvPoolDraining:
+		if lw.done == lw.total {
+			return // the natural end: nothing left to drain
+		}
+		fallthrough
+	case pool.EvPolicy, pool.EvPoolScaled, pool.EvPressureChanged, pool.EvWorkerCrashed:
 		// Decisions the operator should see, with their reasons.
 		who := "pool"
 		if ev.Worker != nil {
@@ -57,8 +62,8 @@ func (lw *lineWriter) event(ev pool.Event) {
 	fmt.Fprintln(lw.w, line)
 }
 
-// jsonEvent is one line of --json output.
-type jsonEvent struct {
+// JSONEvent is one line of --json output: one pool event.
+type JSONEvent struct {
 	Time       time.Time `json:"time"`
 	Event      string    `json:"event"`
 	Pool       string    `json:"pool"`
@@ -79,7 +84,7 @@ type jsonEvent struct {
 }
 
 func writeJSON(enc *json.Encoder, ev pool.Event) error {
-	j := jsonEvent{Time: ev.Time, Event: ev.Kind.String(), Pool: ev.Pool.String(), Reason: ev.Reason, Missed: ev.Missed}
+	j := JSONEvent{Time: ev.Time, Event: ev.Kind.String(), Pool: ev.Pool.String(), Reason: ev.Reason, Missed: ev.Missed}
 	if w := ev.Worker; w != nil {
 		j.Worker = w.ID
 	}

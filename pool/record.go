@@ -1,0 +1,173 @@
+package pool
+
+import (
+	"context"
+	"time"
+
+	"coupatui/coupa"
+)
+
+// Recorder writes a task's transitions where they survive the process: the
+// run's journal implements it. The pool calls it synchronously, from the
+// goroutine making the change and never under its lock, before anyone
+// sees the change: an attempt is recorded (EvTaskStarted) before the
+// browser opens the page, each file as it is complete on disk
+// (EvTaskProgress with Progress.Saved set), and an outcome (EvTaskFinished,
+// EvTaskCancelled) before it is shown to subscribers, counted, or returned
+// by any view. A call that fails is retried with a backoff while
+// HoldJournal stops dispatch; nothing is dropped. Record must honour ctx:
+// it ends when the pool is closed and gives up.
+type Recorder interface {
+	Record(ctx context.Context, ev Event) error
+}
+
+// Backoff of a failing Recorder: doubled after each failure up to the cap.
+const (
+	recordBackoff    = 100 * time.Millisecond
+	recordBackoffMax = 5 * time.Second
+)
+
+// record hands ev to the recorder until it is written. It returns false
+// only when the pool gave up on it (Close after its grace period); the
+// caller then leaves the change unmade.
+func (p *Pool) record(ev Event) bool {
+	if p.rec == nil {
+		return true
+	}
+	failed := false
+	for n := 1; ; n++ {
+		ev.Time = time.Now()
+		err := p.rec.Record(p.recCtx, ev)
+		if err == nil {
+			if failed {
+				p.mu.Lock()
+				p.releaseLocked(HoldJournal, "journal records again")
+				p.mu.Unlock()
+			}
+			return true
+		}
+		if p.recCtx.Err() != nil {
+			p.log.Warn("journal: giving up on a transition: the pool is closing", "event", ev.String(), "err", err)
+			return false
+		}
+		failed = true
+		wait := backoff(recordBackoff, recordBackoffMax, n)
+		reason := "journal cannot record: " + err.Error()
+		if IsDiskFull(err) {
+			reason = "journal cannot record: disk full: free space; the run goes on by itself once it can write (" + err.Error() + ")"
+		}
+		p.mu.Lock()
+		p.holdLocked(HoldJournal, reason)
+		p.mu.Unlock()
+		if n == 1 || n%10 == 0 {
+			p.log.Error("journal write failed; dispatch held, retrying", "attempt", n, "retry_in", wait, "err", err)
+		}
+		if !p.sleepCtx(p.recCtx, wait) {
+			p.log.Warn("journal: giving up on a transition: the pool is closing", "event", ev.String(), "err", err)
+			return false
+		}
+	}
+}
+
+// sleepCtx waits d unless ctx ends first.
+func (p *Pool) sleepCtx(ctx context.Context, d time.Duration) bool {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// taskEventLocked is the event of t in its current state, not emitted.
+func (p *Pool) taskEventLocked(kind EventKind, t *task, reason string) Event {
+	info := t.info()
+	ev := Event{Kind: kind, Task: &info, Reason: reason, Pool: p.stateLocked()}
+	if w, ok := p.workers[t.worker]; ok {
+		wi := w.info()
+		ev.Worker = &wi
+	}
+	return ev
+}
+
+// finalEventLocked is the event t's outcome res gives once recorded.
+func (p *Pool) finalEventLocked(t *task, res coupa.Result) Event {
+	res.PO = t.po
+	if res.Finished.IsZero() {
+		res.Finished = time.Now()
+	}
+	kind := EvTaskFinished
+	if res.Status == coupa.Cancelled {
+		kind = EvTaskCancelled
+	}
+	ev := p.taskEventLocked(kind, t, res.ErrorMessage())
+	ev.Task.State = Done
+	ev.Task.Result = res
+	ev.Task.Finished = res.Finished
+	ev.Task.Worker = -1
+	return ev
+}
+
+// finishRecordedLocked records t's final outcome, then applies it. The
+// caller holds the lock and has taken t out of the queue or the retry set
+// and fixed their counts (a running task stays in the running set until
+// its outcome is applied, so a drain waits for it); the lock is released
+// while the recorder writes.
+func (p *Pool) finishRecordedLocked(t *task, res coupa.Result) {
+	ev := p.beginSettleLocked(t, res)
+	if p.rec == nil {
+		p.endSettleLocked(t, ev, true)
+		return
+	}
+	p.mu.Unlock()
+	ok := p.record(ev)
+	p.mu.Lock()
+	p.endSettleLocked(t, ev, ok)
+}
+
+// finishRecordedAsyncLocked is finishRecordedLocked for callers that must
+// not wait for the recorder (the console's commands): a goroutine of the
+// pool records and applies the outcome.
+func (p *Pool) finishRecordedAsyncLocked(t *task, res coupa.Result) {
+	ev := p.beginSettleLocked(t, res)
+	if p.rec == nil {
+		p.endSettleLocked(t, ev, true)
+		return
+	}
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		ok := p.record(ev)
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		p.endSettleLocked(t, ev, ok)
+	}()
+}
+
+// beginSettleLocked marks t as settling, so no command changes it and the
+// drain waits for it, and returns the event to record.
+func (p *Pool) beginSettleLocked(t *task, res coupa.Result) Event {
+	t.settling = true
+	p.settling++
+	return p.finalEventLocked(t, res)
+}
+
+// endSettleLocked applies a recorded outcome. One the pool gave up
+// recording (Close) is not applied: the task goes back to the queue,
+// PENDING, and a re-run fetches it.
+func (p *Pool) endSettleLocked(t *task, ev Event, recorded bool) {
+	t.settling = false
+	p.settling--
+	if _, running := p.running[t.id]; running {
+		delete(p.running, t.id)
+		p.counts.Running--
+	}
+	if !recorded {
+		p.requeueFrontLocked(t, "outcome not recorded: left pending")
+		p.broadcastLocked()
+		return
+	}
+	p.finishLocked(t, ev.Task.Result)
+}

@@ -1,0 +1,148 @@
+package run
+
+import (
+	"context"
+	"sync/atomic"
+
+	"coupatui/coupa"
+	"coupatui/pool"
+	"coupatui/sheet"
+	"coupatui/store"
+)
+
+// recorder is the pool's Recorder: it turns each event the pool writes
+// ahead into a journal row, synchronously, and counts the outcomes it
+// wrote so the results workbook knows when to be rewritten.
+type recorder struct {
+	run      *store.Run
+	outcomes atomic.Int64 // final outcomes recorded so far
+}
+
+// Record implements pool.Recorder.
+func (r *recorder) Record(ctx context.Context, ev pool.Event) error {
+	if f, ok := fileRow(ev); ok {
+		return r.run.RecordFile(ctx, f)
+	}
+	tr, ok := transition(ev)
+	if !ok {
+		return nil
+	}
+	if err := r.run.Record(ctx, tr); err != nil {
+		return err
+	}
+	if tr.State == store.StateDone || tr.State == store.StateCancelled {
+		r.outcomes.Add(1)
+	}
+	return nil
+}
+
+// fileRow is the journal's files row of an event about a file just
+// complete on disk.
+func fileRow(ev pool.Event) (store.File, bool) {
+	if ev.Kind != pool.EvTaskProgress || ev.Task == nil || ev.Task.Progress.Saved == nil {
+		return store.File{}, false
+	}
+	f := ev.Task.Progress.Saved
+	return store.File{PO: ev.Task.PO, Index: f.Index, Label: f.Label, URL: f.URL, Name: f.Name,
+		Size: f.Size, SHA256: f.SHA256, At: ev.Time}, true
+}
+
+// transition turns a task event into a journal row; other events have none.
+func transition(ev pool.Event) (store.Transition, bool) {
+	t := ev.Task
+	if t == nil {
+		return store.Transition{}, false
+	}
+	var state string
+	switch ev.Kind {
+	case pool.EvTaskQueued:
+		state = store.StateQueued
+	case pool.EvTaskStarted:
+		state = store.StateRunning
+	case pool.EvTaskRetried:
+		state = store.StateRetrying
+		if t.State == pool.Queued {
+			state = store.StateQueued
+		}
+	case pool.EvTaskFinished:
+		state = store.StateDone
+	case pool.EvTaskCancelled:
+		state = store.StateCancelled
+	default:
+		return store.Transition{}, false
+	}
+	o := outcomeOf(*t)
+	return store.Transition{
+		PO: t.PO, Line: t.Meta.Row, State: state, Status: o.Status, Attempt: t.Attempts,
+		Worker: t.Worker, Supplier: o.Supplier, Found: o.Found, Downloaded: o.Downloaded,
+		Files: o.Files, Folder: o.Folder, URL: o.URL, Error: o.Error, At: ev.Time,
+	}, true
+}
+
+// outcomeOf is what the results workbook shows for a task.
+func outcomeOf(t pool.TaskInfo) sheet.Outcome {
+	r := t.Result
+	o := sheet.Outcome{
+		Status: string(coupa.Pending), Supplier: r.Supplier, Found: r.Found, Downloaded: r.Downloaded,
+		Files: r.Files, Processed: r.Finished, Error: r.ErrorMessage(), Folder: r.Folder, URL: r.URL,
+	}
+	if t.State == pool.Done {
+		o.Status = string(r.Status)
+	} else if len(t.Errors) > 0 {
+		o.Error = t.Errors[len(t.Errors)-1]
+	}
+	return o
+}
+
+// journalOutcome is what the results workbook shows for a PO whose latest
+// journal row is tr: its outcome once final, PENDING before.
+func journalOutcome(tr store.Transition) sheet.Outcome {
+	if tr.State != store.StateDone && tr.State != store.StateCancelled || tr.Status == "" {
+		return sheet.Outcome{Status: string(coupa.Pending), URL: tr.URL, Error: tr.Error}
+	}
+	return sheet.Outcome{
+		Status: tr.Status, Supplier: tr.Supplier, Found: tr.Found, Downloaded: tr.Downloaded,
+		Files: tr.Files, Processed: tr.At, Error: tr.Error, Folder: tr.Folder, URL: tr.URL,
+	}
+}
+
+// haveEngine gives each job the files the journal recorded for its PO, so
+// a retry (in this run or a later one) keeps what is intact on disk.
+type haveEngine struct {
+	pool.Engine
+	files func(po string) []coupa.File
+}
+
+func (e haveEngine) Launch(ctx context.Context, worker int) (pool.Browser, error) {
+	b, err := e.Engine.Launch(ctx, worker)
+	if err != nil {
+		return nil, err
+	}
+	return &haveBrowser{Browser: b, files: e.files}, nil
+}
+
+type haveBrowser struct {
+	pool.Browser
+	files func(po string) []coupa.File
+}
+
+func (b *haveBrowser) Process(ctx context.Context, job coupa.Job, progress func(coupa.Progress)) coupa.Result {
+	job.Have = b.files(job.PO)
+	return b.Browser.Process(ctx, job, progress)
+}
+
+// journalFiles reads the files the journal recorded for po; a failed read
+// only means fetching them again.
+func journalFiles(st *store.Store) func(po string) []coupa.File {
+	return func(po string) []coupa.File {
+		rows, err := st.Files(po)
+		if err != nil {
+			return nil
+		}
+		out := make([]coupa.File, len(rows))
+		for i, f := range rows {
+			out[i] = coupa.File{Index: f.Index, Label: f.Label, URL: f.URL, Name: f.Name, Size: f.Size, SHA256: f.SHA256}
+		}
+		return out
+	}
+}

@@ -1,0 +1,490 @@
+package run
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"coupatui/browser"
+	"coupatui/config"
+	"coupatui/coupa"
+	"coupatui/internal/diskfull"
+	"coupatui/monitor"
+	"coupatui/pool"
+	"coupatui/profiles"
+	"coupatui/sheet"
+	"coupatui/store"
+	"coupatui/ui"
+)
+
+// ReportInterval is how often, at most, the results workbook is rewritten
+// while outcomes change during a run.
+const ReportInterval = 10 * time.Second
+
+// session is one run of one input file: everything Run wires together.
+type session struct {
+	cfg  config.Config
+	opts Options
+	log  *slog.Logger
+	logs *ui.LogBuffer // the console's log pane; nil without a console
+	quit *quitter
+
+	input   string // absolute
+	in      *sheet.Input
+	site    *coupa.Site
+	root    string
+	journal *store.Store
+	run     *store.Run
+	rec     *recorder
+	mon     *monitor.Monitor
+	pool    *pool.Pool
+
+	reportEvery time.Duration // ReportInterval; tests shorten it
+	reportMu    sync.Mutex    // one workbook write at a time
+}
+
+// Run processes every PO of one input file that earlier runs did not
+// settle, and says how the run ended. A fatal error (bad input, no
+// browser, another run on the same input) is returned before any work
+// starts, as one message naming what to fix.
+func Run(cfg config.Config, o Options) (End, error) {
+	o.setDefaults()
+	s := &session{cfg: cfg, opts: o, reportEvery: ReportInterval}
+	return s.start()
+}
+
+func (s *session) start() (End, error) {
+	// Signals count from the first moment: during start-up one ends the
+	// run (exit 130, journal marked interrupted).
+	s.log = slog.New(slog.DiscardHandler)
+	s.quit = newQuitter(s.cfg.Pool.ShutdownTimeout.Duration, s.opts.Stderr, s.log)
+	s.quit.watch(s.opts.Signals)
+	defer s.quit.stop()
+
+	var err error
+	if s.input, err = filepath.Abs(s.opts.Input); err != nil {
+		return Interrupted, fmt.Errorf("input %s: %w", s.opts.Input, err)
+	}
+	if err := checkReportPath(s.opts.Report, s.opts.Input); err != nil {
+		return Interrupted, err
+	}
+	if s.cfg.Browser.Remote == "" {
+		exec, err := browser.FindExec(s.cfg.Browser.ExecPath)
+		if err != nil {
+			return Interrupted, err
+		}
+		s.cfg.Browser.ExecPath = exec
+	}
+	journalPath, err := s.cfg.JournalPath()
+	if err != nil {
+		return Interrupted, err
+	}
+	if s.root, err = filepath.Abs(s.cfg.DownloadRoot(s.opts.Input)); err != nil {
+		return Interrupted, err
+	}
+	// One run per input and per download root, for the run's whole life.
+	inputLock, err := lockInput(journalPath, s.input, "run of "+s.input)
+	if err != nil {
+		return Interrupted, err
+	}
+	defer inputLock.Release()
+	rootLock, err := lockRoot(s.root, "run of "+s.input)
+	if err != nil {
+		return Interrupted, err
+	}
+	defer rootLock.Release()
+
+	logFile, err := openLog(s.cfg)
+	if err != nil {
+		return Interrupted, err
+	}
+	defer logFile.Close()
+	if s.opts.NoTUI {
+		// Progress lines carry the news; stderr gets only warnings and errors.
+		s.log = newLogger(logFile, slog.NewTextHandler(s.opts.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	} else {
+		s.logs = ui.NewLogBuffer(2000)
+		s.log = newLogger(logFile, s.logs)
+	}
+	s.quit.setLog(s.log)
+	// Anything a library writes with the log package goes the same way,
+	// never onto the terminal under the console.
+	slog.SetDefault(s.log)
+
+	s.journal, err = openJournal(journalPath, s.log, s.opts.Stderr)
+	if err != nil {
+		return Interrupted, err
+	}
+	defer s.journal.Close()
+	s.run, err = s.journal.BeginRun(s.input)
+	if err != nil {
+		return Interrupted, err
+	}
+	end := Interrupted
+	defer func() {
+		if err := s.run.Finish(end != Finished); err != nil {
+			s.log.Error("journal", "err", err)
+		}
+	}()
+
+	s.in, err = sheet.Read(s.opts.Input)
+	if err != nil {
+		return Interrupted, err
+	}
+	if s.quit.signalled() {
+		return Interrupted, nil
+	}
+	s.site = &coupa.Site{
+		BaseURL:         s.cfg.Coupa.BaseURL,
+		Root:            s.root,
+		Layout:          s.cfg.Downloads.Layout,
+		PRFallback:      s.cfg.Downloads.PRFallback,
+		PageTimeout:     s.cfg.Coupa.PageTimeout.Duration,
+		MarkerTimeout:   s.cfg.Coupa.MarkerTimeout.Duration,
+		DownloadsPerPO:  s.cfg.Browser.DownloadsPerPO,
+		DownloadTimeout: s.cfg.Browser.DownloadTimeout.Duration,
+		MaxFileBytes:    int64(s.cfg.Browser.MaxFileMB) << 20,
+		Logger:          s.log,
+	}
+	end, err = s.process()
+	if err != nil {
+		return end, err
+	}
+	if werr := s.writeReport(); werr != nil {
+		if diskfull.Is(werr) {
+			fmt.Fprintf(s.opts.Stderr, "coupatui: %v\ncoupatui: %s: free space and run again: every outcome is in the journal.\n", werr, diskFullAt(werr))
+			return DiskFull, nil
+		}
+		return end, fmt.Errorf("%w\nEvery outcome is in the journal: `coupatui report %s` writes the workbook without fetching again", werr, s.opts.Input)
+	}
+	return end, nil
+}
+
+// process plans the run, drives the pool and follows it to its end.
+func (s *session) process() (End, error) {
+	latest, err := s.journal.Latest(s.input)
+	if err != nil {
+		return Interrupted, err
+	}
+	fresh := s.opts.Fresh
+	if fresh && !s.opts.NoTUI && !s.opts.demo {
+		if kept := keptCount(s.in, latest); kept > 0 {
+			yes, answered := s.askFresh(kept)
+			if !answered {
+				return Interrupted, nil
+			}
+			fresh = yes
+		}
+	}
+	p := makePlan(s.in, latest, fresh, s.opts.Redo)
+	if len(p.removed) > 0 {
+		msg := removedMessage(s.opts.Input, p.removed)
+		s.log.Warn(msg)
+		fmt.Fprintln(s.opts.Stderr, "coupatui:", msg)
+		for _, tr := range p.removed {
+			tr.State, tr.At, tr.Run = store.StateRemoved, time.Time{}, 0
+			if err := s.run.Record(context.Background(), tr); err != nil {
+				return Interrupted, err
+			}
+		}
+	}
+	if err := s.run.Plan(len(p.fetch), p.kept, len(p.removed)); err != nil {
+		return Interrupted, err
+	}
+
+	engine := &pool.Chromium{
+		Site: s.site,
+		Browser: browser.Options{
+			ExecPath:       s.cfg.Browser.ExecPath,
+			Headless:       s.cfg.Pool.HeadlessMode,
+			BlockResources: s.cfg.Browser.BlockResources,
+			Remote:         s.cfg.Browser.Remote,
+			StartTimeout:   s.cfg.Pool.WorkerStartupTimeout.Duration,
+			// One gate for every worker: the rate cap and a Retry-After
+			// pause hold across the pool.
+			Gate: browser.NewGate(s.cfg.Coupa.MaxRequestsPerSecond, s.log),
+		},
+		KeepClones:  !s.cfg.Pool.ProfileCleanupOnShutdown,
+		NameWorkers: s.opts.demo,
+		Logger:      s.log,
+	}
+	if !s.opts.demo && s.cfg.Browser.Remote == "" {
+		m, err := s.profiles()
+		if err != nil {
+			return Interrupted, err
+		}
+		engine.Profiles = m
+	}
+
+	s.mon = monitor.New(monitor.Options{
+		Interval:  s.cfg.Monitor.SampleInterval.Duration,
+		Threshold: s.cfg.Pool.MemoryThreshold,
+		Critical:  s.cfg.Monitor.MemoryCritical,
+		Window:    s.cfg.Monitor.PressureWindow.Duration,
+		Logger:    s.log,
+	})
+	monCtx, stopMonitor := context.WithCancel(context.Background())
+	monDone := make(chan struct{})
+	go func() {
+		defer close(monDone)
+		s.mon.Run(monCtx)
+	}()
+	defer func() {
+		stopMonitor()
+		<-monDone
+	}()
+
+	s.rec = &recorder{run: s.run}
+	pl, err := pool.New(pool.ConfigFrom(s.cfg), pool.Deps{
+		Engine:   haveEngine{Engine: engine, files: journalFiles(s.journal)},
+		Monitor:  s.mon,
+		Recorder: s.rec,
+		Logger:   s.log,
+	})
+	if err != nil {
+		return Interrupted, err
+	}
+	s.pool = pl
+	view := pl.Subscribe(0) // the progress lines' or the console's
+	defer view.Close()
+
+	var console chan struct{}
+	if !s.opts.NoTUI {
+		console = make(chan struct{}, 4)
+	}
+	s.quit.attach(pl, console)
+	defer pl.Close() // a no-op once the pool has stopped
+
+	stopReports := s.keepReport()
+	defer stopReports()
+
+	items := items(p.fetch)
+	s.log.Info("starting", "input", s.opts.Input, "pos", len(items), "kept", p.kept,
+		"workers", s.cfg.Pool.WorkerCount.String(), "downloads", s.root)
+	if _, err := pl.SubmitMany(items); err != nil {
+		return Interrupted, err
+	}
+	if s.opts.NoTUI {
+		if err := pl.Start(s.quit.startCtx); err != nil && !s.quit.signalled() {
+			return Interrupted, err
+		}
+		return s.plain(view, len(items)), nil
+	}
+	// The console shows the workers coming up; a start that fails is in
+	// its log pane, and the pool keeps trying.
+	started := make(chan struct{})
+	go func() {
+		defer close(started)
+		if err := pl.Start(s.quit.startCtx); err != nil {
+			s.log.Error("no browser started", "err", err)
+		}
+	}()
+	defer func() { <-started }()
+	return s.console(view, console), nil
+}
+
+// askFresh asks, before the console starts, whether --fresh may fetch
+// again POs earlier runs settled; answered is false when a signal came
+// first. (The read of the answer cannot be stopped: a signal leaves it
+// behind, and the process ends soon after.)
+func (s *session) askFresh(kept int) (yes, answered bool) {
+	fmt.Fprintf(s.opts.Stderr, "--fresh: fetch again the %d POs earlier runs of %s settled? [y/N] ", kept, s.opts.Input)
+	answer := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(s.opts.Stdin).ReadString('\n')
+		answer <- strings.ToLower(strings.TrimSpace(line))
+	}()
+	select {
+	case line := <-answer:
+		yes = line == "y" || line == "yes"
+	case <-s.quit.startCtx.Done():
+		fmt.Fprintln(s.opts.Stderr)
+		return false, false
+	}
+	if !yes {
+		fmt.Fprintln(s.opts.Stderr, "Keeping them: only the POs not settled yet are fetched.")
+	}
+	return yes, true
+}
+
+// profiles reclaims clones left by crashed runs and returns the manager of
+// the signed-in base profile.
+func (s *session) profiles() (*profiles.Manager, error) {
+	m, err := profileManager(s.cfg, s.log)
+	if err != nil {
+		return nil, err
+	}
+	if rep, err := m.Reclaim(); err != nil {
+		s.log.Warn("reclaiming stale profile clones", "err", err)
+	} else if rep.Count > 0 {
+		s.log.Info("reclaimed profile clones of crashed runs", "count", rep.Count, "bytes", rep.Bytes)
+	}
+	return m, nil
+}
+
+// items are the pool items of rows.
+func items(rows []sheet.Row) []pool.Item {
+	out := make([]pool.Item, 0, len(rows))
+	for _, r := range rows {
+		prio, _ := pool.ParsePriority(r.Priority)
+		out = append(out, pool.Item{PO: r.PO, Priority: prio, Meta: pool.Meta{Row: r.Line, Hierarchy: r.Hierarchy}})
+	}
+	return out
+}
+
+// plain follows the run without a console: a line per PO on stderr (or
+// JSON events on stdout) until the pool stops. It asks the quit
+// controller to drain once every PO is final, on Coupa's sign-in wall, and
+// when the disk fills: the one place where a hold picks the exit code.
+func (s *session) plain(sub *pool.Subscription, total int) End {
+	lw := &lineWriter{w: s.opts.Stderr, total: total, root: s.root}
+	enc := json.NewEncoder(s.opts.Stdout)
+	end, done := Finished, 0
+	if total == 0 {
+		s.quit.Drain("nothing to fetch")
+	}
+	for ev := range sub.C() {
+		if s.opts.JSON {
+			writeJSON(enc, ev)
+		} else {
+			lw.event(ev)
+		}
+		switch ev.Kind {
+		case pool.EvTaskFinished, pool.EvTaskCancelled:
+			if done++; done == total {
+				s.quit.Drain("every PO is final")
+			}
+		case pool.EvSignInRequired:
+			if end == Finished {
+				fmt.Fprintf(s.opts.Stderr, "coupatui: %s.\nSign in with `coupatui login` (it opens a browser window), then run this command again: POs already done are kept.\n", ev.Reason)
+				end = SignInRequired
+			}
+			s.quit.Drain("sign-in required")
+		case pool.EvPoolHeld:
+			switch ev.Hold {
+			case pool.HoldDiskFull:
+				if end == Finished {
+					fmt.Fprintf(s.opts.Stderr, "coupatui: %s: free space there, then run this command again: POs already done are kept.\n", ev.Reason)
+					end = DiskFull
+				}
+				s.quit.Drain("disk full")
+			default:
+				fmt.Fprintf(s.opts.Stderr, "coupatui: paused: %s\n", ev.Reason)
+			}
+		case pool.EvPoolReleased:
+			fmt.Fprintf(s.opts.Stderr, "coupatui: resumed: %s\n", ev.Reason)
+		}
+	}
+	if end == Finished && done < total {
+		end = Interrupted
+	}
+	return end
+}
+
+// console runs the Bubble Tea console until the operator quits.
+func (s *session) console(events *pool.Subscription, quit chan struct{}) End {
+	p := s.pool
+	err := ui.Run(context.Background(), ui.Options{
+		Pool:            consolePool{Pool: p, q: s.quit},
+		Events:          events.C(),
+		Quit:            quit,
+		Logs:            s.logs,
+		Logger:          s.log,
+		MemoryHistory:   s.memoryHistory,
+		Input:           s.opts.Input,
+		Report:          s.opts.Report,
+		DownloadRoot:    s.root,
+		MemoryThreshold: s.cfg.Pool.MemoryThreshold,
+		ExitWhenDone:    s.cfg.UI.ExitWhenDone,
+		Mouse:           s.cfg.UI.Mouse,
+		NoColor:         os.Getenv("NO_COLOR") != "",
+	})
+	if err != nil && !errors.Is(err, context.Canceled) {
+		s.log.Error("console", "err", err)
+	}
+	p.Close() // the console has stopped it; make sure
+	snap := p.Snapshot()
+	switch {
+	case snap.Counts.Done == snap.Counts.Total:
+		return Finished
+	case snap.SignIn:
+		return SignInRequired
+	}
+	return Interrupted
+}
+
+func (s *session) memoryHistory() []float64 {
+	h := s.mon.History(5 * time.Minute)
+	out := make([]float64, len(h))
+	for i, x := range h {
+		out[i] = x.UsedRatio * 100
+	}
+	return out
+}
+
+// writeReport rewrites the results workbook from the journal: every input
+// row with the latest outcome recorded for it (this run's or an earlier
+// run's) or PENDING, plus POs added in the console.
+func (s *session) writeReport() error {
+	s.reportMu.Lock()
+	defer s.reportMu.Unlock()
+	if _, err := writeResults(s.journal, s.in, s.opts.Report, false, s.site.POURL); err != nil {
+		return err
+	}
+	s.log.Info("results written", "report", s.opts.Report)
+	return nil
+}
+
+// keepReport rewrites the results workbook every reportEvery while
+// outcomes are recorded, so a crash leaves a current one; it returns the
+// function that stops it.
+func (s *session) keepReport() (stop func()) {
+	quit := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		tick := time.NewTicker(s.reportEvery)
+		defer tick.Stop()
+		written := int64(0)
+		for {
+			select {
+			case <-quit:
+				return
+			case <-tick.C:
+			}
+			if n := s.rec.outcomes.Load(); n != written {
+				if err := s.writeReport(); err != nil {
+					s.log.Warn("rewriting the results workbook", "err", err)
+					continue
+				}
+				written = n
+			}
+		}
+	})
+	return func() {
+		close(quit)
+		wg.Wait()
+	}
+}
+
+// diskFullAt says where a disk-full error happened: "disk full at DIR".
+func diskFullAt(err error) string {
+	if dir := diskfull.Where(err); dir != "" {
+		return "disk full at " + dir
+	}
+	return "disk full"
+}
+
+func relTo(root, path string) string {
+	if rel, err := filepath.Rel(root, path); err == nil {
+		return rel
+	}
+	return path
+}

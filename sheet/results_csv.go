@@ -1,0 +1,93 @@
+package sheet
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// WriteResultsCSV writes the rows of the results workbook WriteResults
+// would write as a UTF-8 CSV (comma-separated, header first, rows above
+// the header left out): the same columns in the same order, dates as
+// "2006-01-02 15:04:05" in local time. The file is replaced atomically.
+// path must not be the input file.
+func WriteResultsCSV(path string, in *Input, outcomes map[int]Outcome) error {
+	if in == nil {
+		return fmt.Errorf("write results %q: no input given", path)
+	}
+	if sameFile(path, in.Path) {
+		return &fileError{role: "results", path: path, kind: ErrSameFile, detail: "the input is never modified: choose another results path"}
+	}
+	p := planColumns(in)
+	err := writeAtomically(path, func(w io.Writer) error {
+		cw := csv.NewWriter(w)
+		if err := cw.Write(p.header); err != nil {
+			return err
+		}
+		for _, r := range in.Rows {
+			if err := cw.Write(resultRowText(in, p, r, outcomes)); err != nil {
+				return err
+			}
+		}
+		cw.Flush()
+		return cw.Error()
+	})
+	if err != nil {
+		return fmt.Errorf("write results %q: %w (the previous file, if any, is unchanged)", path, err)
+	}
+	return nil
+}
+
+// resultRowText is resultRow as text cells.
+func resultRowText(in *Input, p columnPlan, r Row, outcomes map[int]Outcome) []string {
+	cells := make([]string, len(p.header))
+	copy(cells, r.Cells[:min(p.inputLen, len(r.Cells))])
+	o, known, note := outcomeOf(in, r, outcomes)
+	po := r.PO
+	if r.Invalid {
+		po = strings.TrimFunc(r.Raw, isBlank)
+	}
+	set := func(k int, v string) {
+		if k == 0 && p.keepPO {
+			return
+		}
+		cells[p.result[k]] = v
+	}
+	set(0, po)
+	set(1, o.Status)
+	set(2, o.Supplier)
+	if known {
+		set(3, strconv.Itoa(o.Found))
+		set(4, strconv.Itoa(o.Downloaded))
+	} else {
+		set(3, "")
+		set(4, "")
+	}
+	set(5, strings.Join(o.Files, filesSeparator))
+	if !o.Processed.IsZero() {
+		set(6, o.Processed.Local().Round(time.Second).Format("2006-01-02 15:04:05"))
+	} else {
+		set(6, "")
+	}
+	set(7, joinNonEmpty("; ", note, o.Error, r.Warning))
+	set(8, o.Folder)
+	set(9, o.URL)
+	return cells
+}
+
+// sameFile reports whether a and b name one file, by name or by identity.
+func sameFile(a, b string) bool {
+	if x, err := filepath.Abs(a); err == nil {
+		if y, err := filepath.Abs(b); err == nil && x == y {
+			return true
+		}
+	}
+	s1, err1 := os.Stat(a)
+	s2, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(s1, s2)
+}
