@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 
@@ -120,6 +121,9 @@ func (b *Browser) execOptions() ([]chromedp.ExecAllocatorOption, error) {
 		chromedp.ModifyCmdFunc(startOwnGroup),
 		chromedp.CombinedOutput(&lineLogger{log: b.log}),
 	)
+	if env := utf8LocaleEnv(runtime.GOOS, os.Getenv); len(env) > 0 && !keepLocale {
+		opts = append(opts, chromedp.Env(env...))
+	}
 	for _, f := range b.opts.Flags {
 		name, value, ok := parseSwitch(f)
 		if !ok {
@@ -151,6 +155,10 @@ func (b *Browser) ownTemp() []chromedp.ExecAllocatorOption {
 	b.tmp = tmp
 	return []chromedp.ExecAllocatorOption{chromedp.Env("TMPDIR=" + tmp)}
 }
+
+// keepLocale leaves the browser's locale as this process has it; tests set
+// it to show that downloads work even then.
+var keepLocale = false
 
 // parseSwitch reads "--name" (true) or "--name=value".
 func parseSwitch(s string) (name string, value any, ok bool) {

@@ -32,6 +32,9 @@ type Coupa struct {
 	// requests to the site, across the pool; 0 = no cap.
 	MaxRequestsPerSecond float64 `toml:"max_requests_per_second"`
 
+	NoSectionMeansEmpty bool `toml:"no_section_means_empty"` // a PO page with no attachments section has none (else UNRECOGNISED)
+	SavedPagesMax       int  `toml:"saved_pages_max"`        // pages of UNRECOGNISED POs (and --save-pages) kept in the state folder
+
 	Selectors Selectors `toml:"selectors"`
 }
 
@@ -133,6 +136,7 @@ func Default() Config {
 			PageTimeout:   dur(60 * time.Second),
 			MarkerTimeout: dur(15 * time.Second),
 			LoginTimeout:  dur(10 * time.Minute),
+			SavedPagesMax: 200,
 		},
 		Pool: Pool{
 			WorkerCount:              Count{N: 4},

@@ -83,6 +83,9 @@ func (s *session) start() (End, error) {
 		}
 		s.cfg.Browser.ExecPath = exec
 	}
+	if err := checkSelectors(s.cfg, siteOf(s.cfg)); err != nil {
+		return Interrupted, err
+	}
 	journalPath, err := s.cfg.JournalPath()
 	if err != nil {
 		return Interrupted, err
@@ -142,17 +145,12 @@ func (s *session) start() (End, error) {
 	if s.quit.signalled() {
 		return Interrupted, nil
 	}
-	s.site = &coupa.Site{
-		BaseURL:         s.cfg.Coupa.BaseURL,
-		Root:            s.root,
-		Layout:          s.cfg.Downloads.Layout,
-		PRFallback:      s.cfg.Downloads.PRFallback,
-		PageTimeout:     s.cfg.Coupa.PageTimeout.Duration,
-		MarkerTimeout:   s.cfg.Coupa.MarkerTimeout.Duration,
-		DownloadsPerPO:  s.cfg.Browser.DownloadsPerPO,
-		DownloadTimeout: s.cfg.Browser.DownloadTimeout.Duration,
-		MaxFileBytes:    int64(s.cfg.Browser.MaxFileMB) << 20,
-		Logger:          s.log,
+	s.site = siteOf(s.cfg)
+	s.site.Root, s.site.Logger, s.site.SavePages = s.root, s.log, s.opts.SavePages
+	if s.site.PagesDir = s.opts.pagesDir; s.site.PagesDir == "" {
+		if s.site.PagesDir, err = s.cfg.PagesPath(s.opts.Input); err != nil {
+			return Interrupted, err
+		}
 	}
 	end, err = s.process()
 	if err != nil {
@@ -372,7 +370,7 @@ func (s *session) plain(sub *pool.Subscription, total int) End {
 			switch ev.Hold {
 			case pool.HoldDiskFull:
 				if end == Finished {
-					fmt.Fprintf(s.opts.Stderr, "coupatui: %s: free space there, then run this command again: POs already done are kept.\n", ev.Reason)
+					fmt.Fprintf(s.opts.Stderr, "coupatui: %s: free space and run again: POs already done and files already downloaded are kept.\n", ev.Reason)
 					end = DiskFull
 				}
 				s.quit.Drain("disk full")
