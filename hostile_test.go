@@ -248,7 +248,7 @@ func TestRetryAfterPausesEveryWorker(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			pos, csv := throttlePOs(12)
+			pos, csv := throttlePOs(8)
 			srv := sim.Start(t, sim.Options{Seed: 13, POs: pos, NoAssets: true, Throttle: &tc.throttle})
 			input := filepath.Join(dir, "pos.csv")
 			os.WriteFile(input, []byte(csv), 0o600)
