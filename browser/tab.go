@@ -103,6 +103,11 @@ func (t *Tab) Park() error {
 // NewTab opens a fresh tab (about:blank) with the browser's settings
 // (resource blocking, user agent). ctx bounds the opening only.
 func (b *Browser) NewTab(ctx context.Context) (*Tab, error) {
+	return b.openTab(ctx, (*Tab).setup)
+}
+
+// openTab opens a tab and runs setup on it before handing it out.
+func (b *Browser) openTab(ctx context.Context, setup func(*Tab) error) (*Tab, error) {
 	select {
 	case <-b.done:
 		return nil, fmt.Errorf("new tab: %w", b.Err())
@@ -117,7 +122,7 @@ func (b *Browser) NewTab(ctx context.Context) (*Tab, error) {
 		var err error
 		defer func() { errc <- err }()
 		defer panics.Catch(&err) // a panic here fails the tab, not the run
-		err = t.setup()
+		err = setup(t)
 	}()
 	select {
 	case err := <-errc:

@@ -15,7 +15,8 @@ import (
 // wrote so the results workbook knows when to be rewritten.
 type recorder struct {
 	run      *store.Run
-	outcomes atomic.Int64 // final outcomes recorded so far
+	outcomes atomic.Int64 // final outcomes (and e-mail conversions) recorded so far
+	conv     *converter   // nil: e-mails are not converted
 }
 
 // Record implements pool.Recorder.
@@ -32,6 +33,9 @@ func (r *recorder) Record(ctx context.Context, ev pool.Event) error {
 	}
 	if tr.State == store.StateDone || tr.State == store.StateCancelled {
 		r.outcomes.Add(1)
+	}
+	if tr.State == store.StateDone && r.conv != nil {
+		r.conv.add(tr.PO, tr.Folder, tr.Files) // behind the PO: its outcome is already recorded
 	}
 	return nil
 }

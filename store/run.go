@@ -48,6 +48,7 @@ type Run struct {
 type op struct {
 	t    *Transition
 	f    *File
+	c    *Conversion
 	done chan error // cap 1
 }
 
@@ -120,6 +121,18 @@ func (r *Run) RecordFile(ctx context.Context, f File) error {
 		f.At = time.Now()
 	}
 	return r.send(ctx, op{f: &f}, "file "+f.Name+" of PO "+f.PO)
+}
+
+// RecordConversion writes c and returns once it is committed; a later
+// conversion of the same file of the same PO replaces it.
+func (r *Run) RecordConversion(ctx context.Context, c Conversion) error {
+	if c.PO == "" || c.Source == "" {
+		return fmt.Errorf("%w: conversion of %q of PO %q", ErrBadTransition, c.Source, c.PO)
+	}
+	if c.At.IsZero() {
+		c.At = time.Now()
+	}
+	return r.send(ctx, op{c: &c}, "conversion of "+c.Source+" of PO "+c.PO)
 }
 
 func (r *Run) send(ctx context.Context, o op, what string) error {
@@ -224,9 +237,14 @@ func (r *Run) commit(batch []op) error {
 	last := make(map[string]int64, len(batch))
 	order := make([]string, 0, len(batch)) // POs in first-seen order, for a stable write
 	var files []*File
+	var convs []*Conversion
 	for _, o := range batch {
 		if o.f != nil {
 			files = append(files, o.f)
+			continue
+		}
+		if o.c != nil {
+			convs = append(convs, o.c)
 			continue
 		}
 		t := o.t
@@ -274,6 +292,21 @@ func (r *Run) commit(batch []op) error {
 		for _, f := range files {
 			if _, err := fi.ExecContext(ctx, f.PO, f.Index, f.Label, f.URL, f.Name, f.Size, f.SHA256, r.ID, f.At.UnixNano()); err != nil {
 				return fmt.Errorf("journal %s: file %s of PO %s: %w", s.path, f.Name, f.PO, err)
+			}
+		}
+	}
+	if len(convs) > 0 {
+		ci, err := tx.PrepareContext(ctx, `INSERT INTO conversions(po, source, pdf, attachments, error, run_id, at_ns)
+			VALUES(?,?,?,?,?,?,?)
+			ON CONFLICT(po, source) DO UPDATE SET pdf = excluded.pdf, attachments = excluded.attachments,
+				error = excluded.error, run_id = excluded.run_id, at_ns = excluded.at_ns`)
+		if err != nil {
+			return fmt.Errorf("journal %s: %w", s.path, err)
+		}
+		defer ci.Close()
+		for _, c := range convs {
+			if _, err := ci.ExecContext(ctx, c.PO, c.Source, c.PDF, c.Attachments, c.Error, r.ID, c.At.UnixNano()); err != nil {
+				return fmt.Errorf("journal %s: conversion of %s of PO %s: %w", s.path, c.Source, c.PO, err)
 			}
 		}
 	}
