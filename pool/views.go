@@ -29,6 +29,7 @@ func (p *Pool) Snapshot() Snapshot {
 		DrainDeadline: p.drainUntil,
 	}
 	s.Counts.ByStatus = maps.Clone(p.counts.ByStatus)
+	s.Counts.QueuedBy = p.queue.byPrio
 	if !p.started.IsZero() {
 		s.Uptime = now.Sub(p.started)
 	}
@@ -52,14 +53,24 @@ func (p *Pool) Tasks(q TaskQuery) TaskPage {
 	defer p.mu.Unlock()
 	match := matcher(q.Filter)
 	var page TaskPage
-	take := func(t *task) {
-		if !match(t) {
-			return
-		}
+	window := func(t *task) {
 		if page.Total >= q.Offset && (q.Limit <= 0 || len(page.Tasks) < q.Limit) {
 			page.Tasks = append(page.Tasks, t.info())
 		}
 		page.Total++
+	}
+	take := func(t *task) {
+		if match(t) {
+			window(t)
+		}
+	}
+	var all []*task // sorted by a column: every match, ordered at the end in O(n log n)
+	if q.Sort != SortDisplay {
+		take = func(t *task) {
+			if match(t) {
+				all = append(all, t)
+			}
+		}
 	}
 
 	running := slices.Collect(maps.Values(p.running))
@@ -71,7 +82,7 @@ func (p *Pool) Tasks(q TaskQuery) TaskPage {
 	// The queue: the first pages walk the heap; deep or filtered views
 	// use a sorted copy kept until the queue changes. Totals need every
 	// match counted, so a filter walks everything either way.
-	if q.Filter == "" && q.Offset+q.Limit <= 4096 && q.Limit > 0 {
+	if q.Filter == "" && q.Sort == SortDisplay && q.Offset+q.Limit <= 4096 && q.Limit > 0 {
 		n := 0
 		p.queue.walk(func(t *task) bool {
 			take(t)
@@ -98,6 +109,12 @@ func (p *Pool) Tasks(q TaskQuery) TaskPage {
 			take(t)
 		}
 	}
+	if q.Sort != SortDisplay {
+		slices.SortStableFunc(all, sortBy(q.Sort))
+		for _, t := range all {
+			window(t)
+		}
+	}
 	return page
 }
 
@@ -114,4 +131,37 @@ func matcher(filter string) func(*task) bool {
 			strings.Contains(t.state.String(), f) ||
 			strings.Contains(strings.ToLower(t.priority.String()), f)
 	}
+}
+
+// sortBy compares two tasks by one column; equal tasks keep display order.
+func sortBy(k SortKey) func(a, b *task) int {
+	switch k {
+	case SortPO:
+		return func(a, b *task) int { return strings.Compare(a.po, b.po) }
+	case SortPriority:
+		return func(a, b *task) int { return int(b.priority - a.priority) }
+	case SortState:
+		return func(a, b *task) int {
+			if c := stateRank(a.state) - stateRank(b.state); c != 0 || a.state != Done {
+				return c
+			}
+			return strings.Compare(string(a.result.Status), string(b.result.Status))
+		}
+	case SortAttempts:
+		return func(a, b *task) int { return b.attempts - a.attempts }
+	}
+	return func(a, b *task) int { return 0 }
+}
+
+// stateRank orders states as the queue shows them: what moves first.
+func stateRank(s TaskState) int {
+	switch s {
+	case Running:
+		return 0
+	case Retrying:
+		return 1
+	case Queued:
+		return 2
+	}
+	return 3
 }
