@@ -62,7 +62,7 @@ func (d *downloader) browserAttempt(ctx context.Context, i int, rawURL, click st
 	if rawURL != "" {
 		what = redactURL(rawURL)
 	}
-	got, err := d.browserDownload(ctx, rawURL, click)
+	got, err := d.browserDownload(ctx, i, rawURL, click)
 	if got.tempDir != "" {
 		defer d.folder.root.RemoveAll(got.tempDir)
 	}
@@ -89,7 +89,7 @@ func (d *downloader) browserAttempt(ctx context.Context, i int, rawURL, click st
 
 // browserDownload runs one browser-side download into a private folder.
 // Download behaviour is browser-wide, so one runs at a time per browser.
-func (d *downloader) browserDownload(ctx context.Context, rawURL, click string) (browserFile, error) {
+func (d *downloader) browserDownload(ctx context.Context, i int, rawURL, click string) (browserFile, error) {
 	b := d.tab.b
 	select {
 	case b.dlSem <- struct{}{}:
@@ -150,11 +150,11 @@ func (d *downloader) browserDownload(ctx context.Context, rawURL, click string) 
 	} else if err := tab.Click(lctx, click); err != nil {
 		return got, err
 	}
-	return d.awaitDownload(ctx, lctx, tab, events, got, tempAbs)
+	return d.awaitDownload(ctx, i, lctx, tab, events, got, tempAbs)
 }
 
 // awaitDownload waits for the tab's download to begin and to end.
-func (d *downloader) awaitDownload(ctx, lctx context.Context, tab *Tab, events *eventQueue, got browserFile, tempAbs string) (browserFile, error) {
+func (d *downloader) awaitDownload(ctx context.Context, i int, lctx context.Context, tab *Tab, events *eventQueue, got browserFile, tempAbs string) (browserFile, error) {
 	b := tab.b
 	begin := time.NewTimer(d.opts.BeginTimeout)
 	defer begin.Stop()
@@ -196,6 +196,7 @@ func (d *downloader) awaitDownload(ctx, lctx context.Context, tab *Tab, events *
 						continue
 					}
 					idle.Reset(d.opts.IdleTimeout)
+					d.reportBytes(i, got.suggested, int64(e.ReceivedBytes), int64(e.TotalBytes), false)
 					switch e.State {
 					case cdpbrowser.DownloadProgressStateCompleted:
 						if got.disposition == "" {
