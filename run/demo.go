@@ -31,6 +31,9 @@ func Demo(cfg config.Config, o Options, d DemoOptions) (End, error) {
 	if o.Stderr == nil {
 		o.Stderr = io.Discard
 	}
+	if err := CheckMonitor(cfg); err != nil {
+		return Interrupted, err
+	}
 	dir, err := prepareDemoDir(d.Dir)
 	if err != nil {
 		return Interrupted, err
