@@ -31,9 +31,11 @@ type flags struct {
 	redo         string
 	csv          bool
 	listen       string
+	savePages    bool
 	version      bool
 	demoPOs      int // demo: how many simulated POs (0 = the catalogue)
 	demoDir      string
+	inspect      string // demo: inspect this PO instead of running
 
 	set  map[string]bool
 	args []string
@@ -55,6 +57,7 @@ func parseFlags(cmd string, args []string, stderr io.Writer) (*flags, error) {
 	fs.BoolVar(&f.mouse, "mouse", false, "")
 	fs.BoolVar(&f.fresh, "fresh", false, "")
 	fs.StringVar(&f.redo, "redo", "", "")
+	fs.BoolVar(&f.savePages, "save-pages", false, "")
 	if cmd == "report" {
 		fs.BoolVar(&f.csv, "csv", false, "")
 	}
@@ -63,6 +66,7 @@ func parseFlags(cmd string, args []string, stderr io.Writer) (*flags, error) {
 	if cmd == "demo" {
 		fs.IntVar(&f.demoPOs, "pos", 0, "")
 		fs.StringVar(&f.demoDir, "dir", "coupatui-demo", "")
+		fs.StringVar(&f.inspect, "inspect", "", "")
 	}
 	// Flags may come before or after the input file.
 	for {
@@ -131,15 +135,6 @@ func notYetUsed(cfg config.Config) error {
 	refuse := func(key, msg string) error {
 		return &config.Error{File: cfg.Source, Key: key, Msg: key + ": " + msg}
 	}
-	sel := cfg.Coupa.Selectors
-	for _, l := range []struct {
-		key  string
-		list []string
-	}{{"attachments", sel.Attachments}, {"supplier", sel.Supplier}, {"error", sel.Error}, {"empty", sel.Empty}} {
-		if len(l.list) > 0 {
-			return refuse("coupa.selectors."+l.key, "extra selectors are not used by this version yet; leave the list empty")
-		}
-	}
 	if len(cfg.Browser.Endpoints) > 0 {
 		return refuse("browser.endpoints", "browsers running elsewhere are not used by this version yet; give one in browser.remote")
 	}
@@ -149,7 +144,7 @@ func notYetUsed(cfg config.Config) error {
 // runOptions are the run's options from the flags.
 func (f *flags) runOptions(input string, sigs <-chan os.Signal, stdout, stderr io.Writer) run.Options {
 	o := run.Options{Input: input, Report: f.report, CSV: f.csv, NoTUI: f.noTUI, JSON: f.json, Fresh: f.fresh,
-		Stdout: stdout, Stderr: stderr, Signals: sigs}
+		SavePages: f.savePages, Stdout: stdout, Stderr: stderr, Signals: sigs}
 	if f.redo != "" {
 		o.Redo, _ = run.ParseRedo(f.redo) // checked by parseFlags
 	}

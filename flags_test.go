@@ -59,8 +59,6 @@ func TestConfigRefusesKeysNotYetUsed(t *testing.T) {
 		lines []string
 		key   string
 	}{
-		{[]string{"[coupa.selectors]", `attachments = ["span.file"]`}, "coupa.selectors.attachments"},
-		{[]string{"[coupa.selectors]", `empty = ["p.none"]`}, "coupa.selectors.empty"},
 		{[]string{"[[browser.endpoints]]", `url = "ws://127.0.0.1:9222"`, "slots = 2"}, "browser.endpoints"},
 	} {
 		path := writeConfig(t, dir, tt.lines...)

@@ -44,7 +44,7 @@ func dispatch(sigs <-chan os.Signal, args []string, stdout, stderr io.Writer) in
 	cmd := ""
 	if len(args) > 0 {
 		switch args[0] {
-		case "demo", "login", "profiles", "report", "history", "help", "version":
+		case "demo", "login", "inspect", "profiles", "report", "history", "help", "version":
 			cmd, args = args[0], args[1:]
 		}
 	}
@@ -75,7 +75,15 @@ func dispatch(sigs <-chan os.Signal, args []string, stdout, stderr io.Writer) in
 	}
 	switch cmd {
 	case "demo":
-		end, err := run.Demo(cfg, f.runOptions("", sigs, stdout, stderr), run.DemoOptions{Dir: f.demoDir})
+		end, err := run.Demo(cfg, f.runOptions("", sigs, stdout, stderr), run.DemoOptions{Dir: f.demoDir, Inspect: f.inspect})
+		return exitCode(end, err, stderr)
+	case "inspect":
+		ctx, stop := untilSignal(sigs)
+		defer stop()
+		end, err := run.Inspect(ctx, cfg, f.args, stdout)
+		if end == run.SignInRequired {
+			fmt.Fprintln(stderr, "coupatui: Coupa asks for a sign-in: run `coupatui login`, then inspect again.")
+		}
 		return exitCode(end, err, stderr)
 	case "login":
 		ctx, stop := untilSignal(sigs)
@@ -164,6 +172,7 @@ Usage:
   coupatui [flags] INPUT.xlsx|INPUT.csv   process every PO in the file (console on a terminal)
   coupatui demo [flags]                   the same against a simulated Coupa on this machine
   coupatui login [flags]                  sign in once in a browser window; workers reuse it
+  coupatui inspect [flags] PO             open one PO and print what coupatui sees on its page (downloads nothing)
   coupatui report [--report PATH] [--csv] INPUT
                                           rewrite the results workbook from the journal (no browser)
   coupatui history [INPUT]                list the runs of an input (of every input without one)
@@ -187,6 +196,8 @@ Flags:
   --redo STATUS,...   fetch again the POs an earlier run left with these kept statuses
                       (COMPLETED, NO_ATTACHMENTS, PO_NOT_FOUND, PR_NOT_ACCESSIBLE)
   --fresh             fetch every PO again, ignoring earlier runs of this input (the console asks first)
+  --save-pages        save every PO's page in the state folder's pages/ (UNRECOGNISED ones always are)
+  --inspect PO        demo: inspect one simulated PO instead of running
 
 A re-run of the same input keeps COMPLETED, NO_ATTACHMENTS, PO_NOT_FOUND, PR_NOT_ACCESSIBLE and
 INVALID_PO and fetches every other PO again, keeping the files already complete on disk.

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
@@ -40,6 +38,7 @@ type Browser struct {
 	opts    Options
 	log     *slog.Logger
 	profile string // absolute --user-data-dir; "" when attached to a remote browser
+	tmp     string // the browser's own TMPDIR, removed once it is gone; "" when remote
 	pid     int    // main process; 0 when remote
 
 	allocCtx    context.Context
@@ -186,29 +185,23 @@ func (b *Browser) stop(graceful bool) error {
 	if b.pid == 0 {
 		return nil
 	}
-	err := b.waitGone()
-	removeSingletonDir(b.profile) // only the socket and its empty folder: safe even if a process lingers
-	return err
+	if err := b.waitGone(); err != nil {
+		return err // a process may still write there: leave its TMPDIR
+	}
+	b.removeTemp()
+	return nil
 }
 
-// removeSingletonDir removes the folder Chromium makes in TMPDIR for its
-// SingletonSocket (org.chromium.Chromium.XXXXXX): a browser that is killed
-// or crashes never removes it itself. Only the socket, its cookie and the
-// then empty folder are removed, and only when the profile's link names them.
-func removeSingletonDir(profile string) {
-	target, err := os.Readlink(filepath.Join(profile, "SingletonSocket"))
-	if err != nil || !filepath.IsAbs(target) || filepath.Base(target) != "SingletonSocket" {
+// removeTemp removes the browser's own TMPDIR. A browser that is killed or
+// crashes leaves its SingletonSocket folder and shared-memory files
+// (.org.chromium.Chromium.*) there; it never removes them itself.
+func (b *Browser) removeTemp() {
+	if b.tmp == "" {
 		return
 	}
-	dir := filepath.Dir(target)
-	name := strings.TrimPrefix(filepath.Base(dir), ".")
-	if !strings.HasPrefix(name, "org.chromium.Chromium.") && !strings.HasPrefix(name, "com.google.Chrome.") &&
-		!strings.HasPrefix(name, "com.microsoft.Edge.") {
-		return
+	if err := os.RemoveAll(b.tmp); err != nil {
+		b.log.Warn("removing the browser's temp folder", "dir", b.tmp, "err", err)
 	}
-	os.Remove(target)
-	os.Remove(filepath.Join(dir, "SingletonCookie"))
-	os.Remove(dir) // fails, harmlessly, if anything else is in it
 }
 
 // release kills whatever is left of the browser's processes and ends

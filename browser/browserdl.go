@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 )
 
@@ -48,7 +49,7 @@ func (d *downloader) viaBrowser(ctx context.Context, i int, rawURL, click string
 
 // browserFile is a completed browser download still in its private folder.
 type browserFile struct {
-	tempDir     string // name of the private folder inside the download folder
+	stage       string // absolute path of the private folder (see folder.stagingDir)
 	guid        string // the file's name inside it
 	url         string // the URL the file came from
 	suggested   string // the browser's suggested file name
@@ -63,8 +64,8 @@ func (d *downloader) browserAttempt(ctx context.Context, i int, rawURL, click st
 		what = redactURL(rawURL)
 	}
 	got, err := d.browserDownload(ctx, i, rawURL, click)
-	if got.tempDir != "" {
-		defer d.folder.root.RemoveAll(got.tempDir)
+	if got.stage != "" {
+		defer os.RemoveAll(got.stage)
 	}
 	if err != nil {
 		if ctx.Err() != nil {
@@ -76,13 +77,12 @@ func (d *downloader) browserAttempt(ctx context.Context, i int, rawURL, click st
 	if err != nil {
 		return FileResult{}, err
 	}
-	temp := filepath.Join(got.tempDir, got.guid)
-	sum, _, err := d.folder.hash(temp)
+	if err := d.folder.adopt(filepath.Join(got.stage, got.guid), name); err != nil {
+		return FileResult{Name: name}, err
+	}
+	sum, _, err := d.folder.hash(name)
 	if err != nil {
 		return FileResult{Name: name}, fmt.Errorf("reading the browser's download of %s: %w", what, err)
-	}
-	if err := d.folder.rename(temp, name); err != nil {
-		return FileResult{Name: name}, err
 	}
 	return FileResult{Name: name, Size: got.size, SHA256: sum, Via: "browser"}, nil
 }
@@ -99,9 +99,8 @@ func (d *downloader) browserDownload(ctx context.Context, i int, rawURL, click s
 	defer func() { <-b.dlSem }()
 
 	var got browserFile
-	var tempAbs string
 	var err error
-	got.tempDir, tempAbs, err = d.folder.tempDir()
+	got.stage, err = d.folder.stagingDir()
 	if err != nil {
 		return got, err
 	}
@@ -126,7 +125,7 @@ func (d *downloader) browserDownload(ctx context.Context, i int, rawURL, click s
 		return got, err
 	}
 	_, err = cdp.Call(lctx, b.cdp, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
-		Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: tempAbs, EventsEnabled: new(true)})
+		Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: got.stage, EventsEnabled: new(true)})
 	if err != nil {
 		return got, fmt.Errorf("allow downloads: %w", err)
 	}
@@ -150,12 +149,16 @@ func (d *downloader) browserDownload(ctx context.Context, i int, rawURL, click s
 	} else if err := tab.Click(lctx, click); err != nil {
 		return got, err
 	}
-	return d.awaitDownload(ctx, i, lctx, tab, events, got, tempAbs)
+	return d.awaitDownload(ctx, i, lctx, tab, events, got)
 }
 
-// awaitDownload waits for the tab's download to begin and to end.
-func (d *downloader) awaitDownload(ctx context.Context, i int, lctx context.Context, tab *Tab, events *eventQueue, got browserFile, tempAbs string) (browserFile, error) {
+// awaitDownload waits for the tab's download to begin and to end. The
+// download may come from the tab's page, from a frame inside it, or from a
+// popup the click opened (closed once the download is over).
+func (d *downloader) awaitDownload(ctx context.Context, i int, lctx context.Context, tab *Tab, events *eventQueue, got browserFile) (browserFile, error) {
 	b := tab.b
+	src := &downloadSources{tab: tab, popups: map[cdp.FrameID]bool{}}
+	defer src.closePopups(ctx)
 	begin := time.NewTimer(d.opts.BeginTimeout)
 	defer begin.Stop()
 	idle := time.NewTimer(d.opts.IdleTimeout)
@@ -174,8 +177,10 @@ func (d *downloader) awaitDownload(ctx context.Context, i int, lctx context.Cont
 		case <-events.notify:
 			for _, ev := range events.drain() {
 				switch e := ev.(type) {
+				case *target.EventTargetCreated:
+					src.created(e.TargetInfo)
 				case *cdpbrowser.EventDownloadWillBegin:
-					if got.guid != "" || e.FrameID != cdp.FrameID(tab.id) {
+					if got.guid != "" || !src.ours(lctx, e.FrameID) {
 						continue
 					}
 					got.guid, got.url, got.suggested = e.GUID, e.URL, e.SuggestedFilename
@@ -202,7 +207,7 @@ func (d *downloader) awaitDownload(ctx context.Context, i int, lctx context.Cont
 						if got.disposition == "" {
 							got.disposition, got.mimeType = events.responseFor(got.url)
 						}
-						return d.checkBrowserFile(got, tempAbs, int64(e.TotalBytes))
+						return d.checkBrowserFile(got, int64(e.TotalBytes))
 					case cdpbrowser.DownloadProgressStateCanceled:
 						return got, retryable(fmt.Errorf("%w after %.0f of %.0f bytes", errBrowserCanceled, e.ReceivedBytes, e.TotalBytes))
 					}
@@ -229,9 +234,9 @@ func (d *downloader) awaitDownload(ctx context.Context, i int, lctx context.Cont
 }
 
 // checkBrowserFile verifies a completed download and syncs it to disk.
-func (d *downloader) checkBrowserFile(got browserFile, tempAbs string, total int64) (browserFile, error) {
-	rel := filepath.Join(got.tempDir, got.guid)
-	info, err := d.folder.root.Lstat(rel)
+func (d *downloader) checkBrowserFile(got browserFile, total int64) (browserFile, error) {
+	path := filepath.Join(got.stage, got.guid)
+	info, err := os.Lstat(path)
 	if err != nil {
 		return got, fmt.Errorf("completed download missing: %w", err)
 	}
@@ -242,7 +247,7 @@ func (d *downloader) checkBrowserFile(got browserFile, tempAbs string, total int
 	case got.size == 0:
 		return got, errors.New("empty file")
 	}
-	f, err := d.folder.root.OpenFile(rel, os.O_RDWR, 0)
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if err != nil {
 		return got, err
 	}
@@ -268,8 +273,12 @@ func newEventQueue() *eventQueue {
 }
 
 func (q *eventQueue) push(ev any) {
-	switch ev.(type) {
+	switch e := ev.(type) {
 	case *cdpbrowser.EventDownloadWillBegin, *cdpbrowser.EventDownloadProgress:
+	case *target.EventTargetCreated:
+		if e.TargetInfo == nil || e.TargetInfo.OpenerID == "" {
+			return
+		}
 	default:
 		return
 	}
@@ -328,4 +337,58 @@ func (q *eventQueue) drain() []any {
 	items := q.items
 	q.items = nil
 	return items
+}
+
+// downloadSources tells which frames' downloads belong to one browser-side
+// download of a tab: the tab's own page, the frames inside it and the
+// popups it opened. Only the waiting goroutine uses it.
+type downloadSources struct {
+	tab    *Tab
+	popups map[cdp.FrameID]bool // a popup's main frame has its target's id
+	frames map[cdp.FrameID]bool // the tab's frames, read once when needed
+}
+
+// created notes a target the tab (or one of its popups) opened.
+func (s *downloadSources) created(info *target.Info) {
+	if info == nil || info.Type != "page" {
+		return
+	}
+	if info.OpenerID == s.tab.id || s.popups[cdp.FrameID(info.OpenerID)] {
+		s.popups[cdp.FrameID(info.TargetID)] = true
+	}
+}
+
+func (s *downloadSources) ours(ctx context.Context, frame cdp.FrameID) bool {
+	if frame == cdp.FrameID(s.tab.id) || s.popups[frame] {
+		return true
+	}
+	if s.frames == nil {
+		s.frames = map[cdp.FrameID]bool{}
+		tree, err := chromedp.Call(ctx, page.GetFrameTree, cdp.Empty{})
+		if err == nil && tree.FrameTree != nil {
+			var walk func(t *page.FrameTree)
+			walk = func(t *page.FrameTree) {
+				if t.Frame != nil {
+					s.frames[t.Frame.ID] = true
+				}
+				for _, c := range t.ChildFrames {
+					walk(c)
+				}
+			}
+			walk(tree.FrameTree)
+		}
+	}
+	return s.frames[frame]
+}
+
+// closePopups closes the popups the download opened.
+func (s *downloadSources) closePopups(ctx context.Context) {
+	for id := range s.popups {
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		_, err := cdp.Call(cctx, s.tab.b.cdp, target.CloseTarget, target.CloseTargetParams{TargetID: target.ID(id)})
+		cancel()
+		if err != nil {
+			s.tab.b.log.Debug("closing a popup the download opened", "err", err)
+		}
+	}
 }

@@ -3,6 +3,7 @@ package browser
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -125,12 +126,71 @@ func (f *folder) sweep() {
 	}
 }
 
-// tempDir makes a private folder for one browser-side download and returns
-// its name inside the folder and its absolute path.
-func (f *folder) tempDir() (string, string, error) {
-	abs, err := os.MkdirTemp(f.dir, tempDirPrefix)
-	if err != nil {
-		return "", "", fmt.Errorf("download temp folder: %w", err)
+// stagingDir makes a private folder for one browser-side download and
+// returns its absolute path. The browser is given this path, and a browser
+// whose locale has no UTF-8 (see utf8LocaleEnv) mangles every non-ASCII
+// letter in it, so the path is ASCII-only whenever it can be: inside the
+// folder when the folder's path is ASCII (the usual case), else in its
+// nearest ASCII ancestor (the download root, usually: the same file
+// system, so adopt is a rename), else in the system's temp folder. Only
+// when none of these is ASCII or writable does it use the folder itself.
+func (f *folder) stagingDir() (string, error) {
+	var candidates []string
+	if isASCII(f.dir) {
+		candidates = append(candidates, f.dir)
+	} else {
+		for p := filepath.Dir(f.dir); ; p = filepath.Dir(p) {
+			if isASCII(p) {
+				candidates = append(candidates, p)
+				break
+			}
+			if filepath.Dir(p) == p {
+				break
+			}
+		}
+		if tmp := os.TempDir(); isASCII(tmp) {
+			candidates = append(candidates, tmp)
+		}
+		candidates = append(candidates, f.dir)
 	}
-	return filepath.Base(abs), abs, nil
+	var errs []error
+	for _, c := range candidates {
+		d, err := os.MkdirTemp(c, tempDirPrefix)
+		if err == nil {
+			return d, nil
+		}
+		errs = append(errs, err)
+	}
+	return "", fmt.Errorf("download temp folder: %w", errors.Join(errs...))
+}
+
+// adopt gives a completed file in a staging folder its final name in the
+// folder: a rename on the same file system, a copy through the folder's
+// root (then a rename) across file systems.
+func (f *folder) adopt(from, name string) error {
+	if err := f.checkName(name); err != nil {
+		return err
+	}
+	if rel, err := filepath.Rel(f.dir, from); err == nil && filepath.IsLocal(rel) {
+		return f.rename(rel, name)
+	}
+	if err := os.Rename(from, filepath.Join(f.dir, name)); err == nil {
+		f.syncDir()
+		return nil
+	}
+	src, err := os.Open(from)
+	if err != nil {
+		return fmt.Errorf("move download to %s: %w", name, err)
+	}
+	defer src.Close()
+	dst, err := f.create(name)
+	if err != nil {
+		return fmt.Errorf("move download to %s: %w", name, err)
+	}
+	if _, err := io.Copy(dst, src); err != nil {
+		dst.Close()
+		f.remove(partName(name))
+		return fmt.Errorf("move download to %s: %w", name, err)
+	}
+	return f.commit(dst, name)
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 
@@ -120,6 +121,9 @@ func (b *Browser) execOptions() ([]chromedp.ExecAllocatorOption, error) {
 		chromedp.ModifyCmdFunc(startOwnGroup),
 		chromedp.CombinedOutput(&lineLogger{log: b.log}),
 	)
+	if env := utf8LocaleEnv(runtime.GOOS, os.Getenv); len(env) > 0 && !keepLocale {
+		opts = append(opts, chromedp.Env(env...))
+	}
 	for _, f := range b.opts.Flags {
 		name, value, ok := parseSwitch(f)
 		if !ok {
@@ -127,8 +131,34 @@ func (b *Browser) execOptions() ([]chromedp.ExecAllocatorOption, error) {
 		}
 		opts = append(opts, chromedp.Flag(name, value))
 	}
-	return opts, nil
+	return append(opts, b.ownTemp()...), nil
 }
+
+// maxTempLen keeps Chromium's SingletonSocket path, TMPDIR plus 46 bytes,
+// under the smallest socket path limit (104 bytes on macOS).
+const maxTempLen = 56
+
+// ownTemp gives the browser a TMPDIR of its own, removed once the browser
+// is gone, so that what Chromium leaves there when killed (its socket
+// folder, shared-memory files) goes too. Where the system temp folder's
+// path is too long for that, the browser shares it as before.
+func (b *Browser) ownTemp() []chromedp.ExecAllocatorOption {
+	tmp, err := os.MkdirTemp("", "coupatui-")
+	if err != nil {
+		b.log.Warn("no temp folder of its own for the browser", "err", err)
+		return nil
+	}
+	if len(tmp) > maxTempLen {
+		os.Remove(tmp)
+		return nil
+	}
+	b.tmp = tmp
+	return []chromedp.ExecAllocatorOption{chromedp.Env("TMPDIR=" + tmp)}
+}
+
+// keepLocale leaves the browser's locale as this process has it; tests set
+// it to show that downloads work even then.
+var keepLocale = false
 
 // parseSwitch reads "--name" (true) or "--name=value".
 func parseSwitch(s string) (name string, value any, ok bool) {
@@ -213,10 +243,8 @@ func (b *Browser) abort() {
 	b.release()
 	if b.profile != "" {
 		SweepProfile(b.profile)
-		// A browser stopped during start-up has made its socket folder in
-		// TMPDIR but will never remove it.
-		removeSingletonDir(b.profile)
 	}
+	b.removeTemp()
 }
 
 // resetDownloads makes the browser refuse downloads (local browser) or

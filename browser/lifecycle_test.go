@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -171,10 +172,11 @@ func mustAbs(t *testing.T, p string) string {
 // points, since how far one gets in a given time depends on the machine.
 func TestStartTimeoutLeavesNothingInTMPDIR(t *testing.T) {
 	exe := testkit.Chromium(t)
-	tmp := t.TempDir()
-	t.Setenv("TMPDIR", tmp)
-	for _, d := range []time.Duration{100 * time.Millisecond, 200 * time.Millisecond, 400 * time.Millisecond, 800 * time.Millisecond} {
-		b, err := Launch(context.Background(), Options{ExecPath: exe, Headless: true, ProfileDir: t.TempDir(), StartTimeout: d})
+	profiles := t.TempDir()
+	tmp := shortTemp(t)
+	for i, d := range []time.Duration{100 * time.Millisecond, 200 * time.Millisecond, 400 * time.Millisecond, 800 * time.Millisecond} {
+		profile := filepath.Join(profiles, strconv.Itoa(i))
+		b, err := Launch(context.Background(), Options{ExecPath: exe, Headless: true, ProfileDir: profile, StartTimeout: d})
 		if err == nil {
 			b.Close()
 		}
@@ -182,4 +184,35 @@ func TestStartTimeoutLeavesNothingInTMPDIR(t *testing.T) {
 			t.Fatalf("start cut after %s (err %v) left %s in TMPDIR", d, err, left[0].Name())
 		}
 	}
+}
+
+// A killed browser's leftovers in its TMPDIR (socket folder, shared-memory
+// files) go with the browser's own temp folder.
+func TestKilledBrowserLeavesNothingInTMPDIR(t *testing.T) {
+	exe := testkit.Chromium(t)
+	profile := t.TempDir()
+	tmp := shortTemp(t)
+	b, err := Launch(context.Background(), Options{ExecPath: exe, Headless: true, ProfileDir: profile})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := os.ReadDir(tmp); len(left) != 1 || !strings.HasPrefix(left[0].Name(), "coupatui-") {
+		t.Fatalf("TMPDIR holds %v, want the browser's own folder only", left)
+	}
+	b.Kill()
+	if left, _ := os.ReadDir(tmp); len(left) > 0 {
+		t.Fatalf("a killed browser left %s in TMPDIR", left[0].Name())
+	}
+}
+
+// shortTemp makes TMPDIR a fresh folder with a short path (t.TempDir's are
+// too long for a browser's own temp folder inside) and removes it after.
+func shortTemp(t *testing.T) string {
+	tmp, err := os.MkdirTemp("", "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(tmp) })
+	t.Setenv("TMPDIR", tmp)
+	return tmp
 }

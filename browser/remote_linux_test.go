@@ -25,7 +25,9 @@ func TestBrowserDiesWithItsParent(t *testing.T) {
 	testkit.Chromium(t) // the child launches the browser it finds
 	profile := t.TempDir()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), childProfileEnv+"="+profile)
+	// The child's browser makes its own TMPDIR in the child's; a SIGKILL
+	// leaves it, so it goes with the test's.
+	cmd.Env = append(os.Environ(), childProfileEnv+"="+profile, "TMPDIR="+shortTemp(t))
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -38,7 +40,6 @@ func TestBrowserDiesWithItsParent(t *testing.T) {
 		cmd.Process.Kill()
 		cmd.Wait()
 		SweepProfile(profile)
-		removeSingletonDir(profile)
 	})
 	line, err := bufio.NewReader(out).ReadString('\n')
 	if err != nil {
@@ -81,6 +82,7 @@ func TestRemoteBrowser(t *testing.T) {
 	}
 	cmd := exec.Command(exe, args...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	cmd.Env = append(os.Environ(), "TMPDIR="+t.TempDir()) // what the killed browser leaves there goes with the test
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +90,6 @@ func TestRemoteBrowser(t *testing.T) {
 		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 		cmd.Wait()
 		SweepProfile(profile)
-		removeSingletonDir(profile)
 	})
 	// The browser writes its port and path once it listens; it sends no
 	// other signal.

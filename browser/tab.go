@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 )
@@ -225,9 +226,14 @@ func (t *Tab) URL(ctx context.Context) (string, error) {
 // Evaluate runs a JavaScript expression in the page, awaits it when it is a
 // promise, and decodes its JSON value into out (nil to ignore it).
 func (t *Tab) Evaluate(ctx context.Context, expr string, out any) error {
+	return t.evaluate(ctx, expr, out)
+}
+
+func (t *Tab) evaluate(ctx context.Context, expr string, out any, opts ...chromedp.EvaluateOption) error {
 	octx, cancel := t.op(ctx)
 	defer cancel()
-	raw, err := chromedp.Run(octx, chromedp.Evaluate[[]byte](expr, chromedp.EvalAwaitPromise))
+	opts = append([]chromedp.EvaluateOption{chromedp.EvalAwaitPromise}, opts...)
+	raw, err := chromedp.Run(octx, chromedp.Evaluate[[]byte](expr, opts...))
 	if err != nil {
 		return opErr(ctx, "evaluate", err)
 	}
@@ -243,17 +249,51 @@ func (t *Tab) Evaluate(ctx context.Context, expr string, out any) error {
 	return nil
 }
 
-// Click scrolls the first element matching the CSS selector into view and
-// clicks it (HTMLElement.click, which runs its click handlers).
+// clickJS finds the first element matching a selector in the page or in
+// one of its same-origin frames, scrolls it into view and sends it the
+// events of a mouse click (pointerdown, mousedown, pointerup, mouseup,
+// click), so a handler bound to any of them runs. The events go to the
+// element itself: a toolbar floating over it cannot take them.
+const clickJS = `((sel) => {
+  const find = (doc) => {
+    const el = doc.querySelector(sel);
+    if (el) return el;
+    for (const f of doc.querySelectorAll("iframe, frame")) {
+      let d = null;
+      try { d = f.contentDocument; } catch (e) {}
+      const found = d && find(d);
+      if (found) return found;
+    }
+    return null;
+  };
+  const el = find(document);
+  if (!el) return false;
+  el.scrollIntoView({block: "center"});
+  const win = el.ownerDocument.defaultView || window;
+  const r = el.getBoundingClientRect();
+  const at = {bubbles: true, cancelable: true, composed: true, view: win, button: 0,
+    clientX: r.left + r.width / 2, clientY: r.top + r.height / 2};
+  const Pointer = win.PointerEvent || win.MouseEvent;
+  const pointer = {pointerId: 1, pointerType: "mouse", isPrimary: true};
+  el.dispatchEvent(new Pointer("pointerdown", {...at, ...pointer, buttons: 1}));
+  el.dispatchEvent(new win.MouseEvent("mousedown", {...at, buttons: 1}));
+  el.dispatchEvent(new Pointer("pointerup", {...at, ...pointer}));
+  el.dispatchEvent(new win.MouseEvent("mouseup", at));
+  el.click();
+  return true;
+})(%s)`
+
+// Click clicks the first element matching the CSS selector, in the page or
+// in a same-origin frame: it scrolls it into view and sends it pointer and
+// mouse events and a click, as a user gesture (so a window.open in its
+// handler opens a popup instead of being blocked).
 func (t *Tab) Click(ctx context.Context, selector string) error {
 	sel, err := json.Marshal(selector)
 	if err != nil {
 		return err
 	}
 	var ok bool
-	expr := fmt.Sprintf(`(() => { const el = document.querySelector(%s); if (!el) return false;
-		el.scrollIntoView({block: "center"}); el.click(); return true; })()`, sel)
-	if err := t.Evaluate(ctx, expr, &ok); err != nil {
+	if err := t.evaluate(ctx, fmt.Sprintf(clickJS, sel), &ok, asUserGesture); err != nil {
 		return fmt.Errorf("click %s: %w", selector, err)
 	}
 	if !ok {
@@ -261,6 +301,9 @@ func (t *Tab) Click(ctx context.Context, selector string) error {
 	}
 	return nil
 }
+
+// asUserGesture runs an evaluation as if the user had acted.
+func asUserGesture(p *runtime.EvaluateParams) { p.UserGesture = new(true) }
 
 // Cookies returns the cookies the browser would send with a request to url
 // (HttpOnly ones included). Never log their values.

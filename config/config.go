@@ -29,6 +29,9 @@ type Coupa struct {
 	MarkerTimeout Duration `toml:"marker_timeout"` // upper bound waiting for attachment markers
 	LoginTimeout  Duration `toml:"login_timeout"`  // how long `coupatui login` waits for a sign-in
 
+	NoSectionMeansEmpty bool `toml:"no_section_means_empty"` // a PO page with no attachments section has none (else UNRECOGNISED)
+	SavedPagesMax       int  `toml:"saved_pages_max"`        // pages of UNRECOGNISED POs (and --save-pages) kept in the state folder
+
 	Selectors Selectors `toml:"selectors"`
 }
 
@@ -132,6 +135,7 @@ func Default() Config {
 			PageTimeout:   dur(60 * time.Second),
 			MarkerTimeout: dur(15 * time.Second),
 			LoginTimeout:  dur(10 * time.Minute),
+			SavedPagesMax: 200,
 		},
 		Pool: Pool{
 			WorkerCount:              Count{N: 4},

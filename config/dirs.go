@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 )
 
 // appName is coupatui's folder name inside the user's folders.
@@ -17,6 +18,7 @@ const (
 	JournalFileName = "journal.sqlite"
 	ProfileDirName  = "base-profile"
 	ClonesDirName   = "clones"
+	PagesDirName    = "pages"
 )
 
 // StateDir is coupatui's folder for logs and the journal. It is not
@@ -97,6 +99,18 @@ func (c Config) ClonesPath() (string, error) {
 		return "", err
 	}
 	return filepath.Join(d, ClonesDirName), nil
+}
+
+// PagesPath is where the pages of one input's POs are saved (UNRECOGNISED
+// ones, or every one with --save-pages): pages/<input file name without
+// its extension> in StateDir.
+func (c Config) PagesPath(input string) (string, error) {
+	d, err := StateDir()
+	if err != nil {
+		return "", err
+	}
+	stem := strings.TrimSuffix(filepath.Base(input), filepath.Ext(input))
+	return filepath.Join(d, PagesDirName, stem), nil
 }
 
 // DownloadRoot is downloads.root, or a downloads folder next to the input

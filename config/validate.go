@@ -28,6 +28,7 @@ var rules = map[string]rule{
 		}
 		return `must be "" or an absolute http(s) URL like "https://acme.coupahost.com"`
 	},
+	"coupa.saved_pages_max": func(c *Config) string { return intBetween(c.Coupa.SavedPagesMax, 1, 1_000_000) },
 	"pool.worker_count": func(c *Config) string {
 		if c.Pool.WorkerCount.Auto {
 			return ""

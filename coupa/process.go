@@ -76,22 +76,22 @@ type poRun struct {
 	folder   *poFolder
 	files    []browser.FileResult // every download result, PO's then requisition's
 	prDenied bool                 // the PR fallback was needed and the requisition refused
+	// unrecognised says why a page was not understood (a PO page's section
+	// with unknown items, or a requisition page); the PO ends UNRECOGNISED.
+	unrecognised []string
 }
 
 func (r *poRun) process() {
 	s := r.site
 	r.progress(Progress{Phase: "opening"})
-	st, ok := r.openRecord(r.res.URL, "PO "+r.job.PO, false)
+	st, ok := r.openRecord(r.res.URL, "PO "+r.job.PO, r.job.PO, "")
 	if !ok {
 		return
 	}
-	r.res.Supplier = st.Supplier
 	links := st.Links
 	needPR := s.PRFallback && st.Requisition != "" && !anyPDF(links)
 	r.res.Found = len(links)
 	r.progress(Progress{Phase: "listing", Found: r.res.Found})
-	s.log().Debug("PO page read", "po", r.job.PO, "outcome", st.Outcome, "attachments", len(links),
-		"supplier", st.Supplier, "requisition", st.Requisition != "", "waited_ms", int(st.WaitedMS))
 
 	if len(links) > 0 && !r.download(links) {
 		return
@@ -105,11 +105,13 @@ func (r *poRun) process() {
 	r.decide()
 }
 
-// openRecord loads a PO or requisition page and reads it. It returns false
-// when the outcome is already decided (wall, error page, 5xx, timeout...);
-// a refused requisition only sets prDenied.
-func (r *poRun) openRecord(pageURL, what string, requisition bool) (pageState, bool) {
+// openRecord loads a PO page (reqID "") or a requisition page and reads
+// it. It returns true when the page shows files or an empty list; else
+// the outcome is decided (wall, error page, 5xx, timeout, unrecognised),
+// except that a refused requisition only sets prDenied.
+func (r *poRun) openRecord(pageURL, what, id, reqID string) (pageState, bool) {
 	s := r.site
+	requisition := reqID != ""
 	pctx, cancel := context.WithTimeout(r.ctx, s.pageTimeout())
 	resp, err := r.tab.Navigate(pctx, pageURL)
 	cancel()
@@ -132,46 +134,57 @@ func (r *poRun) openRecord(pageURL, what string, requisition bool) (pageState, b
 		r.set(Failed, true, fmt.Errorf("%s answered HTTP %d", what, resp.Status))
 		return pageState{}, false
 	}
-	st, err := s.analyze(r.ctx, r.tab)
+	st, err := s.analyze(r.ctx, r.tab, id)
 	if err != nil {
 		r.fail(fmt.Errorf("read %s: %w", what, err))
 		return st, false
 	}
-	switch {
-	case st.Outcome == "signin" || st.Password:
-		r.signIn(what)
-		return st, false
-	case refusedStatus(resp.Status) || st.Outcome == "error" || st.ErrorText != "":
-		msg := fmt.Sprintf("%s: HTTP %d", what, resp.Status)
-		if st.ErrorText != "" {
-			msg = fmt.Sprintf("%s: %q", what, st.ErrorText)
+	if !requisition {
+		r.res.Supplier = st.Supplier
+	}
+	v := s.judge(resp.Status, st)
+	s.log().Debug("page read", "po", r.job.PO, "page", what, "verdict", v.kind, "why", v.why,
+		"attachments", len(st.Links), "supplier", st.Supplier, "supplier_from", st.SupplierFrom,
+		"section", st.Section, "requisition", st.Requisition != "", "waited_ms", int(st.WaitedMS))
+	saved := ""
+	if v.kind == pageUnrecognised || v.unknown != "" || s.SavePages {
+		saved = s.savePageNote(r.ctx, r.tab, r.job.PO, reqID)
+	}
+	switch v.kind {
+	case pageFiles, pageEmpty:
+		if v.unknown != "" {
+			r.unrecognised = append(r.unrecognised, fmt.Sprintf("%s: %s%s", what, v.unknown, saved))
 		}
+		return st, true
+	case pageSignIn:
+		r.signIn(what)
+	case pageNotFound:
+		msg := fmt.Sprintf("%s: %s", what, v.why)
 		if requisition {
 			r.prDenied, r.res.Err = true, errors.New(msg)
 		} else {
 			r.set(NotFound, false, errors.New(msg))
 		}
-		return st, false
-	case resp.Status >= 400:
-		r.set(Failed, false, fmt.Errorf("%s answered HTTP %d", what, resp.Status))
-		return st, false
-	case st.Outcome == "timeout" && len(st.Links) == 0:
-		r.set(Timeout, true, fmt.Errorf("%s: attachment list still loading after %s", what, s.markerTimeout()))
-		return st, false
+	case pageTimeout:
+		r.set(Timeout, true, fmt.Errorf("%s: %s", what, v.why))
+	case pageUnrecognised:
+		r.unrecognised = append(r.unrecognised, fmt.Sprintf("%s not recognised: %s%s", what, v.why, saved))
+		if requisition {
+			r.decide()
+		} else {
+			r.set(Unrecognised, true, errors.New(strings.Join(r.unrecognised, "; ")))
+		}
+	default:
+		r.set(Failed, v.retryable, fmt.Errorf("%s: %s", what, v.why))
 	}
-	return st, true
-}
-
-// refusedStatus is an HTTP status by which Coupa says a record does not
-// exist or is not ours.
-func refusedStatus(status int) bool {
-	return status == 403 || status == 404 || status == 410
+	return st, false
 }
 
 // requisition reads the linked requisition and downloads its files into
 // the PO's folder. It returns false when the outcome is decided.
 func (r *poRun) requisition(href string) bool {
-	st, ok := r.openRecord(href, "requisition "+requisitionID(href), true)
+	id := requisitionID(href)
+	st, ok := r.openRecord(href, "requisition "+id, id, id)
 	if !ok {
 		if r.prDenied {
 			r.decide()
@@ -316,6 +329,8 @@ func (r *poRun) decide() {
 	switch {
 	case r.prDenied:
 		r.set(PRNotAccessible, false, errors.Join(r.res.Err, fileErr))
+	case len(r.unrecognised) > 0:
+		r.set(Unrecognised, true, errors.Join(errors.New(strings.Join(r.unrecognised, "; ")), fileErr))
 	case r.res.Found == 0:
 		r.set(NoAttachments, false, nil)
 	case r.res.Downloaded == r.res.Found:

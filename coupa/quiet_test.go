@@ -14,8 +14,10 @@ import (
 )
 
 // A page with no attachment list at all (no marker, no empty text, nothing
-// loading) is decided by the quiet DOM, long before MarkerTimeout.
-func TestPageWithoutListIsDecidedByQuietDOM(t *testing.T) {
+// loading) is read by the quiet DOM, long before MarkerTimeout, and is
+// UNRECOGNISED: nothing on it says the PO has no attachments. A tenant
+// that hides the section on empty POs declares it.
+func TestPageWithoutListIsUnrecognisedAfterTheQuietDOM(t *testing.T) {
 	shared := sharedBrowser.Get(t)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
@@ -34,8 +36,8 @@ func TestPageWithoutListIsDecidedByQuietDOM(t *testing.T) {
 		Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
 	start := time.Now()
 	res := s.Process(testContext(t), shared, coupa.Job{PO: "1"}, nil)
-	if res.Status != coupa.NoAttachments {
-		t.Fatalf("page without a list: %v", res)
+	if res.Status != coupa.Unrecognised || !res.Retryable || !strings.Contains(res.ErrorMessage(), "no attachments section") {
+		t.Fatalf("page without a list: %v (retryable %v)", res, res.Retryable)
 	}
 	if took := time.Since(start); took > 5*time.Second {
 		t.Errorf("took %v with MarkerTimeout 15 s", took)
@@ -45,6 +47,10 @@ func TestPageWithoutListIsDecidedByQuietDOM(t *testing.T) {
 		t.Errorf("decided %d ms after the page was ready, want about 700 ms", waited)
 	} else {
 		t.Logf("decided %d ms after the page was ready", waited)
+	}
+	s.NoSectionMeansEmpty = true
+	if res := s.Process(testContext(t), shared, coupa.Job{PO: "1"}, nil); res.Status != coupa.NoAttachments {
+		t.Errorf("with no_section_means_empty: %v", res)
 	}
 
 	// A list that never finishes loading is bounded by MarkerTimeout.

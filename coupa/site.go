@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"coupatui/browser"
@@ -22,6 +23,33 @@ type Site struct {
 	DownloadsPerPO  int           // files of one PO downloaded at once; 0 means 3
 	DownloadTimeout time.Duration // bound on one file, its retries included; 0 means none but the task's
 	Logger          *slog.Logger  // nil discards
+
+	// Selectors are the operator's CSS selectors, added to the built-in
+	// markers ([coupa.selectors]); CheckSelectors tries them in a browser.
+	Selectors Selectors
+	// NoSectionMeansEmpty reads a PO page that shows its number but no
+	// attachments section as NO_ATTACHMENTS (a tenant that hides the
+	// section on empty POs); otherwise such a page is UNRECOGNISED.
+	NoSectionMeansEmpty bool
+	// PagesDir is where pages are saved (pages/<input name> in the state
+	// folder); "" saves none. An UNRECOGNISED PO's page is always saved,
+	// every PO's with SavePages. The newest SavedPagesMax (0 means 200)
+	// pages under PagesDir's parent are kept.
+	PagesDir      string
+	SavePages     bool
+	SavedPagesMax int
+
+	pagesMu sync.Mutex // serialises saving and pruning pages
+}
+
+// Selectors are CSS selectors for a tenant's pages beyond the built-in
+// ones: attachment elements, the supplier's name, error regions and the
+// text of an empty attachment list.
+type Selectors struct {
+	Attachments []string
+	Supplier    []string
+	Error       []string
+	Empty       []string
 }
 
 // ErrBrowserUnhealthy in Result.Err means the browser could not release a

@@ -17,7 +17,8 @@ const (
 	Completed       Status = "COMPLETED"         // every attachment found was downloaded
 	Partial         Status = "PARTIAL"           // some attachments downloaded, some not
 	Failed          Status = "FAILED"            // the page or every download failed
-	NoAttachments   Status = "NO_ATTACHMENTS"    // the PO exists and has nothing to fetch
+	NoAttachments   Status = "NO_ATTACHMENTS"    // the page shows an empty attachment list
+	Unrecognised    Status = "UNRECOGNISED"      // the page showed neither files, an empty list nor an error, or items not understood
 	NotFound        Status = "PO_NOT_FOUND"      // Coupa says the PO does not exist or is not ours
 	PRNotAccessible Status = "PR_NOT_ACCESSIBLE" // the PR fallback was needed but the requisition was refused
 	Timeout         Status = "TIMEOUT"           // the page or the task ran out of time
@@ -27,14 +28,15 @@ const (
 )
 
 // Statuses lists every status word in the order reports show them.
-var Statuses = []Status{Completed, Partial, Failed, NoAttachments, NotFound,
+var Statuses = []Status{Completed, Partial, Failed, Unrecognised, NoAttachments, NotFound,
 	PRNotAccessible, Timeout, Cancelled, InvalidPO, Pending}
 
 // Final reports whether a row with this status is finished for this run.
 func (s Status) Final() bool { return s != "" && s != Pending }
 
 // Deterministic reports whether fetching the PO again would give the same
-// answer, so retrying it is pointless.
+// answer, so retrying it is pointless. Unrecognised is not: a page that
+// was not understood is fetched again, and never counted as a success.
 func (s Status) Deterministic() bool {
 	switch s {
 	case Completed, NoAttachments, NotFound, InvalidPO:

@@ -21,6 +21,9 @@ const demoMarker = ".coupatui-demo"
 // DemoOptions are what `coupatui demo` takes beyond Options.
 type DemoOptions struct {
 	Dir string // the demo folder: an earlier demo's is emptied, any other refused
+	// Inspect, when set, inspects this PO of the simulator (see
+	// DemoInspect) instead of running.
+	Inspect string
 }
 
 // Demo runs coupatui against the simulated Coupa on loopback: a new user
@@ -30,6 +33,9 @@ type DemoOptions struct {
 func Demo(cfg config.Config, o Options, d DemoOptions) (End, error) {
 	if o.Stderr == nil {
 		o.Stderr = io.Discard
+	}
+	if d.Inspect != "" {
+		return Finished, DemoInspect(cfg, d, o.Stdout)
 	}
 	if err := CheckMonitor(cfg); err != nil {
 		return Interrupted, err
@@ -54,6 +60,7 @@ func Demo(cfg config.Config, o Options, d DemoOptions) (End, error) {
 	cfg.UI.LogFile = filepath.Join(dir, "coupatui.log")
 
 	o.Input, o.Fresh, o.demo = input, true, true
+	o.pagesDir = filepath.Join(dir, config.PagesDirName, "pos")
 	if o.Report == "" {
 		o.Report = filepath.Join(dir, "pos_results.xlsx")
 	}

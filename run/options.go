@@ -25,6 +25,9 @@ type Options struct {
 	// Redo also fetches again the POs whose earlier outcome has one of
 	// these kept statuses.
 	Redo []coupa.Status
+	// SavePages saves every PO's page (--save-pages), not only the
+	// UNRECOGNISED ones', in the state folder's pages/<input name>.
+	SavePages bool
 
 	Stdin          io.Reader // the console's --fresh question; nil = os.Stdin
 	Stdout, Stderr io.Writer
@@ -33,7 +36,8 @@ type Options struct {
 	// start-up and input reading the first ends the run at once.
 	Signals <-chan os.Signal
 
-	demo bool // the simulator serves the site: workers need no signed-in profile
+	demo     bool   // the simulator serves the site: workers need no signed-in profile
+	pagesDir string // where pages are saved; "" = the state folder's pages/<input name>
 }
 
 // End is how a run ended; main maps it to the exit code.

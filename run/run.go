@@ -86,6 +86,9 @@ func (s *session) start() (End, error) {
 		}
 		s.cfg.Browser.ExecPath = exec
 	}
+	if err := checkSelectors(s.cfg, siteOf(s.cfg)); err != nil {
+		return Interrupted, err
+	}
 	journalPath, err := s.cfg.JournalPath()
 	if err != nil {
 		return Interrupted, err
@@ -145,16 +148,12 @@ func (s *session) start() (End, error) {
 	if s.quit.signalled() {
 		return Interrupted, nil
 	}
-	s.site = &coupa.Site{
-		BaseURL:         s.cfg.Coupa.BaseURL,
-		Root:            s.root,
-		Layout:          s.cfg.Downloads.Layout,
-		PRFallback:      s.cfg.Downloads.PRFallback,
-		PageTimeout:     s.cfg.Coupa.PageTimeout.Duration,
-		MarkerTimeout:   s.cfg.Coupa.MarkerTimeout.Duration,
-		DownloadsPerPO:  s.cfg.Browser.DownloadsPerPO,
-		DownloadTimeout: s.cfg.Browser.DownloadTimeout.Duration,
-		Logger:          s.log,
+	s.site = siteOf(s.cfg)
+	s.site.Root, s.site.Logger, s.site.SavePages = s.root, s.log, s.opts.SavePages
+	if s.site.PagesDir = s.opts.pagesDir; s.site.PagesDir == "" {
+		if s.site.PagesDir, err = s.cfg.PagesPath(s.opts.Input); err != nil {
+			return Interrupted, err
+		}
 	}
 	end, err = s.process()
 	if err != nil {

@@ -130,12 +130,18 @@ func validatePO(po PO) error {
 	switch {
 	case !isDigits(po.ID):
 		return fmt.Errorf("sim: PO id %q: want digits", po.ID)
-	case po.SupplierMarkup < SupplierDataName || po.SupplierMarkup > SupplierDataTestID:
-		return fmt.Errorf("sim: PO %s: supplier markup %d: want 0..3", po.ID, po.SupplierMarkup)
-	case po.ErrorMarkup < ErrorFlashUnderscore || po.ErrorMarkup > ErrorExplanation:
-		return fmt.Errorf("sim: PO %s: error markup %d: want 0..2", po.ID, po.ErrorMarkup)
-	case po.NotFound != 0 && po.NotFound != 200 && po.NotFound != 404:
-		return fmt.Errorf("sim: PO %s: NotFound %d: want 0, 200 or 404", po.ID, po.NotFound)
+	case po.SupplierMarkup < SupplierDataName || po.SupplierMarkup > SupplierLabel:
+		return fmt.Errorf("sim: PO %s: supplier markup %d: want 0..4", po.ID, po.SupplierMarkup)
+	case po.ErrorMarkup < ErrorFlashUnderscore || po.ErrorMarkup > ErrorRoleAlert:
+		return fmt.Errorf("sim: PO %s: error markup %d: want 0..3", po.ID, po.ErrorMarkup)
+	case !slices.Contains([]int{0, 200, 403, 404, 410}, po.NotFound):
+		return fmt.Errorf("sim: PO %s: NotFound %d: want 0, 200, 403, 404 or 410", po.ID, po.NotFound)
+	case po.Layout < LayoutList || po.Layout > LayoutNone:
+		return fmt.Errorf("sim: PO %s: layout %d is unknown", po.ID, int(po.Layout))
+	case po.Layout == LayoutNone && len(po.Attachments) > 0:
+		return fmt.Errorf("sim: PO %s: LayoutNone shows no attachments section, so it cannot have attachments", po.ID)
+	case po.Language != "" && !slices.Contains(Languages, po.Language):
+		return fmt.Errorf("sim: PO %s: language %q: want one of %v", po.ID, po.Language, Languages)
 	case po.Requisition != "" && !isDigits(po.Requisition):
 		return fmt.Errorf("sim: PO %s: requisition id %q: want digits", po.ID, po.Requisition)
 	case po.InsertDelay < 0 || po.AllocMB < 0:
@@ -152,8 +158,10 @@ func validateAttachment(a Attachment) error {
 		return fmt.Errorf("id %q: want [A-Za-z0-9_-]", a.ID)
 	case a.Size < 0:
 		return fmt.Errorf("size %d is negative", a.Size)
-	case a.Shape < ShapeAttachmentLink || a.Shape > ShapeScriptRedirect:
+	case a.Shape < ShapeAttachmentLink || a.Shape > ShapeRowButton:
 		return fmt.Errorf("shape %d is unknown", int(a.Shape))
+	case !slices.Contains([]string{"", "click", "mousedown", "pointerdown"}, a.Event):
+		return fmt.Errorf("event %q: want click, mousedown or pointerdown", a.Event)
 	case strings.ContainsAny(a.Name, "\x00\r\n"):
 		return fmt.Errorf("name holds NUL, CR or LF, which no header can carry")
 	case a.CutOnce && a.Size < 2:
@@ -242,7 +250,7 @@ func (s *Server) Expected(poID string) []File {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st, ok := s.pos[poID]
-	if !ok || st.po.NotFound != 0 {
+	if !ok || st.po.NotFound != 0 || unrecognised(st.po) {
 		return nil
 	}
 	atts := slices.Clone(st.po.Attachments)
@@ -299,6 +307,8 @@ func (s *Server) WantFor(poID string) (coupa.Status, bool) {
 		return coupa.NotFound, true
 	case po.Hang:
 		return coupa.Timeout, true
+	case unrecognised(po):
+		return coupa.Unrecognised, true
 	}
 	n := len(po.Attachments)
 	if rq, ok := s.fallbackLocked(po); ok {
@@ -311,6 +321,14 @@ func (s *Server) WantFor(poID string) (coupa.Status, bool) {
 		return coupa.NoAttachments, true
 	}
 	return coupa.Completed, true
+}
+
+// unrecognised reports whether po's page shows neither files, an empty
+// list nor an error a correct client can read: no attachments section, or
+// a section of items that name no file. Such a client fetches nothing and
+// does not follow the requisition.
+func unrecognised(po PO) bool {
+	return po.Layout == LayoutNone || po.Layout == LayoutUnknown && len(po.Attachments) > 0
 }
 
 // insertDelay is how long after load the PO's script fills its list.

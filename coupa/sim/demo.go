@@ -7,15 +7,19 @@ import (
 	"coupatui/coupa"
 )
 
-// Demo is the catalogue `coupatui demo` runs: 40 POs (4500001001…4500001040)
-// and 6 requisitions covering every page behaviour DESIGN.md lists, each PO
-// with the Want a correct client reaches; 300 ms ± 200 ms page latency, no
-// sign-in. It has no Hang and no AllocMB PO: those are for specific tests.
+// Demo is the catalogue `coupatui demo` runs: 63 POs (4500001001…4500001063)
+// and 6 requisitions covering every page behaviour DESIGN.md lists and the
+// page shapes of the field (bound clicks, title- and text-only items, other
+// languages, tables, collapsed panels, frames, popups, unknown items, no
+// section), each PO with the Want a correct client reaches; 300 ms ± 200 ms
+// page latency, no sign-in. It has no Hang and no AllocMB PO: those are for
+// specific tests.
 func Demo(seed int64) Options {
 	const kb = 1 << 10
 	at := func(name string, size int, shape Shape) Attachment {
 		return Attachment{Name: name, Size: size, Shape: shape}
 	}
+	on := func(a Attachment, event string) Attachment { a.Event = event; return a }
 	long := strings.Repeat("Very long scanned purchase agreement name ", 8)[:296] + ".pdf" // 300 characters
 	pos := []PO{
 		// Normal POs: every shape, every supplier markup.
@@ -102,6 +106,56 @@ func Demo(seed int64) Options {
 			Attachments: []Attachment{at("Quote 2025-004.pdf", 52*kb, ShapeDownloadLink), at("Quote 2025-004 rev1.pdf", 53*kb, ShapeDownloadLink), at("Award letter.pdf", 31*kb, ShapeAttachmentLink)}},
 		// PR fallback with no PO attachment, requisition files in the harder shapes.
 		{ID: "4500001040", Supplier: "Globex Corporation", SupplierMarkup: SupplierDataTestID, Requisition: "2100006", Want: coupa.Completed},
+
+		// Field shapes: no URL and no marker in the markup, clicks bound by
+		// script to click, mousedown or pointerdown.
+		{ID: "4500001041", Supplier: "Titled Goods Inc", SupplierMarkup: SupplierDataName, Want: coupa.Completed,
+			Attachments: []Attachment{on(at("Signed quote.pdf", 21*kb, ShapeTitleOnly), "click"), on(at("Meeting notes.docx", 17*kb, ShapeTextOnly), "mousedown")}},
+		{ID: "4500001042", Supplier: "Floating Toolbar GmbH", SupplierMarkup: SupplierLabel, FloatingBar: true, Want: coupa.Completed,
+			Attachments: []Attachment{on(at("Delivery schedule.pdf", 19*kb, ShapeAriaFile), "pointerdown"),
+				at("Inspection report.pdf", 23*kb, ShapeAriaButton), on(at("Customer e-mail.msg", 15*kb, ShapeAssociated), "mousedown")}},
+		// Pages in other languages: the section found by its heading, the
+		// supplier by its label.
+		{ID: "4500001043", Supplier: "Ribeiro & Filhos Lda", SupplierMarkup: SupplierLabel, Language: "pt", Want: coupa.Completed,
+			Attachments: []Attachment{at("Nota fiscal 3391.pdf", 26*kb, ShapeTextOnly), at("Especificação técnica.docx", 31*kb, ShapeRowButton)}},
+		{ID: "4500001044", Supplier: "Suministros Ñandú SL", SupplierMarkup: SupplierLabel, Language: "es", Layout: LayoutTable, Want: coupa.Completed,
+			Attachments: []Attachment{at("Factura F-2025-77.pdf", 22*kb, ShapeTitleOnly), at("Albarán.pdf", 12*kb, ShapeDownloadLink),
+				on(at("Pedido firmado.pdf", 18*kb, ShapeRowButton), "pointerdown")}},
+		{ID: "4500001045", Supplier: "Fournitures Lefèvre", SupplierMarkup: SupplierDataTestID, Language: "fr", Layout: LayoutCollapsed, Want: coupa.Completed,
+			Attachments: []Attachment{at("Bon de commande.pdf", 27*kb, ShapeAssociated), at("Conditions générales.pdf", 33*kb, ShapeDownloadAttr)}},
+		{ID: "4500001046", Supplier: "Schäfer Maschinenbau", SupplierMarkup: SupplierInfoSpan, Language: "de", Layout: LayoutFrame, Want: coupa.Completed,
+			Attachments: []Attachment{at("Angebot 4471.pdf", 24*kb, ShapeTextOnly), at("Lieferschein.pdf", 14*kb, ShapeButton)}},
+		// A popup the download starts in.
+		{ID: "4500001047", Supplier: "Popup Printing Co", SupplierMarkup: SupplierClassName, Want: coupa.Completed,
+			Attachments: []Attachment{at("Print proof.pdf", 29*kb, ShapePopup), at("Artwork.zip", 64*kb, ShapeAttachmentLink)}},
+		// Pages a correct client does not guess at.
+		{ID: "4500001048", Supplier: "Tile Gallery Ltd", SupplierMarkup: SupplierDataName, Layout: LayoutUnknown, Want: coupa.Unrecognised,
+			Attachments: []Attachment{at("Scan 1.pdf", 11*kb, ShapeTextOnly), at("Scan 2.pdf", 12*kb, ShapeTextOnly)}},
+		{ID: "4500001049", Supplier: "Sectionless Services", SupplierMarkup: SupplierClassName, Layout: LayoutNone, Want: coupa.Unrecognised},
+		// Empty lists with evidence: a bare list that says it finished, the
+		// empty text in Portuguese and in a German table.
+		{ID: "4500001050", Supplier: "Quiet Supplies", SupplierMarkup: SupplierInfoSpan, Layout: LayoutBare, Want: coupa.NoAttachments},
+		{ID: "4500001051", Supplier: "Vazio Comércio", SupplierMarkup: SupplierLabel, Language: "pt", Want: coupa.NoAttachments},
+		{ID: "4500001052", Supplier: "Leere Lager AG", SupplierMarkup: SupplierLabel, Language: "de", Layout: LayoutTable, Want: coupa.NoAttachments},
+		// A not-found text as a file name on a normal PO.
+		{ID: "4500001053", Supplier: "Legal Letters LLP", SupplierMarkup: SupplierDataTestID, Want: coupa.Completed,
+			Attachments: []Attachment{at("Access denied letter.pdf", 9*kb, ShapeTitleOnly), at("You are not authorized - appeal.pdf", 8*kb, ShapeAttachmentLink)}},
+		// Not-found pages in Portuguese, Spanish, French, German and a
+		// language no client knows, at 200 and at 403/404/410.
+		{ID: "4500001054", NotFound: 200, ErrorText: TextSorryPT, ErrorMarkup: ErrorFlashUnderscore, Want: coupa.NotFound},
+		{ID: "4500001055", NotFound: 404, ErrorText: TextSorryES, ErrorMarkup: ErrorRoleAlert, Want: coupa.NotFound},
+		{ID: "4500001056", NotFound: 403, ErrorText: TextDeniedFR, ErrorMarkup: ErrorFlashDash, Want: coupa.NotFound},
+		{ID: "4500001057", NotFound: 410, ErrorText: TextSorryDE, ErrorMarkup: ErrorExplanation, Want: coupa.NotFound},
+		{ID: "4500001058", NotFound: 200, ErrorText: TextDeniedDE, ErrorMarkup: ErrorRoleAlert, Want: coupa.NotFound},
+		{ID: "4500001059", NotFound: 200, ErrorText: TextSorryIT, ErrorMarkup: ErrorFlashUnderscore, Want: coupa.NotFound},
+		{ID: "4500001060", NotFound: 404, ErrorText: TextSorryFR, ErrorMarkup: ErrorExplanation, Want: coupa.NotFound},
+		{ID: "4500001061", NotFound: 200, ErrorText: TextDeniedES, ErrorMarkup: ErrorFlashDash, Want: coupa.NotFound},
+		// Field shapes inserted late on a long-polling page, and in a
+		// collapsed English panel.
+		{ID: "4500001062", Supplier: "Realtime Metrics", SupplierMarkup: SupplierDataTestID, LongPoll: true, InsertDelay: 800 * time.Millisecond, Want: coupa.Completed,
+			Attachments: []Attachment{on(at("Live export.pdf", 20*kb, ShapeAriaButton), "mousedown")}},
+		{ID: "4500001063", Supplier: "Folded Panels Inc", SupplierMarkup: SupplierLabel, Layout: LayoutCollapsed, Want: coupa.Completed,
+			Attachments: []Attachment{on(at("Panel drawing.pdf", 25*kb, ShapeTextOnly), "pointerdown"), at("Panel BOM.xlsx", 13*kb, ShapeTitleOnly)}},
 	}
 	reqs := []Requisition{
 		{ID: "2100001", Attachments: []Attachment{at("Supplier quote.pdf", 36*kb, ShapeAttachmentLink), at("Budget approval.pdf", 17*kb, ShapeDownloadLink)}},

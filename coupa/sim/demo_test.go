@@ -44,7 +44,24 @@ func init() {
 	for _, sh := range Shapes {
 		add("shape "+sh.String(), anyAtt(func(a Attachment) bool { return a.Shape == sh }))
 	}
-	for m := SupplierDataName; m <= SupplierDataTestID; m++ {
+	for _, l := range Layouts {
+		add("layout "+l.String(), func(po PO, _ map[string]Requisition) bool { return po.Layout == l && po.NotFound == 0 })
+	}
+	for _, lang := range Languages[1:] {
+		add("language "+lang, func(po PO, _ map[string]Requisition) bool { return po.Language == lang && po.NotFound == 0 })
+	}
+	for _, ev := range []string{"mousedown", "pointerdown"} {
+		add("event "+ev, anyAtt(func(a Attachment) bool { return a.Event == ev }))
+	}
+	add("floating toolbar", func(po PO, _ map[string]Requisition) bool { return po.FloatingBar && len(po.Attachments) > 0 })
+	add("not-found text as a file name", anyAtt(func(a Attachment) bool { return strings.HasPrefix(a.Name, "Access denied") }))
+	add("long-poll with a bound shape inserted late", func(po PO, _ map[string]Requisition) bool {
+		return po.LongPoll && po.InsertDelay > 0 && slices.ContainsFunc(po.Attachments, func(a Attachment) bool { return a.Shape.bound() })
+	})
+	add("empty list text in another language", func(po PO, _ map[string]Requisition) bool {
+		return po.Language != "" && po.Language != "en" && len(po.Attachments) == 0 && po.NotFound == 0
+	})
+	for m := SupplierDataName; m <= SupplierLabel; m++ {
 		add("supplier markup "+itoa(m), func(po PO, _ map[string]Requisition) bool {
 			return po.Supplier != "" && po.SupplierMarkup == m && po.NotFound == 0
 		})
@@ -53,7 +70,7 @@ func init() {
 	add("no attachments", func(po PO, _ map[string]Requisition) bool {
 		return po.NotFound == 0 && len(po.Attachments) == 0 && po.Requisition == ""
 	})
-	for _, status := range []int{200, 404} {
+	for _, status := range []int{200, 403, 404, 410} {
 		add("not found "+itoa(status), func(po PO, _ map[string]Requisition) bool { return po.NotFound == status })
 	}
 	for _, text := range ErrorTexts {
@@ -61,7 +78,7 @@ func init() {
 			return po.NotFound != 0 && (po.ErrorText == text || po.ErrorText == "" && text == TextOops)
 		})
 	}
-	for m := ErrorFlashUnderscore; m <= ErrorExplanation; m++ {
+	for m := ErrorFlashUnderscore; m <= ErrorRoleAlert; m++ {
 		add("error markup "+itoa(m), func(po PO, _ map[string]Requisition) bool { return po.NotFound != 0 && po.ErrorMarkup == m })
 	}
 	add("PR fallback with an .xlsx on the PO", func(po PO, reqs map[string]Requisition) bool {
@@ -104,15 +121,15 @@ func init() {
 	add("LongPoll with files", func(po PO, _ map[string]Requisition) bool { return po.LongPoll && len(po.Attachments) > 0 })
 	add("LongPoll without files", func(po PO, _ map[string]Requisition) bool { return po.LongPoll && len(po.Attachments) == 0 })
 	add("late insertion 800 ms", func(po PO, _ map[string]Requisition) bool { return po.InsertDelay >= 800e6 })
-	for _, w := range []coupa.Status{coupa.Completed, coupa.NoAttachments, coupa.NotFound, coupa.PRNotAccessible} {
+	for _, w := range []coupa.Status{coupa.Completed, coupa.NoAttachments, coupa.NotFound, coupa.PRNotAccessible, coupa.Unrecognised} {
 		add("want "+string(w), func(po PO, _ map[string]Requisition) bool { return po.Want == w })
 	}
 }
 
 func TestDemoCoversEveryBehaviour(t *testing.T) {
 	opts := Demo(1)
-	if n := len(opts.POs); n < 35 || n > 45 {
-		t.Errorf("demo has %d POs, want about 40", n)
+	if n := len(opts.POs); n < 55 || n > 70 {
+		t.Errorf("demo has %d POs, want about 60", n)
 	}
 	if opts.Latency != 300e6 || opts.Jitter != 200e6 {
 		t.Errorf("demo latency %v ± %v, want 300ms ± 200ms", opts.Latency, opts.Jitter)
@@ -195,19 +212,40 @@ func TestDemoThroughAPlainClient(t *testing.T) {
 
 var (
 	elementRes = []*regexp.Regexp{
-		regexp.MustCompile(`<a (?:download )?href="([^"]+)">([^<]*)</a>`),
+		regexp.MustCompile(`<a (?:download )?href="([^"#]+)">([^<]*)</a>`),
 		regexp.MustCompile(`<a title="Attachment: ([^"]*)" href="([^"]+)">`),
 		regexp.MustCompile(`<span role="button" tabindex="0" aria-label="Download attachment ([^"]*)" data-file="([^"]+)">`),
+		// The bound shapes: the element's id, then its name.
+		regexp.MustCompile(`<span class="chip" id="att-([^"]+)" title="([^"]*)">`),
+		regexp.MustCompile(`<span class="file-name" id="att-([^"]+)">([^<]*)</span>`),
+		regexp.MustCompile(`<span id="att-([^"]+)" aria-label="file attachment ([^"]*)">`),
+		regexp.MustCompile(`<span role="button" id="att-([^"]+)" aria-label="file attachment ([^"]*)">`),
+		regexp.MustCompile(`<div class="associated-file" id="att-([^"]+)"><span class="icon">📎</span> <span>([^<]*)</span>`),
+		regexp.MustCompile(`<a href="#" id="att-([^"]+)">([^<]*)</a>`),
+		// ShapeRowButton: the name, then the button.
+		regexp.MustCompile(`<span class="file-name">([^<]*)</span>(?: |</td><td>[^<]*</td><td>)<button type="button" id="att-([^"]+)">`),
 	}
+	tileRe     = regexp.MustCompile(`<span class="tile" id="att-`)
+	frameRe    = regexp.MustCompile(`<iframe class="docs-frame" src="([^"]+)"`)
+	errorRe    = regexp.MustCompile(`<div (class="flash_error"|class="flash-error" role="alert"|id="error_explanation"|class="notice" role="alert")>`)
 	redirectRe = regexp.MustCompile(`location\.replace\("([^"]+)"\)`)
 	reqLinkRe  = regexp.MustCompile(`href="(/requisition_headers/\d+)"`)
 )
 
 type found struct{ name, url string }
 
-// listed reads the attachments a record page's script would insert.
-func listed(t *testing.T, page string) []found {
+// listed reads the attachments a record page's script would insert (from
+// its frame's page for LayoutFrame); unknown reports tiles that name no
+// file, none a page with no attachments section.
+func listed(t *testing.T, c *http.Client, s *Server, page string) (out []found, unknown, none bool) {
+	if m := frameRe.FindStringSubmatch(page); m != nil {
+		_, inner := fetch(t, c, s.URL()+m[1])
+		page = string(inner)
+	} else if !listHTMLRe.MatchString(page) || strings.Contains(page, "var listID = \"\";") {
+		return nil, false, true
+	}
 	list := insertedHTML(t, page)
+	binds := pageBinds(t, page)
 	type hit struct {
 		at int
 		f  found
@@ -217,27 +255,34 @@ func listed(t *testing.T, page string) []found {
 		for _, m := range re.FindAllStringSubmatchIndex(list, -1) {
 			a, b := list[m[2]:m[3]], list[m[4]:m[5]]
 			f := found{name: html.UnescapeString(b), url: a}
-			switch i {
-			case 1:
+			switch {
+			case i == 1:
 				f = found{name: html.UnescapeString(a), url: b}
-			case 2:
+			case i == 2:
 				f = found{name: html.UnescapeString(a), url: "/files/" + b}
+			case i == len(elementRes)-1:
+				a, b = b, a
+				fallthrough
+			case i >= 3:
+				bd, ok := binds["#att-"+a]
+				if !ok {
+					t.Fatalf("bound element att-%s has no handler", a)
+				}
+				f = found{name: html.UnescapeString(b), url: bd.URL}
 			}
 			hits = append(hits, hit{m[0], f})
 		}
 	}
 	slices.SortFunc(hits, func(x, y hit) int { return x.at - y.at })
-	var out []found
 	for _, h := range hits {
 		out = append(out, h.f)
 	}
-	return out
+	return out, tileRe.MatchString(list), false
 }
 
-func isErrorPage(page string) bool {
-	text := html.UnescapeString(page)
-	return slices.ContainsFunc(ErrorTexts, func(e string) bool { return strings.Contains(text, e) })
-}
+// isErrorPage reads an error page by its markup, never by its text: a
+// file may be called "Access denied letter.pdf".
+func isErrorPage(page string) bool { return errorRe.MatchString(staticHTML(page)) }
 
 func walkPO(t *testing.T, c *http.Client, s *Server, id string) (coupa.Status, []File) {
 	t.Helper()
@@ -248,7 +293,10 @@ func walkPO(t *testing.T, c *http.Client, s *Server, id string) (coupa.Status, [
 	if isErrorPage(string(page)) {
 		return coupa.NotFound, nil
 	}
-	atts := listed(t, string(page))
+	atts, unknown, none := listed(t, c, s, string(page))
+	if unknown || none {
+		return coupa.Unrecognised, nil
+	}
 	var files []File
 	for _, f := range atts {
 		files = append(files, download(t, c, s, f))
@@ -259,7 +307,8 @@ func walkPO(t *testing.T, c *http.Client, s *Server, id string) (coupa.Status, [
 		if isErrorPage(string(rq)) {
 			return coupa.PRNotAccessible, files
 		}
-		for _, f := range listed(t, string(rq)) {
+		more, _, _ := listed(t, c, s, string(rq))
+		for _, f := range more {
 			files = append(files, download(t, c, s, f))
 		}
 	}

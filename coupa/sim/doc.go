@@ -9,12 +9,20 @@
 // # Pages
 //
 // /order_headers/<id> and /requisition_headers/<id> are full HTML pages
-// (header, nav, the number in title and h1, details, lines table). The
-// attachments panel, div#attachments, holds "Loading…" with aria-busy="true"
-// until the page's script, InsertDelay after the load event, replaces it with
-// the attachment elements in their Shape, or with <p>No attachments</p>, and
-// sets aria-busy="false". Unknown ids, NotFound POs and Denied requisitions
-// get error pages with the DESIGN.md texts in their markup variant. Unless
+// (header, nav, the number in title and h1, details, lines table, CSRF meta
+// tags, a link with a query string). The attachments panel, div#attachments,
+// holds "Loading…" with aria-busy="true" until the page's script,
+// InsertDelay after the load event, replaces it with the attachment elements
+// in their Shape, or with <p>No attachments</p>, and sets aria-busy="false".
+// PO.Layout changes the panel (a table, a collapsed panel loaded when its
+// toggle is clicked, a same-origin iframe, a bare list, tiles that name no
+// file, no panel at all), PO.Language its words (and, outside English, its
+// classes: only the heading names it), PO.FloatingBar lays a toolbar over
+// the page. The bound shapes carry no URL: the script binds a click,
+// mousedown or pointerdown handler on them after inserting the list.
+// Unknown ids, NotFound POs and Denied requisitions get error pages with the
+// DESIGN.md texts (and their Portuguese, Spanish, French, German and one
+// Italian variant) in their markup variant, at the PO's status code. Unless
 // NoAssets, pages pull two ~1 MB PNGs, a ~500 KB web font, a poster and a
 // video from /assets/ (counted in Stats.Assets, never cached). A LongPoll
 // page fetches /poll, which the server holds open until the client leaves or

@@ -81,6 +81,26 @@ func insertedHTML(t *testing.T, page string) string {
 	return s
 }
 
+var bindsRe = regexp.MustCompile(`var binds = *(null|\[.*\]) *;`)
+
+// pageBinds are the handlers a page's script binds, by selector.
+func pageBinds(t *testing.T, page string) map[string]bind {
+	t.Helper()
+	m := bindsRe.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("page has no binds script variable:\n%s", page)
+	}
+	var list []bind
+	if err := json.Unmarshal([]byte(m[1]), &list); err != nil {
+		t.Fatalf("binds are not JSON %s: %v", m[1], err)
+	}
+	out := map[string]bind{}
+	for _, b := range list {
+		out[b.Sel] = b
+	}
+	return out
+}
+
 // staticHTML is the page without its scripts: what a DOM query finds
 // before any script runs.
 func staticHTML(page string) string {

@@ -31,14 +31,86 @@ const (
 	// answers an HTML page whose script redirects to /files/<id>, so a plain
 	// HTTP GET gets HTML, not the file.
 	ShapeScriptRedirect
+
+	// The shapes below carry no URL and no marker in their markup: the
+	// page's script binds Attachment.Event (click by default) on the
+	// element after inserting the list, and the handler sets location.href
+	// to /files/<id>. Only the file's name says what they are.
+
+	// ShapeTitleOnly: <span class="chip" title="name">📄</span>.
+	ShapeTitleOnly
+	// ShapeTextOnly: <span class="file-name">name</span>.
+	ShapeTextOnly
+	// ShapeAriaFile: <span aria-label="file attachment name"><i class="icon"></i></span>.
+	ShapeAriaFile
+	// ShapeAriaButton: <span role="button" aria-label="file attachment name">name</span>.
+	ShapeAriaButton
+	// ShapeAssociated: <div class="associated-file"><span class="icon"></span><span>name</span></div>.
+	ShapeAssociated
+	// ShapePopup: <a href="#">name</a> whose handler opens /files/<id> in a
+	// new window (a popup the download starts in).
+	ShapePopup
+	// ShapeRowButton: the name as plain text in its row, and a separate
+	// "Download" button (in the page's language) that fetches it.
+	ShapeRowButton
 )
 
 // Shapes lists every shape, in declaration order.
 var Shapes = []Shape{ShapeAttachmentLink, ShapeDownloadLink, ShapeDownloadAttr,
-	ShapeTitled, ShapeButton, ShapeScriptRedirect}
+	ShapeTitled, ShapeButton, ShapeScriptRedirect, ShapeTitleOnly, ShapeTextOnly,
+	ShapeAriaFile, ShapeAriaButton, ShapeAssociated, ShapePopup, ShapeRowButton}
 
 var shapeNames = [...]string{"attachment-link", "download-link", "download-attr",
-	"titled", "button", "script-redirect"}
+	"titled", "button", "script-redirect", "title-only", "text-only", "aria-file",
+	"aria-button", "associated-file", "popup", "row-button"}
+
+// bound reports whether the shape's element gets its handler by script.
+func (s Shape) bound() bool { return s >= ShapeTitleOnly }
+
+// Layout is how a PO page shows its attachments section.
+type Layout int
+
+const (
+	// LayoutList: a section with a heading and div#attachments, which the
+	// script fills with a <ul> (or the empty-list text).
+	LayoutList Layout = iota
+	// LayoutTable: the same section filled with a table, one row per file
+	// (name, size), a header row, and a row with the empty-list text when
+	// there is none.
+	LayoutTable
+	// LayoutCollapsed: a panel whose toggle (aria-expanded="false") must be
+	// clicked; only then does the script load the list.
+	LayoutCollapsed
+	// LayoutFrame: the section holds a same-origin iframe whose page lists
+	// the attachments.
+	LayoutFrame
+	// LayoutBare: like LayoutList, but an empty list shows no text: the
+	// list is emptied and aria-busy set to "false".
+	LayoutBare
+	// LayoutUnknown: the section's rows are tiles that name no file (a
+	// thumbnail whose click downloads): a correct client does not guess,
+	// the PO is UNRECOGNISED.
+	LayoutUnknown
+	// LayoutNone: the page has no attachments section at all (Attachments
+	// must be empty): UNRECOGNISED unless the client is told that a
+	// missing section means none.
+	LayoutNone
+)
+
+// Layouts lists every layout, in declaration order.
+var Layouts = []Layout{LayoutList, LayoutTable, LayoutCollapsed, LayoutFrame, LayoutBare, LayoutUnknown, LayoutNone}
+
+var layoutNames = [...]string{"list", "table", "collapsed", "frame", "bare", "unknown", "none"}
+
+func (l Layout) String() string {
+	if l < 0 || int(l) >= len(layoutNames) {
+		return "layout(" + itoa(int(l)) + ")"
+	}
+	return layoutNames[l]
+}
+
+// Languages are the page languages the simulator writes (PO.Language).
+var Languages = []string{"en", "pt", "es", "fr", "de"}
 
 func (s Shape) String() string {
 	if s < 0 || int(s) >= len(shapeNames) {
@@ -58,6 +130,9 @@ type Attachment struct {
 	CutOnce     bool // the first download sends Content-Length but closes after half the bytes
 	Slow        bool // streamed at ~256 KB/s
 	Fail5xxOnce bool // the first download answers 503 (before CutOnce, when both are set)
+	// Event is the event a bound shape's handler listens to: "click" (the
+	// default), "mousedown" or "pointerdown".
+	Event string
 	// Fail5xxTimes makes the first this many downloads answer 503 (after
 	// Fail5xxOnce's, before CutOnce): more than a client's retries of one
 	// attempt, it leaves the PO PARTIAL until a later attempt.
@@ -70,6 +145,10 @@ const (
 	SupplierClassName  = 1 // <div class="po-supplier-name">…</div>
 	SupplierInfoSpan   = 2 // <div class="supplier-info"><span>…</span></div>
 	SupplierDataTestID = 3 // <div data-testid="po-supplier">…</div>
+	// SupplierLabel: no marker; a plain <span> value after the label
+	// ("Supplier", in the page's language) and a ":" span, as the public
+	// downloader's XPath …/div/span[3] reads it.
+	SupplierLabel = 4
 )
 
 // Error markup variants, the values of PO.ErrorMarkup.
@@ -77,16 +156,27 @@ const (
 	ErrorFlashUnderscore = 0 // <div class="flash_error">
 	ErrorFlashDash       = 1 // <div class="flash-error">
 	ErrorExplanation     = 2 // <div id="error_explanation">
+	ErrorRoleAlert       = 3 // <div class="notice" role="alert">
 )
 
 // The not-found and no-access texts Coupa shows (DESIGN.md), for PO.ErrorText.
 const (
-	TextOops             = "Oops! We couldn't find what you wanted"
-	TextNotAuthorized    = "You are not authorized"
-	TextAccessDenied     = "Access denied"
-	TextDoesNotExist     = "The page you were looking for doesn't exist"
-	TextOopsPT           = "Ops! Não encontramos o que você procurava"
-	TextNotAuthorizedPT  = "Você não tem autorização"
+	TextOops            = "Oops! We couldn't find what you wanted"
+	TextNotAuthorized   = "You are not authorized"
+	TextAccessDenied    = "Access denied"
+	TextDoesNotExist    = "The page you were looking for doesn't exist"
+	TextOopsPT          = "Ops! Não encontramos o que você procurava"
+	TextNotAuthorizedPT = "Você não tem autorização"
+	TextSorryPT         = "Desculpe, não encontramos o que você procurava"
+	TextSorryES         = "Lo sentimos, no pudimos encontrar lo que buscaba"
+	TextDeniedES        = "Acceso denegado"
+	TextSorryFR         = "Désolé, nous n'avons pas trouvé ce que vous cherchiez"
+	TextDeniedFR        = "Vous n'êtes pas autorisé à voir cette page"
+	TextSorryDE         = "Leider konnten wir nicht finden, wonach Sie gesucht haben"
+	TextDeniedDE        = "Zugriff verweigert"
+	// TextSorryIT is in a language no client knows: only its markup (an
+	// error region on a page with no PO markers) says "not found".
+	TextSorryIT          = "Spiacenti, non abbiamo trovato quello che cercavi"
 	textInvalidSignIn    = "Invalid email or password."
 	textNoAttachments    = "No attachments"
 	defaultErrorText     = TextOops
@@ -98,9 +188,11 @@ const (
 	defaultInsertDelayMS = 400 // upper bound of the seeded default insertion delay
 )
 
-// ErrorTexts lists every not-found/no-access text, English then Portuguese.
+// ErrorTexts lists every not-found/no-access text: English, Portuguese,
+// Spanish, French, German, then one in Italian.
 var ErrorTexts = []string{TextOops, TextNotAuthorized, TextAccessDenied,
-	TextDoesNotExist, TextOopsPT, TextNotAuthorizedPT}
+	TextDoesNotExist, TextOopsPT, TextNotAuthorizedPT, TextSorryPT, TextSorryES, TextDeniedES,
+	TextSorryFR, TextDeniedFR, TextSorryDE, TextDeniedDE, TextSorryIT}
 
 // NoAttachmentsText is what an attachment container shows once the script
 // has run and the list is empty.
@@ -113,9 +205,12 @@ type PO struct {
 	SupplierMarkup int          // SupplierDataName … SupplierDataTestID
 	Attachments    []Attachment // in page order
 	Requisition    string       // linked requisition id ("" = none): <a href="/requisition_headers/<id>">
-	NotFound       int          // 0 = exists; 200 or 404 = an error page with that HTTP status
+	NotFound       int          // 0 = exists; 200, 403, 404 or 410 = an error page with that HTTP status
 	ErrorText      string       // the error page's text, one of ErrorTexts; "" = TextOops
-	ErrorMarkup    int          // ErrorFlashUnderscore, ErrorFlashDash or ErrorExplanation (addition to the contract)
+	ErrorMarkup    int          // ErrorFlashUnderscore … ErrorRoleAlert (addition to the contract)
+	Layout         Layout       // how the attachments section looks (LayoutList by default)
+	Language       string       // the page's language, one of Languages; "" = "en" (non-English pages use no English class or id for the section)
+	FloatingBar    bool         // a toolbar floats over the whole page, as on Coupa's order pages: a click aimed by position lands on it
 	FirstTry5xx    bool         // the first request for this page answers 503
 	LongPoll       bool         // the page keeps a never-ending request open (network never idle)
 	// InsertDelay is how long after the load event the script inserts the

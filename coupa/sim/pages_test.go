@@ -50,6 +50,13 @@ func TestPOPageListsEveryShapeByScript(t *testing.T) {
 		ShapeTitled:         `<a title="Attachment: titled &lt;&amp;&gt; &#34;q&#34;.pdf" href="/files/a-titled">📎</a>`,
 		ShapeButton:         `<span role="button" tabindex="0" aria-label="Download attachment button &lt;&amp;&gt; &#34;q&#34;.pdf" data-file="a-button">button &lt;&amp;&gt; &#34;q&#34;.pdf</span>`,
 		ShapeScriptRedirect: `<a href="/attachments/a-script-redirect/open">script-redirect &lt;&amp;&gt; &#34;q&#34;.pdf</a>`,
+		ShapeTitleOnly:      `<span class="chip" id="att-a-title-only" title="title-only &lt;&amp;&gt; &#34;q&#34;.pdf">📄</span>`,
+		ShapeTextOnly:       `<span class="file-name" id="att-a-text-only">text-only &lt;&amp;&gt; &#34;q&#34;.pdf</span>`,
+		ShapeAriaFile:       `<span id="att-a-aria-file" aria-label="file attachment aria-file &lt;&amp;&gt; &#34;q&#34;.pdf"><i class="icon">🗎</i></span>`,
+		ShapeAriaButton:     `<span role="button" id="att-a-aria-button" aria-label="file attachment aria-button &lt;&amp;&gt; &#34;q&#34;.pdf">aria-button &lt;&amp;&gt; &#34;q&#34;.pdf</span>`,
+		ShapeAssociated:     `<div class="associated-file" id="att-a-associated-file"><span class="icon">📎</span> <span>associated-file &lt;&amp;&gt; &#34;q&#34;.pdf</span></div>`,
+		ShapePopup:          `<a href="#" id="att-a-popup">popup &lt;&amp;&gt; &#34;q&#34;.pdf</a>`,
+		ShapeRowButton:      `<span class="file-name">row-button &lt;&amp;&gt; &#34;q&#34;.pdf</span> <button type="button" id="att-a-row-button">Download</button>`,
 	}
 	last := -1
 	for _, sh := range Shapes {
@@ -65,6 +72,69 @@ func TestPOPageListsEveryShapeByScript(t *testing.T) {
 	}
 	lacks(t, "inserted list", list, NoAttachmentsText)
 	contains(t, "page", page, `location.href = "/files/" + encodeURIComponent(el.getAttribute("data-file"))`)
+	// The bound shapes' handlers are in the script, not in the markup.
+	binds := pageBinds(t, page)
+	for _, sh := range Shapes {
+		id := "a-" + sh.String()
+		b, ok := binds["#att-"+id]
+		if sh.bound() != ok || ok && (b.URL != "/files/"+id || b.Event != "click" || b.Popup != (sh == ShapePopup)) {
+			t.Errorf("%s: bind %+v (bound %v)", sh, b, ok)
+		}
+	}
+	lacks(t, "inserted list", list, "onclick")
+	contains(t, "page", static, `<meta name="csrf-token" content="`)
+}
+
+func TestBoundEventsAndLayouts(t *testing.T) {
+	a := func(id string, sh Shape, ev string) Attachment {
+		return Attachment{ID: id, Name: id + ".pdf", Size: 10, Shape: sh, Event: ev}
+	}
+	s := Start(t, Options{NoAssets: true, POs: []PO{
+		{ID: "4500000901", Attachments: []Attachment{a("m", ShapeTextOnly, "mousedown"), a("p", ShapeAriaFile, "pointerdown")}},
+		{ID: "4500000902", Layout: LayoutTable, Attachments: []Attachment{a("t", ShapeRowButton, "")}},
+		{ID: "4500000903", Layout: LayoutTable, Language: "de"},
+		{ID: "4500000904", Layout: LayoutCollapsed, Language: "fr", Attachments: []Attachment{a("c", ShapeTextOnly, "")}},
+		{ID: "4500000905", Layout: LayoutFrame, Attachments: []Attachment{a("f", ShapeTextOnly, "")}},
+		{ID: "4500000906", Layout: LayoutBare},
+		{ID: "4500000907", Layout: LayoutUnknown, Attachments: []Attachment{a("u", ShapeTextOnly, "")}},
+		{ID: "4500000908", Layout: LayoutNone, FloatingBar: true, Supplier: "Acme", SupplierMarkup: SupplierLabel, Language: "pt"},
+	}})
+	c := newClient(t)
+	page := func(id string) string { _, p := mustStatus(t, c, s.URL()+"/order_headers/"+id, 200); return p }
+
+	binds := pageBinds(t, page("4500000901"))
+	if binds["#att-m"].Event != "mousedown" || binds["#att-p"].Event != "pointerdown" {
+		t.Errorf("events %+v", binds)
+	}
+	table := insertedHTML(t, page("4500000902"))
+	contains(t, "table", table, `<tr><td><span class="file-name">t.pdf</span></td><td>10 bytes</td><td><button type="button" id="att-t">Download</button></td></tr>`)
+	contains(t, "empty German table", insertedHTML(t, page("4500000903")), `<tr><td colspan="3">Keine Anhänge</td></tr>`)
+	collapsed := page("4500000904")
+	contains(t, "collapsed", collapsed, `aria-expanded="false" aria-controls="docs-body">Pièces jointes (1)</button>`)
+	lacks(t, "collapsed French page", staticHTML(collapsed), `id="attachments"`)
+	lacks(t, "collapsed French page", staticHTML(collapsed), `class="attachments-panel"`)
+	frame := page("4500000905")
+	contains(t, "frame", frame, `<iframe class="docs-frame" src="/order_headers/4500000905/attachments_frame"`)
+	_, inner := mustStatus(t, c, s.URL()+"/order_headers/4500000905/attachments_frame", 200)
+	contains(t, "frame page", insertedHTML(t, inner), `<span class="file-name" id="att-f">f.pdf</span>`)
+	mustStatus(t, c, s.URL()+"/order_headers/4500000901/attachments_frame", 404)
+	if got := insertedHTML(t, page("4500000906")); got != "" {
+		t.Errorf("bare empty list inserts %q", got)
+	}
+	contains(t, "unknown items", insertedHTML(t, page("4500000907")), `<span class="tile" id="att-u"`)
+	none := page("4500000908")
+	lacks(t, "page without a section", none, "<h3>")
+	contains(t, "page without a section", none, `<span class="label">Fornecedor</span><span class="sep">:</span> <span>Acme</span>`)
+	contains(t, "floating bar", none, `class="page_buttons_right orderHeaderShowFloatingSection floatingSectionOnTop"`)
+	for id, want := range map[string]coupa.Status{"4500000906": coupa.NoAttachments, "4500000907": coupa.Unrecognised,
+		"4500000908": coupa.Unrecognised, "4500000905": coupa.Completed} {
+		if got, _ := s.WantFor(id); got != want {
+			t.Errorf("WantFor(%s) = %s, want %s", id, got, want)
+		}
+	}
+	if s.Expected("4500000907") != nil {
+		t.Error("a correct client fetches nothing from unknown items")
+	}
 }
 
 func TestEmptyPOShowsNoAttachmentsText(t *testing.T) {
@@ -107,7 +177,7 @@ func TestSupplierMarkupVariants(t *testing.T) {
 }
 
 func TestNotFoundPages(t *testing.T) {
-	markup := []string{`<div class="flash_error">`, `<div class="flash-error" role="alert">`, `<div id="error_explanation"><h2>`}
+	markup := []string{`<div class="flash_error">`, `<div class="flash-error" role="alert">`, `<div id="error_explanation"><h2>`, `<div class="notice" role="alert"><p>`}
 	var pos []PO
 	type want struct {
 		status int
@@ -116,10 +186,10 @@ func TestNotFoundPages(t *testing.T) {
 	}
 	wants := map[string]want{}
 	n := 0
-	for _, status := range []int{200, 404} {
+	for _, status := range []int{200, 403, 404, 410} {
 		for ti, text := range append([]string{""}, ErrorTexts...) {
-			id := fmt.Sprintf("45000002%02d", n)
-			m := (ti + status) % 3
+			id := fmt.Sprintf("4500000%03d", 200+n)
+			m := (ti + status) % 4
 			n++
 			pos = append(pos, PO{ID: id, NotFound: status, ErrorText: text, ErrorMarkup: m, Want: coupa.NotFound})
 			if text == "" {

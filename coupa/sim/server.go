@@ -181,6 +181,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /{$}", s.handleHome)
 	mux.HandleFunc("GET /order_headers/{id}", s.handlePO)
 	mux.HandleFunc("GET /order_headers/{po}/attachments/{id}", s.handlePOAttachment)
+	mux.HandleFunc("GET /order_headers/{id}/attachments_frame", s.handleFrame)
 	mux.HandleFunc("GET /requisition_headers/{id}", s.handleRequisition)
 	mux.HandleFunc("GET /requisition_headers/{req}/attachments/{id}", s.handleRequisitionAttachment)
 	mux.HandleFunc("GET /download", s.handleDownloadQuery)
