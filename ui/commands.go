@@ -3,6 +3,8 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -80,6 +82,16 @@ func (m *Model) do(act action) tea.Cmd {
 		m.setPriority(pool.Low)
 	case actCancel:
 		m.askCancel()
+	case actMark:
+		m.mark()
+	case actSortNext:
+		m.sortBy(+1)
+	case actSortPrev:
+		m.sortBy(-1)
+	case actOpen:
+		return m.openFolder()
+	case actCopy:
+		return m.copyPO()
 	case actRetry:
 		m.retry()
 	case actScaleUp:
@@ -113,10 +125,14 @@ func (m *Model) do(act action) tea.Cmd {
 	return nil
 }
 
-// clear is esc on the main screen: it clears the focused pane's filter or
-// hides the summary. It never quits.
+// clear is esc on the main screen: it clears the marks, else the focused
+// pane's filter, else hides the summary. It never quits.
 func (m *Model) clear() {
 	switch {
+	case m.focus != paneLog && len(m.queue.marks) > 0:
+		n := len(m.queue.marks)
+		m.queue.marks = nil
+		m.ok(plural(n, "mark") + " cleared")
 	case m.focus == paneLog && m.logs.filter != "":
 		m.logs.setFilter("")
 		m.ok("log filter cleared")
@@ -148,11 +164,85 @@ func (m *Model) selectedPO() (string, bool) {
 	return t.PO, true
 }
 
-func (m *Model) setPriority(p pool.Priority) {
+// targets are the tasks the task keys act on: the marked ones; with no
+// marks, every task the queue's filter shows; with neither, the selected
+// one (the focused worker's task when the workers pane has the focus).
+// what names several for the question and the acknowledgement; one is
+// acted on as the selected task is.
+func (m *Model) targets() (pos []string, what string, ok bool) {
+	q := m.queue
+	switch {
+	case m.focus == paneWorkers:
+	case len(q.marks) > 0:
+		// In the order the queue shows them, which the pool keeps.
+		for _, t := range m.opts.Pool.Tasks(q.query(0, 0)).Tasks {
+			if q.marks[t.PO] {
+				pos = append(pos, t.PO)
+			}
+		}
+		if len(pos) < len(q.marks) { // marked, then hidden by the filter or d: still marked
+			seen := map[string]bool{}
+			for _, po := range pos {
+				seen[po] = true
+			}
+			for _, po := range slices.Sorted(maps.Keys(q.marks)) {
+				if !seen[po] {
+					pos = append(pos, po)
+				}
+			}
+		}
+		return pos, plural(len(pos), "marked task"), true
+	case q.filter != "":
+		for _, t := range m.opts.Pool.Tasks(q.query(0, 0)).Tasks {
+			pos = append(pos, t.PO)
+		}
+		if len(pos) == 0 {
+			m.fail(fmt.Sprintf("no task matches %q", q.filter))
+			return nil, "", false
+		}
+		return pos, fmt.Sprintf("%s matching %q", plural(len(pos), "task"), q.filter), true
+	}
 	po, ok := m.selectedPO()
+	if !ok {
+		return nil, "", false
+	}
+	return []string{po}, "PO" + po, true
+}
+
+// setPriority moves the target tasks to p: one task at once, several after
+// a y/N that names how many, in one pool call.
+func (m *Model) setPriority(p pool.Priority) {
+	pos, what, ok := m.targets()
 	if !ok {
 		return
 	}
+	if len(pos) == 1 {
+		m.setOnePriority(pos[0], p)
+		m.queue.marks = nil
+		return
+	}
+	m.confirm = &confirmation{
+		question: fmt.Sprintf("Set %s to %s?", what, p),
+		yes: func() tea.Cmd {
+			b, err := m.opts.Pool.SetPriorityMany(pos, p)
+			if err != nil {
+				m.fail(commandError("reprioritise", "", err))
+				return nil
+			}
+			msg := fmt.Sprintf("%s moved to %s", plural(b.Changed, "task"), p)
+			if b.Skipped > 0 {
+				msg += fmt.Sprintf("; %d not waiting (running or finished) left as they are", b.Skipped)
+			}
+			m.queue.marks = nil
+			m.ok(msg)
+			m.queue.refresh(m.opts.Pool)
+			return nil
+		},
+		no: fmt.Sprintf("%s left as they are", what),
+	}
+}
+
+func (m *Model) setOnePriority(po string, p pool.Priority) {
 	err := m.opts.Pool.SetPriority(po, p)
 	switch {
 	case err == nil:
@@ -166,10 +256,16 @@ func (m *Model) setPriority(p pool.Priority) {
 }
 
 func (m *Model) askCancel() {
-	po, ok := m.selectedPO()
+	pos, what, ok := m.targets()
 	if !ok {
 		return
 	}
+	if len(pos) > 1 {
+		m.askCancelMany(pos, what)
+		return
+	}
+	po := pos[0]
+	m.queue.marks = nil
 	q := fmt.Sprintf("Cancel PO%s?", po)
 	if t, found := m.opts.Pool.Task(po); found && t.State == pool.Running {
 		q = fmt.Sprintf("Cancel PO%s? It is running on W%d.", po, t.Worker)
@@ -187,6 +283,134 @@ func (m *Model) askCancel() {
 		},
 		no: fmt.Sprintf("PO%s kept", po),
 	}
+}
+
+// askCancelMany cancels several tasks after one y/N, in one pool call.
+func (m *Model) askCancelMany(pos []string, what string) {
+	running := 0
+	for _, po := range pos {
+		if t, ok := m.opts.Pool.Task(po); ok && t.State == pool.Running {
+			running++
+		}
+	}
+	q := fmt.Sprintf("Cancel %s?", what)
+	if running > 0 {
+		q = fmt.Sprintf("Cancel %s? %d of them running.", what, running)
+	}
+	m.confirm = &confirmation{
+		question: q,
+		yes: func() tea.Cmd {
+			b, err := m.opts.Pool.CancelMany(pos)
+			if err != nil {
+				m.fail(commandError("cancel", "", err))
+				return nil
+			}
+			msg := plural(b.Changed, "task") + " cancelled"
+			if b.Skipped > 0 {
+				msg += fmt.Sprintf("; %d already final left as they are", b.Skipped)
+			}
+			m.queue.marks = nil
+			m.ok(msg)
+			m.queue.refresh(m.opts.Pool)
+			return nil
+		},
+		no: fmt.Sprintf("%s kept", what),
+	}
+}
+
+// mark toggles the selected task's mark and moves down, so a run of tasks
+// is marked by holding space.
+func (m *Model) mark() {
+	if m.focus != paneQueue {
+		m.fail("marks are for the queue: tab to it first")
+		return
+	}
+	po, marked, ok := m.queue.toggleMark()
+	if !ok {
+		m.fail("no task selected")
+		return
+	}
+	word := "marked"
+	if !marked {
+		word = "unmarked"
+	}
+	m.ok(fmt.Sprintf("PO%s %s · %s (u/h/n/l or x act on them, esc clears)", po, word, plural(len(m.queue.marks), "mark")))
+	m.queue.Move(actDown)
+	m.queue.refresh(m.opts.Pool)
+}
+
+// sortBy moves the queue's sort to the next (+1) or previous (-1) column.
+func (m *Model) sortBy(step int) {
+	const n = int(pool.SortAttempts) + 1
+	m.queue.sort = pool.SortKey((int(m.queue.sort) + step + n) % n)
+	m.queue.sel, m.queue.top = 0, 0
+	m.queue.refresh(m.opts.Pool)
+	m.ok("queue sorted by " + m.queue.sort.String() + " (> next column, < previous)")
+}
+
+// selectedTask is the task the o and y keys act on.
+func (m *Model) selectedTask() (pool.TaskInfo, bool) {
+	po, ok := m.selectedPO()
+	if !ok {
+		return pool.TaskInfo{}, false
+	}
+	t, found := m.opts.Pool.Task(po)
+	if !found {
+		m.fail(fmt.Sprintf("PO%s is no longer in the pool", po))
+	}
+	return t, found
+}
+
+// openFolder shows the selected PO's folder in the desktop's file manager,
+// off the event loop.
+func (m *Model) openFolder() tea.Cmd {
+	t, ok := m.selectedTask()
+	if !ok {
+		return nil
+	}
+	folder := t.Result.Folder
+	if folder == "" {
+		m.fail(fmt.Sprintf("PO%s has no folder yet: nothing of it is on disk", t.PO))
+		return nil
+	}
+	m.ok("opening " + folder)
+	open := m.opts.Open
+	return m.bg.run(func() tea.Msg { return openDoneMsg{folder: folder, err: open(folder)} })
+}
+
+// onOpenDone reports an opener that failed, the folder first: without a
+// desktop the operator still learns where it is.
+func (m *Model) onOpenDone(msg openDoneMsg) {
+	if msg.err != nil {
+		m.fail(fmt.Sprintf("cannot open %s: %v", msg.folder, msg.err))
+	}
+}
+
+// copyPO puts the selected PO number on the clipboard through the
+// terminal (OSC 52).
+func (m *Model) copyPO() tea.Cmd {
+	po, ok := m.selectedPO()
+	if !ok {
+		return nil
+	}
+	m.ok(fmt.Sprintf("copied %s to the clipboard (through the terminal: OSC 52)", po))
+	return tea.SetClipboard(po)
+}
+
+// copyError puts the error of the task in the details view on the
+// clipboard: its outcome's, else its last attempt's.
+func (m *Model) copyError() tea.Cmd {
+	t := m.details.task
+	msg := t.Result.ErrorMessage()
+	if msg == "" && len(t.Errors) > 0 {
+		msg = t.Errors[len(t.Errors)-1]
+	}
+	if !m.details.found || msg == "" {
+		m.fail("this task has no error to copy")
+		return nil
+	}
+	m.ok(fmt.Sprintf("copied PO%s's error to the clipboard (OSC 52)", t.PO))
+	return tea.SetClipboard(msg)
 }
 
 func (m *Model) retry() {

@@ -78,7 +78,11 @@ type (
 	shutdownDoneMsg struct{ err error }
 	forceDoneMsg    struct{ err error }
 	reauthDoneMsg   struct{ err error }
-	signalQuitMsg   struct{} // SIGTERM or SIGINT reached the program
+	openDoneMsg     struct {
+		folder string
+		err    error
+	}
+	signalQuitMsg struct{} // SIGTERM or SIGINT reached the program
 )
 
 // New builds the console for opts. It does not start anything; Run does.
@@ -162,6 +166,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case reauthDoneMsg:
 		m.onReauthDone(msg.err)
+		return m, nil
+	case openDoneMsg:
+		m.onOpenDone(msg)
 		return m, nil
 	case signalQuitMsg:
 		return m, m.onSignal()

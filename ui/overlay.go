@@ -40,6 +40,10 @@ func (m *Model) onOverlayKey(ks string) tea.Cmd {
 		}
 		rows := max(1, m.lay.body.h-2)
 		*top = moveSel(act, *top, rows, max(1, n-rows+1))
+	case actCopy:
+		if m.overlay == ovDetails {
+			return m.copyError()
+		}
 	case actInterrupt:
 		m.overlay = ovNone
 		return m.quitKey()
