@@ -150,7 +150,7 @@ func TestMarksComeBeforeTheFilterAndTheSelection(t *testing.T) {
 		if strings.Count(scr, "┃ ✓ ") != 3 { // three rows, none selected
 			t.Fatalf("marked rows:\n%s", scr)
 		}
-		press(m, "space") // the selection moved to row 5: a fourth mark
+		press(m, "space")      // the selection moved to row 5: a fourth mark
 		press(m, "k", "space") // and off again
 		mustContain(t, screen(m), "PO4600000004 unmarked · 3 marks")
 
