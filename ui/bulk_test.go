@@ -113,6 +113,14 @@ func TestBulkPriorityAndCancelOnAFilteredThousand(t *testing.T) {
 			t.Fatalf("queued by priority %v", q)
 		}
 
+		// Enter is not yes: nothing more reaches the pool.
+		press(m, "l")
+		mustContain(t, screen(m), `Set 1000 tasks matching "4600000" to LOW? [y/N]`)
+		press(m, "enter")
+		if got := cc.got(); got != "map[SetPriorityMany:1] [1000]" {
+			t.Fatalf("pool calls after l, enter: %s", got)
+		}
+
 		press(m, "x")
 		mustContain(t, screen(m), `Cancel 1000 tasks matching "4600000"? [y/N]`)
 		press(m, "y")
@@ -129,12 +137,13 @@ func TestBulkPriorityAndCancelOnAFilteredThousand(t *testing.T) {
 		m.Update(tickMsg{})
 		mustContain(t, screen(m), "✓ 1000 tasks cancelled")
 
-		// Enter is not yes: nothing more reaches the pool.
+		// Now none of them waits: said, and nothing reaches the pool.
 		press(m, "l")
-		mustContain(t, screen(m), `Set 1000 tasks matching "4600000" to LOW? [y/N]`)
-		press(m, "enter")
+		mustContain(t, screen(m), `✗ none of the 1000 tasks matching "4600000" waits in the queue`)
+		press(m, "x")
+		mustContain(t, screen(m), `✗ the 1000 tasks matching "4600000" are all final already`)
 		if got := cc.got(); got != "map[CancelMany:1 SetPriorityMany:1] [1000 1000]" {
-			t.Fatalf("pool calls after l, enter: %s", got)
+			t.Fatalf("pool calls after l and x on final tasks: %s", got)
 		}
 	})
 }
@@ -313,4 +322,27 @@ func TestFindOpener(t *testing.T) {
 			t.Errorf("%s: %q, want %q", c.goos, got, c.want)
 		}
 	}
+}
+
+// A filtered set of every kind: only what waits is reprioritised, only what
+// is not final is cancelled, and the questions say so.
+func TestBulkOnAMixedSetCountsWhatItActsOn(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := fixturePool(t)
+		m := newSized(testOptions(f, nil), 120, 40)
+		press(m, "/")
+		typeText(m, "4500000")
+		press(m, "enter", "u")
+		mustContain(t, screen(m), `Set 7 tasks matching "4500000" to URGENT? (7 running or finished stay as they are) [y/N]`)
+		press(m, "y")
+		mustContain(t, screen(m), "✓ 7 tasks moved to URGENT")
+		if n := f.countCommands("priority "); n != 6 { // the one already URGENT does not move
+			t.Errorf("%d reprioritised, want 6", n)
+		}
+		if p := f.task(poRetrying).Priority; p != pool.Urgent {
+			t.Errorf("the retrying task is %s", p)
+		}
+		press(m, "x")
+		mustContain(t, screen(m), `Cancel 10 tasks matching "4500000"? 3 of them running. [y/N]`)
+	})
 }

@@ -167,62 +167,97 @@ func (m *Model) selectedPO() (string, bool) {
 // targets are the tasks the task keys act on: the marked ones; with no
 // marks, every task the queue's filter shows; with neither, the selected
 // one (the focused worker's task when the workers pane has the focus).
-// what names several for the question and the acknowledgement; one is
-// acted on as the selected task is.
-func (m *Model) targets() (pos []string, what string, ok bool) {
-	q := m.queue
+// source says which ("marked", `matching "102"`, or "" for the selected
+// task), for the question and the acknowledgement.
+func (m *Model) targets() (ts []pool.TaskInfo, source string, ok bool) {
+	q, pl := m.queue, m.opts.Pool
 	switch {
 	case m.focus == paneWorkers:
 	case len(q.marks) > 0:
-		// In the order the queue shows them, which the pool keeps.
-		for _, t := range m.opts.Pool.Tasks(q.query(0, 0)).Tasks {
+		// In the order the queue shows them, which the pool keeps; marked
+		// ones the filter or d hides now come after, by PO.
+		seen := map[string]bool{}
+		for _, t := range pl.Tasks(q.query(0, 0)).Tasks {
 			if q.marks[t.PO] {
-				pos = append(pos, t.PO)
+				ts = append(ts, t)
+				seen[t.PO] = true
 			}
 		}
-		if len(pos) < len(q.marks) { // marked, then hidden by the filter or d: still marked
-			seen := map[string]bool{}
-			for _, po := range pos {
-				seen[po] = true
-			}
-			for _, po := range slices.Sorted(maps.Keys(q.marks)) {
-				if !seen[po] {
-					pos = append(pos, po)
-				}
+		for _, po := range slices.Sorted(maps.Keys(q.marks)) {
+			if t, found := pl.Task(po); found && !seen[po] {
+				ts = append(ts, t)
 			}
 		}
-		return pos, plural(len(pos), "marked task"), true
+		return ts, "marked", true
 	case q.filter != "":
-		for _, t := range m.opts.Pool.Tasks(q.query(0, 0)).Tasks {
-			pos = append(pos, t.PO)
-		}
-		if len(pos) == 0 {
+		ts = pl.Tasks(q.query(0, 0)).Tasks
+		if len(ts) == 0 {
 			m.fail(fmt.Sprintf("no task matches %q", q.filter))
 			return nil, "", false
 		}
-		return pos, fmt.Sprintf("%s matching %q", plural(len(pos), "task"), q.filter), true
+		return ts, fmt.Sprintf("matching %q", q.filter), true
 	}
 	po, ok := m.selectedPO()
 	if !ok {
 		return nil, "", false
 	}
-	return []string{po}, "PO" + po, true
+	t, found := pl.Task(po)
+	if !found {
+		t = pool.TaskInfo{PO: po}
+	}
+	return []pool.TaskInfo{t}, "", true
 }
 
-// setPriority moves the target tasks to p: one task at once, several after
-// a y/N that names how many, in one pool call.
+// tasksOf names n tasks of a source: "3 marked tasks", `10 tasks matching "102"`.
+func tasksOf(n int, source string) string {
+	if source == "marked" {
+		return plural(n, "marked task")
+	}
+	return plural(n, "task") + " " + source
+}
+
+// keep returns the tasks of ts whose state ok accepts, and their POs.
+func keep(ts []pool.TaskInfo, ok func(pool.TaskState) bool) (kept []pool.TaskInfo, pos []string) {
+	for _, t := range ts {
+		if ok(t.State) {
+			kept = append(kept, t)
+			pos = append(pos, t.PO)
+		}
+	}
+	return kept, pos
+}
+
+func waiting(s pool.TaskState) bool { return s == pool.Queued || s == pool.Retrying }
+func live(s pool.TaskState) bool    { return s != pool.Done }
+
+// setPriority moves the target tasks to p: the selected one at once;
+// several (only those still waiting) after a y/N that names how many, in
+// one pool call.
 func (m *Model) setPriority(p pool.Priority) {
-	pos, what, ok := m.targets()
+	ts, source, ok := m.targets()
 	if !ok {
 		return
 	}
-	if len(pos) == 1 {
+	if source == "" {
+		m.setOnePriority(ts[0].PO, p)
+		return
+	}
+	w, pos := keep(ts, waiting)
+	switch len(w) {
+	case 0:
+		m.fail(fmt.Sprintf("none of the %s waits in the queue; only waiting tasks can be reprioritised", tasksOf(len(ts), source)))
+		return
+	case 1: // one is acted on as the selected task is
 		m.setOnePriority(pos[0], p)
 		m.queue.marks = nil
 		return
 	}
+	q := fmt.Sprintf("Set %s to %s?", tasksOf(len(w), source), p)
+	if n := len(ts) - len(w); n > 0 {
+		q = fmt.Sprintf("Set %s to %s? (%d running or finished stay as they are)", tasksOf(len(w), source), p, n)
+	}
 	m.confirm = &confirmation{
-		question: fmt.Sprintf("Set %s to %s?", what, p),
+		question: q,
 		yes: func() tea.Cmd {
 			b, err := m.opts.Pool.SetPriorityMany(pos, p)
 			if err != nil {
@@ -231,14 +266,14 @@ func (m *Model) setPriority(p pool.Priority) {
 			}
 			msg := fmt.Sprintf("%s moved to %s", plural(b.Changed, "task"), p)
 			if b.Skipped > 0 {
-				msg += fmt.Sprintf("; %d not waiting (running or finished) left as they are", b.Skipped)
+				msg += fmt.Sprintf("; %d had started or finished meanwhile", b.Skipped)
 			}
 			m.queue.marks = nil
 			m.ok(msg)
 			m.queue.refresh(m.opts.Pool)
 			return nil
 		},
-		no: fmt.Sprintf("%s left as they are", what),
+		no: fmt.Sprintf("%s left as they are", tasksOf(len(w), source)),
 	}
 }
 
@@ -256,16 +291,20 @@ func (m *Model) setOnePriority(po string, p pool.Priority) {
 }
 
 func (m *Model) askCancel() {
-	pos, what, ok := m.targets()
+	ts, source, ok := m.targets()
 	if !ok {
 		return
 	}
-	if len(pos) > 1 {
-		m.askCancelMany(pos, what)
-		return
+	if source != "" {
+		l, _ := keep(ts, live)
+		if len(l) != 1 {
+			m.askCancelMany(ts, source)
+			return
+		}
+		ts = l // one is asked about as the selected task is
+		m.queue.marks = nil
 	}
-	po := pos[0]
-	m.queue.marks = nil
+	po := ts[0].PO
 	q := fmt.Sprintf("Cancel PO%s?", po)
 	if t, found := m.opts.Pool.Task(po); found && t.State == pool.Running {
 		q = fmt.Sprintf("Cancel PO%s? It is running on W%d.", po, t.Worker)
@@ -285,17 +324,18 @@ func (m *Model) askCancel() {
 	}
 }
 
-// askCancelMany cancels several tasks after one y/N, in one pool call.
-func (m *Model) askCancelMany(pos []string, what string) {
-	running := 0
-	for _, po := range pos {
-		if t, ok := m.opts.Pool.Task(po); ok && t.State == pool.Running {
-			running++
-		}
+// askCancelMany cancels the target tasks not final yet after one y/N
+// that names how many, in one pool call.
+func (m *Model) askCancelMany(ts []pool.TaskInfo, source string) {
+	l, pos := keep(ts, live)
+	if len(l) == 0 {
+		m.fail(fmt.Sprintf("the %s are all final already; nothing to cancel", tasksOf(len(ts), source)))
+		return
 	}
-	q := fmt.Sprintf("Cancel %s?", what)
-	if running > 0 {
-		q = fmt.Sprintf("Cancel %s? %d of them running.", what, running)
+	running, _ := keep(l, func(s pool.TaskState) bool { return s == pool.Running })
+	q := fmt.Sprintf("Cancel %s?", tasksOf(len(l), source))
+	if len(running) > 0 {
+		q = fmt.Sprintf("Cancel %s? %d of them running.", tasksOf(len(l), source), len(running))
 	}
 	m.confirm = &confirmation{
 		question: q,
@@ -307,14 +347,14 @@ func (m *Model) askCancelMany(pos []string, what string) {
 			}
 			msg := plural(b.Changed, "task") + " cancelled"
 			if b.Skipped > 0 {
-				msg += fmt.Sprintf("; %d already final left as they are", b.Skipped)
+				msg += fmt.Sprintf("; %d had finished meanwhile", b.Skipped)
 			}
 			m.queue.marks = nil
 			m.ok(msg)
 			m.queue.refresh(m.opts.Pool)
 			return nil
 		},
-		no: fmt.Sprintf("%s kept", what),
+		no: fmt.Sprintf("%s kept", tasksOf(len(l), source)),
 	}
 }
 
