@@ -71,12 +71,15 @@ func TestHistoryRateAndETA(t *testing.T) {
 }
 
 // The ETA counts a running PO by how far its files are, and is never less
-// than the files in flight need at the byte rate; before any PO finished,
-// the bytes give a lower bound.
+// than the slowest file in flight needs at its own speed; before any PO
+// finished, the files give a lower bound.
 func TestHistoryETAUsesBytes(t *testing.T) {
 	busy := func(done int64) pool.Snapshot {
 		return pool.Snapshot{Counts: pool.Counts{Total: 3, Running: 1}, Workers: []pool.WorkerInfo{{ID: 1, Task: 7, PO: "4500000001",
-			Progress: coupa.Progress{Found: 2, Done: 1, InFlight: []coupa.FileProgress{{Name: "big.pdf", Done: done, Total: 100 << 20}}}}}}
+			Progress: coupa.Progress{Found: 2, Done: 1, InFlight: []coupa.FileProgress{
+				{Name: "big.pdf", Done: done, Total: 100 << 20},
+				{Name: "small.pdf", Done: 1 << 10, Total: 2 << 10}, // stalled: no speed, no estimate of its own
+			}}}}}
 	}
 	var h history
 	for s := range 11 { // 1 MB/s for ten seconds
@@ -89,11 +92,9 @@ func TestHistoryETAUsesBytes(t *testing.T) {
 	if d, lower, ok := h.eta(busy(10 << 20)); !ok || !lower || d != 90*time.Second {
 		t.Fatalf("eta %v lower %v ok %v, want ≥90s", d, lower, ok)
 	}
-	// A PO rate of 30/min: the 3 POs, less the running one's 1.1 of 2
-	// files (0.55), take 4.9 s; the file still needs 90 s, which wins.
-	for i := range h.done {
-		h.done[i] = i / 2
-	}
+	// A PO rate of 30/min: the 3 POs, less the running one's (1 + 0.1 +
+	// 0.5) of 2 files, take about 4.4 s; the big file still needs 90 s,
+	// which wins.
 	h.rate[len(h.rate)-1] = 30
 	if d, lower, ok := h.eta(busy(10 << 20)); !ok || lower || d != 90*time.Second {
 		t.Fatalf("eta %v lower %v ok %v, want 90s", d, lower, ok)
@@ -104,10 +105,15 @@ func TestHistoryETAUsesBytes(t *testing.T) {
 	if d, _, _ := h.eta(idle); d != 5*time.Second {
 		t.Fatalf("eta %v, want 5s", d)
 	}
-	// A download that starts again counts its bytes again, not a loss.
+	// A download that starts again is followed afresh: no speed until the
+	// next sample.
 	h.sample(testNow.Add(11*time.Second), busy(2<<20))
-	if h.got != 12<<20 {
-		t.Fatalf("received %d bytes, want 12 MiB", h.got)
+	if r := h.byteRate(); r != 0 {
+		t.Fatalf("byte rate right after a restart %v", r)
+	}
+	h.sample(testNow.Add(12*time.Second), busy(4<<20))
+	if r := h.byteRate(); r != 2<<20 {
+		t.Fatalf("byte rate after a restart %v, want 2 MiB/s", r)
 	}
 }
 

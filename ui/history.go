@@ -15,14 +15,12 @@ const rateWindow = 60
 // history keeps one sample per second of what the resources pane plots and
 // the header's rate is computed from. Owned by the model (event loop).
 type history struct {
-	last  time.Time // the second of the newest sample; zero before the first
-	done  []int     // finished tasks, cumulative
-	mem   []float64 // memory used %, from the snapshot
-	rate  []float64 // POs/min over the trailing rateWindow at each sample
-	bytes []int64   // bytes received by files in flight, cumulative
+	last time.Time // the second of the newest sample; zero before the first
+	done []int     // finished tasks, cumulative
+	mem  []float64 // memory used %, from the snapshot
+	rate []float64 // POs/min over the trailing rateWindow at each sample
 
-	got  int64             // bytes received so far, as counted from the files in flight
-	seen map[fileKey]int64 // bytes done of each file in flight at the last sample
+	flights map[fileKey]flight // the files in flight at the last sample
 }
 
 // fileKey names one file of one task in flight.
@@ -31,9 +29,22 @@ type fileKey struct {
 	name string
 }
 
-// byteWindow is the trailing window, in samples, the byte rate is
-// computed over: shorter than the POs', since files come and go quickly.
-const byteWindow = 10
+// flight is how one file in flight has come along since it was first seen
+// (or since its download started again).
+type flight struct {
+	since, at  time.Time // first seen; last seen
+	from, done int64     // bytes then and now
+}
+
+// speed is the file's bytes per second since it was first seen; 0 before
+// two samples.
+func (f flight) speed() float64 {
+	d := f.at.Sub(f.since).Seconds()
+	if d <= 0 {
+		return 0
+	}
+	return float64(max(0, f.done-f.from)) / d
+}
 
 // sample records snap once per wall-clock second; seconds skipped (a slow
 // frame, a suspended terminal) repeat the previous values so rates stay
@@ -51,7 +62,7 @@ func (h *history) sample(now time.Time, snap pool.Snapshot) {
 	for range gap - 1 {
 		h.push(h.lastDone(), h.lastMem())
 	}
-	h.received(snap)
+	h.follow(sec, snap)
 	h.push(snap.Counts.Done, snap.Resources.UsagePercent)
 }
 
@@ -59,39 +70,6 @@ func (h *history) push(done int, mem float64) {
 	h.done = appendCapped(h.done, done)
 	h.mem = appendCapped(h.mem, mem)
 	h.rate = appendCapped(h.rate, h.ratePerMin())
-	h.bytes = appendCapped(h.bytes, h.got)
-}
-
-// received adds the bytes the files in flight got since the last sample:
-// a file seen for the first time counts what it has, a file that went
-// back (its download started again) counts what it has again.
-func (h *history) received(snap pool.Snapshot) {
-	next := map[fileKey]int64{}
-	for _, w := range snap.Workers {
-		if w.PO == "" {
-			continue
-		}
-		for _, f := range w.Progress.InFlight {
-			k := fileKey{w.Task, f.Name}
-			if prev, ok := h.seen[k]; ok && f.Done >= prev {
-				h.got += f.Done - prev
-			} else {
-				h.got += f.Done
-			}
-			next[k] = f.Done
-		}
-	}
-	h.seen = next
-}
-
-// byteRate is bytes received per second over the trailing byteWindow.
-func (h *history) byteRate() float64 {
-	n := len(h.bytes)
-	if n < 2 {
-		return 0
-	}
-	k := min(byteWindow, n-1)
-	return float64(max(0, h.bytes[n-1]-h.bytes[n-1-k])) / float64(k)
 }
 
 func appendCapped[T any](s []T, v T) []T {
@@ -116,6 +94,37 @@ func (h *history) lastMem() float64 {
 	return h.mem[len(h.mem)-1]
 }
 
+// follow notes how far each file in flight has come; a file seen for the
+// first time, or whose download started again, starts a new flight.
+func (h *history) follow(now time.Time, snap pool.Snapshot) {
+	next := map[fileKey]flight{}
+	for _, w := range snap.Workers {
+		if w.PO == "" {
+			continue
+		}
+		for _, f := range w.Progress.InFlight {
+			k := fileKey{w.Task, f.Name}
+			fl, ok := h.flights[k]
+			if !ok || f.Done < fl.done {
+				fl = flight{since: now, from: f.Done}
+			}
+			fl.at, fl.done = now, f.Done
+			next[k] = fl
+		}
+	}
+	h.flights = next
+}
+
+// byteRate is how fast the files in flight come now, in bytes per second
+// (the sum of each one's own speed).
+func (h *history) byteRate() float64 {
+	r := 0.0
+	for _, f := range h.flights {
+		r += f.speed()
+	}
+	return r
+}
+
 // ratePerMin is POs finished per minute over the trailing window, or over
 // what history there is when it is shorter; 0 before two samples.
 func (h *history) ratePerMin() float64 {
@@ -138,8 +147,8 @@ func (h *history) currentRate() float64 {
 
 // eta estimates the time left for the tasks of snap not finished yet: the
 // POs left at the current PO rate, a running PO counting only for what its
-// files have still to do; and never less than the files in flight need at
-// the current byte rate. lower says the bytes alone gave the estimate (no
+// files have still to do; and never less than the slowest file in flight
+// needs at its own speed. lower says the files alone gave the estimate (no
 // PO rate yet): the run takes at least that. ok is false when there is
 // nothing to go by.
 func (h *history) eta(snap pool.Snapshot) (d time.Duration, lower, ok bool) {
@@ -147,26 +156,23 @@ func (h *history) eta(snap pool.Snapshot) (d time.Duration, lower, ok bool) {
 	if remaining <= 0 {
 		return 0, false, true
 	}
-	var left int64
+	var files time.Duration
 	for _, w := range snap.Workers {
 		pr := w.Progress
 		if w.PO == "" {
 			continue
 		}
-		_, l := inFlightBytes(pr.InFlight)
-		left += l
-		if pr.Found > 0 {
-			part := float64(pr.Done)
-			for _, f := range pr.InFlight {
-				frac, _ := fileFrac(f)
-				part += frac
+		part := float64(pr.Done)
+		for _, f := range pr.InFlight {
+			frac, known := fileFrac(f)
+			part += frac
+			if sp := h.flights[fileKey{w.Task, f.Name}].speed(); known && sp > 0 && f.Total > f.Done {
+				files = max(files, time.Duration(float64(f.Total-f.Done)/sp*float64(time.Second)))
 			}
+		}
+		if pr.Found > 0 {
 			remaining -= min(1, part/float64(pr.Found))
 		}
-	}
-	var files time.Duration
-	if br := h.byteRate(); br > 0 && left > 0 {
-		files = time.Duration(float64(left) / br * float64(time.Second))
 	}
 	if r := h.currentRate(); r > 0 {
 		pos := time.Duration(max(0, remaining) / r * float64(time.Minute))
