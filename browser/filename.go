@@ -16,13 +16,14 @@ const MaxNameBytes = 200
 // SanitizeFileName turns a name from a server or a page into one safe file
 // name on Windows, macOS and Linux: path separators split the name, each
 // part loses its leading and trailing dots and spaces (so "." and ".." parts
-// vanish) and the parts are joined with "_" ("a/b/c.pdf" → "a_b_c.pdf",
+// vanish; a blank or invisible stem before an extension becomes "_", so
+// "\u00a0.pdf" → "_.pdf") and the parts are joined with "_" ("a/b/c.pdf" → "a_b_c.pdf",
 // "../../etc/passwd" → "etc_passwd"); control and invisible
 // format characters are removed; <>:"|?* become "_"; runs of dots collapse
 // to one (no ".."), leading dots and spaces (hidden files) and trailing dots
 // and spaces (Windows drops them) are trimmed; reserved Windows device names
-// (CON, PRN, AUX, NUL, COM1-9, LPT1-9, with any extension) get a "_"
-// prefix; the result is NFC-normalised, valid UTF-8, and at most
+// (CON, PRN, AUX, NUL, COM1-9, LPT1-9, with any extension; checked after the
+// length cap) get a "_" prefix; the result is NFC-normalised, valid UTF-8, and at most
 // MaxNameBytes long with its extension kept. It returns "" when nothing
 // usable is left, so callers can fall back to another source of name.
 func SanitizeFileName(name string) string {
@@ -30,9 +31,15 @@ func SanitizeFileName(name string) string {
 	name = norm.NFC.String(name)
 	var parts []string
 	for part := range strings.FieldsFuncSeq(name, func(r rune) bool { return r == '/' || r == '\\' }) {
+		cleaned := strings.TrimLeft(cleanPart(part), " ")
+		if strings.HasPrefix(cleaned, ".") && !strings.HasPrefix(part, ".") {
+			// The name had a stem, blank or invisible ("\u00a0.pdf"):
+			// keep its place, so the extension stays an extension.
+			cleaned = "_" + cleaned
+		}
 		// Each part loses its own leading/trailing dots and spaces, so
 		// "." and ".." parts vanish and "x ../y" does not become "x ._y".
-		part = strings.Trim(cleanPart(part), ". ")
+		part = strings.Trim(cleaned, ". ")
 		if part == "" {
 			continue
 		}
@@ -45,10 +52,13 @@ func SanitizeFileName(name string) string {
 	if name == "" || strings.Trim(name, "_") == "" {
 		return ""
 	}
+	// Cutting may leave a reserved name ("CON" + spaces + "x.pdf" is cut
+	// to "CON.pdf"), so the check comes after.
+	name = capLength(name, MaxNameBytes)
 	if isReservedWindowsName(name) {
-		name = "_" + name
+		name = capLength("_"+name, MaxNameBytes)
 	}
-	return capLength(name, MaxNameBytes)
+	return name
 }
 
 // cleanPart drops control and format characters (including bidi overrides
@@ -70,7 +80,7 @@ func cleanPart(s string) string {
 			b.WriteRune(r)
 		}
 	}
-	return strings.TrimSpace(b.String())
+	return strings.TrimRight(b.String(), " ")
 }
 
 func collapseDots(s string) string {

@@ -47,6 +47,14 @@ func TestSanitizeFileName(t *testing.T) {
 		{"invoice\u202Efdp.exe", "invoicefdp.exe"}, // bidi override removed
 		{"bad\xffutf8.pdf", "bad_utf8.pdf"},
 		{long, strings.Repeat("é", 98) + ".pdf"},
+		// Issue 11 item 10: reserved once cut to length; a blank stem.
+		{"CON" + strings.Repeat(" ", 250) + "x.pdf", "_CON.pdf"},
+		{"nul" + strings.Repeat(".", 300) + "txt", "_nul.txt"},
+		{"\u00a0.pdf", "_.pdf"},
+		{" .pdf", "_.pdf"},
+		{"\u200b.pdf", "_.pdf"},
+		{"dir/\u00a0.pdf", "dir__.pdf"},
+		{"_.pdf", "_.pdf"},
 	} {
 		if got := SanitizeFileName(tc.in); got != tc.want {
 			t.Errorf("SanitizeFileName(%q) = %q, want %q", tc.in, got, tc.want)
@@ -110,7 +118,7 @@ func FuzzSanitizeFileName(f *testing.F) {
 	for _, seed := range []string{"../../etc/passwd", `..\..\win.ini`, "CON.txt", "a/b/c.pdf",
 		"report\x07\x1b[31m red\tcopy.pdf", strings.Repeat("x", 300) + ".pdf", ".", "..", "invoice.pdf",
 		"Orçamento nº 5 – final.pdf", "COM¹", " .hidden. ", "a\u202Eb", "\xff\xfe", strings.Repeat("é", 120) + ".tar.gz",
-		"._.", "_..", "nul .txt"} {
+		"._.", "_..", "nul .txt", "CON" + strings.Repeat(" ", 250) + "x.pdf", "\u00a0.pdf"} {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, in string) {

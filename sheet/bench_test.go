@@ -32,22 +32,6 @@ func benchInput(b *testing.B, name string) string {
 	return path
 }
 
-func BenchmarkReadXLSX100k(b *testing.B) {
-	path := benchInput(b, "big.xlsx")
-	b.ReportAllocs()
-	b.ResetTimer()
-	defer reportCPU(b)()
-	for b.Loop() {
-		in, err := Read(path)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if len(in.Rows) != benchRows {
-			b.Fatalf("read %d rows", len(in.Rows))
-		}
-	}
-}
-
 func BenchmarkReadCSV100k(b *testing.B) {
 	path := benchInput(b, "big.csv")
 	b.ReportAllocs()
@@ -86,24 +70,6 @@ func BenchmarkWriteResults100k(b *testing.B) {
 	for b.Loop() {
 		if err := WriteResults(out, in, outcomes); err != nil {
 			b.Fatal(err)
-		}
-	}
-}
-
-// BenchmarkReadXLSX100kExcelize is the excelize row iterator on the same
-// file, for comparison with the package's own scanner.
-func BenchmarkReadXLSX100kExcelize(b *testing.B) {
-	path := benchInput(b, "big.xlsx")
-	b.ReportAllocs()
-	b.ResetTimer()
-	defer reportCPU(b)()
-	for b.Loop() {
-		in, err := readXLSXExcelize(path)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if len(in.Rows) != benchRows {
-			b.Fatalf("read %d rows", len(in.Rows))
 		}
 	}
 }

@@ -54,11 +54,23 @@ func readCSV(path string, data []byte) (*Input, error) {
 		for _, field := range rec {
 			lastLine += strings.Count(field, "\n")
 		}
-		if err := b.add(row, rec); err != nil {
+		if n := width(rec); n > maxInputColumns {
+			return nil, b.tooWide(row, n)
+		}
+		if err := b.add(row, textCells(rec)); err != nil {
 			return nil, err
 		}
 	}
 	return b.finish()
+}
+
+// width is the number of fields up to the last non-empty one.
+func width(rec []string) int {
+	n := len(rec)
+	for n > 0 && rec[n-1] == "" {
+		n--
+	}
+	return n
 }
 
 func newCSVReader(text string, delim rune) *csv.Reader {
@@ -107,7 +119,7 @@ func detectDelimiter(text string) rune {
 				break // EOF, or text this delimiter cannot parse: keep what we have
 			}
 			score[2] += len(rec) - 1
-			if isBlankRow(rec) {
+			if isBlankTexts(rec) {
 				continue
 			}
 			n++

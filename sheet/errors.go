@@ -15,6 +15,7 @@ var (
 	ErrEmpty       = errors.New("no data rows")
 	ErrNoPOColumn  = errors.New("no PO number column")
 	ErrSameFile    = errors.New("results would overwrite the input file")
+	ErrTooLarge    = errors.New("input too large")
 )
 
 // fileError is an error about one file: which file, which kind of problem

@@ -13,19 +13,70 @@ const minPODigits = 6
 // float ("4.500000123E9"), so a hostile cell cannot ask for a huge string.
 const maxExponent = 40
 
-// NormalizePO turns a PO cell as written into the PO number's digits.
+// NormalizePO turns a PO number written as text (a CSV cell, a text cell,
+// a number typed in the console) into its digits.
 //
 // It trims spaces (non-breaking and zero-width ones included), strips a
 // leading "PO" or "PM" in any case followed by any run of the separators
 // "-", "_", "#", ".", ":" and spaces, and accepts what remains when it is 6
-// or more ASCII digits. Leading zeros are kept. A number that Excel stored as
-// a float ("4500000123.0", "4.500000123E9") is accepted when it is a whole
-// number; the prefix is not allowed in front of such a form.
+// or more ASCII digits. Leading zeros are kept. A whole number written with
+// a decimal point ("4500000123.0") is accepted; the prefix is not allowed in
+// front of such a form. A number in scientific notation ("4.5E+09") is
+// refused: whoever wrote it as text had already rounded it, and the digits
+// it shows may belong to another PO.
 func NormalizePO(raw string) (po string, ok bool) {
 	if po, ok := normalizeWritten(raw); ok {
 		return po, true
 	}
-	return wholeNumber(strings.TrimFunc(raw, isBlank))
+	s := strings.TrimFunc(raw, isBlank)
+	if isScientific(s) {
+		return "", false
+	}
+	return wholeNumber(s)
+}
+
+// poOf is the PO number of a row: the PO cell as Excel shows it (shown)
+// and as stored. A number cell whose text is not plain digits ("4.50E+09",
+// "4,500,000,123") gives the number Excel stored, in whatever form the file
+// holds it; plain digits are kept as shown, zero padding from a "000000"
+// format included, since that is what the operator sees.
+func poOf(shown string, stored Cell) (string, bool) {
+	if stored.Kind == Number {
+		if po, ok := normalizeWritten(shown); ok {
+			return po, true
+		}
+		v := strings.TrimFunc(stored.Value, isBlank)
+		if po, ok := allDigits(v); ok {
+			return po, true
+		}
+		return wholeNumber(v)
+	}
+	return NormalizePO(shown)
+}
+
+// isScientific reports a number written in E-notation: "4.5E+09", "45e8".
+func isScientific(s string) bool {
+	i := strings.IndexAny(s, "eE")
+	if i <= 0 || i == len(s)-1 {
+		return false
+	}
+	mantissa, exp := s[:i], strings.TrimLeft(s[i+1:], "+-")
+	intPart, frac, _ := strings.Cut(mantissa, ".")
+	return exp != "" && onlyDigits(exp) && onlyDigits(intPart) && onlyDigits(frac) && intPart+frac != ""
+}
+
+// invalidPOProblem says why a PO cell, as Excel shows it, is no PO number.
+func invalidPOProblem(shown string) string {
+	s := strings.TrimFunc(shown, isBlank)
+	switch {
+	case s == "":
+		return "the PO cell is blank"
+	case isScientific(s):
+		return "not a PO number: " + quote(shown) + " is in scientific notation: the export wrote the number that way, " +
+			"so digits may be lost and it may name another PO; export the PO column as text " +
+			"(in Excel: select the column, Format Cells > Text, enter the numbers again, save), or give the .xlsx workbook itself"
+	}
+	return "not a PO number: " + quote(shown) + " (expected 6 or more digits, optionally after PO or PM)"
 }
 
 // normalizeWritten is NormalizePO without the float forms: a PO written
@@ -61,7 +112,7 @@ func allDigits(s string) (string, bool) {
 }
 
 // wholeNumber accepts the decimal and scientific forms in which spreadsheet
-// programs write whole numbers, working on the digits as text so no
+// programs store whole numbers, working on the digits as text so no
 // precision is lost: "4500000123.0", "4500000123.", "4.500000123E9",
 // "4.500000123e+09", "4500000123000E-3".
 func wholeNumber(s string) (string, bool) {

@@ -45,8 +45,9 @@ func TestReadXLSXRows(t *testing.T) {
 	equal(t, "hierarchy of row 2", r[1].Hierarchy, []string(nil))
 	equal(t, "hierarchy of row 7 (blanks dropped, extra cells kept)", r[5].Hierarchy, []string{"Ops", "extra", "beyond"})
 	equal(t, "raw PO as written", r[5].Raw, " pm_0012345 ")
-	equal(t, "cells carried", r[5].Cells, []string{"fay", " pm_0012345 ", "soon", "", "", " ", "Ops", "extra", "beyond"})
-	equal(t, "cells padded to the columns", r[1].Cells, []string{"bob", "4500000456", "", "", "", "", "", "", ""})
+	equal(t, "cells carried", r[5].Cells.Values(), []string{"fay", " pm_0012345 ", "soon", "", "", " ", "Ops", "extra", "beyond"})
+	equal(t, "cells of a short row", r[1].Cells.Values(), []string{"bob", "4500000456"})
+	equal(t, "cells past the row's end", r[1].Cells.At(8), Cell{})
 
 	pos := in.POs()
 	equal(t, "POs to fetch", views(pos), []rowView{{1, "4500000123", false, 0}, {2, "4500000456", false, 0}, {7, "0012345", false, 0}})
@@ -159,20 +160,23 @@ func TestReadXLSXTitleRowsAboveHeader(t *testing.T) {
 	b.row("PO_Data", 6, "Bolt", "4500000124")
 	in := mustRead(t, b.save("title.xlsx"))
 	equal(t, "header row", in.HeaderRow, 3)
-	equal(t, "preamble", in.Preamble, []Preamble{{SheetRow: 1, Cells: []string{"Open POs, March"}}})
+	equal(t, "preamble rows", len(in.Preamble), 1)
+	equal(t, "preamble row", in.Preamble[0].SheetRow, 1)
+	equal(t, "preamble cells", in.Preamble[0].Cells.Slice(), []Cell{{"Open POs, March", Text, nil}})
 	equal(t, "rows", views(in.Rows), []rowView{{1, "4500000123", false, 0}, {3, "4500000124", false, 0}})
 	equal(t, "sheet row of line 3", in.SheetRow(3), 6)
 }
 
-// Cells read as Excel shows them: number formats applied by excelize's
-// formatter, so dates and percentages carry through as the operator sees
-// them.
-func TestReadXLSXFormattedCells(t *testing.T) {
+// Cells keep what the workbook stores: type, raw value and number format,
+// so the results carry dates as dates. Only the cells that become text (the
+// header, the PO and the hierarchy cells) are read as Excel shows them.
+func TestReadXLSXTypedCells(t *testing.T) {
 	b := newBook(t, "PO_Data")
-	b.row("PO_Data", 1, "PO", "Date", "DateTime", "Percent", "Sci", "Text format", "Big", "Bool")
-	b.row("PO_Data", 2, 4500000123, 45351, 45351.5729166667, 0.125, 4500000123, 42, 12345678901234567, true)
-	for col, st := range map[string]*excelizeStyle{"B": {NumFmt: 14}, "C": {NumFmt: 22}, "D": {NumFmt: 10},
-		"E": {CustomNumFmt: ptr("0.00E+00")}, "F": {NumFmt: 49}} {
+	b.row("PO_Data", 1, "PO", "Date", "DateTime", "Percent", "Sci", "Text format", "Big", "Bool", HierarchyMarker, "Month", "Year")
+	b.row("PO_Data", 2, 4500000123, 45351, 45351.5729166667, 0.125, 4500000123, 42, 12345678901234567, true, "", 45351, 2024)
+	styles := map[string]*excelizeStyle{"B": {NumFmt: 14}, "C": {NumFmt: 22}, "D": {NumFmt: 10},
+		"E": {CustomNumFmt: ptr("0.00E+00")}, "F": {NumFmt: 49}, "J": {CustomNumFmt: ptr("mmm yyyy")}, "A": {NumFmt: 3}}
+	for col, st := range styles {
 		id, err := b.f.NewStyle(st)
 		if err != nil {
 			t.Fatal(err)
@@ -182,5 +186,21 @@ func TestReadXLSXFormattedCells(t *testing.T) {
 		}
 	}
 	in := mustRead(t, b.save("formats.xlsx"))
-	equal(t, "cells", in.Rows[0].Cells, []string{"4500000123", "02-29-24", "2/29/24 13:45", "12.50%", "4.50E+09", "42", "1.23456789012346E+16", "TRUE"})
+	r := in.Rows[0]
+	equal(t, "cells", r.Cells.Slice(), []Cell{
+		{"4500000123", Number, &NumFormat{ID: 3}},
+		{"45351", Number, &NumFormat{ID: 14}},
+		{"45351.5729166667", Number, &NumFormat{ID: 22}},
+		{"0.125", Number, &NumFormat{ID: 10}},
+		{"4500000123", Number, &NumFormat{Code: "0.00E+00"}},
+		{"42", Number, &NumFormat{ID: 49}},
+		{"12345678901234567", Number, nil},
+		{"1", Bool, nil},
+		{},
+		{"45351", Number, &NumFormat{Code: "mmm yyyy"}},
+		{"2024", Number, nil},
+	})
+	equal(t, "PO as Excel shows it", r.Raw, "4,500,000,123")
+	equal(t, "PO from the stored number", r.PO, "4500000123")
+	equal(t, "hierarchy as Excel shows it", r.Hierarchy, []string{"Feb 2024", "2024"})
 }

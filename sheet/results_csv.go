@@ -46,7 +46,12 @@ func WriteResultsCSV(path string, in *Input, outcomes map[int]Outcome) error {
 // resultRowText is resultRow as text cells.
 func resultRowText(in *Input, p columnPlan, r Row, outcomes map[int]Outcome) []string {
 	cells := make([]string, len(p.header))
-	copy(cells, r.Cells[:min(p.inputLen, len(r.Cells))])
+	for col, c := range r.Cells.All() {
+		if col >= p.inputLen {
+			break
+		}
+		cells[col] = c.Text(in.Date1904)
+	}
 	o, known, note := outcomeOf(in, r, outcomes)
 	po := r.PO
 	if r.Invalid {

@@ -37,6 +37,10 @@ func ReadResults(path string) (*Results, error) {
 	}
 	defer f.Close()
 	res := &Results{Path: path}
+	date1904 := false
+	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
+		date1904 = *props.Date1904
+	}
 	var col [10]int
 	err = streamRows(f, pickSheet(f), excelize.Options{RawCellValue: true}, func(row int, cells []string) (bool, error) {
 		if res.HeaderRow == 0 {
@@ -45,13 +49,13 @@ func ReadResults(path string) (*Results, error) {
 			}
 			return true, nil
 		}
-		if isBlankRow(cells) {
+		if isBlankTexts(cells) {
 			return true, nil
 		}
 		if len(cells) < len(res.Columns) {
 			cells = append(cells, make([]string, len(res.Columns)-len(cells))...)
 		}
-		rr, err := parseResultRow(row-res.HeaderRow, cells, col)
+		rr, err := parseResultRow(row-res.HeaderRow, cells, col, date1904)
 		if err != nil {
 			return false, &fileError{role: "results", path: path, kind: ErrCorrupt, cause: err,
 				detail: "row " + itoa(row) + ": " + err.Error()}
@@ -67,6 +71,33 @@ func ReadResults(path string) (*Results, error) {
 			detail: "no header row with all of " + strings.Join(ResultColumns, ", ")}
 	}
 	return res, nil
+}
+
+// streamRows calls fn with every row of a sheet, numbered from 1 (absent
+// rows come as nil), until fn returns false or an error.
+func streamRows(f *excelize.File, sheet string, opts excelize.Options, fn func(row int, cells []string) (bool, error)) error {
+	fail := func(err error, detail string) error {
+		return &fileError{role: "results", path: f.Path, kind: ErrCorrupt, cause: err, detail: detail + ": " + err.Error()}
+	}
+	rows, err := f.Rows(sheet)
+	if err != nil {
+		return fail(err, "cannot read sheet "+quote(sheet))
+	}
+	defer rows.Close()
+	for n := 1; rows.Next(); n++ {
+		cells, err := rows.Columns(opts)
+		if err != nil {
+			return fail(err, "cannot read row "+itoa(n)+" of sheet "+quote(sheet))
+		}
+		more, err := fn(n, cells)
+		if err != nil || !more {
+			return err
+		}
+	}
+	if err := rows.Error(); err != nil {
+		return fail(err, "cannot read sheet "+quote(sheet))
+	}
+	return nil
 }
 
 // resultColumnIndex finds every result column in a header row.
@@ -86,7 +117,7 @@ func resultColumnIndex(header []string) (idx [10]int, ok bool) {
 	return idx, true
 }
 
-func parseResultRow(line int, cells []string, col [10]int) (ResultRow, error) {
+func parseResultRow(line int, cells []string, col [10]int, date1904 bool) (ResultRow, error) {
 	get := func(k int) string { return cells[col[k]] }
 	rr := ResultRow{Line: line, Cells: cells, PO: get(0)}
 	o := &rr.Outcome
@@ -106,7 +137,7 @@ func parseResultRow(line int, cells []string, col [10]int) (ResultRow, error) {
 		if err != nil {
 			return rr, fmt.Errorf("%s %q is not a date-time: %w", ColProcessed, s, err)
 		}
-		t, err := excelize.ExcelDateToTime(serial, false)
+		t, err := excelize.ExcelDateToTime(serial, date1904)
 		if err != nil {
 			return rr, fmt.Errorf("%s: %w", ColProcessed, err)
 		}

@@ -28,9 +28,12 @@ import (
 // then), other such columns (STATUS, ... from an earlier run's results) get
 // this run's values.
 //
-// Carried cells are written as numbers when their text is a plain number
-// that Excel shows the same way (integers of up to 15 digits without
-// leading zeros, shortest-form decimals), as text otherwise.
+// Carried cells keep the type and number format they had in an .xlsx
+// input: dates stay dates, amounts stay numbers, texts stay texts, and the
+// results use the input's date system (1900 or 1904). Cells of a CSV
+// input are written as numbers when their text is a plain number that
+// Excel shows the same way (integers of up to 15 digits without leading
+// zeros, shortest-form decimals), as text otherwise.
 //
 // The file is replaced atomically; on any error an existing results file is
 // left as it was. path must end in .xlsx and must not be the input file.
@@ -131,13 +134,35 @@ func planColumns(in *Input) columnPlan {
 	return p
 }
 
-// resultStyles are the style ids used in the results sheet.
+// resultStyles are the style ids used in the results sheet. Used by one
+// goroutine.
 type resultStyles struct {
 	header, dateTime, integer int
+
+	f       *excelize.File
+	formats map[NumFormat]int // carried number formats
 }
 
-func newResultStyles(f *excelize.File) (resultStyles, error) {
-	var s resultStyles
+// numFormat returns the style of a carried number format; General (0)
+// when the workbook cannot hold it.
+func (s *resultStyles) numFormat(nf NumFormat) int {
+	if id, ok := s.formats[nf]; ok {
+		return id
+	}
+	st := &excelize.Style{NumFmt: nf.ID}
+	if nf.Code != "" {
+		st = &excelize.Style{CustomNumFmt: &nf.Code}
+	}
+	id, err := s.f.NewStyle(st)
+	if err != nil {
+		id = 0
+	}
+	s.formats[nf] = id
+	return id
+}
+
+func newResultStyles(f *excelize.File) (*resultStyles, error) {
+	s := &resultStyles{f: f, formats: make(map[NumFormat]int)}
 	var err error
 	if s.header, err = f.NewStyle(&excelize.Style{
 		Font:   &excelize.Font{Bold: true},
@@ -159,6 +184,12 @@ func fillResults(f *excelize.File, in *Input, p columnPlan, outcomes map[int]Out
 	if err := f.SetSheetName(f.GetSheetName(0), DataSheet); err != nil {
 		return err
 	}
+	if in.Date1904 {
+		yes := true
+		if err := f.SetWorkbookProps(&excelize.WorkbookPropsOptions{Date1904: &yes}); err != nil {
+			return err
+		}
+	}
 	st, err := newResultStyles(f)
 	if err != nil {
 		return err
@@ -179,14 +210,15 @@ func fillResults(f *excelize.File, in *Input, p columnPlan, outcomes map[int]Out
 	if err != nil {
 		return err
 	}
-	rows := make([][]any, len(in.Rows))
+	// Rows are built twice, to size the columns and then to write them,
+	// rather than held: a wide sheet's rows would not fit in memory.
 	widths := newWidths(p.header)
-	for i, r := range in.Rows {
-		rows[i] = resultRow(in, p, st, r, outcomes)
-		widths.measure(rows[i])
+	for _, r := range in.Rows {
+		widths.measure(resultRow(in, p, st, r, outcomes))
 	}
-	for i := len(widths) - 1; i >= 0; i-- { // excelize puts each new column first: set them last to first
-		if err := sw.SetColWidth(i+1, i+1, widths[i]); err != nil {
+	runs := widths.runs()
+	for i := len(runs) - 1; i >= 0; i-- { // excelize puts each new range first: set them last to first
+		if err := sw.SetColWidth(runs[i].from, runs[i].to, runs[i].width); err != nil {
 			return err
 		}
 	}
@@ -196,7 +228,7 @@ func fillResults(f *excelize.File, in *Input, p columnPlan, outcomes map[int]Out
 	}
 	for _, pre := range in.Preamble {
 		if pre.SheetRow < headerRow {
-			if err := sw.SetRow("A"+itoa(pre.SheetRow), textCells(pre.Cells)); err != nil {
+			if err := sw.SetRow("A"+itoa(pre.SheetRow), carriedValues(pre.Cells, st)); err != nil {
 				return err
 			}
 		}
@@ -212,7 +244,7 @@ func fillResults(f *excelize.File, in *Input, p columnPlan, outcomes map[int]Out
 		if r.Line < 1 {
 			return fmt.Errorf("row %d of the input has Line %d: lines start at 1", i, r.Line)
 		}
-		if err := sw.SetRow("A"+itoa(headerRow+r.Line), rows[i]); err != nil {
+		if err := sw.SetRow("A"+itoa(headerRow+r.Line), resultRow(in, p, st, r, outcomes)); err != nil {
 			return fmt.Errorf("row with Line %d: %w", r.Line, err)
 		}
 	}
@@ -220,10 +252,13 @@ func fillResults(f *excelize.File, in *Input, p columnPlan, outcomes map[int]Out
 }
 
 // resultRow builds the cells of one results row.
-func resultRow(in *Input, p columnPlan, st resultStyles, r Row, outcomes map[int]Outcome) []any {
+func resultRow(in *Input, p columnPlan, st *resultStyles, r Row, outcomes map[int]Outcome) []any {
 	cells := make([]any, len(p.header))
-	for i := 0; i < p.inputLen && i < len(r.Cells); i++ {
-		cells[i] = carriedValue(r.Cells[i], st)
+	for col, c := range r.Cells.All() {
+		if col >= p.inputLen {
+			break
+		}
+		cells[col] = carriedValue(c, st)
 	}
 	o, known, note := outcomeOf(in, r, outcomes)
 	po := r.PO
@@ -265,10 +300,9 @@ func resultRow(in *Input, p columnPlan, st resultStyles, r Row, outcomes map[int
 func outcomeOf(in *Input, r Row, outcomes map[int]Outcome) (o Outcome, known bool, note string) {
 	switch {
 	case r.Invalid:
-		if strings.TrimFunc(r.Raw, isBlank) == "" {
-			note = "the PO cell is blank"
-		} else {
-			note = "not a PO number: " + quote(r.Raw) + " (expected 6 or more digits, optionally after PO or PM)"
+		note = r.Problem
+		if note == "" {
+			note = invalidPOProblem(r.Raw)
 		}
 		return Outcome{Status: StatusInvalidPO}, false, note
 	case r.DuplicateOf > 0:

@@ -41,11 +41,11 @@ func writeInputXLSX(w io.Writer, columns []string, rows [][]string) error {
 	if err != nil {
 		return err
 	}
-	if err := sw.SetRow("A1", textCells(columns)); err != nil {
+	if err := sw.SetRow("A1", textValues(columns)); err != nil {
 		return err
 	}
 	for i, r := range rows {
-		if err := sw.SetRow("A"+itoa(i+2), textCells(r)); err != nil {
+		if err := sw.SetRow("A"+itoa(i+2), textValues(r)); err != nil {
 			return err
 		}
 	}

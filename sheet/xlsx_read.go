@@ -1,14 +1,17 @@
 package sheet
 
 import (
+	"archive/zip"
+	"bufio"
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"os"
+	"strings"
 	"unicode"
 
 	"github.com/richardlehane/mscfb"
+	"github.com/xuri/excelize/v2"
 )
 
 // DataSheet is the sheet read when present, and the sheet results go to.
@@ -19,78 +22,172 @@ var (
 	oleMagic = []byte{0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1}
 )
 
+// readXLSX reads the sheet through excelize's row iterator, raw values
+// only, with sheetMeta alongside for the cells' types and styles. Only the
+// cells that become text (the header, the PO and the hierarchy cells) are
+// shown as Excel shows them; every other cell keeps its stored value, type
+// and number format for the results.
 func readXLSX(path string) (*Input, error) {
 	if err := checkWorkbookBytes("input", path); err != nil {
 		return nil, err
 	}
-	in, err := readXLSXFast(path)
-	var verdict *fileError
-	if err == nil || errors.As(err, &verdict) {
-		return in, err
+	if err := checkPackageSizes(path); err != nil {
+		return nil, err
 	}
-	// The fast reader met a package it does not understand; excelize is
-	// slower but more forgiving, and says best what is wrong.
-	return readXLSXExcelize(path)
-}
-
-// readXLSXFast reads the sheet with this package's own scanner, in a
-// fraction of the time excelize takes (see the benchmarks). Errors that are verdicts on the input come as
-// *fileError; any other error means the package could not be scanned.
-func readXLSXFast(path string) (*Input, error) {
-	book, err := openBook(path)
+	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: maxExpanded, UnzipXMLSizeLimit: inMemoryXML})
+	if err != nil {
+		return nil, inputError(path, ErrCorrupt, err, "cannot open it as a workbook ("+err.Error()+"): open it in Excel and save it again as .xlsx")
+	}
+	defer f.Close()
+	sheet := pickSheet(f)
+	if sheet == "" {
+		return nil, inputError(path, ErrCorrupt, nil, "the workbook has no worksheet: open it in Excel and save it again as .xlsx")
+	}
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		return nil, inputError(path, ErrCorrupt, err, "cannot open it as a workbook ("+err.Error()+"): open it in Excel and save it again as .xlsx")
+	}
+	defer zr.Close()
+	sst, err := countSharedStrings(path, &zr.Reader, f.CharsetReader)
 	if err != nil {
 		return nil, err
 	}
-	defer book.Close()
-	sheet, ok := book.pick()
-	if !ok {
-		return nil, errors.New("no worksheet")
+	parts := findParts(f, sheet)
+	if parts.sharedStrings != "" && !strings.EqualFold(parts.sharedStrings, sharedStringsPart) {
+		// excelize would read every shared string as blank
+		return nil, inputError(path, ErrCorrupt, nil, "its shared strings are in "+quote(parts.sharedStrings)+
+			" rather than "+quote(sharedStringsPart)+", where this program reads them: open it in Excel and save it again as .xlsx")
 	}
-	sst, err := book.sharedStrings()
-	if err != nil {
-		return nil, err
+	zf := zipPart(&zr.Reader, parts.sheet)
+	if zf == nil {
+		return nil, inputError(path, ErrCorrupt, nil, "the part holding sheet "+quote(sheet)+" is missing: open it in Excel and save it again as .xlsx")
 	}
-	nf, err := book.numberFormats()
+	rc, err := zf.Open()
 	if err != nil {
-		return nil, err
-	}
-	defer nf.Close()
-	rc, err := book.open(sheet.part)
-	if err != nil {
-		return nil, err
+		return nil, inputError(path, ErrCorrupt, err, "cannot read sheet "+quote(sheet)+" ("+err.Error()+"): open it in Excel and save it again as .xlsx")
 	}
 	defer rc.Close()
-	b := newBuilder(path, sheet.name)
-	var verdict error
-	presize := func(rows int) {
-		b.in.Rows = make([]Row, 0, min(max(rows, 0), maxPresize))
+	counted := &countingReader{r: rc, left: maxExpanded - sst.bytes} // the sheet and its strings share the budget
+	x := &xlsxReader{
+		path:    path,
+		f:       f,
+		sheet:   sheet,
+		meta:    newSheetMeta(bufio.NewReaderSize(counted, 64<<10), f.CharsetReader),
+		sstLens: sst.lens,
+		formats: make(map[int]*NumFormat),
+		pool:    newCellPool(),
 	}
-	err = scanSheet(rc, sst, nf, presize, func(row sheetRow) (bool, error) {
-		n := len(b.in.Rows)
-		if verdict = b.add(row.num, row.cells); verdict != nil {
-			return false, nil
+	return x.read()
+}
+
+// pickSheet returns DataSheet when the workbook has it (any case), else
+// the first visible sheet, else the first sheet.
+func pickSheet(f *excelize.File) string {
+	list := f.GetSheetList()
+	for _, name := range list {
+		if name == DataSheet {
+			return name
 		}
-		if len(b.in.Rows) > n { // a data row: the PO may need the stored number
-			if number, ok := row.numbers[b.lay.po]; ok {
-				if _, ok := normalizeWritten(cellAt(row.cells, b.lay.po)); !ok {
-					b.setPOSource(n, number)
-				}
-			}
+	}
+	for _, name := range list {
+		if strings.EqualFold(name, DataSheet) {
+			return name
 		}
-		return true, nil
+	}
+	for _, name := range list {
+		if visible, err := f.GetSheetVisible(name); err == nil && visible {
+			return name
+		}
+	}
+	if len(list) > 0 {
+		return list[0]
+	}
+	return ""
+}
+
+// xlsxReader reads one sheet. Used by one goroutine.
+type xlsxReader struct {
+	path  string
+	f     *excelize.File
+	sheet string
+	meta  *sheetMeta // reads the sheet part a second time, alongside excelize
+
+	sstLens []int32            // length of each shared string
+	text    int64              // bytes of cell text so far
+	formats map[int]*NumFormat // number format by cell style; nil for General
+	pool    *cellPool
+	packer  cellPacker
+}
+
+func (x *xlsxReader) read() (*Input, error) {
+	b := newBuilder(x.path, x.sheet)
+	if props, err := x.f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
+		b.in.Date1904 = *props.Date1904
+	}
+	var meta []cellMeta
+	feed := x.meta.feed()
+	before := func(n int) (err error) {
+		if meta, err = feed.at(n); err != nil {
+			return x.metaError(err)
+		}
+		return x.checkExpansion(n, meta)
+	}
+	err := x.eachRow(excelize.Options{RawCellValue: true}, before, func(n int, raw []string) (bool, error) {
+		cells, err := x.cells(n, raw, meta)
+		if err != nil {
+			return false, err
+		}
+		return true, b.add(n, cells)
 	})
+	feed.stop()
 	if err != nil {
-		return nil, fmt.Errorf("sheet %q: %w", sheet.name, err)
+		return nil, err
 	}
-	if verdict != nil {
-		return nil, verdict
+	if b.found && b.lay.hierarchy >= 0 {
+		if err := x.meta.finish(b.lay.hierarchy+2, excelize.MaxColumns); err != nil {
+			return nil, x.metaError(err)
+		}
+		b.merges = x.meta.merges
+	}
+	if b.found {
+		if err := x.showFormatted(b); err != nil {
+			return nil, err
+		}
 	}
 	return b.finish()
 }
 
-// maxPresize bounds the rows allocated up front on the word of a sheet's
-// dimension element, which a damaged file may overstate.
-const maxPresize = 1 << 18
+// eachRow calls fn with every row of the sheet that has cells, numbered
+// from 1, until fn returns false or an error. before, when not nil, is
+// called before excelize builds a row's cells, and may refuse it.
+func (x *xlsxReader) eachRow(opts excelize.Options, before func(n int) error, fn func(n int, cells []string) (bool, error)) error {
+	rows, err := x.f.Rows(x.sheet)
+	if err != nil {
+		return inputError(x.path, ErrCorrupt, err, "cannot read sheet "+quote(x.sheet)+": "+err.Error())
+	}
+	defer rows.Close()
+	for n := 1; rows.Next(); n++ {
+		if before != nil {
+			if err := before(n); err != nil {
+				return err
+			}
+		}
+		cells, err := rows.Columns(opts)
+		if err != nil {
+			return inputError(x.path, ErrCorrupt, err, "cannot read row "+itoa(n)+" of sheet "+quote(x.sheet)+": "+err.Error())
+		}
+		if len(cells) == 0 {
+			continue
+		}
+		if more, err := fn(n, cells); err != nil || !more {
+			return err
+		}
+	}
+	if err := rows.Error(); err != nil {
+		return inputError(x.path, ErrCorrupt, err, "cannot read sheet "+quote(x.sheet)+": "+err.Error())
+	}
+	return nil
+}
 
 // checkWorkbookBytes looks at how the file starts, to tell a password
 // protected workbook (an OLE2 compound file holding EncryptionInfo), an old

@@ -5,6 +5,7 @@ import (
 	"unicode"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // lineInput is a one-line text input: the filter and the add dialog's PO
@@ -58,8 +59,14 @@ func (in *lineInput) Update(k tea.KeyPressMsg) bool {
 	switch k.String() {
 	case "left", "ctrl+b":
 		in.pos = max(0, in.pos-1)
+		for in.pos > 0 && cells(in.value[in.pos]) == 0 { // onto the character a mark belongs to
+			in.pos--
+		}
 	case "right", "ctrl+f":
 		in.pos = min(len(in.value), in.pos+1)
+		for in.pos < len(in.value) && cells(in.value[in.pos]) == 0 {
+			in.pos++
+		}
 	case "home", "ctrl+a":
 		in.pos = 0
 	case "end", "ctrl+e":
@@ -98,7 +105,8 @@ func (in *lineInput) Update(k tea.KeyPressMsg) bool {
 }
 
 // View draws the prompt and the visible part of the value with the cursor
-// as a reverse-video cell (visible without colour).
+// as a reverse-video cell (visible without colour). Widths are terminal
+// cells: a full-width digit pasted from another system takes two.
 func (in *lineInput) View(st *styles) string {
 	w := max(1, in.width)
 	if len(in.value) == 0 && !in.focused {
@@ -106,23 +114,48 @@ func (in *lineInput) View(st *styles) string {
 	}
 	if len(in.value) == 0 {
 		ph := []rune(in.placeholder + " ")
-		return in.prompt + st.selected.Render(string(ph[0])) + st.dim.Render(clip(string(ph[1:]), w-1))
+		return in.prompt + st.selected.Render(string(ph[0])) + st.dim.Render(clip(string(ph[1:]), w-cells(ph[0])))
 	}
-	// Scroll so the cursor cell is visible.
-	start := max(0, in.pos-w+1)
-	end := min(len(in.value), start+w)
+	// Scroll so the cursor's cell is visible: back from it, as many
+	// characters as fit.
+	used := 1 // past the end, the cursor is a space
+	if in.pos < len(in.value) {
+		used = max(1, cells(in.value[in.pos]))
+	}
+	start := in.pos
+	for start > 0 && used+cells(in.value[start-1]) <= w {
+		start--
+		used += cells(in.value[start])
+	}
 	var b strings.Builder
 	b.WriteString(in.prompt)
-	for i := start; i <= end && i-start < w; i++ {
-		ch := " "
-		if i < len(in.value) {
-			ch = string(in.value[i])
+	used = 0
+	for i := start; i <= len(in.value); {
+		if i == len(in.value) {
+			if i == in.pos && in.focused && used < w {
+				b.WriteString(st.selected.Render(" "))
+			}
+			break
 		}
-		if i == in.pos && in.focused {
-			b.WriteString(st.selected.Render(ch))
-		} else if i < len(in.value) {
-			b.WriteString(ch)
+		// A character and the marks that follow it take its cells.
+		j, width := i+1, cells(in.value[i])
+		for j < len(in.value) && cells(in.value[j]) == 0 {
+			j++
 		}
+		if used+width > w && used > 0 {
+			break
+		}
+		used += width
+		ch := string(in.value[i:j])
+		if in.pos >= i && in.pos < j && in.focused {
+			ch = st.selected.Render(ch)
+		}
+		b.WriteString(ch)
+		i = j
 	}
 	return b.String()
 }
+
+// cells is how many terminal cells r takes: 2 for wide characters, 0 for
+// combining marks and other invisible ones.
+func cells(r rune) int { return ansi.StringWidth(string(r)) }
