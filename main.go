@@ -44,7 +44,7 @@ func dispatch(sigs <-chan os.Signal, args []string, stdout, stderr io.Writer) in
 	cmd := ""
 	if len(args) > 0 {
 		switch args[0] {
-		case "demo", "login", "inspect", "profiles", "report", "history", "help", "version":
+		case "demo", "login", "inspect", "profiles", "report", "history", "pdf", "help", "version":
 			cmd, args = args[0], args[1:]
 		}
 	}
@@ -97,6 +97,16 @@ func dispatch(sigs <-chan os.Signal, args []string, stdout, stderr io.Writer) in
 			return fail(stderr, errors.New("usage: coupatui profiles clean [--config PATH]"))
 		}
 		if err := run.CleanProfiles(cfg, stdout); err != nil {
+			return fail(stderr, err)
+		}
+		return exitOK
+	case "pdf":
+		if len(f.args) != 1 {
+			return fail(stderr, errors.New("usage: coupatui pdf FOLDER (the download root, or one PO's folder)"))
+		}
+		ctx, stop := untilSignal(sigs)
+		defer stop()
+		if err := run.PDF(ctx, cfg, f.args[0], stdout); err != nil {
 			return fail(stderr, err)
 		}
 		return exitOK
@@ -176,6 +186,7 @@ Usage:
   coupatui report [--report PATH] [--csv] INPUT
                                           rewrite the results workbook from the journal (no browser)
   coupatui history [INPUT]                list the runs of an input (of every input without one)
+  coupatui pdf FOLDER                     turn the e-mails (.msg, .eml) under FOLDER into PDFs
   coupatui profiles clean                 remove profile copies left by crashed runs
   coupatui version
 

@@ -98,6 +98,11 @@ func (t *Tab) Park() error {
 // NewTab opens a fresh tab (about:blank) with the browser's settings
 // (resource blocking, user agent). ctx bounds the opening only.
 func (b *Browser) NewTab(ctx context.Context) (*Tab, error) {
+	return b.openTab(ctx, (*Tab).setup)
+}
+
+// openTab opens a tab and runs setup on it before handing it out.
+func (b *Browser) openTab(ctx context.Context, setup func(*Tab) error) (*Tab, error) {
 	select {
 	case <-b.done:
 		return nil, fmt.Errorf("new tab: %w", b.Err())
@@ -108,7 +113,7 @@ func (b *Browser) NewTab(ctx context.Context) (*Tab, error) {
 	// The tab lives as long as the context of its first run, so that run
 	// uses tctx and ctx bounds it from outside.
 	errc := make(chan error, 1)
-	go func() { errc <- t.setup() }()
+	go func() { errc <- setup(t) }()
 	select {
 	case err := <-errc:
 		if err != nil {

@@ -97,6 +97,7 @@ type Downloads struct {
 	Root       string `toml:"root"`   // "" = DownloadRoot(input)
 	Layout     string `toml:"layout"` // LayoutSupplier or LayoutFlat; hierarchy columns override
 	PRFallback bool   `toml:"pr_fallback"`
+	EmailToPDF bool   `toml:"email_to_pdf"` // each .msg/.eml downloaded gets a PDF beside it
 }
 
 // Monitor is memory sampling and the pressure policy.
@@ -165,6 +166,7 @@ func Default() Config {
 		Downloads: Downloads{
 			Layout:     LayoutSupplier,
 			PRFallback: true,
+			EmailToPDF: true,
 		},
 		Monitor: Monitor{
 			SampleInterval:  dur(time.Second),

@@ -103,6 +103,17 @@ func (c *chromiumBrowser) CheckSession(ctx context.Context) error {
 	return c.site.CheckSession(ctx, c.b)
 }
 
+func (c *chromiumBrowser) PrintPDF(ctx context.Context, html string) ([]byte, error) {
+	pdf, err := c.b.PrintPDF(ctx, html, browser.PDFOptions{})
+	if errors.Is(err, browser.ErrUnhealthy) {
+		c.b.Kill() // a tab it cannot close: restart it, as after a task
+		if pdf != nil {
+			return pdf, nil // printed before the tab stuck
+		}
+	}
+	return pdf, err
+}
+
 func (c *chromiumBrowser) Ping(ctx context.Context) error { return c.b.Ping(ctx) }
 func (c *chromiumBrowser) Done() <-chan struct{}          { return c.b.Done() }
 func (c *chromiumBrowser) PID() int                       { return c.b.PID() }

@@ -16,7 +16,7 @@ type Engine interface {
 
 // Browser is one persistent browser owned by one worker. Process and
 // CheckSession are called by that worker only; Ping, Done, PID and Kill may be
-// called from the supervisor at the same time.
+// called from the supervisor at the same time, and PrintPDF by anyone.
 type Browser interface {
 	// Process opens one PO and downloads its files. It honours ctx: when
 	// ctx ends it returns promptly with Timeout or Cancelled.
@@ -24,6 +24,10 @@ type Browser interface {
 	// CheckSession returns an error wrapping coupa.ErrSignInRequired when
 	// Coupa shows its sign-in wall.
 	CheckSession(ctx context.Context) error
+	// PrintPDF prints a self-contained HTML page as a PDF in a tab of its
+	// own, closed afterwards. It may be called from any goroutine, while
+	// Process runs: it never touches the task's tab.
+	PrintPDF(ctx context.Context, html string) ([]byte, error)
 	// Ping is a cheap protocol round trip bounded by ctx.
 	Ping(ctx context.Context) error
 	// Done is closed when the browser died or was killed.

@@ -51,8 +51,12 @@ type Pool struct {
 	runCancel context.CancelFunc
 	recCtx    context.Context // bounds the recorder's calls; cancelled when the pool stopped, or when Close gives up
 	recCancel context.CancelFunc
-	wg        sync.WaitGroup
-	stopped   chan struct{} // closed when Shutdown finished
+	// printCtx bounds PrintPDF calls: a graceful drain lets them finish,
+	// Close (and the end of the drain) cancels them.
+	printCtx    context.Context
+	printCancel context.CancelFunc
+	wg          sync.WaitGroup
+	stopped     chan struct{} // closed when Shutdown finished
 
 	mu         sync.Mutex
 	changed    chan struct{} // closed and replaced on every change workers wait on
@@ -104,27 +108,30 @@ func New(cfg Config, deps Deps) (*Pool, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	recCtx, recCancel := context.WithCancel(context.Background())
+	printCtx, printCancel := context.WithCancel(context.Background())
 	p := &Pool{
-		rec:       deps.Recorder,
-		recCtx:    recCtx,
-		recCancel: recCancel,
-		cfg:       cfg,
-		engine:    deps.Engine,
-		mon:       deps.Monitor,
-		log:       log,
-		runCtx:    ctx,
-		runCancel: cancel,
-		stopped:   make(chan struct{}),
-		changed:   make(chan struct{}),
-		tasks:     make(map[string]*task),
-		running:   make(map[uint64]*task),
-		retrying:  make(map[uint64]*task),
-		holds:     make(map[Hold]HoldInfo),
-		subs:      make(map[*Subscription]struct{}),
-		workers:   make(map[int]*worker),
-		target:    cfg.WorkerCount,
-		counts:    Counts{ByStatus: make(map[coupa.Status]int)},
-		policy:    newPolicy(cfg.Policy, cfg.MinWorkers, cfg.MaxWorkers),
+		rec:         deps.Recorder,
+		recCtx:      recCtx,
+		recCancel:   recCancel,
+		printCtx:    printCtx,
+		printCancel: printCancel,
+		cfg:         cfg,
+		engine:      deps.Engine,
+		mon:         deps.Monitor,
+		log:         log,
+		runCtx:      ctx,
+		runCancel:   cancel,
+		stopped:     make(chan struct{}),
+		changed:     make(chan struct{}),
+		tasks:       make(map[string]*task),
+		running:     make(map[uint64]*task),
+		retrying:    make(map[uint64]*task),
+		holds:       make(map[Hold]HoldInfo),
+		subs:        make(map[*Subscription]struct{}),
+		workers:     make(map[int]*worker),
+		target:      cfg.WorkerCount,
+		counts:      Counts{ByStatus: make(map[coupa.Status]int)},
+		policy:      newPolicy(cfg.Policy, cfg.MinWorkers, cfg.MaxWorkers),
 	}
 	return p, nil
 }

@@ -123,6 +123,7 @@ func (p *Pool) stop() {
 	p.runCancel()
 	p.wg.Wait()
 	p.recCancel()
+	p.printCancel()
 
 	p.mu.Lock()
 	p.finished = true
@@ -142,6 +143,7 @@ func (p *Pool) forceLocked(why string) {
 		return
 	}
 	p.forced = true
+	p.printCancel()
 	for _, t := range p.running {
 		if t.cancel != nil {
 			t.cancel(errCancelledByShutdown)

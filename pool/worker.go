@@ -27,6 +27,7 @@ type worker struct {
 	failures    int    // consecutive launch failures or crashes, for backoff
 	pingFails   int    // consecutive failed health checks
 	recycle     string // restart the browser between tasks, and why ("" = no)
+	printing    int    // PrintPDF calls running in its browser
 	retire      bool   // leave the pool after the current task
 	lastErr     string
 	mem         uint64
@@ -494,6 +495,7 @@ func (p *Pool) retireWorker(w *worker) {
 }
 
 func (p *Pool) closeBrowser(w *worker, b Browser) {
+	p.waitPrints(w)
 	if p.mon != nil {
 		p.mon.Untrack(w.id)
 	}

@@ -16,7 +16,8 @@ import (
 // wrote so the results workbook knows when to be rewritten.
 type recorder struct {
 	run      *store.Run
-	outcomes atomic.Int64 // final outcomes recorded so far
+	outcomes atomic.Int64 // final outcomes (and e-mail conversions) recorded so far
+	conv     *converter   // nil: e-mails are not converted
 	// timed, when set, is told how long each journal write took (the
 	// monitoring endpoint's histogram).
 	timed func(time.Duration)
@@ -39,6 +40,9 @@ func (r *recorder) Record(ctx context.Context, ev pool.Event) error {
 	}
 	if tr.State == store.StateDone || tr.State == store.StateCancelled {
 		r.outcomes.Add(1)
+	}
+	if tr.State == store.StateDone && r.conv != nil {
+		r.conv.add(tr.PO, tr.Folder, tr.Files) // behind the PO: its outcome is already recorded
 	}
 	return nil
 }
@@ -69,6 +73,11 @@ func (r *recorder) RecordMany(ctx context.Context, evs []pool.Event) error {
 		return err
 	}
 	r.outcomes.Add(int64(outcomes))
+	for _, tr := range trs {
+		if tr.State == store.StateDone && r.conv != nil {
+			r.conv.add(tr.PO, tr.Folder, tr.Files)
+		}
+	}
 	return nil
 }
 

@@ -196,7 +196,7 @@ func TestPoolEventsToJournalToResults(t *testing.T) {
 		t.Errorf("the job got files %+v", have)
 	}
 
-	out := results(in, latest, func(po string) string { return "https://x/order_headers/" + po })
+	out := results(in, latest, nil, func(po string) string { return "https://x/order_headers/" + po })
 	for _, row := range in.Rows {
 		o := out[row.Line]
 		switch {
@@ -212,7 +212,7 @@ func TestPoolEventsToJournalToResults(t *testing.T) {
 	if n := len(in.Rows); n != 6 {
 		t.Errorf("%d input rows after results, want the 5 read and 1 added", n)
 	}
-	results(in, latest, nil) // a second call adds no second row
+	results(in, latest, nil, nil) // a second call adds no second row
 	if n := len(in.Rows); n != 6 {
 		t.Errorf("%d input rows after two results, want 6", n)
 	}

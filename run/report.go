@@ -20,9 +20,9 @@ import (
 // results is the outcome of every row of in, by row line, from the
 // journal's latest row of each PO: final outcomes as recorded, PENDING
 // for the rest. POs added at run time (line 0 in the journal) get rows of
-// their own, appended to in once. poURL fills COUPA_URL where the journal
-// has none.
-func results(in *sheet.Input, latest map[string]store.Transition, poURL func(string) string) map[int]sheet.Outcome {
+// their own, appended to in once. convs fills CONVERTED; poURL fills
+// COUPA_URL where the journal has none.
+func results(in *sheet.Input, latest map[string]store.Transition, convs map[string][]store.Conversion, poURL func(string) string) map[int]sheet.Outcome {
 	lines := map[string]int{}
 	for _, r := range in.POs() {
 		lines[r.PO] = r.Line
@@ -42,6 +42,9 @@ func results(in *sheet.Input, latest map[string]store.Transition, poURL func(str
 		o := sheet.Outcome{Status: string(coupa.Pending)}
 		if tr, ok := latest[po]; ok {
 			o = journalOutcome(tr)
+			if o.Status != string(coupa.Pending) {
+				o.Converted = convertedCells(convs[po], o.Files)
+			}
 		}
 		if o.URL == "" && poURL != nil {
 			o.URL = poURL(po)
@@ -59,7 +62,11 @@ func writeResults(st *store.Store, in *sheet.Input, report string, csv bool, poU
 	if err != nil {
 		return nil, err
 	}
-	outcomes := results(in, latest, poURL)
+	convs, err := st.Conversions(in.Path)
+	if err != nil {
+		return nil, err
+	}
+	outcomes := results(in, latest, convs, poURL)
 	if err := sheet.WriteResults(report, in, outcomes); err != nil {
 		return nil, err
 	}

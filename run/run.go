@@ -46,6 +46,8 @@ type session struct {
 	rec     *recorder
 	mon     *monitor.Monitor
 	pool    *pool.Pool
+	conv    *converter     // nil without [downloads] email_to_pdf
+	bg      sync.WaitGroup // plain mode's wait for the conversions before the drain
 
 	reportEvery time.Duration // ReportInterval; tests shorten it
 	reportMu    sync.Mutex    // one workbook write at a time
@@ -247,6 +249,11 @@ func (s *session) process() (End, error) {
 		return Interrupted, err
 	}
 	s.pool = pl
+	if s.cfg.Downloads.EmailToPDF {
+		s.conv = newConverter(s.log, pl, newLocalPrinter(s.cfg, s.log), s.run.RecordConversion,
+			func() { s.rec.outcomes.Add(1) })
+		s.rec.conv = s.conv
+	}
 	view := pl.Subscribe(0) // the progress lines' or the console's
 	defer view.Close()
 	if s.cfg.Monitor.Listen != "" {
@@ -277,7 +284,9 @@ func (s *session) process() (End, error) {
 		if err := pl.Start(s.quit.startCtx); err != nil && !s.quit.signalled() {
 			return Interrupted, err
 		}
-		return s.plain(view, len(items)), nil
+		end := s.plain(view, len(items))
+		s.finishConversions(end)
+		return end, nil
 	}
 	// The console shows the workers coming up; a start that fails is in
 	// its log pane, and the pool keeps trying.
@@ -289,7 +298,45 @@ func (s *session) process() (End, error) {
 		}
 	}()
 	defer func() { <-started }()
-	return s.console(view, console), nil
+	end := s.console(view, console)
+	s.finishConversions(end)
+	return end, nil
+}
+
+// finishConversions ends the e-mail conversions once the pool has
+// stopped: a finished run converts what is still queued (within
+// shutdown_timeout, with a browser of its own), an interrupted one leaves
+// it; either way it says what is left and how to convert it.
+func (s *session) finishConversions(end End) {
+	if s.conv == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.Pool.ShutdownTimeout.Duration)
+	if end != Finished {
+		cancel()
+	}
+	defer cancel()
+	if left := s.conv.finish(ctx); left > 0 {
+		msg := fmt.Sprintf("%d e-mails were not converted to PDF before the run ended: `coupatui pdf %s` converts them", left, s.root)
+		s.log.Warn(msg)
+		fmt.Fprintln(s.opts.Stderr, "coupatui:", msg)
+	}
+}
+
+// drainWhenConverted drains the run once the e-mails of the finished POs
+// are converted, so their PDFs come from the pool's browsers; a signal
+// drains at once.
+func (s *session) drainWhenConverted(why string) {
+	if s.conv == nil {
+		s.quit.Drain(why)
+		return
+	}
+	s.bg.Go(func() {
+		ctx, cancel := context.WithTimeout(s.quit.startCtx, s.cfg.Pool.ShutdownTimeout.Duration)
+		defer cancel()
+		s.conv.idle(ctx)
+		s.quit.Drain(why)
+	})
 }
 
 // askFresh asks, before the console starts, whether --fresh may fetch
@@ -361,7 +408,7 @@ func (s *session) plain(sub *pool.Subscription, total int) End {
 		switch ev.Kind {
 		case pool.EvTaskFinished, pool.EvTaskCancelled:
 			if done++; done == total {
-				s.quit.Drain("every PO is final")
+				s.drainWhenConverted("every PO is final")
 			}
 		case pool.EvSignInRequired:
 			if end == Finished {
@@ -384,6 +431,7 @@ func (s *session) plain(sub *pool.Subscription, total int) End {
 			fmt.Fprintf(s.opts.Stderr, "coupatui: resumed: %s\n", ev.Reason)
 		}
 	}
+	s.bg.Wait()
 	if end == Finished && done < total {
 		end = Interrupted
 	}

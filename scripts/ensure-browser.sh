@@ -1,7 +1,8 @@
 #!/bin/sh
 # Makes sure a Chrome, Chromium or Edge is installed, installing Debian's
 # or Ubuntu's chromium package when it can. With --test it also makes sure
-# tmux is there: the console's end-to-end test drives the real terminal.
+# tmux is there (the console's end-to-end test drives the real terminal)
+# and poppler-utils (tests read the PDFs of e-mails back with pdftotext).
 set -eu
 
 have() { command -v "$1" >/dev/null 2>&1; }
@@ -50,5 +51,8 @@ fi
 
 if [ "${1:-}" = "--test" ] && ! have tmux; then
 	apt_install tmux || echo "tmux is missing: the console's end-to-end tests will be skipped." >&2
+fi
+if [ "${1:-}" = "--test" ] && ! have pdftotext; then
+	apt_install poppler-utils || echo "pdftotext (poppler-utils) is missing: the tests that read PDFs back will be skipped." >&2
 fi
 exit 0

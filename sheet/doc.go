@@ -22,7 +22,7 @@
 //
 // Rows are packed (Cells): a cell costs its bytes and eight more, an empty
 // cell nothing, a shared string is held once. Past a limit (limits.go: 200
-// MB unpacked, counted as read; data below row 1,000,000; more than 16,374
+// MB unpacked, counted as read; data below row 1,000,000; more than 16,373
 // columns; 1,000,000 shared strings) Read stops with ErrTooLarge and one
 // message naming the file and the limit, before memory runs out.
 //

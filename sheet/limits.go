@@ -23,7 +23,7 @@ const (
 	// maxColumns is the width of a sheet; maxInputColumns leaves room for
 	// the result columns.
 	maxColumns      = excelize.MaxColumns
-	maxInputColumns = maxColumns - 10
+	maxInputColumns = maxColumns - resultCount
 	// inMemoryXML is the size above which excelize keeps a worksheet or
 	// the shared strings in a temporary file rather than in memory
 	// (excelize.Options.UnzipXMLSizeLimit; its default is 16 MB, whose

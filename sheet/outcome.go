@@ -20,6 +20,7 @@ type Outcome struct {
 	Error      string    // ERROR_MESSAGE
 	Folder     string    // DOWNLOAD_FOLDER
 	URL        string    // COUPA_URL
+	Converted  []string  // CONVERTED: per e-mail file, its PDF or why there is none; joined with "; "
 }
 
 // The outcome columns of the results workbook, always present, in this
@@ -35,9 +36,14 @@ const (
 	ColError       = "ERROR_MESSAGE"
 	ColFolder      = "DOWNLOAD_FOLDER"
 	ColURL         = "COUPA_URL"
+	ColConverted   = "CONVERTED"
 	filesSeparator = "; "
 )
 
-// ResultColumns lists the outcome columns in workbook order.
+// ResultColumns lists the outcome columns in workbook order. CONVERTED
+// came last, so the columns before it keep their places.
 var ResultColumns = []string{ColPONumber, ColStatus, ColSupplier, ColFound, ColDownloaded,
-	ColFiles, ColProcessed, ColError, ColFolder, ColURL}
+	ColFiles, ColProcessed, ColError, ColFolder, ColURL, ColConverted}
+
+// resultCount is len(ResultColumns), as an array length.
+const resultCount = 11

@@ -82,6 +82,7 @@ func resultRowText(in *Input, p columnPlan, r Row, outcomes map[int]Outcome) []s
 	set(7, joinNonEmpty("; ", note, o.Error, r.Warning))
 	set(8, o.Folder)
 	set(9, o.URL)
+	set(10, strings.Join(o.Converted, filesSeparator))
 	return cells
 }
 

@@ -105,8 +105,8 @@ func TestResultsWorkbookToWorkIn(t *testing.T) {
 			filter = dn.RefersTo
 		}
 	}
-	if !strings.HasSuffix(filter, "$A$2:$Q$8") {
-		t.Errorf("autofilter over %q, want A2:Q8", filter)
+	if !strings.HasSuffix(filter, "$A$2:$R$8") {
+		t.Errorf("autofilter over %q, want A2:R8", filter)
 	}
 	// Columns sized to their content, within bounds.
 	wFolder, _ := f.GetColWidth(DataSheet, "P")

@@ -41,7 +41,7 @@ func ReadResults(path string) (*Results, error) {
 	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
 		date1904 = *props.Date1904
 	}
-	var col [10]int
+	var col [resultCount]int
 	err = streamRows(f, pickSheet(f), excelize.Options{RawCellValue: true}, func(row int, cells []string) (bool, error) {
 		if res.HeaderRow == 0 {
 			if idx, ok := resultColumnIndex(cells); ok {
@@ -100,8 +100,9 @@ func streamRows(f *excelize.File, sheet string, opts excelize.Options, fn func(r
 	return nil
 }
 
-// resultColumnIndex finds every result column in a header row.
-func resultColumnIndex(header []string) (idx [10]int, ok bool) {
+// resultColumnIndex finds every result column in a header row; CONVERTED
+// may be missing (workbooks written before it), -1 then.
+func resultColumnIndex(header []string) (idx [resultCount]int, ok bool) {
 	for k, name := range ResultColumns {
 		idx[k] = -1
 		for i, h := range header {
@@ -110,15 +111,20 @@ func resultColumnIndex(header []string) (idx [10]int, ok bool) {
 				break
 			}
 		}
-		if idx[k] < 0 {
+		if idx[k] < 0 && name != ColConverted {
 			return idx, false
 		}
 	}
 	return idx, true
 }
 
-func parseResultRow(line int, cells []string, col [10]int, date1904 bool) (ResultRow, error) {
-	get := func(k int) string { return cells[col[k]] }
+func parseResultRow(line int, cells []string, col [resultCount]int, date1904 bool) (ResultRow, error) {
+	get := func(k int) string {
+		if col[k] < 0 {
+			return ""
+		}
+		return cells[col[k]]
+	}
 	rr := ResultRow{Line: line, Cells: cells, PO: get(0)}
 	o := &rr.Outcome
 	o.Status, o.Supplier = get(1), get(2)
@@ -146,6 +152,9 @@ func parseResultRow(line int, cells []string, col [10]int, date1904 bool) (Resul
 		o.Processed = time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, time.Local)
 	}
 	o.Error, o.Folder, o.URL = get(7), get(8), get(9)
+	if conv := get(10); conv != "" {
+		o.Converted = strings.Split(conv, filesSeparator)
+	}
 	return rr, nil
 }
 

@@ -35,7 +35,8 @@ var processedAt = time.Date(2025, 3, 14, 15, 9, 26, 0, time.Local)
 
 var roundTripOutcomes = map[int]Outcome{
 	1: {Status: "COMPLETED", Supplier: "Acme GmbH", Found: 2, Downloaded: 2, Files: []string{"quote.pdf", "invoice (1).pdf"},
-		Processed: processedAt, Folder: "/dl/Acme GmbH/PO4500000001_COMPLETED", URL: "https://coupa.example/order_headers/4500000001"},
+		Processed: processedAt, Folder: "/dl/Acme GmbH/PO4500000001_COMPLETED", URL: "https://coupa.example/order_headers/4500000001",
+		Converted: []string{"RE Order.msg.pdf", "old.eml: not converted: not an e-mail"}},
 	2: {Status: "FAILED", Found: 3, Downloaded: 0, Processed: processedAt.Add(90 * time.Second), Error: "HTTP 503 from the server"},
 	5: {Status: "COMPLETED", Found: 9}, // an invalid row's outcome is never shown
 }
@@ -132,9 +133,10 @@ func checkWorkbookFormat(t *testing.T, path string, in *Input) {
 	equal(t, "title row carried", cell("A1"), "Open POs")
 	// Columns: A Requester, B PO Number, C Amount, D Code, E PRIORITY, F <|>, G Region,
 	// H PO_NUMBER, I STATUS, J SUPPLIER, K FOUND, L DOWNLOADED, M AttachmentName,
-	// N LAST_PROCESSED, O ERROR_MESSAGE, P DOWNLOAD_FOLDER, Q COUPA_URL.
+	// N LAST_PROCESSED, O ERROR_MESSAGE, P DOWNLOAD_FOLDER, Q COUPA_URL, R CONVERTED.
 	equal(t, "header H2", cell("H2"), ColPONumber)
 	equal(t, "header Q2", cell("Q2"), ColURL)
+	equal(t, "header R2", cell("R2"), ColConverted)
 	for _, ref := range []string{"C3", "C4", "K3", "L3", "B8"} {
 		if !isNumber(ref) {
 			t.Errorf("%s (%q) is not a number: type %v", ref, cell(ref), typ(ref))
@@ -167,12 +169,12 @@ func checkWorkbookFormat(t *testing.T, path string, in *Input) {
 	}
 	found := false
 	for _, dn := range f.GetDefinedName() {
-		if dn.Name == "_xlnm._FilterDatabase" && strings.HasSuffix(dn.RefersTo, "$A$2:$Q$8") {
+		if dn.Name == "_xlnm._FilterDatabase" && strings.HasSuffix(dn.RefersTo, "$A$2:$R$8") {
 			found = true
 		}
 	}
 	if !found {
-		t.Errorf("no autofilter over A2:Q8: %+v", f.GetDefinedName())
+		t.Errorf("no autofilter over A2:R8: %+v", f.GetDefinedName())
 	}
 	wErr, _ := f.GetColWidth(DataSheet, "O")
 	wCode, _ := f.GetColWidth(DataSheet, "D")

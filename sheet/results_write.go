@@ -97,10 +97,10 @@ func checkResultsPath(path, inputPath string) error {
 
 // columnPlan says where each column of the results comes from.
 type columnPlan struct {
-	header   []string // results header cells
-	result   [10]int  // index in header of each ResultColumns entry
-	reused   []bool   // per header index: an input column that carries a result
-	keepPO   bool     // the input's own PO_NUMBER column keeps its cells
+	header   []string         // results header cells
+	result   [resultCount]int // index in header of each ResultColumns entry
+	reused   []bool           // per header index: an input column that carries a result
+	keepPO   bool             // the input's own PO_NUMBER column keeps its cells
 	inputLen int
 }
 
@@ -296,6 +296,7 @@ func resultRow(in *Input, p columnPlan, st *resultStyles, r Row, outcomes map[in
 	set(7, nilIfEmpty(joinNonEmpty("; ", note, o.Error, r.Warning)))
 	set(8, nilIfEmpty(o.Folder))
 	set(9, nilIfEmpty(o.URL))
+	set(10, nilIfEmpty(strings.Join(o.Converted, filesSeparator)))
 	return cells
 }
 

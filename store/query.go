@@ -160,6 +160,38 @@ func (s *Store) Files(po string) ([]File, error) {
 	return out, nil
 }
 
+// Conversions returns the e-mail conversions recorded for the POs of
+// input, by PO, each PO's in file-name order.
+func (s *Store) Conversions(input string) (map[string][]Conversion, error) {
+	abs, err := normInput(input)
+	if err != nil {
+		return nil, fmt.Errorf("reading journal %s: %w", s.path, err)
+	}
+	rows, err := s.db.QueryContext(context.Background(),
+		`SELECT c.po, c.source, c.pdf, c.attachments, c.error, c.at_ns FROM conversions c
+		WHERE c.po IN (SELECT po FROM latest WHERE input = ?) ORDER BY c.po, c.source`, abs)
+	if err != nil {
+		return nil, fmt.Errorf("reading the conversions of %s in %s: %w", abs, s.path, err)
+	}
+	defer rows.Close()
+	out := map[string][]Conversion{}
+	for rows.Next() {
+		var (
+			c  Conversion
+			at int64
+		)
+		if err := rows.Scan(&c.PO, &c.Source, &c.PDF, &c.Attachments, &c.Error, &at); err != nil {
+			return nil, fmt.Errorf("reading the conversions of %s in %s: %w", abs, s.path, err)
+		}
+		c.At = time.Unix(0, at)
+		out[c.PO] = append(out[c.PO], c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("reading the conversions of %s in %s: %w", abs, s.path, err)
+	}
+	return out, nil
+}
+
 func scanTransition(rows *sql.Rows) (Transition, error) {
 	var (
 		t     Transition

@@ -50,6 +50,7 @@ type op struct {
 	t    *Transition
 	ts   []Transition // RecordMany: written in the same transaction as t's would be
 	f    *File
+	c    *Conversion
 	done chan error // cap 1
 }
 
@@ -144,6 +145,18 @@ func (r *Run) RecordFile(ctx context.Context, f File) error {
 		f.At = time.Now()
 	}
 	return r.send(ctx, op{f: &f}, "file "+f.Name+" of PO "+f.PO)
+}
+
+// RecordConversion writes c and returns once it is committed; a later
+// conversion of the same file of the same PO replaces it.
+func (r *Run) RecordConversion(ctx context.Context, c Conversion) error {
+	if c.PO == "" || c.Source == "" {
+		return fmt.Errorf("%w: conversion of %q of PO %q", ErrBadTransition, c.Source, c.PO)
+	}
+	if c.At.IsZero() {
+		c.At = time.Now()
+	}
+	return r.send(ctx, op{c: &c}, "conversion of "+c.Source+" of PO "+c.PO)
 }
 
 func (r *Run) send(ctx context.Context, o op, what string) error {
@@ -248,10 +261,15 @@ func (r *Run) commit(batch []op) error {
 	last := make(map[string]int64, len(batch))
 	order := make([]string, 0, len(batch)) // POs in first-seen order, for a stable write
 	var files []*File
+	var convs []*Conversion
 	rows := 0
 	for _, o := range batch {
 		if o.f != nil {
 			files = append(files, o.f)
+			continue
+		}
+		if o.c != nil {
+			convs = append(convs, o.c)
 			continue
 		}
 		ts := o.ts
@@ -293,10 +311,25 @@ func (r *Run) commit(batch []op) error {
 			}
 		}
 	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("journal %s: committing %d rows: %w", s.path, rows+len(files), err)
+	if len(convs) > 0 {
+		ci, err := tx.PrepareContext(ctx, `INSERT INTO conversions(po, source, pdf, attachments, error, run_id, at_ns)
+			VALUES(?,?,?,?,?,?,?)
+			ON CONFLICT(po, source) DO UPDATE SET pdf = excluded.pdf, attachments = excluded.attachments,
+				error = excluded.error, run_id = excluded.run_id, at_ns = excluded.at_ns`)
+		if err != nil {
+			return fmt.Errorf("journal %s: %w", s.path, err)
+		}
+		defer ci.Close()
+		for _, c := range convs {
+			if _, err := ci.ExecContext(ctx, c.PO, c.Source, c.PDF, c.Attachments, c.Error, r.ID, c.At.UnixNano()); err != nil {
+				return fmt.Errorf("journal %s: conversion of %s of PO %s: %w", s.path, c.Source, c.PO, err)
+			}
+		}
 	}
-	r.log.Debug("journal batch committed", "rows", rows+len(files), "pos", len(order), "files", len(files))
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("journal %s: committing %d rows: %w", s.path, rows+len(files)+len(convs), err)
+	}
+	r.log.Debug("journal batch committed", "rows", rows+len(files)+len(convs), "pos", len(order), "files", len(files))
 	return nil
 }
 

@@ -69,6 +69,19 @@ CREATE TABLE files (
 	PRIMARY KEY (po, idx)
 ) WITHOUT ROWID;
 `,
+	// 3: e-mail files of a PO converted to PDF, or why not.
+	`
+CREATE TABLE conversions (
+	po          TEXT    NOT NULL,
+	source      TEXT    NOT NULL,           -- the e-mail's file name in the PO's folder
+	pdf         TEXT    NOT NULL,           -- the PDF's file name beside it; "" when it failed
+	attachments INTEGER NOT NULL,           -- the e-mail's own attachments written out
+	error       TEXT    NOT NULL,           -- why it failed; "" when it did not
+	run_id      INTEGER NOT NULL REFERENCES runs(id),
+	at_ns       INTEGER NOT NULL,
+	PRIMARY KEY (po, source)
+) WITHOUT ROWID;
+`,
 }
 
 // schemaVersion is the journal schema this build writes.

@@ -61,6 +61,17 @@ type File struct {
 	At     time.Time // when it was complete; RecordFile sets time.Now() when zero
 }
 
+// Conversion is one e-mail file of a PO turned into a PDF beside it, or
+// the reason it was not.
+type Conversion struct {
+	PO          string
+	Source      string // the e-mail's file name in the PO's folder
+	PDF         string // the PDF's file name; "" when it failed
+	Attachments int    // the e-mail's own attachments written out
+	Error       string // why it failed; "" when it did not
+	At          time.Time
+}
+
 // RunInfo describes one run of one input.
 type RunInfo struct {
 	ID          int64

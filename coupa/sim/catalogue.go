@@ -107,6 +107,11 @@ func (s *Server) registerAttachments(atts []Attachment, owner string) ([]Attachm
 			seen[a.ID] = true
 		}
 	}
+	for i := range out {
+		if out[i].Content != nil {
+			out[i].Size = len(out[i].Content)
+		}
+	}
 	next := s.nextAttID
 	for i := range out {
 		if out[i].ID != "" {

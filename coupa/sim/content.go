@@ -23,6 +23,9 @@ func (s *Server) Content(attachmentID string) []byte {
 
 // contentLocked returns the cached bytes of a; callers must not modify them.
 func (s *Server) contentLocked(a Attachment) []byte {
+	if a.Content != nil {
+		return a.Content
+	}
 	if b, ok := s.content[a.ID]; ok {
 		return b
 	}

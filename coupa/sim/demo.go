@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"coupatui/coupa"
+	"coupatui/emailpdf/mailtest"
 )
 
 // Demo is the catalogue `coupatui demo` runs: 63 POs (4500001001…4500001063)
@@ -14,12 +15,17 @@ import (
 // section), each PO with the Want a correct client reaches; 300 ms ± 200 ms
 // page latency, no sign-in. It has no Hang and no AllocMB PO: those are for
 // specific tests.
+// Its e-mails (the .eml of 4500001003, the .msg of 4500001038 and
+// 4500001042) are real ones, so the demo shows their PDFs.
 func Demo(seed int64) Options {
 	const kb = 1 << 10
 	at := func(name string, size int, shape Shape) Attachment {
 		return Attachment{Name: name, Size: size, Shape: shape}
 	}
 	on := func(a Attachment, event string) Attachment { a.Event = event; return a }
+	email := func(name string, content []byte, shape Shape) Attachment {
+		return Attachment{Name: name, Content: content, Shape: shape}
+	}
 	long := strings.Repeat("Very long scanned purchase agreement name ", 8)[:296] + ".pdf" // 300 characters
 	pos := []PO{
 		// Normal POs: every shape, every supplier markup.
@@ -28,7 +34,7 @@ func Demo(seed int64) Options {
 		{ID: "4500001002", Supplier: "Böhm & Söhne GmbH", SupplierMarkup: SupplierClassName, Want: coupa.Completed,
 			Attachments: []Attachment{at("Invoice INV-88812.pdf", 64*kb, ShapeDownloadAttr), at("Delivery note.pdf", 22*kb, ShapeTitled), at("Specs rev B.docx", 90*kb, ShapeButton)}},
 		{ID: "4500001003", Supplier: "Northwind Traders", SupplierMarkup: SupplierInfoSpan, Want: coupa.Completed,
-			Attachments: []Attachment{at("Scope of work.pdf", 35*kb, ShapeButton), at("Approval email.eml", 12*kb, ShapeScriptRedirect)}},
+			Attachments: []Attachment{at("Scope of work.pdf", 35*kb, ShapeButton), email("Approval email.eml", mailtest.MustEML(mailtest.Sample("4500001003")), ShapeScriptRedirect)}},
 		{ID: "4500001004", Supplier: "Globex Corporation", SupplierMarkup: SupplierDataTestID, Want: coupa.Completed,
 			Attachments: []Attachment{at("Purchase terms.pdf", 80*kb, ShapeScriptRedirect)}},
 		{ID: "4500001005", Supplier: "Initech LLC", SupplierMarkup: SupplierDataName, Want: coupa.Completed,
@@ -101,7 +107,7 @@ func Demo(seed int64) Options {
 				{Name: "invoice.pdf", Size: 14 * kb, Shape: ShapeScriptRedirect, NoFilename: true}}},
 		// Non-PDF attachments only and no requisition: nothing to fall back to.
 		{ID: "4500001038", Supplier: "Spreadsheet Partners", SupplierMarkup: SupplierDataName, Want: coupa.Completed,
-			Attachments: []Attachment{at("Budget 2025.xlsx", 33*kb, ShapeAttachmentLink), at("Kick-off meeting.msg", 27*kb, ShapeDownloadLink), at("Drawings.zip", 240*kb, ShapeDownloadAttr)}},
+			Attachments: []Attachment{at("Budget 2025.xlsx", 33*kb, ShapeAttachmentLink), email("Kick-off meeting.msg", mailtest.MSG(mailtest.Sample("4500001038")), ShapeDownloadLink), at("Drawings.zip", 240*kb, ShapeDownloadAttr)}},
 		{ID: "4500001039", Supplier: "Acme Industrial Supply", SupplierMarkup: SupplierDataName, Want: coupa.Completed,
 			Attachments: []Attachment{at("Quote 2025-004.pdf", 52*kb, ShapeDownloadLink), at("Quote 2025-004 rev1.pdf", 53*kb, ShapeDownloadLink), at("Award letter.pdf", 31*kb, ShapeAttachmentLink)}},
 		// PR fallback with no PO attachment, requisition files in the harder shapes.
@@ -113,7 +119,7 @@ func Demo(seed int64) Options {
 			Attachments: []Attachment{on(at("Signed quote.pdf", 21*kb, ShapeTitleOnly), "click"), on(at("Meeting notes.docx", 17*kb, ShapeTextOnly), "mousedown")}},
 		{ID: "4500001042", Supplier: "Floating Toolbar GmbH", SupplierMarkup: SupplierLabel, FloatingBar: true, Want: coupa.Completed,
 			Attachments: []Attachment{on(at("Delivery schedule.pdf", 19*kb, ShapeAriaFile), "pointerdown"),
-				at("Inspection report.pdf", 23*kb, ShapeAriaButton), on(at("Customer e-mail.msg", 15*kb, ShapeAssociated), "mousedown")}},
+				at("Inspection report.pdf", 23*kb, ShapeAriaButton), on(email("Customer e-mail.msg", mailtest.MSG(mailtest.Sample("4500001042")), ShapeAssociated), "mousedown")}},
 		// Pages in other languages: the section found by its heading, the
 		// supplier by its label.
 		{ID: "4500001043", Supplier: "Ribeiro & Filhos Lda", SupplierMarkup: SupplierLabel, Language: "pt", Want: coupa.Completed,

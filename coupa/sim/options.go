@@ -121,9 +121,12 @@ func (s Shape) String() string {
 
 // Attachment is one file attached to a PO or a requisition.
 type Attachment struct {
-	ID          string // unique across the server, [A-Za-z0-9_-]; generated when empty
-	Name        string // shown on the page and sent in Content-Disposition (may be hostile); no NUL, CR or LF
-	Size        int    // bytes; content is deterministic from (seed, ID)
+	ID   string // unique across the server, [A-Za-z0-9_-]; generated when empty
+	Name string // shown on the page and sent in Content-Disposition (may be hostile); no NUL, CR or LF
+	Size int    // bytes; content is deterministic from (seed, ID)
+	// Content, when set, is served as the file's bytes (Size becomes its
+	// length): a real e-mail, for instance, built by mailtest.
+	Content     []byte
 	Shape       Shape
 	RFC5987     bool // send filename*=UTF-8''… as well as an ASCII fallback filename= (always done for names with control characters)
 	NoFilename  bool // send "Content-Disposition: attachment" with no name (client must derive one)

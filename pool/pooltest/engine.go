@@ -33,6 +33,30 @@ type Engine struct {
 	runs     map[string]int // PO → attempts started
 	order    []string       // POs in the order attempts started
 	overlap  []string       // POs ever run twice at once
+	print    PrintFunc      // nil: FakePDF
+	prints   int            // PrintPDF calls
+}
+
+// PrintFunc is what a fake browser's PrintPDF does.
+type PrintFunc func(ctx context.Context, b *Browser, html string) ([]byte, error)
+
+// FakePDF is the default PrintPDF: a minimal PDF naming the page's length.
+func FakePDF(_ context.Context, _ *Browser, html string) ([]byte, error) {
+	return fmt.Appendf(nil, "%%PDF-1.4\n%% fake: %d bytes of HTML\n%%%%EOF\n", len(html)), nil
+}
+
+// OnPrint makes every browser's PrintPDF run f.
+func (e *Engine) OnPrint(f PrintFunc) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.print = f
+}
+
+// Prints counts the PrintPDF calls so far.
+func (e *Engine) Prints() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.prints
 }
 
 // NewEngine returns a signed-in engine whose POs run def unless On gave them
@@ -206,6 +230,22 @@ func (b *Browser) CheckSession(ctx context.Context) error {
 		return coupa.ErrSignInRequired
 	}
 	return nil
+}
+
+// PrintPDF runs the engine's PrintFunc (FakePDF unless OnPrint set one);
+// it fails once the browser is gone.
+func (b *Browser) PrintPDF(ctx context.Context, html string) ([]byte, error) {
+	b.e.mu.Lock()
+	b.e.prints++
+	f := b.e.print
+	b.e.mu.Unlock()
+	if isClosed(b.done) {
+		return nil, errors.New("browser gone")
+	}
+	if f == nil {
+		f = FakePDF
+	}
+	return f(ctx, b, html)
 }
 
 // Ping answers at once, blocks until ctx ends after Hang, and fails once

@@ -105,6 +105,9 @@ func NewGate() *Gate { return &Gate{ch: make(chan struct{})} }
 // It is safe to call more than once.
 func (g *Gate) Open() { g.once.Do(func() { close(g.ch) }) }
 
+// C is closed once the gate opens, for fakes other than Attempt to wait on.
+func (g *Gate) C() <-chan struct{} { return g.ch }
+
 // Feed is a script the test steers while it runs: each Report reaches the
 // pool as the attempt's progress. The attempt ends only with its context
 // or its browser. One Feed serves one running attempt at a time.
