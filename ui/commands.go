@@ -260,21 +260,27 @@ func (m *Model) setPriority(p pool.Priority) {
 		question: q,
 		yes: func() tea.Cmd {
 			b, err := m.opts.Pool.SetPriorityMany(pos, p)
-			if err != nil {
-				m.fail(commandError("reprioritise", "", err))
-				return nil
-			}
-			msg := fmt.Sprintf("%s moved to %s", plural(b.Changed, "task"), p)
-			if b.Skipped > 0 {
-				msg += fmt.Sprintf("; %d had started or finished meanwhile", b.Skipped)
-			}
-			m.queue.marks = nil
-			m.ok(msg)
-			m.queue.refresh(m.opts.Pool)
+			m.bulkDone(b, err, "reprioritise", "moved to "+p.String(), "had started or finished meanwhile")
 			return nil
 		},
 		no: fmt.Sprintf("%s left as they are", tasksOf(len(w), source)),
 	}
+}
+
+// bulkDone acknowledges a command on many tasks (what it changed, what it
+// left) and clears the marks it used.
+func (m *Model) bulkDone(b pool.Bulk, err error, what, changed, skipped string) {
+	if err != nil {
+		m.fail(commandError(what, "", err))
+		return
+	}
+	msg := plural(b.Changed, "task") + " " + changed
+	if b.Skipped > 0 {
+		msg += fmt.Sprintf("; %d %s", b.Skipped, skipped)
+	}
+	m.queue.marks = nil
+	m.ok(msg)
+	m.queue.refresh(m.opts.Pool)
 }
 
 func (m *Model) setOnePriority(po string, p pool.Priority) {
@@ -341,17 +347,7 @@ func (m *Model) askCancelMany(ts []pool.TaskInfo, source string) {
 		question: q,
 		yes: func() tea.Cmd {
 			b, err := m.opts.Pool.CancelMany(pos)
-			if err != nil {
-				m.fail(commandError("cancel", "", err))
-				return nil
-			}
-			msg := plural(b.Changed, "task") + " cancelled"
-			if b.Skipped > 0 {
-				msg += fmt.Sprintf("; %d had finished meanwhile", b.Skipped)
-			}
-			m.queue.marks = nil
-			m.ok(msg)
-			m.queue.refresh(m.opts.Pool)
+			m.bulkDone(b, err, "cancel", "cancelled", "had finished meanwhile")
 			return nil
 		},
 		no: fmt.Sprintf("%s kept", tasksOf(len(l), source)),

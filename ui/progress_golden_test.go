@@ -1,13 +1,9 @@
 package ui
 
 import (
-	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
-
-	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"coupatui/coupa"
 	"coupatui/pool"
@@ -91,25 +87,9 @@ func TestGoldenFileProgress(t *testing.T) {
 // fills the terminal exactly.
 func TestFileProgressFitsSmallTerminals(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		_, m := progressPool(t)
-		for _, sz := range [][2]int{{80, 24}, {64, 18}, {200, 60}} {
-			m.Update(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
-			for _, keys := range [][]string{nil, {"shift+tab", "enter"}} {
-				press(m, "esc")
-				press(m, keys...)
-				lines := strings.Split(m.View().Content, "\n")
-				if len(lines) != sz[1] {
-					t.Fatalf("%dx%d %v: %d lines", sz[0], sz[1], keys, len(lines))
-				}
-				for i, l := range lines {
-					if n := ansi.StringWidth(l); n != sz[0] {
-						t.Fatalf("%dx%d %v: line %d is %d cells: %q", sz[0], sz[1], keys, i, n, ansi.Strip(l))
-					}
-				}
-			}
-		}
-		m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
-		press(m, "esc")
+		f, _ := progressPool(t)
+		testScreenFillsTerminalExactly(t, f)
+		m := newSized(testOptions(f, nil), 80, 24)
 		if scr := screen(m); !containsText(scr, "Site survey scan.pdf") {
 			t.Fatalf("80x24 shows no file in flight:\n%s", scr)
 		}
