@@ -202,6 +202,8 @@ Flags:
   --json              one JSON event per line on stdout
   --exit-when-done    quit the console once every PO is final
   --mouse             let the console use the mouse
+  --listen ADDR       serve /metrics (Prometheus) and /status (JSON) at ADDR, e.g. 127.0.0.1:9464;
+                      beyond loopback only with [monitor] listen_token
   --redo STATUS,...   fetch again the POs an earlier run left with these kept statuses
                       (COMPLETED, NO_ATTACHMENTS, PO_NOT_FOUND, PR_NOT_ACCESSIBLE)
   --fresh             fetch every PO again, ignoring earlier runs of this input (the console asks first)

@@ -65,7 +65,7 @@ func (d *downloader) browserAttempt(ctx context.Context, i int, rawURL, click st
 	if rawURL != "" {
 		what = redactURL(rawURL)
 	}
-	got, err := d.browserDownload(ctx, rawURL, click)
+	got, err := d.browserDownload(ctx, i, rawURL, click)
 	if got.stage != "" {
 		defer os.RemoveAll(got.stage)
 	}
@@ -91,7 +91,7 @@ func (d *downloader) browserAttempt(ctx context.Context, i int, rawURL, click st
 
 // browserDownload runs one browser-side download into a private folder.
 // Download behaviour is browser-wide, so one runs at a time per browser.
-func (d *downloader) browserDownload(ctx context.Context, rawURL, click string) (browserFile, error) {
+func (d *downloader) browserDownload(ctx context.Context, i int, rawURL, click string) (browserFile, error) {
 	b := d.tab.b
 	select {
 	case b.dlSem <- struct{}{}:
@@ -156,13 +156,13 @@ func (d *downloader) browserDownload(ctx context.Context, rawURL, click string) 
 	} else if err := tab.Click(lctx, click); err != nil {
 		return got, err
 	}
-	return d.awaitDownload(ctx, lctx, tab, events, got)
+	return d.awaitDownload(ctx, i, lctx, tab, events, got)
 }
 
 // awaitDownload waits for the tab's download to begin and to end. The
 // download may come from the tab's page, from a frame inside it, or from a
 // popup the click opened (closed once the download is over).
-func (d *downloader) awaitDownload(ctx, lctx context.Context, tab *Tab, events *eventQueue, got browserFile) (browserFile, error) {
+func (d *downloader) awaitDownload(ctx context.Context, i int, lctx context.Context, tab *Tab, events *eventQueue, got browserFile) (browserFile, error) {
 	b := tab.b
 	src := &downloadSources{tab: tab, popups: map[cdp.FrameID]bool{}}
 	defer src.closePopups(ctx)
@@ -217,6 +217,7 @@ func (d *downloader) awaitDownload(ctx, lctx context.Context, tab *Tab, events *
 						continue
 					}
 					idle.Reset(d.opts.IdleTimeout)
+					d.reportBytes(i, got.suggested, int64(e.ReceivedBytes), int64(e.TotalBytes), false)
 					if limit := d.opts.MaxBytes; limit > 0 && e.State != cdpbrowser.DownloadProgressStateCanceled {
 						name := SanitizeFileName(got.suggested)
 						switch {

@@ -68,6 +68,10 @@ type DownloadOptions struct {
 	// Progress is called once per link, as it completes or fails, never
 	// concurrently.
 	Progress func(FileResult)
+	// Bytes, when set, is called as a file's bytes arrive: once when its
+	// answer starts, then at most every BytesEvery; never concurrently
+	// with itself or Progress.
+	Bytes func(FileBytes)
 	// Logger receives diagnostics (never a cookie, never a URL query);
 	// nil uses the browser's logger.
 	Logger *slog.Logger
@@ -82,6 +86,8 @@ type FileResult struct {
 	SHA256 string // hex sha256 of the file on disk, when complete
 	Via    string // "http", "browser", or "existing" (already complete on disk)
 	Err    error  // nil when the file is complete on disk
+
+	Took time.Duration // from its start to its end, retries included; 0 for an existing file
 }
 
 // ErrSignInWall means a download was answered with the site's sign-in page:
@@ -152,7 +158,8 @@ type downloader struct {
 	transport *http.Transport
 	results   []FileResult
 
-	progressMu sync.Mutex // serialises opts.Progress
+	progressMu sync.Mutex  // serialises opts.Progress and opts.Bytes
+	lastBytes  []time.Time // by link: when opts.Bytes last reported it; guarded by progressMu
 
 	mu       sync.Mutex    // guards the fields below
 	diskFull error         // the first disk-full failure: no link starts after it
@@ -186,6 +193,7 @@ func newDownloader(t *Tab, f *folder, links []Link, opts DownloadOptions) *downl
 		names:     newNameBook(len(links), opts.Taken),
 		transport: newTransport(opts.Parallel),
 		results:   make([]FileResult, len(links)),
+		lastBytes: make([]time.Time, len(links)),
 	}
 	if u, err := url.Parse(opts.Origin); err == nil && u.Host != "" {
 		d.origin = u
@@ -220,7 +228,12 @@ func (d *downloader) run(ctx context.Context) {
 				fctx, cancel = context.WithTimeout(ctx, d.opts.FileTimeout)
 				defer cancel()
 			}
-			d.finish(i, d.fetch(fctx, i))
+			start := time.Now()
+			r := d.fetch(fctx, i)
+			if r.Via != "existing" {
+				r.Took = time.Since(start)
+			}
+			d.finish(i, r)
 		})
 	}
 	wg.Wait()

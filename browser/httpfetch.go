@@ -165,7 +165,7 @@ func (d *downloader) httpAttempt(ctx context.Context, client *http.Client, i int
 	if limit := d.opts.MaxBytes; limit > 0 && want > limit {
 		return r, false, tooLarge("", want, limit, "announced") // r.Name names it
 	}
-	r.Size, r.SHA256, err = d.save(rctx, cancel, resp.Body, name, want)
+	r.Size, r.SHA256, err = d.save(rctx, cancel, d.meter(i, name, want, resp.Body), name, want)
 	if err != nil {
 		if ctx.Err() != nil {
 			return r, false, ctx.Err()

@@ -114,6 +114,9 @@ type Monitor struct {
 	PauseOnCritical bool     `toml:"pause_on_critical"`
 	PressureWindow  Duration `toml:"pressure_window"` // a level must hold this long before the state changes
 	RecoverWindow   Duration `toml:"recover_window"`  // low pressure this long before returning to the target
+
+	Listen      string `toml:"listen"`       // host:port of /metrics and /status; "" = off
+	ListenToken string `toml:"listen_token"` // bearer token the endpoint wants; required beyond loopback
 }
 
 // UI is the console.

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -120,7 +121,26 @@ var rules = map[string]rule{
 	"monitor.recover_window": func(c *Config) string {
 		return notShorter(c.Monitor.RecoverWindow, c.Monitor.SampleInterval, "monitor.sample_interval")
 	},
+	"monitor.listen": func(c *Config) string {
+		if c.Monitor.Listen == "" {
+			return ""
+		}
+		if _, port, err := net.SplitHostPort(c.Monitor.Listen); err != nil || port == "" {
+			return `must be "" (off) or host:port, like "127.0.0.1:9464"`
+		}
+		return ""
+	},
+	"monitor.listen_token": func(c *Config) string {
+		t := c.Monitor.ListenToken
+		if t != "" && (len(t) < MinListenToken || strings.ContainsAny(t, " \t\r\n")) {
+			return fmt.Sprintf("must be \"\" or %d or more characters without spaces (e.g. from `openssl rand -hex 16`)", MinListenToken)
+		}
+		return ""
+	},
 }
+
+// MinListenToken is the shortest [monitor] listen_token taken.
+const MinListenToken = 16
 
 // itemRules holds the checks of the keys inside arrays of tables, one item
 // at a time: each sees only its own value. (String lists without a rule in
@@ -173,6 +193,8 @@ func shown(x value) string {
 	switch x.f.name {
 	case "browser.remote", "browser.endpoints[].url":
 		return strconv.Quote(withoutSecrets(x.v.String()))
+	case "monitor.listen_token":
+		return `"…"` // never shown
 	}
 	return formatValue(x.v)
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -22,8 +24,14 @@ func (s *Site) Process(ctx context.Context, b *browser.Browser, job Job, progres
 	if progress == nil {
 		progress = func(Progress) {}
 	}
-	run := &poRun{site: s, ctx: ctx, job: job, progress: progress, res: &res}
-	defer func() { res.Finished = time.Now() }()
+	start := time.Now()
+	run := &poRun{site: s, ctx: ctx, job: job, progress: timePage(&res, start, progress), res: &res}
+	defer func() {
+		res.Finished = time.Now()
+		if res.PageTime == 0 && run.tab != nil {
+			res.PageTime = res.Finished.Sub(start) // the page decided the outcome
+		}
+	}()
 	if b == nil {
 		run.set(Failed, true, errors.New("no browser"))
 		return res
@@ -209,6 +217,14 @@ func (r *poRun) download(links []pageLink) bool {
 		bl[i] = l.link()
 	}
 	done := r.res.Downloaded
+	inFlight := map[int]FileProgress{} // by link, touched only by the serialised callbacks below
+	flying := func() []FileProgress {
+		var out []FileProgress
+		for _, i := range slices.Sorted(maps.Keys(inFlight)) {
+			out = append(out, inFlight[i])
+		}
+		return out
+	}
 	var taken []string // names the PO's own files got, when these are the requisition's
 	for _, f := range r.files {
 		if f.Name != "" {
@@ -233,12 +249,24 @@ func (r *poRun) download(links []pageLink) bool {
 		MaxBytes:    s.MaxFileBytes,
 		IsSignIn:    IsSignInURL,
 		Logger:      s.Logger,
+		Bytes: func(b browser.FileBytes) {
+			name := b.Name
+			if name == "" {
+				name = bl[b.Index].Text
+			}
+			inFlight[b.Index] = FileProgress{Name: name, Done: b.Done, Total: b.Total}
+			r.progress(Progress{Phase: "downloading", Found: r.res.Found, Done: done, InFlight: flying()})
+		},
 		Progress: func(f browser.FileResult) {
+			delete(inFlight, f.Index)
 			if f.Err == nil {
 				done++
 				saved := &File{Index: offset + f.Index, Label: f.Link.Text, URL: browser.StripQuery(f.Link.URL),
 					Name: f.Name, Size: f.Size, SHA256: f.SHA256}
-				r.progress(Progress{Phase: "downloading", Found: r.res.Found, Done: done, File: f.Name, Bytes: f.Size, Saved: saved})
+				r.progress(Progress{Phase: "downloading", Found: r.res.Found, Done: done, File: f.Name, Bytes: f.Size, Saved: saved,
+					Took: f.Took, InFlight: flying()})
+			} else {
+				r.progress(Progress{Phase: "downloading", Found: r.res.Found, Done: done, InFlight: flying()})
 			}
 		},
 	})
@@ -276,6 +304,17 @@ func fileName(f browser.FileResult) string {
 		return f.Name
 	}
 	return f.Link.Text
+}
+
+// timePage wraps progress to note in res when the page was read: the
+// first report that lists its attachments.
+func timePage(res *Result, start time.Time, progress func(Progress)) func(Progress) {
+	return func(p Progress) {
+		if p.Phase == "listing" && res.PageTime == 0 {
+			res.PageTime = time.Since(start)
+		}
+		progress(p)
+	}
 }
 
 // decide sets the final status from the downloads.

@@ -38,6 +38,9 @@ func Demo(cfg config.Config, o Options, d DemoOptions) (End, error) {
 	if d.Inspect != "" {
 		return Finished, DemoInspect(cfg, d, o.Stdout)
 	}
+	if err := CheckMonitor(cfg); err != nil {
+		return Interrupted, err
+	}
 	dir, err := prepareDemoDir(d.Dir)
 	if err != nil {
 		return Interrupted, err

@@ -17,6 +17,7 @@ import (
 	"coupatui/config"
 	"coupatui/coupa"
 	"coupatui/internal/diskfull"
+	"coupatui/metrics"
 	"coupatui/monitor"
 	"coupatui/pool"
 	"coupatui/profiles"
@@ -71,6 +72,9 @@ func (s *session) start() (End, error) {
 	s.quit.watch(s.opts.Signals)
 	defer s.quit.stop()
 
+	if err := CheckMonitor(s.cfg); err != nil {
+		return Interrupted, err
+	}
 	var err error
 	if s.input, err = filepath.Abs(s.opts.Input); err != nil {
 		return Interrupted, fmt.Errorf("input %s: %w", s.opts.Input, err)
@@ -260,6 +264,13 @@ func (s *session) process() (End, error) {
 	}
 	view := pl.Subscribe(0) // the progress lines' or the console's
 	defer view.Close()
+	if s.cfg.Monitor.Listen != "" {
+		stop, err := s.serveMetrics()
+		if err != nil {
+			return Interrupted, err
+		}
+		defer stop()
+	}
 
 	var console chan struct{}
 	if !s.opts.NoTUI {
@@ -465,6 +476,42 @@ func (s *session) console(events *pool.Subscription, quit chan struct{}) End {
 		return SignInRequired
 	}
 	return Interrupted
+}
+
+// CheckMonitor refuses a monitoring address that cannot be served as
+// configured (beyond loopback without a token), before any work starts.
+func CheckMonitor(cfg config.Config) error {
+	if cfg.Monitor.Listen == "" {
+		return nil
+	}
+	if err := metrics.CheckListen(cfg.Monitor.Listen, cfg.Monitor.ListenToken); err != nil {
+		return fmt.Errorf("--listen / [monitor] listen: %w", err)
+	}
+	return nil
+}
+
+// serveMetrics starts the monitoring endpoint on the pool and the journal
+// (before the pool starts, so the first attempt is counted) and returns
+// what stops it: the server, then the metrics' subscription.
+func (s *session) serveMetrics() (stop func(), err error) {
+	m := metrics.New(s.pool.Snapshot)
+	s.rec.timed = m.JournalWrite
+	srv, err := metrics.Listen(s.cfg.Monitor.Listen, s.cfg.Monitor.ListenToken, m, s.log)
+	if err != nil {
+		return nil, err
+	}
+	// A large buffer: the metrics read fast, and a dropped progress
+	// event is a file the download histograms miss.
+	sub := s.pool.Subscribe(1 << 16)
+	var wg sync.WaitGroup
+	wg.Go(func() { m.Follow(sub) })
+	return func() {
+		if err := srv.Close(); err != nil {
+			s.log.Warn("closing the monitoring endpoint", "err", err)
+		}
+		sub.Close()
+		wg.Wait()
+	}, nil
 }
 
 func (s *session) memoryHistory() []float64 {

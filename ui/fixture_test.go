@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -166,7 +167,7 @@ func (f *fixture) held(pr coupa.Progress, res coupa.Result) pooltest.Attempt {
 	f.gates = append(f.gates, g)
 	f.mu.Unlock()
 	a := pooltest.Attempt{Gate: g, Result: res, StopDelay: time.Second}
-	if pr != (coupa.Progress{}) {
+	if !reflect.DeepEqual(pr, coupa.Progress{}) {
 		a.Progress = []coupa.Progress{pr}
 	}
 	if f.live {
