@@ -31,6 +31,7 @@ type flags struct {
 	fresh        bool
 	redo         string
 	csv          bool
+	listen       string
 	savePages    bool
 	version      bool
 	demoPOs      int // demo: how many simulated POs (0 = the catalogue)
@@ -61,6 +62,7 @@ func parseFlags(cmd string, args []string, stderr io.Writer) (*flags, error) {
 	if cmd == "report" {
 		fs.BoolVar(&f.csv, "csv", false, "")
 	}
+	fs.StringVar(&f.listen, "listen", "", "")
 	fs.BoolVar(&f.version, "version", false, "")
 	if cmd == "demo" {
 		fs.IntVar(&f.demoPOs, "pos", 0, "")
@@ -130,6 +132,9 @@ func (f *flags) config() (config.Config, error) {
 	}
 	if f.set["exit-when-done"] {
 		cfg.UI.ExitWhenDone = f.exitWhenDone
+	}
+	if f.set["listen"] {
+		cfg.Monitor.Listen = f.listen
 	}
 	if err := cfg.Validate(); err != nil {
 		return cfg, fmt.Errorf("%w (after the command-line flags)", err)

@@ -22,7 +22,7 @@ const (
 	exitOK          = 0   // every row reached a final status, failures included
 	exitFatal       = 1   // bad input, no browser, bad config
 	exitSignIn      = 3   // Coupa's sign-in wall: run `coupatui login`
-	exitDiskFull    = 4   // the download disk filled (plain mode): free space and run again
+	exitDiskFull    = 4   // the disk filled (plain mode): free space and run again
 	exitInterrupted = 130 // stopped before finishing; a re-run resumes
 )
 
@@ -77,7 +77,7 @@ func dispatch(sigs <-chan os.Signal, args []string, stdout, stderr io.Writer) in
 	}
 	switch cmd {
 	case "demo":
-		end, err := run.Demo(cfg, f.runOptions("", sigs, stdout, stderr), run.DemoOptions{Dir: f.demoDir, Inspect: f.inspect})
+		end, err := run.Demo(cfg, f.runOptions("", sigs, stdout, stderr), run.DemoOptions{Dir: f.demoDir, Out: f.out, Inspect: f.inspect})
 		return exitCode(end, err, stderr)
 	case "inspect":
 		ctx, stop := untilSignal(sigs)
@@ -205,6 +205,8 @@ Flags:
   --json              one JSON event per line on stdout
   --exit-when-done    quit the console once every PO is final
   --mouse             let the console use the mouse
+  --listen ADDR       serve /metrics (Prometheus) and /status (JSON) at ADDR, e.g. 127.0.0.1:9464;
+                      beyond loopback only with [monitor] listen_token
   --redo STATUS,...   fetch again the POs an earlier run left with these kept statuses
                       (COMPLETED, NO_ATTACHMENTS, PO_NOT_FOUND, PR_NOT_ACCESSIBLE)
   --fresh             fetch every PO again, ignoring earlier runs of this input (the console asks first)

@@ -6,6 +6,8 @@ import (
 	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+
+	"coupatui/internal/panics"
 )
 
 // blockedTypes are the resource types a page never needs for us to read its
@@ -40,6 +42,11 @@ func (t *Tab) failRequests(patterns []*fetch.RequestPattern, stay bool) error {
 	}
 	t.blockStop = stop
 	t.blockWG.Go(func() {
+		defer func() {
+			if v := recover(); v != nil { // blocking stops; the tab goes on
+				t.b.log.Error("panic in resource blocking", "panic", v, "stack", string(panics.New(v).Stack))
+			}
+		}()
 		for ev, err := range paused {
 			if err != nil {
 				return

@@ -75,6 +75,10 @@ func (b *Browser) PID() int { return b.pid }
 // ProfileDir is the absolute user data dir, "" for a remote browser.
 func (b *Browser) ProfileDir() string { return b.profile }
 
+// Gate is the gate the browser's requests wait on (Options.Gate); nil
+// lets them through.
+func (b *Browser) Gate() *Gate { return b.opts.Gate }
+
 // Done is closed when the browser process exits or the connection to it
 // drops, whoever caused it.
 func (b *Browser) Done() <-chan struct{} { return b.done }

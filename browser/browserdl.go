@@ -11,6 +11,8 @@ import (
 	"sync"
 	"time"
 
+	"coupatui/internal/diskfull"
+
 	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
@@ -29,7 +31,7 @@ func (d *downloader) viaBrowser(ctx context.Context, i int, rawURL, click string
 	var last error
 	for attempt := 0; attempt <= d.opts.Retries; attempt++ {
 		if attempt > 0 {
-			if err := d.backoff(ctx, attempt); err != nil {
+			if err := d.backoff(ctx, attempt, last); err != nil {
 				return FileResult{Err: fmt.Errorf("%w (after: %w)", err, last)}
 			}
 			d.log.Debug("retrying browser download", "index", i, "attempt", attempt+1, "err", last)
@@ -63,7 +65,7 @@ func (d *downloader) browserAttempt(ctx context.Context, i int, rawURL, click st
 	if rawURL != "" {
 		what = redactURL(rawURL)
 	}
-	got, err := d.browserDownload(ctx, rawURL, click)
+	got, err := d.browserDownload(ctx, i, rawURL, click)
 	if got.stage != "" {
 		defer os.RemoveAll(got.stage)
 	}
@@ -89,7 +91,7 @@ func (d *downloader) browserAttempt(ctx context.Context, i int, rawURL, click st
 
 // browserDownload runs one browser-side download into a private folder.
 // Download behaviour is browser-wide, so one runs at a time per browser.
-func (d *downloader) browserDownload(ctx context.Context, rawURL, click string) (browserFile, error) {
+func (d *downloader) browserDownload(ctx context.Context, i int, rawURL, click string) (browserFile, error) {
 	b := d.tab.b
 	select {
 	case b.dlSem <- struct{}{}:
@@ -137,6 +139,11 @@ func (d *downloader) browserDownload(ctx context.Context, rawURL, click string) 
 		}
 	}()
 
+	// The site's gate, last thing before the request goes: a pause that
+	// began while the helper tab opened is honoured.
+	if err := b.opts.Gate.Wait(ctx); err != nil {
+		return got, err
+	}
 	if rawURL != "" {
 		res, err := chromedp.Call(lctx, page.Navigate, page.NavigateParams{URL: rawURL})
 		if err != nil {
@@ -149,13 +156,13 @@ func (d *downloader) browserDownload(ctx context.Context, rawURL, click string) 
 	} else if err := tab.Click(lctx, click); err != nil {
 		return got, err
 	}
-	return d.awaitDownload(ctx, lctx, tab, events, got)
+	return d.awaitDownload(ctx, i, lctx, tab, events, got)
 }
 
 // awaitDownload waits for the tab's download to begin and to end. The
 // download may come from the tab's page, from a frame inside it, or from a
 // popup the click opened (closed once the download is over).
-func (d *downloader) awaitDownload(ctx, lctx context.Context, tab *Tab, events *eventQueue, got browserFile) (browserFile, error) {
+func (d *downloader) awaitDownload(ctx context.Context, i int, lctx context.Context, tab *Tab, events *eventQueue, got browserFile) (browserFile, error) {
 	b := tab.b
 	src := &downloadSources{tab: tab, popups: map[cdp.FrameID]bool{}}
 	defer src.closePopups(ctx)
@@ -191,8 +198,17 @@ func (d *downloader) awaitDownload(ctx, lctx context.Context, tab *Tab, events *
 					if got.guid != "" || e.FrameID != cdp.FrameID(tab.id) {
 						continue
 					}
-					err := fmt.Errorf("the page went to an error page (HTTP %d) instead of a download", e.Response.Status)
-					if e.Response.Status >= 500 {
+					status := int(e.Response.Status)
+					err := fmt.Errorf("the page went to an error page (HTTP %d) instead of a download", status)
+					switch {
+					case throttled(status):
+						t := errThrottled{err: err}
+						if wait, ok := retryAfter(headerValue(e.Response.Headers, "Retry-After"), time.Now()); ok {
+							t.after = wait
+							b.opts.Gate.Pause(wait, fmt.Sprintf("HTTP %d on %s", status, redactURL(e.Response.URL)))
+						}
+						return got, retryable(t)
+					case status >= 500, status == 408:
 						return got, retryable(err)
 					}
 					return got, err
@@ -201,6 +217,18 @@ func (d *downloader) awaitDownload(ctx, lctx context.Context, tab *Tab, events *
 						continue
 					}
 					idle.Reset(d.opts.IdleTimeout)
+					d.reportBytes(i, got.suggested, int64(e.ReceivedBytes), int64(e.TotalBytes), false)
+					if limit := d.opts.MaxBytes; limit > 0 && e.State != cdpbrowser.DownloadProgressStateCanceled {
+						name := SanitizeFileName(got.suggested)
+						switch {
+						case int64(e.TotalBytes) > limit:
+							cancelDownload()
+							return got, tooLarge(name, int64(e.TotalBytes), limit, "announced")
+						case int64(e.ReceivedBytes) > limit:
+							cancelDownload()
+							return got, tooLarge(name, int64(e.ReceivedBytes), limit, "received")
+						}
+					}
 					switch e.State {
 					case cdpbrowser.DownloadProgressStateCompleted:
 						if got.disposition == "" {
@@ -208,6 +236,9 @@ func (d *downloader) awaitDownload(ctx, lctx context.Context, tab *Tab, events *
 						}
 						return d.checkBrowserFile(got, int64(e.TotalBytes))
 					case cdpbrowser.DownloadProgressStateCanceled:
+						if d.outOfSpace(got.stage, int64(e.TotalBytes-e.ReceivedBytes)) {
+							return got, diskfull.At("write", filepath.Join(d.folder.dir, SanitizeFileName(got.suggested)))
+						}
 						return got, retryable(fmt.Errorf("%w after %.0f of %.0f bytes", errBrowserCanceled, e.ReceivedBytes, e.TotalBytes))
 					}
 				}
@@ -230,6 +261,18 @@ func (d *downloader) awaitDownload(ctx, lctx context.Context, tab *Tab, events *
 			return got, fmt.Errorf("tab ended: %w", context.Cause(lctx))
 		}
 	}
+}
+
+// lowSpace is the free space under which a canceled browser download is
+// taken to have met a full disk: Chromium reports "canceled" and nothing
+// more when a write fails, so the space left is the evidence.
+const lowSpace = 1 << 20
+
+// outOfSpace reports whether the folder holding dir has less room than the
+// rest of the file (when known) or than lowSpace.
+func (d *downloader) outOfSpace(dir string, rest int64) bool {
+	free, ok := diskfull.Available(dir)
+	return ok && free < uint64(max(rest, lowSpace))
 }
 
 // checkBrowserFile verifies a completed download and syncs it to disk.

@@ -5,10 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"sync"
 	"time"
+
+	"coupatui/internal/diskfull"
+	"coupatui/internal/panics"
 )
 
 // Link is one attachment found on a page.
@@ -48,6 +52,10 @@ type DownloadOptions struct {
 	// FileTimeout bounds one file, all its attempts included; 0 means no
 	// bound but ctx's.
 	FileTimeout time.Duration
+	// MaxBytes stops a file larger than this, as announced (Content-Length,
+	// the browser's total) or as counted while it arrives; the file fails
+	// with ErrTooLarge and is not tried again. 0 means no limit.
+	MaxBytes int64
 	// Taken are names other files of Dir already have in this run (an
 	// earlier Download into the same folder): new names avoid them.
 	Taken []string
@@ -64,6 +72,10 @@ type DownloadOptions struct {
 	// Progress is called once per link, as it completes or fails, never
 	// concurrently.
 	Progress func(FileResult)
+	// Bytes, when set, is called as a file's bytes arrive: once when its
+	// answer starts, then at most every BytesEvery; never concurrently
+	// with itself or Progress.
+	Bytes func(FileBytes)
 	// Logger receives diagnostics (never a cookie, never a URL query);
 	// nil uses the browser's logger.
 	Logger *slog.Logger
@@ -78,11 +90,17 @@ type FileResult struct {
 	SHA256 string // hex sha256 of the file on disk, when complete
 	Via    string // "http", "browser", or "existing" (already complete on disk)
 	Err    error  // nil when the file is complete on disk
+
+	Took time.Duration // from its start to its end, retries included; 0 for an existing file
 }
 
 // ErrSignInWall means a download was answered with the site's sign-in page:
 // the session is missing or expired.
 var ErrSignInWall = errors.New("download redirected to the sign-in page")
+
+// ErrTooLarge means a file is larger than DownloadOptions.MaxBytes. Trying
+// again gives the same answer.
+var ErrTooLarge = errors.New("file larger than the size limit")
 
 // errRetryable marks a failure worth another attempt.
 type errRetryable struct{ err error }
@@ -108,6 +126,13 @@ func isRetryable(err error) bool {
 // page maps each attachment to the same name and skips a file already
 // complete with the expected length. The error is for the folder itself;
 // per-file failures are in the results.
+//
+// A full disk is no file's fault: the file it cut is removed as partial,
+// the complete ones stay, no other link starts, and every file it stopped
+// fails with an error wrapping the system's (see internal/diskfull). A
+// panic in a download (or in Progress) fails its file and makes Download
+// return an error carrying it (see internal/panics), after every other
+// download ended.
 func (t *Tab) Download(ctx context.Context, links []Link, opts DownloadOptions) ([]FileResult, error) {
 	f, err := openFolder(opts.Dir)
 	if err != nil {
@@ -118,6 +143,9 @@ func (t *Tab) Download(ctx context.Context, links []Link, opts DownloadOptions) 
 	d := newDownloader(t, f, links, opts)
 	defer d.transport.CloseIdleConnections()
 	d.run(ctx)
+	if d.panicked != nil {
+		return d.results, fmt.Errorf("download into %s: %w", opts.Dir, d.panicked)
+	}
 	return d.results, nil
 }
 
@@ -134,7 +162,12 @@ type downloader struct {
 	transport *http.Transport
 	results   []FileResult
 
-	progressMu sync.Mutex // serialises opts.Progress
+	progressMu sync.Mutex  // serialises opts.Progress and opts.Bytes
+	lastBytes  []time.Time // by link: when opts.Bytes last reported it; guarded by progressMu
+
+	mu       sync.Mutex    // guards the fields below
+	diskFull error         // the first disk-full failure: no link starts after it
+	panicked *panics.Error // the first panic of a download goroutine
 }
 
 func newDownloader(t *Tab, f *folder, links []Link, opts DownloadOptions) *downloader {
@@ -164,6 +197,7 @@ func newDownloader(t *Tab, f *folder, links []Link, opts DownloadOptions) *downl
 		names:     newNameBook(len(links), opts.Taken),
 		transport: newTransport(opts.Parallel),
 		results:   make([]FileResult, len(links)),
+		lastBytes: make([]time.Time, len(links)),
 	}
 	if u, err := url.Parse(opts.Origin); err == nil && u.Host != "" {
 		d.origin = u
@@ -184,18 +218,58 @@ func (d *downloader) run(ctx context.Context) {
 			d.finish(i, FileResult{Err: fmt.Errorf("not started: %w", ctx.Err())})
 			continue
 		}
+		if err := d.stopped(); err != nil {
+			<-slots
+			d.finish(i, FileResult{Err: fmt.Errorf("not started: %w", err)})
+			continue
+		}
 		wg.Go(func() {
 			defer func() { <-slots }()
+			defer d.recoverFile(i)
 			fctx := ctx
 			if d.opts.FileTimeout > 0 {
 				var cancel context.CancelFunc
 				fctx, cancel = context.WithTimeout(ctx, d.opts.FileTimeout)
 				defer cancel()
 			}
-			d.finish(i, d.fetch(fctx, i))
+			start := time.Now()
+			r := d.fetch(fctx, i)
+			if r.Via != "existing" {
+				r.Took = time.Since(start)
+			}
+			d.finish(i, r)
 		})
 	}
 	wg.Wait()
+}
+
+// stopped is why no more link may start: a full disk or a panic.
+func (d *downloader) stopped() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.panicked != nil {
+		return d.panicked
+	}
+	return d.diskFull
+}
+
+// recoverFile, deferred in link i's goroutine, turns a panic there (in the
+// download or in the Progress callback) into link i's failure; Download
+// reports it once every goroutine ended.
+func (d *downloader) recoverFile(i int) {
+	v := recover()
+	if v == nil {
+		return
+	}
+	pe := panics.New(v)
+	d.log.Error("panic in a download", "index", i, "panic", v, "stack", string(pe.Stack))
+	d.names.abandon(i)
+	d.mu.Lock()
+	if d.panicked == nil {
+		d.panicked = pe
+	}
+	d.mu.Unlock()
+	d.results[i] = FileResult{Index: i, Link: d.links[i], Name: d.names.name(i), Err: pe}
 }
 
 // finish records link i's outcome and reports it.
@@ -203,6 +277,13 @@ func (d *downloader) finish(i int, r FileResult) {
 	r.Index, r.Link = i, d.links[i]
 	if r.Err != nil {
 		d.names.abandon(i)
+		if diskfull.Is(r.Err) {
+			d.mu.Lock()
+			if d.diskFull == nil {
+				d.diskFull = r.Err
+			}
+			d.mu.Unlock()
+		}
 		if r.Name == "" {
 			r.Name = d.names.name(i)
 		}
@@ -243,14 +324,22 @@ func (d *downloader) fetch(ctx context.Context, i int) FileResult {
 	return FileResult{Err: errors.New("link has neither a URL nor an element to click")}
 }
 
-// backoff waits before retry number attempt (1-based), or until ctx ends.
-func (d *downloader) backoff(ctx context.Context, attempt int) error {
-	timer := time.NewTimer(d.opts.Backoff << (attempt - 1))
-	defer timer.Stop()
-	select {
-	case <-timer.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
+// backoff waits before retry number attempt (1-based), or until ctx ends:
+// Backoff doubled per retry, jittered, and at least as long as the server
+// asked (Retry-After) in the failure after.
+func (d *downloader) backoff(ctx context.Context, attempt int, after error) error {
+	wait := jitter(d.opts.Backoff<<(attempt-1), rand.Float64())
+	if t, ok := errors.AsType[errThrottled](after); ok {
+		wait = max(wait, t.after)
 	}
+	return sleep(ctx, wait)
 }
+
+// errThrottled is a server's answer asking to come back after a while.
+type errThrottled struct {
+	err   error
+	after time.Duration // the Retry-After, 0 when none
+}
+
+func (e errThrottled) Error() string { return e.err.Error() }
+func (e errThrottled) Unwrap() error { return e.err }

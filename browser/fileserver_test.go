@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 )
 
 // testFile is what the test server answers on one path.
@@ -17,7 +18,11 @@ type testFile struct {
 	body        []byte
 	disposition string // Content-Disposition; "" for none
 	contentType string
-	failTimes   int  // answer 503 this many times first
+	failTimes   int // answer 503 this many times first
+	busyTimes   int // before that, answer busyStatus with Retry-After busyAfter this many times
+	busyStatus  int // 429 (default), 408, ...
+	busyAfter   string
+	noLength    bool // send no Content-Length (chunked): the size shows only as it arrives
 	cutTimes    int  // then send half the body and cut the connection this many times
 	html        bool // serve body as text/html with no disposition
 	status      int  // a fixed status (404, ...) instead of the file
@@ -36,11 +41,13 @@ type fileServer struct {
 	cookies map[string][]string // path → Cookie headers
 	workers map[string][]string // path → Coupatui-Worker headers
 	extra   map[string]http.HandlerFunc
+	arrived map[string][]time.Time
 }
 
 func newFileServer(t *testing.T) *fileServer {
 	fs := &fileServer{t: t, files: map[string]*testFile{}, hits: map[string]int{},
-		cookies: map[string][]string{}, workers: map[string][]string{}, extra: map[string]http.HandlerFunc{}}
+		cookies: map[string][]string{}, workers: map[string][]string{}, extra: map[string]http.HandlerFunc{},
+		arrived: map[string][]time.Time{}}
 	fs.Server = httptest.NewServer(http.HandlerFunc(fs.serve))
 	t.Cleanup(fs.Close)
 	return fs
@@ -58,6 +65,13 @@ func (fs *fileServer) handle(path string, h http.HandlerFunc) string {
 	defer fs.mu.Unlock()
 	fs.extra[path] = h
 	return fs.URL + path
+}
+
+// times lists when each request for path arrived.
+func (fs *fileServer) times(path string) []time.Time {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	return append([]time.Time(nil), fs.arrived[path]...)
 }
 
 func (fs *fileServer) count(path string) int {
@@ -82,6 +96,7 @@ func (fs *fileServer) serve(w http.ResponseWriter, r *http.Request) {
 	fs.mu.Lock()
 	p := r.URL.Path
 	fs.hits[p]++
+	fs.arrived[p] = append(fs.arrived[p], time.Now())
 	if c := r.Header.Get("Cookie"); c != "" {
 		fs.cookies[p] = append(fs.cookies[p], c)
 	}
@@ -91,6 +106,9 @@ func (fs *fileServer) serve(w http.ResponseWriter, r *http.Request) {
 	mode := "whole"
 	if ok {
 		switch {
+		case f.busyTimes > 0:
+			f.busyTimes--
+			mode = "busy"
 		case f.failTimes > 0:
 			f.failTimes--
 			mode = "503"
@@ -115,6 +133,16 @@ func (fs *fileServer) serve(w http.ResponseWriter, r *http.Request) {
 	case f.status != 0:
 		http.Error(w, "status", f.status)
 		return
+	case mode == "busy":
+		if f.busyAfter != "" {
+			w.Header().Set("Retry-After", f.busyAfter)
+		}
+		status := f.busyStatus
+		if status == 0 {
+			status = http.StatusTooManyRequests
+		}
+		http.Error(w, "busy", status)
+		return
 	case mode == "503":
 		http.Error(w, "busy", http.StatusServiceUnavailable)
 		return
@@ -131,7 +159,9 @@ func (fs *fileServer) serve(w http.ResponseWriter, r *http.Request) {
 	if f.disposition != "" {
 		w.Header().Set("Content-Disposition", f.disposition)
 	}
-	w.Header().Set("Content-Length", strconv.Itoa(len(f.body)))
+	if !f.noLength {
+		w.Header().Set("Content-Length", strconv.Itoa(len(f.body)))
+	}
 	w.WriteHeader(http.StatusOK)
 	if mode == "cut" {
 		w.Write(f.body[:len(f.body)/2])

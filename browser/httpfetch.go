@@ -12,9 +12,12 @@ import (
 	"net/http"
 	"net/textproto"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"coupatui/internal/diskfull"
 )
 
 // errIdle ends a download that stopped receiving bytes.
@@ -45,7 +48,7 @@ func (d *downloader) viaHTTP(ctx context.Context, i int, u *url.URL) (r FileResu
 	var last error
 	for attempt := 0; attempt <= d.opts.Retries; attempt++ {
 		if attempt > 0 {
-			if err := d.backoff(ctx, attempt); err != nil {
+			if err := d.backoff(ctx, attempt, last); err != nil {
 				return FileResult{Err: fmt.Errorf("%w (after: %w)", err, last)}, false
 			}
 			d.log.Debug("retrying download", "index", i, "attempt", attempt+1, "err", last)
@@ -105,8 +108,14 @@ func (d *downloader) prepare(req *http.Request) {
 	req.Header.Set("Accept", "*/*")
 }
 
-// httpAttempt makes one GET of link i.
+// httpAttempt makes one GET of link i, once the site's gate lets it (an
+// early request passed the gate already).
 func (d *downloader) httpAttempt(ctx context.Context, client *http.Client, i int, u *url.URL) (FileResult, bool, error) {
+	if !d.opts.Prefetched.has(u.String()) {
+		if err := d.tab.b.opts.Gate.Wait(ctx); err != nil {
+			return FileResult{}, false, err
+		}
+	}
 	rctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	req, err := http.NewRequestWithContext(rctx, http.MethodGet, u.String(), nil)
@@ -133,7 +142,14 @@ func (d *downloader) httpAttempt(ctx context.Context, client *http.Client, i int
 		return FileResult{}, false, fmt.Errorf("GET %s: %w (%s)", redactURL(u.String()), ErrSignInWall, redactURL(final.String()))
 	}
 	switch {
-	case resp.StatusCode >= 500:
+	case throttled(resp.StatusCode):
+		err := errThrottled{err: fmt.Errorf("GET %s: %s", redactURL(u.String()), resp.Status)}
+		if wait, ok := retryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+			err.after = wait
+			d.tab.b.opts.Gate.Pause(wait, fmt.Sprintf("HTTP %d on %s", resp.StatusCode, redactURL(u.String())))
+		}
+		return FileResult{}, false, retryable(err)
+	case resp.StatusCode >= 500, resp.StatusCode == http.StatusRequestTimeout:
 		return FileResult{}, false, retryable(fmt.Errorf("GET %s: %s", redactURL(u.String()), resp.Status))
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
 		return FileResult{}, false, fmt.Errorf("GET %s: %s", redactURL(u.String()), resp.Status)
@@ -154,7 +170,10 @@ func (d *downloader) httpAttempt(ctx context.Context, client *http.Client, i int
 			return r, false, nil
 		}
 	}
-	r.Size, r.SHA256, err = d.save(rctx, cancel, resp.Body, name, want)
+	if limit := d.opts.MaxBytes; limit > 0 && want > limit {
+		return r, false, tooLarge("", want, limit, "announced") // r.Name names it
+	}
+	r.Size, r.SHA256, err = d.save(rctx, cancel, d.meter(i, name, want, resp.Body), name, want)
 	if err != nil {
 		if ctx.Err() != nil {
 			return r, false, ctx.Err()
@@ -166,7 +185,9 @@ func (d *downloader) httpAttempt(ctx context.Context, client *http.Client, i int
 
 // save streams body to name's temp file, checks its length against want
 // (-1: unknown) and commits it, and returns its size and sha256. The temp
-// file is removed on any failure.
+// file is removed on any failure. A write that finds the disk full is not
+// retried: the error wraps the system's, for the pool to hold until space
+// is freed.
 func (d *downloader) save(ctx context.Context, cancel context.CancelCauseFunc, body io.Reader, name string, want int64) (int64, string, error) {
 	file, err := d.folder.create(name)
 	if err != nil {
@@ -181,9 +202,18 @@ func (d *downloader) save(ctx context.Context, cancel context.CancelCauseFunc, b
 	}()
 	watchdog := time.AfterFunc(d.opts.IdleTimeout, func() { cancel(errIdle) })
 	defer watchdog.Stop()
+	var src io.Reader = &idleReader{r: body, timer: watchdog, idle: d.opts.IdleTimeout}
+	limit := d.opts.MaxBytes
+	if limit > 0 {
+		src = io.LimitReader(src, limit+1) // one byte over tells it is too large
+	}
 	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(file, h), &idleReader{r: body, timer: watchdog, idle: d.opts.IdleTimeout})
+	n, err := io.Copy(io.MultiWriter(file, h), src)
 	switch {
+	case diskfull.Is(err):
+		return n, "", fmt.Errorf("after %d bytes: %w", n, err)
+	case err == nil && limit > 0 && n > limit:
+		return n, "", tooLarge("", n, limit, "received")
 	case err != nil && context.Cause(ctx) == errIdle:
 		return n, "", retryable(fmt.Errorf("%w for %s after %d bytes", errIdle, d.opts.IdleTimeout, n))
 	case err != nil && ctx.Err() != nil:
@@ -200,6 +230,24 @@ func (d *downloader) save(ctx context.Context, cancel context.CancelCauseFunc, b
 	}
 	committed = true
 	return n, hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// tooLarge is the error of a file over the size limit: got bytes were
+// announced or received so far. name ("" to leave it out) is the file's.
+func tooLarge(name string, got, limit int64, how string) error {
+	err := fmt.Errorf("%w: %s %s, the limit is %s", ErrTooLarge, megabytes(got), how, megabytes(limit))
+	if name == "" {
+		return err
+	}
+	return fmt.Errorf("%s: %w", name, err)
+}
+
+// megabytes writes a size in MB, as the limit is set.
+func megabytes(n int64) string {
+	if n%(1<<20) == 0 {
+		return strconv.FormatInt(n>>20, 10) + " MB"
+	}
+	return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
 }
 
 // idleReader re-arms the idle watchdog whenever bytes arrive.

@@ -33,6 +33,9 @@ type Options struct {
 	// next ones (Tab.Park); 0 means 1. A worker that holds several POs at
 	// once (pipeline_depth) keeps as many, since a tab costs ~0.4 s to set up.
 	KeepTabs int
+	// Gate paces the requests of every tab and download to the site; share
+	// one between the browsers of a run. nil: no pacing.
+	Gate *Gate
 	// StartTimeout bounds the launch and the first protocol round trip;
 	// 0 means DefaultStartTimeout.
 	StartTimeout time.Duration

@@ -36,8 +36,8 @@ type prefetched struct {
 // Prefetch starts GET requests for the first opts.Parallel links that are
 // http(s) URLs and match no opts.Known file, exactly as Download would
 // send them (the browser's cookies on the site's origin only, its user
-// agent, the same redirect rules). ctx bounds the requests until Download
-// takes them; Close ends them.
+// agent, the same redirect rules), each once the site's gate lets it. ctx
+// bounds the requests until Download takes them; Close ends them.
 func (t *Tab) Prefetch(ctx context.Context, links []Link, opts DownloadOptions) *Prefetch {
 	d := newDownloader(t, nil, links, opts)
 	p := &Prefetch{transport: d.transport, byURL: map[string]*prefetched{}}
@@ -59,6 +59,10 @@ func (t *Tab) Prefetch(ctx context.Context, links []Link, opts DownloadOptions) 
 		started++
 		p.wg.Go(func() {
 			defer close(pf.ready)
+			if err := t.b.opts.Gate.Wait(pctx); err != nil {
+				pf.err = err
+				return
+			}
 			client, err := d.client(pctx, u)
 			if err != nil {
 				pf.err = err
@@ -85,6 +89,16 @@ func (d *downloader) known(i int) bool {
 		}
 	}
 	return false
+}
+
+// has reports whether rawURL has an early request nobody took yet.
+func (p *Prefetch) has(rawURL string) bool {
+	if p == nil {
+		return false
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.byURL[rawURL] != nil && !p.done
 }
 
 // take returns the early request of rawURL, once; nil when there is none.

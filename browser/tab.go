@@ -17,6 +17,8 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
+
+	"coupatui/internal/panics"
 )
 
 // tabCloseTimeout bounds closing a tab from the browser side; a tab that is
@@ -51,6 +53,9 @@ type Response struct {
 	URL      string // the final URL, after redirects
 	Status   int    // HTTP status of the main document; 0 when unknown (about:, data:)
 	MIMEType string
+	// RetryAfter is the wait a 429 or 503 asked for (Retry-After, capped
+	// at MaxPause); the browser's Gate is paused for it. 0 when none.
+	RetryAfter time.Duration
 }
 
 // Tab returns a tab an earlier task parked, when one is still open (the
@@ -123,7 +128,12 @@ func (b *Browser) openTab(ctx context.Context, setup func(*Tab) error) (*Tab, er
 	// The tab lives as long as the context of its first run, so that run
 	// uses tctx and ctx bounds it from outside.
 	errc := make(chan error, 1)
-	go func() { errc <- setup(t) }()
+	go func() {
+		var err error
+		defer func() { errc <- err }()
+		defer panics.Catch(&err) // a panic here fails the tab, not the run
+		err = setup(t)
+	}()
 	select {
 	case err := <-errc:
 		if err != nil {
@@ -212,22 +222,43 @@ func opErr(ctx context.Context, what string, err error) error {
 }
 
 // Navigate loads url in the tab and waits for its load event. It returns
-// the final URL and the HTTP status of the main document.
+// the final URL and the HTTP status of the main document. It does not wait
+// on the browser's Gate (callers do, outside their page timeout), but a
+// 429 or 503 with Retry-After pauses the gate. Errors show url without
+// its query (see redactURL).
 func (t *Tab) Navigate(ctx context.Context, url string) (Response, error) {
 	octx, cancel := t.op(ctx)
 	defer cancel()
 	resp, err := chromedp.Run(octx, chromedp.NavigateResponse(url))
 	if err != nil {
-		return Response{}, opErr(ctx, "navigate to "+url, err)
+		return Response{}, opErr(ctx, "navigate to "+redactURL(url), err)
 	}
 	if resp == nil {
 		loc, err := chromedp.Run(octx, chromedp.Location())
 		if err != nil {
-			return Response{}, opErr(ctx, "location after "+url, err)
+			return Response{}, opErr(ctx, "location after "+redactURL(url), err)
 		}
 		return Response{URL: loc}, nil
 	}
-	return Response{URL: resp.URL, Status: int(resp.Status), MIMEType: resp.MimeType}, nil
+	r := Response{URL: resp.URL, Status: int(resp.Status), MIMEType: resp.MimeType}
+	if throttled(r.Status) {
+		if d, ok := retryAfter(headerValue(resp.Headers, "Retry-After"), time.Now()); ok {
+			r.RetryAfter = d
+			t.b.opts.Gate.Pause(d, fmt.Sprintf("HTTP %d on %s", r.Status, redactURL(r.URL)))
+		}
+	}
+	return r, nil
+}
+
+// headerValue is the value of the named header of a DevTools response
+// (whose names keep the server's case), "" when absent.
+func headerValue(h network.Headers, name string) string {
+	for k, v := range h {
+		if s, ok := v.(string); ok && strings.EqualFold(k, name) {
+			return s
+		}
+	}
+	return ""
 }
 
 // URL is the tab's current location.
@@ -327,7 +358,7 @@ func (t *Tab) Cookies(ctx context.Context, url string) ([]*http.Cookie, error) {
 	defer cancel()
 	res, err := chromedp.Call(octx, network.GetCookies, network.GetCookiesParams{URLs: []string{url}})
 	if err != nil {
-		return nil, opErr(ctx, "cookies for "+url, err)
+		return nil, opErr(ctx, "cookies for "+redactURL(url), err)
 	}
 	cookies := make([]*http.Cookie, 0, len(res.Cookies))
 	for _, c := range res.Cookies {

@@ -28,6 +28,9 @@ type Coupa struct {
 	PageTimeout   Duration `toml:"page_timeout"`   // navigation plus page ready
 	MarkerTimeout Duration `toml:"marker_timeout"` // upper bound waiting for attachment markers
 	LoginTimeout  Duration `toml:"login_timeout"`  // how long `coupatui login` waits for a sign-in
+	// MaxRequestsPerSecond caps page loads plus coupatui's own file
+	// requests to the site, across the pool; 0 = no cap.
+	MaxRequestsPerSecond float64 `toml:"max_requests_per_second"`
 
 	NoSectionMeansEmpty bool `toml:"no_section_means_empty"` // a PO page with no attachments section has none (else UNRECOGNISED)
 	SavedPagesMax       int  `toml:"saved_pages_max"`        // pages of UNRECOGNISED POs (and --save-pages) kept in the state folder
@@ -78,6 +81,7 @@ type Browser struct {
 	Remote          string   `toml:"remote"`           // ws:// URL of a running browser; "" = launch
 	DownloadsPerPO  int      `toml:"downloads_per_po"` // files fetched in parallel for one PO
 	DownloadTimeout Duration `toml:"download_timeout"`
+	MaxFileMB       int      `toml:"max_file_mb"` // a larger file is stopped and reported; 0 = no limit
 
 	Endpoints []Endpoint `toml:"endpoints"` // browsers running elsewhere, [[browser.endpoints]]; none by default
 }
@@ -110,6 +114,9 @@ type Monitor struct {
 	PauseOnCritical bool     `toml:"pause_on_critical"`
 	PressureWindow  Duration `toml:"pressure_window"` // a level must hold this long before the state changes
 	RecoverWindow   Duration `toml:"recover_window"`  // low pressure this long before returning to the target
+
+	Listen      string `toml:"listen"`       // host:port of /metrics and /status; "" = off
+	ListenToken string `toml:"listen_token"` // bearer token the endpoint wants; required beyond loopback
 }
 
 // UI is the console.
@@ -161,6 +168,7 @@ func Default() Config {
 			BlockResources:  true,
 			DownloadsPerPO:  3,
 			DownloadTimeout: dur(10 * time.Minute),
+			MaxFileMB:       2048,
 		},
 		Downloads: Downloads{
 			Layout:     LayoutSupplier,

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -13,6 +14,9 @@ const (
 	MaxRetryLimit     = 100
 	MaxDownloadsPerPO = 16
 	MaxPipelineDepth  = 4 // POs one worker holds: past that, one browser's CPU is the limit
+	// MaxRequestsPerSecond bounds [coupa] max_requests_per_second: more is
+	// no cap a site would notice.
+	MaxRequestsPerSecond = 1000
 )
 
 // rule returns "" when the key's value is acceptable, else what is wanted.
@@ -27,6 +31,12 @@ var rules = map[string]rule{
 			return ""
 		}
 		return `must be "" or an absolute http(s) URL like "https://acme.coupahost.com"`
+	},
+	"coupa.max_requests_per_second": func(c *Config) string {
+		if x := c.Coupa.MaxRequestsPerSecond; !(x >= 0 && x <= MaxRequestsPerSecond) {
+			return fmt.Sprintf("must be 0 (no cap) or more, at most %d", MaxRequestsPerSecond)
+		}
+		return ""
 	},
 	"coupa.saved_pages_max": func(c *Config) string { return intBetween(c.Coupa.SavedPagesMax, 1, 1_000_000) },
 	"pool.worker_count": func(c *Config) string {
@@ -91,6 +101,7 @@ var rules = map[string]rule{
 	"browser.downloads_per_po": func(c *Config) string {
 		return intBetween(c.Browser.DownloadsPerPO, 1, MaxDownloadsPerPO)
 	},
+	"browser.max_file_mb": func(c *Config) string { return atLeastZero(c.Browser.MaxFileMB, "no limit") },
 	"downloads.layout": func(c *Config) string {
 		switch c.Downloads.Layout {
 		case LayoutSupplier, LayoutFlat:
@@ -112,7 +123,26 @@ var rules = map[string]rule{
 	"monitor.recover_window": func(c *Config) string {
 		return notShorter(c.Monitor.RecoverWindow, c.Monitor.SampleInterval, "monitor.sample_interval")
 	},
+	"monitor.listen": func(c *Config) string {
+		if c.Monitor.Listen == "" {
+			return ""
+		}
+		if _, port, err := net.SplitHostPort(c.Monitor.Listen); err != nil || port == "" {
+			return `must be "" (off) or host:port, like "127.0.0.1:9464"`
+		}
+		return ""
+	},
+	"monitor.listen_token": func(c *Config) string {
+		t := c.Monitor.ListenToken
+		if t != "" && (len(t) < MinListenToken || strings.ContainsAny(t, " \t\r\n")) {
+			return fmt.Sprintf("must be \"\" or %d or more characters without spaces (e.g. from `openssl rand -hex 16`)", MinListenToken)
+		}
+		return ""
+	},
 }
+
+// MinListenToken is the shortest [monitor] listen_token taken.
+const MinListenToken = 16
 
 // itemRules holds the checks of the keys inside arrays of tables, one item
 // at a time: each sees only its own value. (String lists without a rule in
@@ -165,6 +195,8 @@ func shown(x value) string {
 	switch x.f.name {
 	case "browser.remote", "browser.endpoints[].url":
 		return strconv.Quote(withoutSecrets(x.v.String()))
+	case "monitor.listen_token":
+		return `"…"` // never shown
 	}
 	return formatValue(x.v)
 }

@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"math"
+	"strings"
 	"testing"
 	"time"
 )
@@ -133,5 +134,32 @@ func TestValidateReportsTheFirstKeyInFileOrder(t *testing.T) {
 	var ce *Error
 	if err := c.Validate(); !errors.As(err, &ce) || ce.Key != "pool.worker_count" {
 		t.Fatalf("Validate() = %v, want the pool.worker_count error", err)
+	}
+}
+
+func TestMonitorListenRules(t *testing.T) {
+	for _, c := range []struct {
+		listen, token string
+		bad           string // the key refused, "" for none
+	}{
+		{"", "", ""},
+		{"127.0.0.1:9464", "", ""},
+		{"0.0.0.0:9464", "0123456789abcdef", ""}, // loopback or not is the run's check, with the flag's value
+		{"9464", "", "monitor.listen"},
+		{"127.0.0.1:", "", "monitor.listen"},
+		{"127.0.0.1:9464", "short", "monitor.listen_token"},
+		{"127.0.0.1:9464", "0123456789 abcdef", "monitor.listen_token"},
+	} {
+		cfg := Default()
+		cfg.Monitor.Listen, cfg.Monitor.ListenToken = c.listen, c.token
+		err := cfg.Validate()
+		switch {
+		case c.bad == "" && err != nil:
+			t.Errorf("listen %q token %q: %v", c.listen, c.token, err)
+		case c.bad != "" && (err == nil || !strings.Contains(err.Error(), c.bad)):
+			t.Errorf("listen %q token %q: %v, want an error naming %s", c.listen, c.token, err, c.bad)
+		case err != nil && c.token != "" && strings.Contains(err.Error(), c.token):
+			t.Errorf("the token is shown: %v", err)
+		}
 	}
 }

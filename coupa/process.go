@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
 	"coupatui/browser"
+	"coupatui/internal/diskfull"
 )
 
 // Process fetches one PO in a fresh tab of b: it loads the PO page, decides
@@ -21,8 +24,14 @@ func (s *Site) Process(ctx context.Context, b *browser.Browser, job Job, progres
 	if progress == nil {
 		progress = func(Progress) {}
 	}
-	run := &poRun{site: s, ctx: ctx, job: job, progress: progress, res: &res}
-	defer func() { res.Finished = time.Now() }()
+	start := time.Now()
+	run := &poRun{site: s, ctx: ctx, job: job, progress: timePage(&res, start, progress), res: &res}
+	defer func() {
+		res.Finished = time.Now()
+		if res.PageTime == 0 && run.tab != nil {
+			res.PageTime = res.Finished.Sub(start) // the page decided the outcome
+		}
+	}()
 	if b == nil {
 		run.set(Failed, true, errors.New("no browser"))
 		return res
@@ -156,13 +165,11 @@ func (r *poRun) read(id string, requisition bool) (pageState, error) {
 func (r *poRun) openRecord(pageURL, what, id, reqID string) (pageState, bool) {
 	s := r.site
 	requisition := reqID != ""
-	pctx, cancel := context.WithTimeout(r.ctx, s.pageTimeout())
 	t0 := time.Now()
-	resp, err := r.tab.Navigate(pctx, pageURL)
+	resp, timedOut, err := r.navigate(pageURL)
 	since(&r.res.Steps.Navigate, t0)
-	cancel()
 	if err != nil {
-		if r.ctx.Err() == nil && pctx.Err() != nil {
+		if r.ctx.Err() == nil && timedOut {
 			err = fmt.Errorf("%s did not load within %s: %w", what, s.pageTimeout(), context.DeadlineExceeded)
 		}
 		r.fail(fmt.Errorf("open %s: %w", what, err))
@@ -264,6 +271,14 @@ func (r *poRun) download(links []pageLink) bool {
 		r.set(Failed, false, err)
 		return false
 	}
+	inFlight := map[int]FileProgress{} // by link, touched only by the serialised callbacks below
+	flying := func() []FileProgress {
+		var out []FileProgress
+		for _, i := range slices.Sorted(maps.Keys(inFlight)) {
+			out = append(out, inFlight[i])
+		}
+		return out
+	}
 	var taken []string // names the PO's own files got, when these are the requisition's
 	for _, f := range r.files {
 		if f.Name != "" {
@@ -276,19 +291,31 @@ func (r *poRun) download(links []pageLink) bool {
 		opts.Prefetched = r.prefetch
 		defer r.prefetch.Close()
 	}
+	opts.Bytes = func(b browser.FileBytes) {
+		name := b.Name
+		if name == "" {
+			name = links[b.Index].Text
+		}
+		inFlight[b.Index] = FileProgress{Name: name, Done: b.Done, Total: b.Total}
+		r.progress(Progress{Phase: "downloading", Found: r.res.Found, Done: done, InFlight: flying()})
+	}
 	opts.Progress = func(f browser.FileResult) {
+		delete(inFlight, f.Index)
 		if f.Err == nil {
 			done++
 			saved := &File{Index: offset + f.Index, Label: f.Link.Text, URL: browser.StripQuery(f.Link.URL),
 				Name: f.Name, Size: f.Size, SHA256: f.SHA256}
-			r.progress(Progress{Phase: "downloading", Found: r.res.Found, Done: done, File: f.Name, Bytes: f.Size, Saved: saved})
+			r.progress(Progress{Phase: "downloading", Found: r.res.Found, Done: done, File: f.Name, Bytes: f.Size, Saved: saved,
+				Took: f.Took, InFlight: flying()})
+		} else {
+			r.progress(Progress{Phase: "downloading", Found: r.res.Found, Done: done, InFlight: flying()})
 		}
 	}
 	t0 := time.Now()
 	defer since(&r.res.Steps.Downloads, t0)
 	results, err := r.tab.Download(r.ctx, toBrowserLinks(links), opts)
 	if err != nil {
-		r.set(Failed, true, err)
+		r.set(Failed, true, err) // a panic in a download: one failed attempt
 		return false
 	}
 	r.files = append(r.files, results...)
@@ -305,6 +332,10 @@ func (r *poRun) download(links []pageLink) bool {
 	for _, f := range results {
 		if errors.Is(f.Err, browser.ErrSignInWall) {
 			r.signIn("a download")
+			return false
+		}
+		if diskfull.Is(f.Err) {
+			r.set(Pending, false, fmt.Errorf("%s not saved: %w", fileName(f), f.Err))
 			return false
 		}
 	}
@@ -331,6 +362,7 @@ func (r *poRun) downloadOptions(links []pageLink, offset int) (browser.DownloadO
 		Origin:      origin.String(),
 		Parallel:    s.downloads(),
 		FileTimeout: s.DownloadTimeout,
+		MaxBytes:    s.MaxFileBytes,
 		IsSignIn:    IsSignInURL,
 		Logger:      s.Logger,
 	}, nil
@@ -344,16 +376,38 @@ func toBrowserLinks(links []pageLink) []browser.Link {
 	return bl
 }
 
+// fileName names a file in messages: its name on disk, else the page's text.
+func fileName(f browser.FileResult) string {
+	if f.Name != "" {
+		return f.Name
+	}
+	return f.Link.Text
+}
+
+// timePage wraps progress to note in res when the page was read: the
+// first report that lists its attachments.
+func timePage(res *Result, start time.Time, progress func(Progress)) func(Progress) {
+	return func(p Progress) {
+		if p.Phase == "listing" && res.PageTime == 0 {
+			res.PageTime = time.Since(start)
+		}
+		progress(p)
+	}
+}
+
 // decide sets the final status from the downloads.
 func (r *poRun) decide() {
 	var failed []string
+	retry := false // some failed file may come with another attempt
 	for _, f := range r.files {
 		if f.Err != nil {
-			name := f.Name
-			if name == "" {
-				name = f.Link.Text
+			msg := fmt.Sprintf("%s: %v", fileName(f), f.Err)
+			if errors.Is(f.Err, browser.ErrTooLarge) {
+				msg += " (max_file_mb)"
+			} else {
+				retry = true
 			}
-			failed = append(failed, fmt.Sprintf("%s: %v", name, f.Err))
+			failed = append(failed, msg)
 		}
 	}
 	var fileErr error
@@ -375,9 +429,9 @@ func (r *poRun) decide() {
 	case r.res.Downloaded == r.res.Found:
 		r.set(Completed, false, nil)
 	case r.res.Downloaded > 0:
-		r.set(Partial, true, fileErr)
+		r.set(Partial, retry, fileErr)
 	default:
-		r.set(Failed, true, fileErr)
+		r.set(Failed, retry, fileErr)
 	}
 }
 
@@ -401,8 +455,19 @@ func (r *poRun) signIn(where string) {
 
 // set records the outcome and settles the folder: renamed to its status
 // when files were written, removed when empty.
+//
+// A full disk settles nothing: the PO is PENDING with the error (the pool
+// holds and puts it back in the queue), and its folder stays __WORK with
+// every complete file in it, for the next attempt to take back.
 func (r *poRun) set(st Status, retryable bool, err error) {
 	r.res.Status, r.res.Retryable, r.res.Err = st, retryable, err
+	if diskfull.Is(err) {
+		r.res.Status, r.res.Retryable = Pending, false
+		if r.folder != nil {
+			r.res.Folder = r.folder.work
+		}
+		return
+	}
 	if r.folder == nil {
 		return
 	}
@@ -412,6 +477,9 @@ func (r *poRun) set(st Status, retryable bool, err error) {
 	r.res.Folder = folder
 	if ferr != nil {
 		r.res.Err = errors.Join(r.res.Err, ferr)
+		if diskfull.Is(ferr) {
+			r.res.Status, r.res.Retryable = Pending, false
+		}
 	}
 }
 

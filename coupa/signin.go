@@ -75,6 +75,9 @@ func (s *Site) CheckSession(ctx context.Context, b *browser.Browser) error {
 		}
 		tab.Park()
 	}()
+	if err := b.Gate().Wait(ctx); err != nil {
+		return fmt.Errorf("check session: %w", err)
+	}
 	pctx, cancel := context.WithTimeout(ctx, s.pageTimeout())
 	defer cancel()
 	resp, err := tab.Navigate(pctx, s.base()+"/")

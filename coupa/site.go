@@ -22,6 +22,7 @@ type Site struct {
 	MarkerTimeout   time.Duration // upper bound waiting for attachment markers; 0 means 15 s
 	DownloadsPerPO  int           // files of one PO downloaded at once; 0 means 3
 	DownloadTimeout time.Duration // bound on one file, its retries included; 0 means none but the task's
+	MaxFileBytes    int64         // a larger file is stopped and fails, not retried (browser.ErrTooLarge); 0 means no limit
 	Logger          *slog.Logger  // nil discards
 
 	// Selectors are the operator's CSS selectors, added to the built-in

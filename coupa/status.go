@@ -62,7 +62,11 @@ type Result struct {
 	Err        error     // what went wrong, nil when nothing did
 	Retryable  bool      // a transient failure (5xx, cut download, crash, timeout)
 	Finished   time.Time // when the outcome was decided
-	Steps      Steps     // how long each step took
+
+	// PageTime is how long the PO page took to load and be read (until
+	// the attachment list was known, or the attempt ended without one).
+	PageTime time.Duration
+	Steps    Steps // how long each step took
 }
 
 // ErrorMessage is the text written to the ERROR_MESSAGE column.
@@ -89,6 +93,16 @@ type Progress struct {
 	File  string // the file that just completed, if any
 	Bytes int64  // bytes of that file
 	Saved *File  // that file, as the journal records it; nil when no file just completed
+
+	Took     time.Duration  // how long that file took to download; 0 when kept from an earlier attempt
+	InFlight []FileProgress // the files downloading now, in page order; a new slice each report
+}
+
+// FileProgress is one file downloading now: bytes done of the total.
+type FileProgress struct {
+	Name  string // its name, or the page's label for it until the server names it
+	Done  int64  // bytes received so far
+	Total int64  // bytes expected; 0 when the server did not say
 }
 
 // File is one attachment complete in a PO's folder, as the journal

@@ -173,6 +173,9 @@ type Counts struct {
 	Retrying int
 	Done     int
 	ByStatus map[coupa.Status]int // final statuses of Done tasks
+	// QueuedBy counts the Queued tasks of each priority, indexed by
+	// Priority (Retrying ones are not in the queue yet).
+	QueuedBy [Urgent + 1]int
 }
 
 // Resources is the latest reading of the machine, as the pool acts on it.
@@ -208,11 +211,40 @@ type Snapshot struct {
 }
 
 // TaskQuery selects a window of tasks in display order: running tasks, then
-// queued and retrying ones in dispatch order, then finished ones, newest first.
+// queued and retrying ones in dispatch order, then finished ones, newest
+// first; or, with Sort, ordered by one column (ties in display order).
 type TaskQuery struct {
 	Offset, Limit int
 	Filter        string // case-insensitive substring of the PO number or status; "" for all
 	IncludeDone   bool
+	Sort          SortKey
+}
+
+// SortKey orders a TaskQuery by one column, each in the direction an
+// operator looks for first.
+type SortKey int
+
+const (
+	SortDisplay  SortKey = iota // running, queued in dispatch order, retrying, finished newest first
+	SortPO                      // PO number, lowest first
+	SortPriority                // URGENT first
+	SortState                   // running, retrying, queued, then finished by status word
+	SortAttempts                // most attempts first
+)
+
+var sortKeyNames = [...]string{"display order", "PO", "priority", "state", "attempts"}
+
+func (k SortKey) String() string {
+	if k < SortDisplay || k > SortAttempts {
+		return fmt.Sprintf("SortKey(%d)", int(k))
+	}
+	return sortKeyNames[k]
+}
+
+// Bulk is what a command on many tasks did.
+type Bulk struct {
+	Changed int // tasks it changed (CancelMany: running ones included, whose attempt is being stopped)
+	Skipped int // tasks it left as they were: not waiting (SetPriorityMany), already final, or unknown
 }
 
 // TaskPage is one window of tasks and the number of tasks the query matched.

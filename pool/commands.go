@@ -145,12 +145,78 @@ func (p *Pool) Retry(po string) error {
 	return err
 }
 
+// SetPriorityMany moves the waiting tasks of pos to prio under one lock,
+// in the order given (so they keep their order at the back of prio). Tasks
+// that are running, finished or unknown are skipped and counted.
+func (p *Pool) SetPriorityMany(pos []string, prio Priority) (Bulk, error) {
+	if prio < Low || prio > Urgent {
+		return Bulk{}, fmt.Errorf("set priority of %d tasks: invalid priority %d", len(pos), prio)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var b Bulk
+	for _, po := range pos {
+		t, ok := p.tasks[po]
+		if !ok || p.setPriorityLocked(t, prio) != nil {
+			b.Skipped++
+			continue
+		}
+		b.Changed++
+	}
+	return b, nil
+}
+
+// CancelMany cancels the tasks of pos under one lock: the waiting ones
+// leave the queue and their outcomes are recorded together (one journal
+// transaction when the recorder takes batches); running ones are stopped
+// and their workers record them as they end. Finished or unknown tasks are
+// skipped and counted.
+func (p *Pool) CancelMany(pos []string) (Bulk, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var b Bulk
+	var settle []*task
+	var evs []Event
+	for _, po := range pos {
+		t, ok := p.tasks[po]
+		if !ok || t.settling || t.state == Done {
+			b.Skipped++
+			continue
+		}
+		b.Changed++
+		switch t.state {
+		case Running:
+			t.cancel(errCancelledByOperator)
+			continue
+		case Queued:
+			p.queue.remove(t)
+			p.counts.Queued--
+			settle = append(settle, t)
+			evs = append(evs, p.beginSettleLocked(t, coupa.Result{PO: t.po, Status: coupa.Cancelled, Err: errCancelledByOperator}))
+		case Retrying:
+			p.unretryLocked(t)
+			res := t.result
+			res.Status, res.Err, res.Retryable = coupa.Cancelled, errCancelledByOperator, false
+			settle = append(settle, t)
+			evs = append(evs, p.beginSettleLocked(t, res))
+		}
+	}
+	if len(settle) > 0 {
+		p.settleManyAsyncLocked(settle, evs)
+	}
+	return b, nil
+}
+
 func (p *Pool) setPriority(t *task, prio Priority) error {
 	if prio < Low || prio > Urgent {
 		return fmt.Errorf("PO%s: invalid priority %d", t.po, prio)
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	return p.setPriorityLocked(t, prio)
+}
+
+func (p *Pool) setPriorityLocked(t *task, prio Priority) error {
 	if t.settling {
 		return fmt.Errorf("PO%s is finishing: %w", t.po, ErrNotQueued)
 	}
@@ -184,10 +250,7 @@ func (p *Pool) cancelTask(t *task) error {
 		p.counts.Queued--
 		p.finishRecordedAsyncLocked(t, coupa.Result{PO: t.po, Status: coupa.Cancelled, Err: errCancelledByOperator})
 	case Retrying:
-		t.retryTimer.Stop()
-		t.retryTimer = nil
-		delete(p.retrying, t.id)
-		p.counts.Retrying--
+		p.unretryLocked(t)
 		res := t.result
 		res.Status, res.Err, res.Retryable = coupa.Cancelled, errCancelledByOperator, false
 		p.finishRecordedAsyncLocked(t, res)
@@ -195,6 +258,14 @@ func (p *Pool) cancelTask(t *task) error {
 		t.cancel(errCancelledByOperator)
 	}
 	return nil
+}
+
+// unretryLocked takes a Retrying task out of the retry set.
+func (p *Pool) unretryLocked(t *task) {
+	t.retryTimer.Stop()
+	t.retryTimer = nil
+	delete(p.retrying, t.id)
+	p.counts.Retrying--
 }
 
 // Scale sets the operator's target worker count. Scaling up starts workers;

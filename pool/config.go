@@ -90,6 +90,12 @@ func (c Config) validate() error {
 	return nil
 }
 
+// jitter spreads a wait d over (d/2, d], u being uniform in [0, 1): tasks
+// or browsers that failed together do not come back together.
+func jitter(d time.Duration, u float64) time.Duration {
+	return d - time.Duration(float64(d)*u/2)
+}
+
 // backoff returns base·2^(n-1) capped at max, for n ≥ 1.
 func backoff(base, max time.Duration, n int) time.Duration {
 	d := base

@@ -1,14 +1,11 @@
 package pool
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"slices"
-	"syscall"
 	"time"
+
+	"coupatui/internal/diskfull"
 )
 
 // Hold is a condition outside the pool that stops dispatch until it is
@@ -41,24 +38,10 @@ type HoldInfo struct {
 
 // ErrDiskFull marks an error caused by a full disk; errors wrapping
 // syscall.ENOSPC (or Windows' ERROR_DISK_FULL) count too, see IsDiskFull.
-var ErrDiskFull = errors.New("disk full")
+var ErrDiskFull = diskfull.Err
 
 // IsDiskFull reports whether err means the disk (or a quota) is full.
-func IsDiskFull(err error) bool {
-	return errors.Is(err, ErrDiskFull) || errors.Is(err, syscall.ENOSPC) || isDiskFullOS(err)
-}
-
-// diskFullWhere names the folder a disk-full error happened in, for the
-// operator to free space there; "" when the error names no path.
-func diskFullWhere(err error) string {
-	if pe, ok := errors.AsType[*fs.PathError](err); ok {
-		return filepath.Dir(pe.Path)
-	}
-	if le, ok := errors.AsType[*os.LinkError](err); ok {
-		return filepath.Dir(le.New)
-	}
-	return ""
-}
+func IsDiskFull(err error) bool { return diskfull.Is(err) }
 
 // Hold stops dispatch for h with the reason shown to the operator; running
 // tasks go on. Holding an active hold again only updates its reason.
@@ -137,7 +120,7 @@ func (p *Pool) holdsLocked() []HoldInfo {
 // diskFullReason is the hold's reason for a disk-full error: where, when
 // the error says.
 func diskFullReason(err error) string {
-	if dir := diskFullWhere(err); dir != "" {
+	if dir := diskfull.Where(err); dir != "" {
 		return "disk full at " + dir
 	}
 	return "disk full: " + err.Error()

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"sync"
 	"time"
 
@@ -21,6 +22,10 @@ type Deps struct {
 	Monitor  Monitor  // optional: without it there is no memory policy
 	Recorder Recorder // optional: the journal; without it nothing is recorded
 	Logger   *slog.Logger
+	// Rand jitters the retry and restart backoffs, so failures that
+	// happened together do not come back together; nil: seeded at random.
+	// Tests give a seeded one (or pooltest.NoJitter) to stay deterministic.
+	Rand *rand.Rand
 }
 
 // Item is one PO to submit.
@@ -72,6 +77,7 @@ type Pool struct {
 	reason     string
 	drainUntil time.Time
 
+	rnd      *rand.Rand // jitter of backoffs
 	queue    queue
 	tasks    map[string]*task // latest task per PO
 	running  map[uint64]*task // running attempts
@@ -106,6 +112,10 @@ func New(cfg Config, deps Deps) (*Pool, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	rnd := deps.Rand
+	if rnd == nil {
+		rnd = rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	recCtx, recCancel := context.WithCancel(context.Background())
 	printCtx, printCancel := context.WithCancel(context.Background())
@@ -119,6 +129,7 @@ func New(cfg Config, deps Deps) (*Pool, error) {
 		engine:      deps.Engine,
 		mon:         deps.Monitor,
 		log:         log,
+		rnd:         rnd,
 		runCtx:      ctx,
 		runCancel:   cancel,
 		stopped:     make(chan struct{}),

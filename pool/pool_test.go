@@ -31,7 +31,7 @@ func fakeConfig() pool.Config {
 
 func startPool(t *testing.T, cfg pool.Config, e *pooltest.Engine) *pool.Pool {
 	t.Helper()
-	p, err := pool.New(cfg, pool.Deps{Engine: e})
+	p, err := pool.New(cfg, pool.Deps{Engine: e, Rand: pooltest.NoJitter()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -404,7 +404,7 @@ func TestStartFailsWhenNoBrowserStarts(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		e := pooltest.NewEngine(nil)
 		e.FailLaunches(1 << 30)
-		p, _ := pool.New(fakeConfig(), pool.Deps{Engine: e})
+		p, _ := pool.New(fakeConfig(), pool.Deps{Engine: e, Rand: pooltest.NoJitter()})
 		err := p.Start(context.Background())
 		if err == nil {
 			t.Fatal("start succeeded with no browser")
@@ -418,7 +418,7 @@ func TestSignInWallPausesAndReauthenticateResumes(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		e := pooltest.NewEngine(nil)
 		e.SetSignedIn(false)
-		p, _ := pool.New(fakeConfig(), pool.Deps{Engine: e})
+		p, _ := pool.New(fakeConfig(), pool.Deps{Engine: e, Rand: pooltest.NoJitter()})
 		sub := p.Subscribe(0)
 		defer sub.Close()
 		if err := p.Start(context.Background()); err != nil {
@@ -537,7 +537,7 @@ func TestShutdownDrainsAndForcesNothing(t *testing.T) {
 func TestCloseDuringShutdown(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		e := pooltest.NewEngine(pooltest.Block)
-		p, _ := pool.New(fakeConfig(), pool.Deps{Engine: e})
+		p, _ := pool.New(fakeConfig(), pool.Deps{Engine: e, Rand: pooltest.NoJitter()})
 		p.Start(context.Background())
 		h, _ := p.Submit(po(1), pool.Normal, pool.Meta{})
 		synctest.Wait()
@@ -697,7 +697,7 @@ func TestPoolAppliesPressurePolicy(t *testing.T) {
 		e := pooltest.NewEngine(nil)
 		cfg := fakeConfig()
 		cfg.WorkerCount = 4
-		p, _ := pool.New(cfg, pool.Deps{Engine: e, Monitor: mon})
+		p, _ := pool.New(cfg, pool.Deps{Engine: e, Monitor: mon, Rand: pooltest.NoJitter()})
 		sub := p.Subscribe(0)
 		defer sub.Close()
 		p.Start(context.Background())

@@ -11,9 +11,10 @@ import (
 // goes to the front of its priority. The pool's mutex guards it.
 type queue struct {
 	items   []*task
-	back    int64  // next order for the back of a priority
-	front   int64  // next order for the front of a priority
-	version uint64 // bumped on every change; invalidates sorted views
+	back    int64           // next order for the back of a priority
+	front   int64           // next order for the front of a priority
+	version uint64          // bumped on every change; invalidates sorted views
+	byPrio  [Urgent + 1]int // queued tasks of each priority
 }
 
 func (q *queue) Len() int { return len(q.items) }
@@ -53,6 +54,7 @@ func (q *queue) push(t *task) {
 	q.back++
 	t.order = q.back
 	heap.Push(q, t)
+	q.byPrio[t.priority]++
 	q.version++
 }
 
@@ -61,6 +63,7 @@ func (q *queue) pushFront(t *task) {
 	q.front--
 	t.order = q.front
 	heap.Push(q, t)
+	q.byPrio[t.priority]++
 	q.version++
 }
 
@@ -70,7 +73,9 @@ func (q *queue) pop() *task {
 		return nil
 	}
 	q.version++
-	return heap.Pop(q).(*task)
+	t := heap.Pop(q).(*task)
+	q.byPrio[t.priority]--
+	return t
 }
 
 // remove takes t out of the queue; it reports false when t was not queued.
@@ -79,12 +84,15 @@ func (q *queue) remove(t *task) bool {
 		return false
 	}
 	heap.Remove(q, t.index)
+	q.byPrio[t.priority]--
 	q.version++
 	return true
 }
 
 // reprioritise moves a queued t to priority p, at the back of it.
 func (q *queue) reprioritise(t *task, p Priority) {
+	q.byPrio[t.priority]--
+	q.byPrio[p]++
 	t.priority = p
 	q.back++
 	t.order = q.back

@@ -2,6 +2,7 @@ package pool
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"coupatui/coupa"
@@ -21,6 +22,14 @@ type Recorder interface {
 	Record(ctx context.Context, ev Event) error
 }
 
+// BatchRecorder is a Recorder that also writes several transitions at
+// once, all or none (one journal transaction): the pool hands it the
+// outcomes of a command on many tasks (CancelMany) in one call.
+type BatchRecorder interface {
+	Recorder
+	RecordMany(ctx context.Context, evs []Event) error
+}
+
 // Backoff of a failing Recorder: doubled after each failure up to the cap.
 const (
 	recordBackoff    = 100 * time.Millisecond
@@ -34,10 +43,44 @@ func (p *Pool) record(ev Event) bool {
 	if p.rec == nil {
 		return true
 	}
+	return p.retryRecord(ev.String(), func(ctx context.Context) error {
+		ev.Time = time.Now()
+		return p.rec.Record(ctx, ev)
+	})
+}
+
+// recordAll records evs and returns how many of them, from the first, were
+// recorded: all or none in one call when the recorder takes batches, else
+// one by one up to the first the pool gave up on.
+func (p *Pool) recordAll(evs []Event) int {
+	br, batch := p.rec.(BatchRecorder)
+	if p.rec == nil || !batch || len(evs) == 1 {
+		for i, ev := range evs {
+			if !p.record(ev) {
+				return i
+			}
+		}
+		return len(evs)
+	}
+	ok := p.retryRecord(fmt.Sprintf("%d transitions", len(evs)), func(ctx context.Context) error {
+		now := time.Now()
+		for i := range evs {
+			evs[i].Time = now
+		}
+		return br.RecordMany(ctx, evs)
+	})
+	if !ok {
+		return 0
+	}
+	return len(evs)
+}
+
+// retryRecord calls write until it succeeds, holding dispatch while it
+// fails; it returns false only when the pool gave up (Close).
+func (p *Pool) retryRecord(what string, write func(ctx context.Context) error) bool {
 	failed := false
 	for n := 1; ; n++ {
-		ev.Time = time.Now()
-		err := p.rec.Record(p.recCtx, ev)
+		err := write(p.recCtx)
 		if err == nil {
 			if failed {
 				p.mu.Lock()
@@ -47,7 +90,7 @@ func (p *Pool) record(ev Event) bool {
 			return true
 		}
 		if p.recCtx.Err() != nil {
-			p.log.Warn("journal: giving up on a transition: the pool is closing", "event", ev.String(), "err", err)
+			p.log.Warn("journal: giving up on a transition: the pool is closing", "event", what, "err", err)
 			return false
 		}
 		failed = true
@@ -63,7 +106,7 @@ func (p *Pool) record(ev Event) bool {
 			p.log.Error("journal write failed; dispatch held, retrying", "attempt", n, "retry_in", wait, "err", err)
 		}
 		if !p.sleepCtx(p.recCtx, wait) {
-			p.log.Warn("journal: giving up on a transition: the pool is closing", "event", ev.String(), "err", err)
+			p.log.Warn("journal: giving up on a transition: the pool is closing", "event", what, "err", err)
 			return false
 		}
 	}
@@ -143,6 +186,28 @@ func (p *Pool) finishRecordedAsyncLocked(t *task, res coupa.Result) {
 		p.mu.Lock()
 		defer p.mu.Unlock()
 		p.endSettleLocked(t, ev, ok)
+	}()
+}
+
+// settleManyAsyncLocked is finishRecordedAsyncLocked for many tasks at
+// once: evs[i] (from beginSettleLocked) is ts[i]'s outcome; they are
+// recorded in one call and applied together.
+func (p *Pool) settleManyAsyncLocked(ts []*task, evs []Event) {
+	if p.rec == nil {
+		for i, t := range ts {
+			p.endSettleLocked(t, evs[i], true)
+		}
+		return
+	}
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		n := p.recordAll(evs)
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		for i, t := range ts {
+			p.endSettleLocked(t, evs[i], i < n)
+		}
 	}()
 }
 

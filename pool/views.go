@@ -1,10 +1,13 @@
 package pool
 
 import (
+	"container/heap"
 	"maps"
 	"slices"
 	"strings"
 	"time"
+
+	"coupatui/coupa"
 )
 
 // Snapshot returns a consistent copy of the pool's state. It costs
@@ -29,6 +32,7 @@ func (p *Pool) Snapshot() Snapshot {
 		DrainDeadline: p.drainUntil,
 	}
 	s.Counts.ByStatus = maps.Clone(p.counts.ByStatus)
+	s.Counts.QueuedBy = p.queue.byPrio
 	if !p.started.IsZero() {
 		s.Uptime = now.Sub(p.started)
 	}
@@ -45,8 +49,10 @@ func (p *Pool) Snapshot() Snapshot {
 
 // Tasks returns one window of tasks in display order: running tasks (oldest
 // start first), queued tasks in dispatch order, retrying tasks by next try,
-// then, with IncludeDone, finished tasks newest first. It costs about
-// O((offset+limit)·log) for the first pages of an unfiltered queue.
+// then, with IncludeDone, finished tasks newest first; or, with Sort, every
+// match ordered by one column. It costs about O((offset+limit)·log) for the
+// first pages of an unfiltered queue in display order; sorted by a column,
+// O(n) under the pool's lock and the O(n log n) sort outside it.
 func (p *Pool) Tasks(q TaskQuery) TaskPage {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -61,6 +67,16 @@ func (p *Pool) Tasks(q TaskQuery) TaskPage {
 		}
 		page.Total++
 	}
+	var all []sortEntry // sorted by a column: the sort keys of every match
+	if q.Sort != SortDisplay {
+		all = make([]sortEntry, 0, len(p.running)+p.queue.Len()+len(p.retrying)+len(p.done))
+		take = func(t *task) {
+			if match(t) {
+				all = append(all, sortEntry{t: t, po: t.po, priority: t.priority, state: t.state,
+					status: t.status(), attempts: t.attempts, at: len(all)})
+			}
+		}
+	}
 
 	running := slices.Collect(maps.Values(p.running))
 	slices.SortFunc(running, func(a, b *task) int { return a.started.Compare(b.started) })
@@ -71,7 +87,7 @@ func (p *Pool) Tasks(q TaskQuery) TaskPage {
 	// The queue: the first pages walk the heap; deep or filtered views
 	// use a sorted copy kept until the queue changes. Totals need every
 	// match counted, so a filter walks everything either way.
-	if q.Filter == "" && q.Offset+q.Limit <= 4096 && q.Limit > 0 {
+	if q.Filter == "" && q.Sort == SortDisplay && q.Offset+q.Limit <= 4096 && q.Limit > 0 {
 		n := 0
 		p.queue.walk(func(t *task) bool {
 			take(t)
@@ -98,7 +114,35 @@ func (p *Pool) Tasks(q TaskQuery) TaskPage {
 			take(t)
 		}
 	}
+	if q.Sort != SortDisplay {
+		// Sorted on the copied keys without the lock, so workers are not
+		// held up by a long queue; the window's tasks are read after.
+		p.mu.Unlock()
+		first := all
+		if q.Limit > 0 {
+			first = firstK(all, q.Offset+q.Limit, sortBy(q.Sort))
+		} else {
+			slices.SortFunc(all, sortBy(q.Sort))
+		}
+		p.mu.Lock()
+		page.Total = len(all)
+		for _, e := range first[min(q.Offset, len(first)):] {
+			page.Tasks = append(page.Tasks, e.t.info())
+		}
+	}
 	return page
+}
+
+// sortEntry is one task's sort keys, copied under the lock; at is its
+// place in display order, which breaks ties.
+type sortEntry struct {
+	t        *task
+	po       string
+	priority Priority
+	state    TaskState
+	status   coupa.Status
+	attempts int
+	at       int
 }
 
 // matcher returns a predicate for a case-insensitive filter on the PO
@@ -114,4 +158,83 @@ func matcher(filter string) func(*task) bool {
 			strings.Contains(t.state.String(), f) ||
 			strings.Contains(strings.ToLower(t.priority.String()), f)
 	}
+}
+
+// firstK returns the k first entries of all by cmp, in order, in
+// O(n log k): a window at the top of a long queue needs no full sort.
+func firstK(all []sortEntry, k int, cmp func(a, b sortEntry) int) []sortEntry {
+	if k >= len(all) {
+		slices.SortFunc(all, cmp)
+		return all
+	}
+	h := &entryHeap{cmp: cmp}
+	for _, e := range all {
+		switch {
+		case len(h.items) < k:
+			heap.Push(h, e)
+		case cmp(e, h.items[0]) < 0:
+			h.items[0] = e
+			heap.Fix(h, 0)
+		}
+	}
+	slices.SortFunc(h.items, cmp)
+	return h.items
+}
+
+// entryHeap keeps the last of the first k on top (a max-heap by cmp).
+type entryHeap struct {
+	items []sortEntry
+	cmp   func(a, b sortEntry) int
+}
+
+func (h *entryHeap) Len() int           { return len(h.items) }
+func (h *entryHeap) Less(i, j int) bool { return h.cmp(h.items[i], h.items[j]) > 0 }
+func (h *entryHeap) Swap(i, j int)      { h.items[i], h.items[j] = h.items[j], h.items[i] }
+func (h *entryHeap) Push(x any)         { h.items = append(h.items, x.(sortEntry)) }
+func (h *entryHeap) Pop() any {
+	n := len(h.items) - 1
+	x := h.items[n]
+	h.items = h.items[:n]
+	return x
+}
+
+// sortBy compares two tasks by one column; equal ones keep display order.
+func sortBy(k SortKey) func(a, b sortEntry) int {
+	var by func(a, b sortEntry) int
+	switch k {
+	case SortPO:
+		by = func(a, b sortEntry) int { return strings.Compare(a.po, b.po) }
+	case SortPriority:
+		by = func(a, b sortEntry) int { return int(b.priority - a.priority) }
+	case SortState:
+		by = func(a, b sortEntry) int {
+			if c := stateRank(a.state) - stateRank(b.state); c != 0 || a.state != Done {
+				return c
+			}
+			return strings.Compare(string(a.status), string(b.status))
+		}
+	case SortAttempts:
+		by = func(a, b sortEntry) int { return b.attempts - a.attempts }
+	default:
+		by = func(a, b sortEntry) int { return 0 }
+	}
+	return func(a, b sortEntry) int {
+		if c := by(a, b); c != 0 {
+			return c
+		}
+		return a.at - b.at
+	}
+}
+
+// stateRank orders states as the queue shows them: what moves first.
+func stateRank(s TaskState) int {
+	switch s {
+	case Running:
+		return 0
+	case Retrying:
+		return 1
+	case Queued:
+		return 2
+	}
+	return 3
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"coupatui/coupa"
+	"coupatui/internal/panics"
 )
 
 // worker is one persistent browser and the goroutine that feeds it. The
@@ -207,7 +208,7 @@ func (p *Pool) ensureBrowser(w *worker, checks *sync.WaitGroup) bool {
 			return true
 		}
 		if w.failures > 0 {
-			wait := backoff(p.cfg.RestartBackoff, p.cfg.RestartBackoffMax, w.failures)
+			wait := jitter(backoff(p.cfg.RestartBackoff, p.cfg.RestartBackoffMax, w.failures), p.rnd.Float64())
 			p.setWorkerStateLocked(w, WorkerRestarting, EvWorkerRestarting,
 				fmt.Sprintf("relaunching in %s", wait.Round(time.Millisecond)))
 			p.mu.Unlock()
@@ -411,7 +412,7 @@ func (p *Pool) runTask(w *worker, b Browser, t *task) {
 	p.mu.Unlock()
 
 	ctx, stop := context.WithTimeoutCause(ctx, p.cfg.TaskTimeout, errTaskTimeout)
-	res := b.Process(ctx, job, func(pr coupa.Progress) {
+	res := p.process(ctx, w, b, job, func(pr coupa.Progress) {
 		if pr.Saved != nil {
 			// A file complete on disk: recorded before it is shown, so a
 			// retry or a re-run keeps it.
@@ -443,6 +444,11 @@ func (p *Pool) runTask(w *worker, b Browser, t *task) {
 
 	switch {
 	case crashed: // ensureBrowser counts the crash and relaunches
+	case panics.Of(res.Err) != nil:
+		// What the panic left half-done lives in the browser: a new one
+		// takes the next task.
+		w.recycle = "restarted after a panic in PO" + t.po
+		w.failures = 0
 	case p.cfg.RecycleAfterTasks > 0 && w.sinceLaunch >= p.cfg.RecycleAfterTasks && w.recycle == "":
 		w.recycle = fmt.Sprintf("recycled after %d tasks", w.sinceLaunch)
 		w.failures = 0
@@ -458,6 +464,27 @@ func (p *Pool) idleIfFreeLocked(w *worker) {
 	if !w.retire && len(w.tasks) == 0 {
 		p.setWorkerStateLocked(w, WorkerIdle, EvWorkerIdle, "")
 	}
+}
+
+// process runs one attempt on b. A panic in it (or in a goroutine it
+// started that hands its panic back as an error) is one failed attempt,
+// retried like a transient failure; the stack goes to the log.
+func (p *Pool) process(ctx context.Context, w *worker, b Browser, job coupa.Job, progress func(coupa.Progress)) coupa.Result {
+	res := processOnce(ctx, b, job, progress)
+	if pe := panics.Of(res.Err); pe != nil {
+		p.log.Error("panic while processing a PO", "po", job.PO, "worker", w.id, "panic", pe.Value, "stack", string(pe.Stack))
+	}
+	return res
+}
+
+// processOnce is b.Process with a panic turned into a retryable FAILED.
+func processOnce(ctx context.Context, b Browser, job coupa.Job, progress func(coupa.Progress)) (res coupa.Result) {
+	defer func() {
+		if v := recover(); v != nil {
+			res = coupa.Result{PO: job.PO, Status: coupa.Failed, Err: panics.New(v), Retryable: true, Finished: time.Now()}
+		}
+	}()
+	return b.Process(ctx, job, progress)
 }
 
 // settleLocked decides what follows one attempt: done (recorded first,
@@ -521,7 +548,7 @@ func (p *Pool) requeueFrontLocked(t *task, why string) {
 // its priority.
 func (p *Pool) retryLaterLocked(t *task, res coupa.Result) {
 	p.leaveRunningLocked(t)
-	wait := backoff(p.cfg.RetryBackoff, p.cfg.RetryBackoffMax, t.attempts)
+	wait := jitter(backoff(p.cfg.RetryBackoff, p.cfg.RetryBackoffMax, t.attempts), p.rnd.Float64())
 	t.state = Retrying
 	t.worker = -1
 	t.result = res

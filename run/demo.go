@@ -21,6 +21,7 @@ const demoMarker = ".coupatui-demo"
 // DemoOptions are what `coupatui demo` takes beyond Options.
 type DemoOptions struct {
 	Dir string // the demo folder: an earlier demo's is emptied, any other refused
+	Out string // where the downloads go (--out, e.g. another disk); "" = <Dir>/downloads, emptied with it
 	// Inspect, when set, inspects this PO of the simulator (see
 	// DemoInspect) instead of running.
 	Inspect string
@@ -36,6 +37,9 @@ func Demo(cfg config.Config, o Options, d DemoOptions) (End, error) {
 	}
 	if d.Inspect != "" {
 		return Finished, DemoInspect(cfg, d, o.Stdout)
+	}
+	if err := CheckMonitor(cfg); err != nil {
+		return Interrupted, err
 	}
 	dir, err := prepareDemoDir(d.Dir)
 	if err != nil {
@@ -53,6 +57,9 @@ func Demo(cfg config.Config, o Options, d DemoOptions) (End, error) {
 	}
 	cfg.Coupa.BaseURL = srv.URL()
 	cfg.Downloads.Root = filepath.Join(dir, "downloads")
+	if d.Out != "" {
+		cfg.Downloads.Root = d.Out
+	}
 	cfg.Store.Journal = filepath.Join(dir, "journal.sqlite")
 	cfg.UI.LogFile = filepath.Join(dir, "coupatui.log")
 

@@ -33,6 +33,7 @@ func siteOf(cfg config.Config) *coupa.Site {
 		MarkerTimeout:       cfg.Coupa.MarkerTimeout.Duration,
 		DownloadsPerPO:      cfg.Browser.DownloadsPerPO,
 		DownloadTimeout:     cfg.Browser.DownloadTimeout.Duration,
+		MaxFileBytes:        int64(cfg.Browser.MaxFileMB) << 20,
 		NoSectionMeansEmpty: cfg.Coupa.NoSectionMeansEmpty,
 		SavedPagesMax:       cfg.Coupa.SavedPagesMax,
 		Selectors: coupa.Selectors{Attachments: cfg.Coupa.Selectors.Attachments, Supplier: cfg.Coupa.Selectors.Supplier,

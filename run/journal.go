@@ -3,6 +3,7 @@ package run
 import (
 	"context"
 	"sync/atomic"
+	"time"
 
 	"coupatui/coupa"
 	"coupatui/pool"
@@ -17,10 +18,16 @@ type recorder struct {
 	run      *store.Run
 	outcomes atomic.Int64 // final outcomes (and e-mail conversions) recorded so far
 	conv     *converter   // nil: e-mails are not converted
+	// timed, when set, is told how long each journal write took (the
+	// monitoring endpoint's histogram).
+	timed func(time.Duration)
 }
 
 // Record implements pool.Recorder.
 func (r *recorder) Record(ctx context.Context, ev pool.Event) error {
+	if r.timed != nil {
+		defer r.time(time.Now())
+	}
 	if f, ok := fileRow(ev); ok {
 		return r.run.RecordFile(ctx, f)
 	}
@@ -39,6 +46,42 @@ func (r *recorder) Record(ctx context.Context, ev pool.Event) error {
 	}
 	return nil
 }
+
+// RecordMany implements pool.BatchRecorder: the transitions of evs (a
+// command on many tasks) in one journal transaction.
+func (r *recorder) RecordMany(ctx context.Context, evs []pool.Event) error {
+	if r.timed != nil {
+		defer r.time(time.Now())
+	}
+	var trs []store.Transition
+	outcomes := 0
+	for _, ev := range evs {
+		if f, ok := fileRow(ev); ok {
+			if err := r.run.RecordFile(ctx, f); err != nil {
+				return err
+			}
+			continue
+		}
+		if tr, ok := transition(ev); ok {
+			trs = append(trs, tr)
+			if tr.State == store.StateDone || tr.State == store.StateCancelled {
+				outcomes++
+			}
+		}
+	}
+	if err := r.run.RecordMany(ctx, trs); err != nil {
+		return err
+	}
+	r.outcomes.Add(int64(outcomes))
+	for _, tr := range trs {
+		if tr.State == store.StateDone && r.conv != nil {
+			r.conv.add(tr.PO, tr.Folder, tr.Files)
+		}
+	}
+	return nil
+}
+
+func (r *recorder) time(start time.Time) { r.timed(time.Since(start)) }
 
 // fileRow is the journal's files row of an event about a file just
 // complete on disk.

@@ -328,3 +328,51 @@ func BenchmarkReport5000(b *testing.B) {
 		}
 	}
 }
+
+// A bulk cancel of queued POs reaches the journal as one RecordMany: every
+// outcome in one transaction, all counted for the workbook.
+func TestBulkCancelIsOneJournalWrite(t *testing.T) {
+	dir := t.TempDir()
+	st := openStore(t, dir)
+	r, err := st.BeginRun(filepath.Join(dir, "pos.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Finish(false)
+	writes := 0
+	var mu sync.Mutex
+	rec := &recorder{run: r, timed: func(time.Duration) { mu.Lock(); writes++; mu.Unlock() }}
+	p, err := pool.New(testPoolConfig(1), pool.Deps{Engine: fakeEngine(nil), Recorder: rec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	var pos []string
+	for i := range 500 {
+		pos = append(pos, fmt.Sprintf("45%08d", i))
+		if _, err := p.Submit(pos[i], pool.Normal, pool.Meta{Row: i + 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Not started: every task waits in the queue.
+	if b, err := p.CancelMany(pos); err != nil || b.Changed != 500 {
+		t.Fatalf("CancelMany: %+v %v", b, err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	if err := p.Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if writes != 1 {
+		t.Fatalf("%d journal writes for one bulk cancel, want 1", writes)
+	}
+	if n := rec.outcomes.Load(); n != 500 {
+		t.Fatalf("%d outcomes counted", n)
+	}
+	latest, err := st.Latest(r.Input)
+	if err != nil || len(latest) != 500 || latest[pos[499]].Status != "CANCELLED" {
+		t.Fatalf("journal: %d rows, %+v, %v", len(latest), latest[pos[499]], err)
+	}
+}

@@ -47,7 +47,7 @@ const (
 	Finished       End = iota // every row reached a final status, failures included
 	Interrupted               // stopped before finishing: the journal is kept and a re-run resumes
 	SignInRequired            // Coupa's sign-in wall: run `coupatui login`
-	DiskFull                  // the download disk filled (plain mode): free space and run again
+	DiskFull                  // the disk filled under the downloads or the workbook (plain mode): free space and run again
 )
 
 var endNames = [...]string{"finished", "interrupted", "sign-in required", "disk full"}

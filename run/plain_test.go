@@ -66,7 +66,7 @@ func TestPlainEndsOnAFullDisk(t *testing.T) {
 	if end := s.plain(sub, 3); end != DiskFull {
 		t.Fatalf("end %s, want disk full\n%s", end, stderr.String())
 	}
-	if !strings.Contains(stderr.String(), "disk full at /data/downloads/Acme/PO4500000002__WORK: free space there") {
+	if !strings.Contains(stderr.String(), "disk full at /data/downloads/Acme/PO4500000002__WORK: free space and run again") {
 		t.Errorf("stderr %q", stderr.String())
 	}
 	if st, _ := s.pool.Task("4500000002"); st.State == pool.Done {

@@ -95,7 +95,7 @@ func csvPath(report string) string {
 }
 
 // checkReportPath refuses, before any work, a results path that could not
-// be written at the end.
+// be written at the end, or would replace the input: each with one message.
 func checkReportPath(report, input string) error {
 	if !strings.EqualFold(filepath.Ext(report), ".xlsx") {
 		return fmt.Errorf("results workbook %q: must end in .xlsx", report)
@@ -105,9 +105,25 @@ func checkReportPath(report, input string) error {
 	if r == i {
 		return fmt.Errorf("results workbook %q is the input: the input is never modified; pass --report with another path", report)
 	}
-	if fi, err := os.Stat(filepath.Dir(r)); err != nil || !fi.IsDir() {
+	if ri, err := os.Stat(r); err == nil { // follows links
+		if ii, err := os.Stat(i); err == nil && os.SameFile(ri, ii) {
+			return fmt.Errorf("results workbook %q is a link to the input %q: the input is never modified; pass --report with another path", report, input)
+		}
+		if ri.IsDir() {
+			return fmt.Errorf("results workbook %q is a folder: pass --report with a file name ending in .xlsx", report)
+		}
+	}
+	dir := filepath.Dir(r)
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		return fmt.Errorf("results workbook %q: its folder does not exist", report)
 	}
+	// The workbook is written through a temp file in its folder: try one.
+	probe, err := os.CreateTemp(dir, ".coupatui-write-check-*")
+	if err != nil {
+		return fmt.Errorf("results workbook %q: cannot write in its folder %s (%w): pass --report with a folder you can write to", report, dir, errors.Unwrap(err))
+	}
+	probe.Close()
+	os.Remove(probe.Name())
 	return nil
 }
 

@@ -16,6 +16,8 @@ import (
 	"coupatui/browser"
 	"coupatui/config"
 	"coupatui/coupa"
+	"coupatui/internal/diskfull"
+	"coupatui/metrics"
 	"coupatui/monitor"
 	"coupatui/pool"
 	"coupatui/profiles"
@@ -70,6 +72,9 @@ func (s *session) start() (End, error) {
 	s.quit.watch(s.opts.Signals)
 	defer s.quit.stop()
 
+	if err := CheckMonitor(s.cfg); err != nil {
+		return Interrupted, err
+	}
 	var err error
 	if s.input, err = filepath.Abs(s.opts.Input); err != nil {
 		return Interrupted, fmt.Errorf("input %s: %w", s.opts.Input, err)
@@ -158,6 +163,10 @@ func (s *session) start() (End, error) {
 		return end, err
 	}
 	if werr := s.writeReport(); werr != nil {
+		if diskfull.Is(werr) {
+			fmt.Fprintf(s.opts.Stderr, "coupatui: %v\ncoupatui: %s: free space and run again: every outcome is in the journal.\n", werr, diskFullAt(werr))
+			return DiskFull, nil
+		}
 		return end, fmt.Errorf("%w\nEvery outcome is in the journal: `coupatui report %s` writes the workbook without fetching again", werr, s.opts.Input)
 	}
 	return end, nil
@@ -204,6 +213,9 @@ func (s *session) process() (End, error) {
 			Remote:         s.cfg.Browser.Remote,
 			StartTimeout:   s.cfg.Pool.WorkerStartupTimeout.Duration,
 			KeepTabs:       s.cfg.Pool.PipelineDepth,
+			// One gate for every worker: the rate cap and a Retry-After
+			// pause hold across the pool.
+			Gate: browser.NewGate(s.cfg.Coupa.MaxRequestsPerSecond, s.log),
 		},
 		KeepClones:  !s.cfg.Pool.ProfileCleanupOnShutdown,
 		NameWorkers: s.opts.demo,
@@ -253,6 +265,13 @@ func (s *session) process() (End, error) {
 	}
 	view := pl.Subscribe(0) // the progress lines' or the console's
 	defer view.Close()
+	if s.cfg.Monitor.Listen != "" {
+		stop, err := s.serveMetrics()
+		if err != nil {
+			return Interrupted, err
+		}
+		defer stop()
+	}
 
 	var console chan struct{}
 	if !s.opts.NoTUI {
@@ -410,7 +429,7 @@ func (s *session) plain(sub *pool.Subscription, total int) End {
 			switch ev.Hold {
 			case pool.HoldDiskFull:
 				if end == Finished {
-					fmt.Fprintf(s.opts.Stderr, "coupatui: %s: free space there, then run this command again: POs already done are kept.\n", ev.Reason)
+					fmt.Fprintf(s.opts.Stderr, "coupatui: %s: free space and run again: POs already done and files already downloaded are kept.\n", ev.Reason)
 					end = DiskFull
 				}
 				s.quit.Drain("disk full")
@@ -458,6 +477,42 @@ func (s *session) console(events *pool.Subscription, quit chan struct{}) End {
 		return SignInRequired
 	}
 	return Interrupted
+}
+
+// CheckMonitor refuses a monitoring address that cannot be served as
+// configured (beyond loopback without a token), before any work starts.
+func CheckMonitor(cfg config.Config) error {
+	if cfg.Monitor.Listen == "" {
+		return nil
+	}
+	if err := metrics.CheckListen(cfg.Monitor.Listen, cfg.Monitor.ListenToken); err != nil {
+		return fmt.Errorf("--listen / [monitor] listen: %w", err)
+	}
+	return nil
+}
+
+// serveMetrics starts the monitoring endpoint on the pool and the journal
+// (before the pool starts, so the first attempt is counted) and returns
+// what stops it: the server, then the metrics' subscription.
+func (s *session) serveMetrics() (stop func(), err error) {
+	m := metrics.New(s.pool.Snapshot)
+	s.rec.timed = m.JournalWrite
+	srv, err := metrics.Listen(s.cfg.Monitor.Listen, s.cfg.Monitor.ListenToken, m, s.log)
+	if err != nil {
+		return nil, err
+	}
+	// A large buffer: the metrics read fast, and a dropped progress
+	// event is a file the download histograms miss.
+	sub := s.pool.Subscribe(1 << 16)
+	var wg sync.WaitGroup
+	wg.Go(func() { m.Follow(sub) })
+	return func() {
+		if err := srv.Close(); err != nil {
+			s.log.Warn("closing the monitoring endpoint", "err", err)
+		}
+		sub.Close()
+		wg.Wait()
+	}, nil
 }
 
 func (s *session) memoryHistory() []float64 {
@@ -511,6 +566,14 @@ func (s *session) keepReport() (stop func()) {
 		close(quit)
 		wg.Wait()
 	}
+}
+
+// diskFullAt says where a disk-full error happened: "disk full at DIR".
+func diskFullAt(err error) string {
+	if dir := diskfull.Where(err); dir != "" {
+		return "disk full at " + dir
+	}
+	return "disk full"
 }
 
 func relTo(root, path string) string {

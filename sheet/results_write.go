@@ -35,6 +35,10 @@ import (
 // Excel shows the same way (integers of up to 15 digits without leading
 // zeros, shortest-form decimals), as text otherwise.
 //
+// The header row is frozen with filters on, columns are sized to their
+// content, STATUS is shaded by outcome and DOWNLOAD_FOLDER and COUPA_URL
+// are links (results_look.go).
+//
 // The file is replaced atomically; on any error an existing results file is
 // left as it was. path must end in .xlsx and must not be the input file.
 func WriteResults(path string, in *Input, outcomes map[int]Outcome) error {
@@ -141,6 +145,8 @@ type resultStyles struct {
 
 	f       *excelize.File
 	formats map[NumFormat]int // carried number formats
+	status  map[string]int    // STATUS cells, by shade (results_look.go)
+	linkID  int               // links; 0 until the first
 }
 
 // numFormat returns the style of a carried number format; General (0)
@@ -244,7 +250,7 @@ func fillResults(f *excelize.File, in *Input, p columnPlan, outcomes map[int]Out
 		if r.Line < 1 {
 			return fmt.Errorf("row %d of the input has Line %d: lines start at 1", i, r.Line)
 		}
-		if err := sw.SetRow("A"+itoa(headerRow+r.Line), resultRow(in, p, st, r, outcomes)); err != nil {
+		if err := sw.SetRow("A"+itoa(headerRow+r.Line), st.dress(p, resultRow(in, p, st, r, outcomes))); err != nil {
 			return fmt.Errorf("row with Line %d: %w", r.Line, err)
 		}
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -47,6 +48,7 @@ type Run struct {
 // op is one row to write and where to answer once it is committed.
 type op struct {
 	t    *Transition
+	ts   []Transition // RecordMany: written in the same transaction as t's would be
 	f    *File
 	c    *Conversion
 	done chan error // cap 1
@@ -109,6 +111,28 @@ func (r *Run) Record(ctx context.Context, t Transition) error {
 	}
 	t.Files = slices.Clone(t.Files) // the caller may reuse its slice
 	return r.send(ctx, op{t: &t}, "PO "+t.PO)
+}
+
+// RecordMany writes every transition of ts in one transaction, all or
+// none, and returns once they are committed (a command on many tasks: the
+// console's bulk cancel).
+func (r *Run) RecordMany(ctx context.Context, ts []Transition) error {
+	if len(ts) == 0 {
+		return nil
+	}
+	own := make([]Transition, len(ts)) // the caller may reuse its slice
+	now := time.Now()
+	for i, t := range ts {
+		if err := t.check(); err != nil {
+			return err
+		}
+		if t.At.IsZero() {
+			t.At = now
+		}
+		t.Files = slices.Clone(t.Files)
+		own[i] = t
+	}
+	return r.send(ctx, op{ts: own}, fmt.Sprintf("%d transitions", len(ts)))
 }
 
 // RecordFile writes f, one file complete on disk, and returns once it is
@@ -238,6 +262,7 @@ func (r *Run) commit(batch []op) error {
 	order := make([]string, 0, len(batch)) // POs in first-seen order, for a stable write
 	var files []*File
 	var convs []*Conversion
+	rows := 0
 	for _, o := range batch {
 		if o.f != nil {
 			files = append(files, o.f)
@@ -247,25 +272,16 @@ func (r *Run) commit(batch []op) error {
 			convs = append(convs, o.c)
 			continue
 		}
-		t := o.t
-		names, err := json.Marshal(t.Files)
-		if err != nil {
-			return fmt.Errorf("journal: files of PO %s: %w", t.PO, err)
+		ts := o.ts
+		if o.t != nil {
+			ts = []Transition{*o.t}
 		}
-		res, err := ins.ExecContext(ctx, r.ID, t.PO, t.Line, t.State, t.Status, t.Attempt,
-			t.Worker, t.Supplier, t.Found, t.Downloaded, string(names), t.Folder, t.URL, t.Error,
-			t.At.UnixNano())
-		if err != nil {
-			return fmt.Errorf("journal %s: recording PO %s: %w", s.path, t.PO, err)
+		for i := range ts {
+			if err := r.insert(ctx, ins, &ts[i], last, &order); err != nil {
+				return err
+			}
+			rows++
 		}
-		id, err := res.LastInsertId()
-		if err != nil {
-			return fmt.Errorf("journal %s: recording PO %s: %w", s.path, t.PO, err)
-		}
-		if _, seen := last[t.PO]; !seen {
-			order = append(order, t.PO)
-		}
-		last[t.PO] = id
 	}
 	if len(order) > 0 {
 		up, err := tx.PrepareContext(ctx, `INSERT INTO latest(input, po, event_id) VALUES(?,?,?)
@@ -311,9 +327,33 @@ func (r *Run) commit(batch []op) error {
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("journal %s: committing %d rows: %w", s.path, len(batch), err)
+		return fmt.Errorf("journal %s: committing %d rows: %w", s.path, rows+len(files)+len(convs), err)
 	}
-	r.log.Debug("journal batch committed", "rows", len(batch), "pos", len(order), "files", len(files))
+	r.log.Debug("journal batch committed", "rows", rows+len(files)+len(convs), "pos", len(order), "files", len(files))
+	return nil
+}
+
+// insert adds one event row and notes it as the latest of its PO.
+func (r *Run) insert(ctx context.Context, ins *sql.Stmt, t *Transition, last map[string]int64, order *[]string) error {
+	path := r.store.path
+	names, err := json.Marshal(t.Files)
+	if err != nil {
+		return fmt.Errorf("journal: files of PO %s: %w", t.PO, err)
+	}
+	res, err := ins.ExecContext(ctx, r.ID, t.PO, t.Line, t.State, t.Status, t.Attempt,
+		t.Worker, t.Supplier, t.Found, t.Downloaded, string(names), t.Folder, t.URL, t.Error,
+		t.At.UnixNano())
+	if err != nil {
+		return fmt.Errorf("journal %s: recording PO %s: %w", path, t.PO, err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return fmt.Errorf("journal %s: recording PO %s: %w", path, t.PO, err)
+	}
+	if _, seen := last[t.PO]; !seen {
+		*order = append(*order, t.PO)
+	}
+	last[t.PO] = id
 	return nil
 }
 

@@ -3,6 +3,8 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -80,6 +82,16 @@ func (m *Model) do(act action) tea.Cmd {
 		m.setPriority(pool.Low)
 	case actCancel:
 		m.askCancel()
+	case actMark:
+		m.mark()
+	case actSortNext:
+		m.sortBy(+1)
+	case actSortPrev:
+		m.sortBy(-1)
+	case actOpen:
+		return m.openFolder()
+	case actCopy:
+		return m.copyPO()
 	case actRetry:
 		m.retry()
 	case actScaleUp:
@@ -113,10 +125,14 @@ func (m *Model) do(act action) tea.Cmd {
 	return nil
 }
 
-// clear is esc on the main screen: it clears the focused pane's filter or
-// hides the summary. It never quits.
+// clear is esc on the main screen: it clears the marks, else the focused
+// pane's filter, else hides the summary. It never quits.
 func (m *Model) clear() {
 	switch {
+	case m.focus != paneLog && len(m.queue.marks) > 0:
+		n := len(m.queue.marks)
+		m.queue.marks = nil
+		m.ok(plural(n, "mark") + " cleared")
 	case m.focus == paneLog && m.logs.filter != "":
 		m.logs.setFilter("")
 		m.ok("log filter cleared")
@@ -148,11 +164,126 @@ func (m *Model) selectedPO() (string, bool) {
 	return t.PO, true
 }
 
-func (m *Model) setPriority(p pool.Priority) {
+// targets are the tasks the task keys act on: the marked ones; with no
+// marks, every task the queue's filter shows; with neither, the selected
+// one (the focused worker's task when the workers pane has the focus).
+// source says which ("marked", `matching "102"`, or "" for the selected
+// task), for the question and the acknowledgement.
+func (m *Model) targets() (ts []pool.TaskInfo, source string, ok bool) {
+	q, pl := m.queue, m.opts.Pool
+	switch {
+	case m.focus == paneWorkers:
+	case len(q.marks) > 0:
+		// In the order the queue shows them, which the pool keeps; marked
+		// ones the filter or d hides now come after, by PO.
+		seen := map[string]bool{}
+		for _, t := range pl.Tasks(q.query(0, 0)).Tasks {
+			if q.marks[t.PO] {
+				ts = append(ts, t)
+				seen[t.PO] = true
+			}
+		}
+		for _, po := range slices.Sorted(maps.Keys(q.marks)) {
+			if t, found := pl.Task(po); found && !seen[po] {
+				ts = append(ts, t)
+			}
+		}
+		return ts, "marked", true
+	case q.filter != "":
+		ts = pl.Tasks(q.query(0, 0)).Tasks
+		if len(ts) == 0 {
+			m.fail(fmt.Sprintf("no task matches %q", q.filter))
+			return nil, "", false
+		}
+		return ts, fmt.Sprintf("matching %q", q.filter), true
+	}
 	po, ok := m.selectedPO()
+	if !ok {
+		return nil, "", false
+	}
+	t, found := pl.Task(po)
+	if !found {
+		t = pool.TaskInfo{PO: po}
+	}
+	return []pool.TaskInfo{t}, "", true
+}
+
+// tasksOf names n tasks of a source: "3 marked tasks", `10 tasks matching "102"`.
+func tasksOf(n int, source string) string {
+	if source == "marked" {
+		return plural(n, "marked task")
+	}
+	return plural(n, "task") + " " + source
+}
+
+// keep returns the tasks of ts whose state ok accepts, and their POs.
+func keep(ts []pool.TaskInfo, ok func(pool.TaskState) bool) (kept []pool.TaskInfo, pos []string) {
+	for _, t := range ts {
+		if ok(t.State) {
+			kept = append(kept, t)
+			pos = append(pos, t.PO)
+		}
+	}
+	return kept, pos
+}
+
+func waiting(s pool.TaskState) bool { return s == pool.Queued || s == pool.Retrying }
+func live(s pool.TaskState) bool    { return s != pool.Done }
+
+// setPriority moves the target tasks to p: the selected one at once;
+// several (only those still waiting) after a y/N that names how many, in
+// one pool call.
+func (m *Model) setPriority(p pool.Priority) {
+	ts, source, ok := m.targets()
 	if !ok {
 		return
 	}
+	if source == "" {
+		m.setOnePriority(ts[0].PO, p)
+		return
+	}
+	w, pos := keep(ts, waiting)
+	switch len(w) {
+	case 0:
+		m.fail(fmt.Sprintf("none of the %s waits in the queue; only waiting tasks can be reprioritised", tasksOf(len(ts), source)))
+		return
+	case 1: // one is acted on as the selected task is
+		m.setOnePriority(pos[0], p)
+		m.queue.marks = nil
+		return
+	}
+	q := fmt.Sprintf("Set %s to %s?", tasksOf(len(w), source), p)
+	if n := len(ts) - len(w); n > 0 {
+		q = fmt.Sprintf("Set %s to %s? (%d running or finished stay as they are)", tasksOf(len(w), source), p, n)
+	}
+	m.confirm = &confirmation{
+		question: q,
+		yes: func() tea.Cmd {
+			b, err := m.opts.Pool.SetPriorityMany(pos, p)
+			m.bulkDone(b, err, "reprioritise", "moved to "+p.String(), "had started or finished meanwhile")
+			return nil
+		},
+		no: fmt.Sprintf("%s left as they are", tasksOf(len(w), source)),
+	}
+}
+
+// bulkDone acknowledges a command on many tasks (what it changed, what it
+// left) and clears the marks it used.
+func (m *Model) bulkDone(b pool.Bulk, err error, what, changed, skipped string) {
+	if err != nil {
+		m.fail(commandError(what, "", err))
+		return
+	}
+	msg := plural(b.Changed, "task") + " " + changed
+	if b.Skipped > 0 {
+		msg += fmt.Sprintf("; %d %s", b.Skipped, skipped)
+	}
+	m.queue.marks = nil
+	m.ok(msg)
+	m.queue.refresh(m.opts.Pool)
+}
+
+func (m *Model) setOnePriority(po string, p pool.Priority) {
 	err := m.opts.Pool.SetPriority(po, p)
 	switch {
 	case err == nil:
@@ -166,10 +297,20 @@ func (m *Model) setPriority(p pool.Priority) {
 }
 
 func (m *Model) askCancel() {
-	po, ok := m.selectedPO()
+	ts, source, ok := m.targets()
 	if !ok {
 		return
 	}
+	if source != "" {
+		l, _ := keep(ts, live)
+		if len(l) != 1 {
+			m.askCancelMany(ts, source)
+			return
+		}
+		ts = l // one is asked about as the selected task is
+		m.queue.marks = nil
+	}
+	po := ts[0].PO
 	q := fmt.Sprintf("Cancel PO%s?", po)
 	if t, found := m.opts.Pool.Task(po); found && t.State == pool.Running {
 		q = fmt.Sprintf("Cancel PO%s? It is running on W%d.", po, t.Worker)
@@ -187,6 +328,125 @@ func (m *Model) askCancel() {
 		},
 		no: fmt.Sprintf("PO%s kept", po),
 	}
+}
+
+// askCancelMany cancels the target tasks not final yet after one y/N
+// that names how many, in one pool call.
+func (m *Model) askCancelMany(ts []pool.TaskInfo, source string) {
+	l, pos := keep(ts, live)
+	if len(l) == 0 {
+		m.fail(fmt.Sprintf("the %s are all final already; nothing to cancel", tasksOf(len(ts), source)))
+		return
+	}
+	running, _ := keep(l, func(s pool.TaskState) bool { return s == pool.Running })
+	q := fmt.Sprintf("Cancel %s?", tasksOf(len(l), source))
+	if len(running) > 0 {
+		q = fmt.Sprintf("Cancel %s? %d of them running.", tasksOf(len(l), source), len(running))
+	}
+	m.confirm = &confirmation{
+		question: q,
+		yes: func() tea.Cmd {
+			b, err := m.opts.Pool.CancelMany(pos)
+			m.bulkDone(b, err, "cancel", "cancelled", "had finished meanwhile")
+			return nil
+		},
+		no: fmt.Sprintf("%s kept", tasksOf(len(l), source)),
+	}
+}
+
+// mark toggles the selected task's mark and moves down, so a run of tasks
+// is marked by holding space.
+func (m *Model) mark() {
+	if m.focus != paneQueue {
+		m.fail("marks are for the queue: tab to it first")
+		return
+	}
+	po, marked, ok := m.queue.toggleMark()
+	if !ok {
+		m.fail("no task selected")
+		return
+	}
+	word := "marked"
+	if !marked {
+		word = "unmarked"
+	}
+	m.ok(fmt.Sprintf("PO%s %s · %s (u/h/n/l or x act on them, esc clears)", po, word, plural(len(m.queue.marks), "mark")))
+	m.queue.Move(actDown)
+	m.queue.refresh(m.opts.Pool)
+}
+
+// sortBy moves the queue's sort to the next (+1) or previous (-1) column.
+func (m *Model) sortBy(step int) {
+	const n = int(pool.SortAttempts) + 1
+	m.queue.sort = pool.SortKey((int(m.queue.sort) + step + n) % n)
+	m.queue.sel, m.queue.top = 0, 0
+	m.queue.refresh(m.opts.Pool)
+	m.ok("queue sorted by " + m.queue.sort.String() + " (> next column, < previous)")
+}
+
+// selectedTask is the task the o and y keys act on.
+func (m *Model) selectedTask() (pool.TaskInfo, bool) {
+	po, ok := m.selectedPO()
+	if !ok {
+		return pool.TaskInfo{}, false
+	}
+	t, found := m.opts.Pool.Task(po)
+	if !found {
+		m.fail(fmt.Sprintf("PO%s is no longer in the pool", po))
+	}
+	return t, found
+}
+
+// openFolder shows the selected PO's folder in the desktop's file manager,
+// off the event loop.
+func (m *Model) openFolder() tea.Cmd {
+	t, ok := m.selectedTask()
+	if !ok {
+		return nil
+	}
+	folder := t.Result.Folder
+	if folder == "" {
+		m.fail(fmt.Sprintf("PO%s has no folder yet: nothing of it is on disk", t.PO))
+		return nil
+	}
+	m.ok("opening " + folder)
+	open := m.opts.Open
+	return m.bg.run(func() tea.Msg { return openDoneMsg{folder: folder, err: open(folder)} })
+}
+
+// onOpenDone reports an opener that failed, the folder first: without a
+// desktop the operator still learns where it is.
+func (m *Model) onOpenDone(msg openDoneMsg) {
+	if msg.err != nil {
+		m.fail(fmt.Sprintf("cannot open %s: %v", msg.folder, msg.err))
+	}
+}
+
+// copyPO puts the selected PO number on the clipboard through the
+// terminal (OSC 52).
+func (m *Model) copyPO() tea.Cmd {
+	po, ok := m.selectedPO()
+	if !ok {
+		return nil
+	}
+	m.ok(fmt.Sprintf("copied %s to the clipboard (through the terminal: OSC 52)", po))
+	return tea.SetClipboard(po)
+}
+
+// copyError puts the error of the task in the details view on the
+// clipboard: its outcome's, else its last attempt's.
+func (m *Model) copyError() tea.Cmd {
+	t := m.details.task
+	msg := t.Result.ErrorMessage()
+	if msg == "" && len(t.Errors) > 0 {
+		msg = t.Errors[len(t.Errors)-1]
+	}
+	if !m.details.found || msg == "" {
+		m.fail("this task has no error to copy")
+		return nil
+	}
+	m.ok(fmt.Sprintf("copied PO%s's error to the clipboard (OSC 52)", t.PO))
+	return tea.SetClipboard(msg)
 }
 
 func (m *Model) retry() {

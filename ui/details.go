@@ -18,6 +18,7 @@ type detailsView struct {
 	task     pool.TaskInfo
 	found    bool
 	top      int
+	width    int // inside the dialog, for the file bars; set as it is drawn
 }
 
 func (m *Model) openDetails() {
@@ -119,6 +120,12 @@ func detailLines(c *common, d *detailsView) []string {
 	)
 	if t.State == pool.Running {
 		l = append(l, fmt.Sprintf("Progress: %s, %d of %d files", orDash(t.Progress.Phase), t.Progress.Done, t.Progress.Found))
+		if files := t.Progress.InFlight; len(files) > 0 {
+			l = append(l, "", st.bold.Render(fmt.Sprintf("Downloading (%d)", len(files))))
+			for _, f := range files {
+				l = append(l, fileLine(st, "  ", f, max(40, d.width), true))
+			}
+		}
 	}
 	r := t.Result
 	if t.State == pool.Done || t.State == pool.Retrying {
@@ -162,6 +169,7 @@ func orDash(s string) string {
 
 // renderDetails draws the overlay from its first shown line.
 func renderDetails(c *common, d *detailsView, w, h int) string {
+	d.width = dialogInner(w)
 	lines := detailLines(c, d)
 	top := max(0, min(d.top, len(lines)-(h-2)))
 	title := "Task PO" + d.po

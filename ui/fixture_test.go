@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -55,7 +56,7 @@ type fixture struct {
 func startFixture(t testing.TB, live bool, cfg pool.Config) *fixture {
 	t.Helper()
 	f := &fixture{t: t, live: live, eng: pooltest.NewEngine(nil), mon: pooltest.NewMonitor()}
-	p, err := pool.New(cfg, pool.Deps{Engine: f.eng, Monitor: f.mon})
+	p, err := pool.New(cfg, pool.Deps{Engine: f.eng, Monitor: f.mon, Rand: pooltest.NoJitter()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +167,7 @@ func (f *fixture) held(pr coupa.Progress, res coupa.Result) pooltest.Attempt {
 	f.gates = append(f.gates, g)
 	f.mu.Unlock()
 	a := pooltest.Attempt{Gate: g, Result: res, StopDelay: time.Second}
-	if pr != (coupa.Progress{}) {
+	if !reflect.DeepEqual(pr, coupa.Progress{}) {
 		a.Progress = []coupa.Progress{pr}
 	}
 	if f.live {

@@ -55,8 +55,8 @@ func TestHistoryRateAndETA(t *testing.T) {
 	if r := h.currentRate(); r != 30 {
 		t.Fatalf("rate %.1f POs/min, want 30", r)
 	}
-	if d, ok := h.eta(15); !ok || d != 30*time.Second {
-		t.Fatalf("eta %v %v, want 30s", d, ok)
+	if d, lower, ok := h.eta(pool.Snapshot{Counts: pool.Counts{Total: 45, Done: 30}}); !ok || lower || d != 30*time.Second {
+		t.Fatalf("eta %v %v %v, want 30s", d, lower, ok)
 	}
 	// A 10-second gap repeats the last values instead of inflating the rate.
 	h.sample(t0.Add(70*time.Second), pool.Snapshot{Counts: pool.Counts{Done: 30}})
@@ -67,6 +67,53 @@ func TestHistoryRateAndETA(t *testing.T) {
 	h.sample(t0.Add(70*time.Second+500*time.Millisecond), pool.Snapshot{Counts: pool.Counts{Done: 99}})
 	if h.lastDone() != 30 {
 		t.Fatal("a second sample in the same second was recorded")
+	}
+}
+
+// The ETA counts a running PO by how far its files are, and is never less
+// than the slowest file in flight needs at its own speed; before any PO
+// finished, the files give a lower bound.
+func TestHistoryETAUsesBytes(t *testing.T) {
+	busy := func(done int64) pool.Snapshot {
+		return pool.Snapshot{Counts: pool.Counts{Total: 3, Running: 1}, Workers: []pool.WorkerInfo{{ID: 1, Task: 7, PO: "4500000001",
+			Progress: coupa.Progress{Found: 2, Done: 1, InFlight: []coupa.FileProgress{
+				{Name: "big.pdf", Done: done, Total: 100 << 20},
+				{Name: "small.pdf", Done: 1 << 10, Total: 2 << 10}, // stalled: no speed, no estimate of its own
+			}}}}}
+	}
+	var h history
+	for s := range 11 { // 1 MB/s for ten seconds
+		h.sample(testNow.Add(time.Duration(s)*time.Second), busy(int64(s)<<20))
+	}
+	if r := h.byteRate(); r != 1<<20 {
+		t.Fatalf("byte rate %v, want 1 MiB/s", r)
+	}
+	// No PO finished yet: at least the 90 MB left at 1 MB/s.
+	if d, lower, ok := h.eta(busy(10 << 20)); !ok || !lower || d != 90*time.Second {
+		t.Fatalf("eta %v lower %v ok %v, want ≥90s", d, lower, ok)
+	}
+	// A PO rate of 30/min: the 3 POs, less the running one's (1 + 0.1 +
+	// 0.5) of 2 files, take about 4.4 s; the big file still needs 90 s,
+	// which wins.
+	h.rate[len(h.rate)-1] = 30
+	if d, lower, ok := h.eta(busy(10 << 20)); !ok || lower || d != 90*time.Second {
+		t.Fatalf("eta %v lower %v ok %v, want 90s", d, lower, ok)
+	}
+	// Without a file in flight the POs decide: (3 - 0.5) / 30 per minute.
+	idle := busy(0)
+	idle.Workers[0].Progress.InFlight = nil
+	if d, _, _ := h.eta(idle); d != 5*time.Second {
+		t.Fatalf("eta %v, want 5s", d)
+	}
+	// A download that starts again is followed afresh: no speed until the
+	// next sample.
+	h.sample(testNow.Add(11*time.Second), busy(2<<20))
+	if r := h.byteRate(); r != 0 {
+		t.Fatalf("byte rate right after a restart %v", r)
+	}
+	h.sample(testNow.Add(12*time.Second), busy(4<<20))
+	if r := h.byteRate(); r != 2<<20 {
+		t.Fatalf("byte rate after a restart %v, want 2 MiB/s", r)
 	}
 }
 

@@ -87,8 +87,15 @@ func renderHeader(c *common, hs headerState, w int) string {
 
 	rate := c.hist.currentRate()
 	eta := "ETA —"
-	if d, ok := c.hist.eta(counts.Total - counts.Done); ok && counts.Total > counts.Done {
+	if d, lower, ok := c.hist.eta(snap); ok && counts.Total > counts.Done {
 		eta = "ETA " + human(d)
+		if lower {
+			eta = "ETA ≥" + human(d)
+		}
+	}
+	speed := ""
+	if br := c.hist.byteRate(); br > 0 {
+		speed = sizeOf(int64(br), 0) + "/s"
 	}
 	ok, failed, cancelled := outcomeCounts(counts)
 	workers := fmt.Sprintf("workers %d/%d", snap.WorkerCount, snap.TargetWorkers)
@@ -103,10 +110,14 @@ func renderHeader(c *common, hs headerState, w int) string {
 	}
 	var line2 string
 	for _, v := range variants {
-		parts := []string{fmt.Sprintf(v[0], rate), eta,
+		parts := []string{fmt.Sprintf(v[0], rate)}
+		if speed != "" {
+			parts = append(parts, speed)
+		}
+		parts = append(parts, eta,
 			st.ok.Render(fmt.Sprintf(v[1], ok)),
 			st.fail.Render(fmt.Sprintf(v[2], failed)),
-			st.warn.Render(fmt.Sprintf(v[3], counts.Retrying))}
+			st.warn.Render(fmt.Sprintf(v[3], counts.Retrying)))
 		if cancelled > 0 {
 			parts = append(parts, st.cancelled.Render(fmt.Sprintf(v[4], cancelled)))
 		}

@@ -19,6 +19,31 @@ type history struct {
 	done []int     // finished tasks, cumulative
 	mem  []float64 // memory used %, from the snapshot
 	rate []float64 // POs/min over the trailing rateWindow at each sample
+
+	flights map[fileKey]flight // the files in flight at the last sample
+}
+
+// fileKey names one file of one task in flight.
+type fileKey struct {
+	task uint64
+	name string
+}
+
+// flight is how one file in flight has come along since it was first seen
+// (or since its download started again).
+type flight struct {
+	since, at  time.Time // first seen; last seen
+	from, done int64     // bytes then and now
+}
+
+// speed is the file's bytes per second since it was first seen; 0 before
+// two samples.
+func (f flight) speed() float64 {
+	d := f.at.Sub(f.since).Seconds()
+	if d <= 0 {
+		return 0
+	}
+	return float64(max(0, f.done-f.from)) / d
 }
 
 // sample records snap once per wall-clock second; seconds skipped (a slow
@@ -37,6 +62,7 @@ func (h *history) sample(now time.Time, snap pool.Snapshot) {
 	for range gap - 1 {
 		h.push(h.lastDone(), h.lastMem())
 	}
+	h.follow(sec, snap)
 	h.push(snap.Counts.Done, snap.Resources.UsagePercent)
 }
 
@@ -68,6 +94,37 @@ func (h *history) lastMem() float64 {
 	return h.mem[len(h.mem)-1]
 }
 
+// follow notes how far each file in flight has come; a file seen for the
+// first time, or whose download started again, starts a new flight.
+func (h *history) follow(now time.Time, snap pool.Snapshot) {
+	next := map[fileKey]flight{}
+	for _, w := range snap.Workers {
+		if w.PO == "" {
+			continue
+		}
+		for _, f := range w.Progress.InFlight {
+			k := fileKey{w.Task, f.Name}
+			fl, ok := h.flights[k]
+			if !ok || f.Done < fl.done {
+				fl = flight{since: now, from: f.Done}
+			}
+			fl.at, fl.done = now, f.Done
+			next[k] = fl
+		}
+	}
+	h.flights = next
+}
+
+// byteRate is how fast the files in flight come now, in bytes per second
+// (the sum of each one's own speed).
+func (h *history) byteRate() float64 {
+	r := 0.0
+	for _, f := range h.flights {
+		r += f.speed()
+	}
+	return r
+}
+
 // ratePerMin is POs finished per minute over the trailing window, or over
 // what history there is when it is shorter; 0 before two samples.
 func (h *history) ratePerMin() float64 {
@@ -88,15 +145,41 @@ func (h *history) currentRate() float64 {
 	return h.rate[len(h.rate)-1]
 }
 
-// eta estimates the time left for remaining tasks at the current rate; ok is
-// false when there is no rate to go by.
-func (h *history) eta(remaining int) (time.Duration, bool) {
-	r := h.currentRate()
+// eta estimates the time left for the tasks of snap not finished yet: the
+// POs left at the current PO rate, a running PO counting only for what its
+// files have still to do; and never less than the slowest file in flight
+// needs at its own speed. lower says the files alone gave the estimate (no
+// PO rate yet): the run takes at least that. ok is false when there is
+// nothing to go by.
+func (h *history) eta(snap pool.Snapshot) (d time.Duration, lower, ok bool) {
+	remaining := float64(snap.Counts.Total - snap.Counts.Done)
 	if remaining <= 0 {
-		return 0, true
+		return 0, false, true
 	}
-	if r <= 0 {
-		return 0, false
+	var files time.Duration
+	for _, w := range snap.Workers {
+		pr := w.Progress
+		if w.PO == "" {
+			continue
+		}
+		part := float64(pr.Done)
+		for _, f := range pr.InFlight {
+			frac, known := fileFrac(f)
+			part += frac
+			if sp := h.flights[fileKey{w.Task, f.Name}].speed(); known && sp > 0 && f.Total > f.Done {
+				files = max(files, time.Duration(float64(f.Total-f.Done)/sp*float64(time.Second)))
+			}
+		}
+		if pr.Found > 0 {
+			remaining -= min(1, part/float64(pr.Found))
+		}
 	}
-	return time.Duration(float64(remaining) / r * float64(time.Minute)), true
+	if r := h.currentRate(); r > 0 {
+		pos := time.Duration(max(0, remaining) / r * float64(time.Minute))
+		return max(pos, files), false, true
+	}
+	if files > 0 {
+		return files, true, true
+	}
+	return 0, false, false
 }

@@ -31,6 +31,11 @@ const (
 	actNormal
 	actLow
 	actCancel
+	actMark
+	actOpen
+	actCopy
+	actSortNext
+	actSortPrev
 	actRetry
 	actScaleUp
 	actScaleDown
@@ -74,17 +79,22 @@ var keyTable = []keyDef{
 	{actPageUp, "Navigate", []string{"pgup", "ctrl+u"}, "pgup/ctrl+u", "page up", "page up", false},
 	{actPageDown, "Navigate", []string{"pgdown", "ctrl+d"}, "pgdn/ctrl+d", "page down", "page down", false},
 	{actFilter, "Navigate", []string{"/"}, "/", "filter the queue (or the log when it has focus)", "filter", false},
-	{actClear, "Navigate", []string{"esc"}, "esc", "clear the filter, close a view", "clear", false},
+	{actClear, "Navigate", []string{"esc"}, "esc", "clear the marks, then the filter; close a view", "clear", false},
 	{actDetails, "Navigate", []string{"enter"}, "enter", "details of the selected task or worker", "details", false},
 
 	{actAdd, "Tasks", []string{"a"}, "a", "add POs (several, with a priority)", "add", true},
-	{actUrgent, "Tasks", []string{"u"}, "u", "set the selected task's priority to URGENT", "urgent", false},
-	{actHigh, "Tasks", []string{"h"}, "h", "set the selected task's priority to HIGH", "high", false},
-	{actNormal, "Tasks", []string{"n"}, "n", "set the selected task's priority to NORMAL", "normal", false},
-	{actLow, "Tasks", []string{"l"}, "l", "set the selected task's priority to LOW", "low", false},
-	{actCancel, "Tasks", []string{"x"}, "x", "cancel the selected task (asks y/N)", "cancel", false},
+	{actMark, "Tasks", []string{"space"}, "space", "mark or unmark the selected task, for u/h/n/l and x", "mark", false},
+	{actUrgent, "Tasks", []string{"u"}, "u", "URGENT: the marked tasks, else all filtered, else the selected", "urgent", false},
+	{actHigh, "Tasks", []string{"h"}, "h", "HIGH: the marked tasks, else all filtered, else the selected", "high", false},
+	{actNormal, "Tasks", []string{"n"}, "n", "NORMAL: the marked tasks, else all filtered, else the selected", "normal", false},
+	{actLow, "Tasks", []string{"l"}, "l", "LOW: the marked tasks, else all filtered, else the selected", "low", false},
+	{actCancel, "Tasks", []string{"x"}, "x", "cancel the marked, else all filtered, else the selected (y/N)", "cancel", false},
 	{actRetry, "Tasks", []string{"r"}, "r", "retry the selected failed task", "retry", false},
 	{actShowDone, "Tasks", []string{"d"}, "d", "show or hide finished tasks in the queue", "finished", false},
+	{actSortNext, "Tasks", []string{">"}, ">", "sort the queue by the next column", "sort", false},
+	{actSortPrev, "Tasks", []string{"<"}, "<", "sort the queue by the previous column", "sort back", false},
+	{actOpen, "Tasks", []string{"o"}, "o", "open the selected PO's folder in the desktop's file manager", "open", false},
+	{actCopy, "Tasks", []string{"y"}, "y", "copy the selected PO number (details: its error) to clipboard", "copy", false},
 
 	{actScaleUp, "Pool", []string{"+", "="}, "+", "one more worker", "+worker", false},
 	{actScaleDown, "Pool", []string{"-"}, "-", "one worker less", "-worker", false},
@@ -115,7 +125,7 @@ type keyMap struct {
 	bindings map[action]key.Binding
 
 	// Help-only groupings of keyTable rows, so the footer stays short.
-	move, prio, scale key.Binding
+	move, prio, scale, sort key.Binding
 }
 
 func newKeyMap() keyMap {
@@ -139,6 +149,7 @@ func newKeyMap() keyMap {
 	km.move = group(km, "j/k", "move", actDown, actUp)
 	km.prio = group(km, "u/h/n/l", "priority", actUrgent, actHigh, actNormal, actLow)
 	km.scale = group(km, "+/-", "workers", actScaleUp, actScaleDown)
+	km.sort = group(km, "</>", "sort", actSortPrev, actSortNext)
 	return km
 }
 

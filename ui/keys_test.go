@@ -68,7 +68,8 @@ func TestKeymapHasNoClashes(t *testing.T) {
 		}
 	}
 	km := newKeyMap()
-	for _, k := range []string{"q", "x", "+", "-", "u", "h", "n", "l", "p", "r", "a", "/", "?", "tab", "shift+tab", "j", "k", "g", "G", "enter", "esc", "ctrl+c"} {
+	for _, k := range []string{"q", "x", "+", "-", "u", "h", "n", "l", "p", "r", "a", "/", "?", "tab", "shift+tab", "j", "k", "g", "G", "enter", "esc", "ctrl+c",
+		"space", "o", "y", "<", ">"} {
 		if _, ok := km.global[k]; !ok {
 			t.Errorf("the issue's key %q is not bound", k)
 		}

@@ -24,7 +24,8 @@ type layout struct {
 	panes    [paneCount]rect
 }
 
-// computeLayout lays out a w×h screen for n workers.
+// computeLayout lays out a w×h screen for n lines of workers (a line per
+// worker and per file in flight).
 //
 //	narrow (w < 120)          wide (w ≥ 120)
 //	┌──── workers ────┐       ┌ workers ──┐┌ resources ┐

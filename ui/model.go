@@ -46,6 +46,7 @@ type Model struct {
 	finished      bool // every task is final
 	finishedAt    time.Time
 	summaryHidden bool
+	filePeak      int // most files in flight at once so far: the workers pane keeps room for them
 
 	events <-chan eventsMsg // batches from the bridge; nil without one
 	bg     *background
@@ -77,7 +78,11 @@ type (
 	shutdownDoneMsg struct{ err error }
 	forceDoneMsg    struct{ err error }
 	reauthDoneMsg   struct{ err error }
-	signalQuitMsg   struct{} // SIGTERM or SIGINT reached the program
+	openDoneMsg     struct {
+		folder string
+		err    error
+	}
+	signalQuitMsg struct{} // SIGTERM or SIGINT reached the program
 )
 
 // New builds the console for opts. It does not start anything; Run does.
@@ -184,6 +189,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case reauthDoneMsg:
 		m.onReauthDone(msg.err)
 		return m, nil
+	case openDoneMsg:
+		m.onOpenDone(msg)
+		return m, nil
 	case signalQuitMsg:
 		return m, m.onSignal()
 	case tea.KeyPressMsg:
@@ -204,7 +212,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // resize relayouts every pane for a w×h terminal.
 func (m *Model) resize(w, h int) {
-	m.lay = computeLayout(w, h, len(m.c.snap.Workers))
+	m.lay = computeLayout(w, h, m.workerLines())
 	for id := range paneCount {
 		r := m.lay.panes[id]
 		m.pane(id).SetSize(r.w, r.h)
@@ -224,7 +232,8 @@ func (m *Model) refresh() {
 	m.c.now = m.opts.Now()
 	m.c.snap = pl.Snapshot()
 	m.c.hist.sample(m.c.now, m.c.snap)
-	if m.lay.w > 0 && computeLayout(m.lay.w, m.lay.h, len(m.c.snap.Workers)) != m.lay {
+	m.filePeak = max(m.filePeak, filesInFlight(m.c.snap))
+	if m.lay.w > 0 && computeLayout(m.lay.w, m.lay.h, m.workerLines()) != m.lay {
 		m.resize(m.lay.w, m.lay.h) // the worker count changed the pane heights
 	}
 	m.workers.clamp()
@@ -241,6 +250,22 @@ func (m *Model) refresh() {
 		m.opts.Logger.Info("every task is final", "tasks", counts.Total)
 	}
 	m.finished = done
+}
+
+// workerLines is how many lines the workers pane would like: one per
+// worker and one per file in flight at the busiest moment so far (kept,
+// so the panes do not jump as downloads come and go).
+func (m *Model) workerLines() int { return len(m.c.snap.Workers) + m.filePeak }
+
+// filesInFlight counts the files the workers are downloading now.
+func filesInFlight(s pool.Snapshot) int {
+	n := 0
+	for _, w := range s.Workers {
+		if w.PO != "" {
+			n += len(w.Progress.InFlight)
+		}
+	}
+	return n
 }
 
 // afterRefresh starts what a refresh calls for: leaving by itself when the

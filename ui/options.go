@@ -17,9 +17,11 @@ type Pool interface {
 	Task(po string) (pool.TaskInfo, bool)                                       // latest task for a PO
 	Submit(po string, prio pool.Priority, meta pool.Meta) (*pool.Handle, error) // a live duplicate returns the existing handle
 	SetPriority(po string, prio pool.Priority) error                            // pool.ErrNotQueued for running or finished tasks
+	SetPriorityMany(pos []string, prio pool.Priority) (pool.Bulk, error)        // one call for many: skips what does not wait
 	Cancel(po string) error
-	Retry(po string) error // pool.ErrNotFailed unless failed, timed out or partial
-	Scale(n int) error     // pool.ErrScaleLimit outside [MinWorkers, MaxWorkers]
+	CancelMany(pos []string) (pool.Bulk, error) // one call for many; one journal transaction
+	Retry(po string) error                      // pool.ErrNotFailed unless failed, timed out or partial
+	Scale(n int) error                          // pool.ErrScaleLimit outside [MinWorkers, MaxWorkers]
 	Pause() error
 	Resume() error
 	Reauthenticate() error              // the operator signed in again: re-clone profiles and resume
@@ -49,6 +51,11 @@ type Options struct {
 
 	Now func() time.Time // the clock; time.Now when nil (tests inject a fixed one)
 
+	// Open shows a folder in the desktop's file manager (the o key); nil
+	// finds the desktop's opener (xdg-open, open, explorer) when there is
+	// one. Tests inject their own.
+	Open func(path string) error
+
 	// TickInterval is how often the console refreshes without events
 	// (elapsed times, spinners); 200ms when zero.
 	TickInterval time.Duration
@@ -63,6 +70,9 @@ func (o *Options) setDefaults() {
 	}
 	if o.TickInterval <= 0 {
 		o.TickInterval = 200 * time.Millisecond
+	}
+	if o.Open == nil {
+		o.Open = desktopOpen
 	}
 }
 

@@ -5,9 +5,15 @@ import (
 	"charm.land/lipgloss/v2"
 )
 
+// dialogWidth is the widest a dialog gets.
+const dialogWidth = 84
+
+// dialogInner is the width inside a dialog drawn in w cells.
+func dialogInner(w int) int { return min(w, dialogWidth) - 2 }
+
 // dialog centres a framed block of lines in a w×h area.
 func dialog(st *styles, title string, lines []string, w, h int) string {
-	bw := min(w, 84)
+	bw := min(w, dialogWidth)
 	bh := min(h, len(lines)+2)
 	b := box(st, title, "esc closes", true, bw, bh, lines)
 	return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, b)
@@ -34,6 +40,10 @@ func (m *Model) onOverlayKey(ks string) tea.Cmd {
 		}
 		rows := max(1, m.lay.body.h-2)
 		*top = moveSel(act, *top, rows, max(1, n-rows+1))
+	case actCopy:
+		if m.overlay == ovDetails {
+			return m.copyError()
+		}
 	case actInterrupt:
 		m.overlay = ovNone
 		return m.quitKey()

@@ -20,7 +20,32 @@ type queuePane struct {
 	sel, top int    // selection and first visible row, as positions in the list
 	filter   string // case-insensitive substring of the PO or status
 	showDone bool   // include finished tasks
+	sort     pool.SortKey
+	marks    map[string]bool // marked POs: the task keys act on them
 	page     pool.TaskPage
+}
+
+// toggleMark marks the selected task, or unmarks it; it reports the new
+// state and the PO.
+func (p *queuePane) toggleMark() (po string, marked, ok bool) {
+	t, ok := p.selected()
+	if !ok {
+		return "", false, false
+	}
+	if p.marks[t.PO] {
+		delete(p.marks, t.PO)
+		return t.PO, false, true
+	}
+	if p.marks == nil {
+		p.marks = map[string]bool{}
+	}
+	p.marks[t.PO] = true
+	return t.PO, true, true
+}
+
+// query is what the pane shows, from offset, limit tasks (0: all).
+func (p *queuePane) query(offset, limit int) pool.TaskQuery {
+	return pool.TaskQuery{Offset: offset, Limit: limit, Filter: p.filter, IncludeDone: p.showDone, Sort: p.sort}
 }
 
 func (p *queuePane) SetSize(w, h int) { p.w, p.h = w, h; p.clamp() }
@@ -44,8 +69,7 @@ func (p *queuePane) refresh(pl Pool) {
 		return // not laid out yet, or too small: a Limit of 0 would ask for every task
 	}
 	for range 2 {
-		q := pool.TaskQuery{Offset: p.top, Limit: p.rows(), Filter: p.filter, IncludeDone: p.showDone}
-		p.page = pl.Tasks(q)
+		p.page = pl.Tasks(p.query(p.top, p.rows()))
 		before := p.top
 		p.clamp()
 		if p.top == before {
@@ -65,16 +89,16 @@ func (p *queuePane) selected() (pool.TaskInfo, bool) {
 
 func (p *queuePane) Help() []key.Binding {
 	k := p.c.keys
-	return []key.Binding{k.move, k.bindings[actFilter], k.bindings[actDetails], k.prio,
-		k.bindings[actCancel], k.bindings[actRetry], k.bindings[actShowDone]}
+	return []key.Binding{k.move, k.bindings[actFilter], k.bindings[actDetails], k.bindings[actMark], k.prio,
+		k.bindings[actCancel], k.bindings[actRetry], k.bindings[actShowDone], k.sort}
 }
 
 func (p *queuePane) View(focused bool) string {
-	return renderQueue(p.c, p.page, p.filter, p.showDone, p.sel, p.top, p.w, p.h, focused)
+	return renderQueue(p.c, p, focused)
 }
 
 var queueColumns = []column{
-	{title: " ", width: 1},
+	{title: " ", width: 2}, // the selection ▶ and the mark ✓
 	{title: "#", width: 6, right: true, drop: 3},
 	{title: "PO", width: 12},
 	{title: "PRIO", width: 6},
@@ -83,8 +107,9 @@ var queueColumns = []column{
 	{title: "INFO", width: 6, flex: true, drop: 2},
 }
 
-// renderQueue draws the queue pane from one page of tasks.
-func renderQueue(c *common, page pool.TaskPage, filter string, showDone bool, sel, top, w, h int, focused bool) string {
+// renderQueue draws the queue pane from its page of tasks.
+func renderQueue(c *common, p *queuePane, focused bool) string {
+	page, filter, sel, top, w, h := p.page, p.filter, p.sel, p.top, p.w, p.h
 	st := c.st
 	colSet := queueColumns
 	if w-2 >= 90 { // room for the longest status word (PR_NOT_ACCESSIBLE)
@@ -98,8 +123,13 @@ func renderQueue(c *common, page pool.TaskPage, filter string, showDone bool, se
 		selected := pos == sel && focused
 		cells := taskCells(c, t, !selected)
 		cells["#"] = strconv.Itoa(pos + 1)
+		mark := " "
+		if p.marks[t.PO] {
+			mark = "✓"
+		}
+		cells[" "] = " " + mark
 		if pos == sel {
-			cells[" "] = "▶"
+			cells[" "] = "▶" + mark
 		}
 		line := tableRow(cols, cells)
 		if selected {
@@ -115,8 +145,11 @@ func renderQueue(c *common, page pool.TaskPage, filter string, showDone bool, se
 		body = append(body, st.dim.Render(msg))
 	}
 	title := "Queue"
-	if !showDone {
+	if !p.showDone {
 		title = "Queue (unfinished)"
+	}
+	if p.sort != pool.SortDisplay {
+		title += " by " + p.sort.String()
 	}
 	note := ""
 	if page.Total > 0 {
@@ -124,6 +157,9 @@ func renderQueue(c *common, page pool.TaskPage, filter string, showDone bool, se
 	}
 	if filter != "" {
 		note = fmt.Sprintf("filter %q · %s", filter, note)
+	}
+	if n := len(p.marks); n > 0 {
+		note = fmt.Sprintf("%d marked · %s", n, note)
 	}
 	return box(st, title, note, focused, w, h, body)
 }

@@ -216,7 +216,12 @@ func TestUpdateFlows(t *testing.T) {
 		{
 			name: "? shows help generated from the keymap",
 			keys: []string{"?"},
-			want: []string{"Keys (? or esc closes", "set the selected task's priority to URGENT", "quit gracefully"},
+			want: []string{"Keys (? or esc closes", "URGENT: the marked tasks, else all filtered, else the selected", "sort the queue by the next column"},
+		},
+		{
+			name: "help scrolls to its end",
+			keys: []string{"?", "G"},
+			want: []string{"quit gracefully"},
 		},
 		{
 			name:    "q in help closes help and does not quit",

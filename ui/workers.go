@@ -65,12 +65,16 @@ var workerColumns = []column{
 }
 
 // renderWorkers draws the workers pane: state with a spinner, current PO,
-// time on it, files done/found, browser memory, tasks done and restarts.
+// time on it, files done/found, browser memory, tasks done and restarts;
+// under a busy worker, each file it is downloading, as room allows.
 func renderWorkers(c *common, sel, top, w, h int, focused bool) string {
 	st, snap := c.st, c.snap
 	cols := layoutColumns(workerColumns, w-2)
 	body := []string{tableHeader(st, cols)}
 	rows := max(0, h-3)
+	// Rows the visible workers leave free show their files in flight, one
+	// line each, under the worker; a worker never scrolls out for them.
+	spare := rows - min(rows, max(0, len(snap.Workers)-top))
 	for i := top; i < len(snap.Workers) && i < top+rows; i++ {
 		wk := snap.Workers[i]
 		selected := i == sel && focused
@@ -83,6 +87,16 @@ func renderWorkers(c *common, sel, top, w, h int, focused bool) string {
 			line = st.selected.Render(line)
 		}
 		body = append(body, line)
+		if wk.PO == "" {
+			continue
+		}
+		for _, f := range wk.Progress.InFlight {
+			if spare == 0 {
+				break
+			}
+			body = append(body, fileLine(st, "      ", f, w-2, true))
+			spare--
+		}
 	}
 	if len(snap.Workers) == 0 {
 		body = append(body, st.dim.Render("no workers yet"))

@@ -37,6 +37,15 @@
 // stream, so it does not depend on the order concurrent requests arrive in.
 // Session tokens are random: they are secrets, not fixtures.
 //
+// # Throttling
+//
+// With Options.Throttle the server pushes back like a busy Coupa: page and
+// file requests beyond a token bucket's rate get 429 with Retry-After
+// (seconds, or an HTTP date) and start a pause in which every such request
+// gets 429; one that arrives past the pause's grace is counted in
+// Stats.TooEarly. Arrivals lists when every page and file request came, to
+// count them per window (MaxInWindow).
+//
 // # Two clients on one PO
 //
 // Stats.ConcurrentPOViolations lists POs two clients worked on at once. A

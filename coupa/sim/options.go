@@ -244,7 +244,8 @@ type Options struct {
 	User, Password                  string // sign-in credentials; defaults operator@example.com / coupa-sim
 	POs                             []PO
 	Requisitions                    []Requisition
-	NoAssets                        bool // leave out the heavy image/font/video references (on by default)
+	NoAssets                        bool      // leave out the heavy image/font/video references (on by default)
+	Throttle                        *Throttle // push back with 429 and Retry-After beyond a request rate; nil = never
 	Logger                          *slog.Logger
 }
 
@@ -272,4 +273,7 @@ type Stats struct {
 	MaxConcurrentPerPO     int
 	ConcurrentPOViolations []string // PO ids ever visited by two clients at once, sorted
 	InFlight               int      // requests in flight now
+	// With Options.Throttle: page and file requests answered 429, pauses
+	// begun, and requests that came during a pause after its grace.
+	Throttled, Pauses, TooEarly int
 }

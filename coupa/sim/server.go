@@ -46,6 +46,8 @@ type Server struct {
 	sawWorker    bool // some request carried the Coupatui-Worker header
 	tick         uint64
 	visits       map[string]map[string]*visit // PO id → client key → latest visit
+	arrivals     []time.Time                  // page and file requests, in order of arrival
+	throttle     throttleState
 }
 
 // New validates opts, listens on 127.0.0.1:0 and serves until Close.
@@ -53,6 +55,9 @@ func New(opts Options) (*Server, error) {
 	if opts.Latency < 0 || opts.Jitter < 0 || opts.DownloadLatency < 0 || opts.DownloadJitter < 0 {
 		return nil, fmt.Errorf("sim: latencies %v, %v and jitters %v, %v must not be negative",
 			opts.Latency, opts.DownloadLatency, opts.Jitter, opts.DownloadJitter)
+	}
+	if t := opts.Throttle; t != nil && !(t.PerSecond > 0) {
+		return nil, fmt.Errorf("sim: Throttle.PerSecond %v must be more than 0", t.PerSecond)
 	}
 	if opts.User == "" {
 		opts.User = defaultUser
@@ -220,6 +225,9 @@ func (s *Server) count(next http.Handler) http.Handler {
 			s.handlers.Done()
 		}()
 		s.log.Debug("sim: request", "method", r.Method, "path", r.URL.Path, "remote", r.RemoteAddr, "worker", r.Header.Get(workerHeader))
+		if !s.admit(w, r) {
+			return
+		}
 		next.ServeHTTP(w, r)
 	})
 }

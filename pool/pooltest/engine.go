@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -285,3 +286,11 @@ func isClosed(ch <-chan struct{}) bool {
 		return false
 	}
 }
+
+// NoJitter is a random source for pool.Deps.Rand under which every backoff
+// is exactly its configured length, for tests that time them.
+func NoJitter() *rand.Rand { return rand.New(zeroSource{}) }
+
+type zeroSource struct{}
+
+func (zeroSource) Uint64() uint64 { return 0 }

@@ -1,0 +1,5 @@
+//go:build !unix && !windows
+
+package diskfull
+
+func isOS(error) bool { return false }

@@ -1,5 +1,0 @@
-//go:build !windows
-
-package pool
-
-func isDiskFullOS(error) bool { return false }
