@@ -134,7 +134,7 @@ func (p *Pool) Retry(po string) error {
 		p.mu.Unlock()
 		return fmt.Errorf("PO%s: %w", po, ErrUnknownTask)
 	}
-	if t.state != Done || t.result.Status.Deterministic() {
+	if t.state != Done || valueOf(t.result).Status.Deterministic() {
 		st := t.status()
 		p.mu.Unlock()
 		return fmt.Errorf("PO%s is %s: %w", po, st, ErrNotFailed)
@@ -195,7 +195,7 @@ func (p *Pool) CancelMany(pos []string) (Bulk, error) {
 			evs = append(evs, p.beginSettleLocked(t, coupa.Result{PO: t.po, Status: coupa.Cancelled, Err: errCancelledByOperator}))
 		case Retrying:
 			p.unretryLocked(t)
-			res := t.result
+			res := valueOf(t.result)
 			res.Status, res.Err, res.Retryable = coupa.Cancelled, errCancelledByOperator, false
 			settle = append(settle, t)
 			evs = append(evs, p.beginSettleLocked(t, res))
@@ -251,7 +251,7 @@ func (p *Pool) cancelTask(t *task) error {
 		p.finishRecordedAsyncLocked(t, coupa.Result{PO: t.po, Status: coupa.Cancelled, Err: errCancelledByOperator})
 	case Retrying:
 		p.unretryLocked(t)
-		res := t.result
+		res := valueOf(t.result)
 		res.Status, res.Err, res.Retryable = coupa.Cancelled, errCancelledByOperator, false
 		p.finishRecordedAsyncLocked(t, res)
 	case Running:

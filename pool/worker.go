@@ -59,10 +59,10 @@ func (w *worker) info() WorkerInfo {
 	}
 	if n := len(w.tasks); n > 0 {
 		t := w.tasks[n-1]
-		wi.Task, wi.PO, wi.TaskStart, wi.Progress = t.id, t.po, t.started, t.progress
+		wi.Task, wi.PO, wi.TaskStart, wi.Progress = t.id, t.po, t.started, valueOf(t.progress)
 		wi.Tasks = make([]WorkerTask, n)
 		for i, t := range w.tasks {
-			wi.Tasks[i] = WorkerTask{ID: t.id, PO: t.po, Started: t.started, Progress: t.progress, PageRead: t.paged}
+			wi.Tasks[i] = WorkerTask{ID: t.id, PO: t.po, Started: t.started, Progress: valueOf(t.progress), PageRead: t.paged}
 		}
 	}
 	return wi
@@ -356,7 +356,7 @@ func (p *Pool) startLocked(w *worker, t *task) {
 	t.worker = w.id
 	t.attempts++
 	t.started = time.Now()
-	t.progress = coupa.Progress{Phase: "opening"}
+	t.progress = &coupa.Progress{Phase: "opening"}
 	t.cancel = cancel
 	p.running[t.id] = t
 	p.counts.Queued--
@@ -425,7 +425,7 @@ func (p *Pool) runTask(w *worker, b Browser, t *task) {
 		p.mu.Lock()
 		defer p.mu.Unlock()
 		if t.state == Running {
-			t.progress = pr
+			t.progress = &pr
 			p.emitTaskLocked(EvTaskProgress, t, "")
 		}
 	})
@@ -551,7 +551,7 @@ func (p *Pool) retryLaterLocked(t *task, res coupa.Result) {
 	wait := jitter(backoff(p.cfg.RetryBackoff, p.cfg.RetryBackoffMax, t.attempts), p.rnd.Float64())
 	t.state = Retrying
 	t.worker = -1
-	t.result = res
+	t.result = &res
 	t.nextTry = time.Now().Add(wait)
 	p.retrying[t.id] = t
 	p.counts.Retrying++

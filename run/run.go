@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -289,11 +290,13 @@ func (s *session) process() (End, error) {
 	if _, err := pl.SubmitMany(items); err != nil {
 		return Interrupted, err
 	}
+	total := len(items)
+	debug.FreeOSMemory() // reading the input took far more memory than the run keeps
 	if s.opts.NoTUI {
 		if err := pl.Start(s.quit.startCtx); err != nil && !s.quit.signalled() {
 			return Interrupted, err
 		}
-		end := s.plain(view, len(items))
+		end := s.plain(view, total)
 		s.finishConversions(end)
 		return end, nil
 	}
@@ -539,27 +542,36 @@ func (s *session) writeReport() error {
 
 // keepReport rewrites the results workbook every reportEvery while
 // outcomes are recorded, so a crash leaves a current one; it returns the
-// function that stops it.
+// function that stops it. A workbook of many rows takes seconds and much
+// memory to write, so the wait is also at least ten times the last write
+// (a tenth of a core at most), and the memory a write used goes back to
+// the system at once instead of staying in the process for minutes.
 func (s *session) keepReport() (stop func()) {
 	quit := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		tick := time.NewTicker(s.reportEvery)
-		defer tick.Stop()
+		wait := time.NewTimer(s.reportEvery)
+		defer wait.Stop()
 		written := int64(0)
 		for {
 			select {
 			case <-quit:
 				return
-			case <-tick.C:
+			case <-wait.C:
 			}
+			took := time.Duration(0)
 			if n := s.rec.outcomes.Load(); n != written {
-				if err := s.writeReport(); err != nil {
+				began := time.Now()
+				err := s.writeReport()
+				took = time.Since(began)
+				debug.FreeOSMemory()
+				if err != nil {
 					s.log.Warn("rewriting the results workbook", "err", err)
-					continue
+				} else {
+					written = n
 				}
-				written = n
 			}
+			wait.Reset(max(s.reportEvery, 10*took))
 		}
 	})
 	return func() {
