@@ -39,8 +39,8 @@ type Chromium struct {
 	// from the base profile (SessionCookies), not with a profile.
 	Remotes []string
 
-	cookiesMu  sync.Mutex // guards cookies and cookiesOf
-	cookies    []*network.CookieParam
+	cookiesMu sync.Mutex // guards cookies and cookiesOf
+	cookies   []*network.CookieParam
 	cookiesOf cookieSource // the base profile's cookie file the cookies were read from
 }
 
@@ -216,10 +216,10 @@ func (c *chromiumBrowser) PrintPDF(ctx context.Context, html string) ([]byte, er
 func (c *chromiumBrowser) Ping(ctx context.Context) error { return c.b.Ping(ctx) }
 
 // Err says why Done closed (a remote browser names its endpoint by host).
-func (c *chromiumBrowser) Err() error { return c.b.Err() }
-func (c *chromiumBrowser) Done() <-chan struct{}          { return c.b.Done() }
-func (c *chromiumBrowser) PID() int                       { return c.b.PID() }
-func (c *chromiumBrowser) Kill()                          { c.b.Kill() }
+func (c *chromiumBrowser) Err() error            { return c.b.Err() }
+func (c *chromiumBrowser) Done() <-chan struct{} { return c.b.Done() }
+func (c *chromiumBrowser) PID() int              { return c.b.PID() }
+func (c *chromiumBrowser) Kill()                 { c.b.Kill() }
 
 func (c *chromiumBrowser) Close() error {
 	if c.discard {

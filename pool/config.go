@@ -79,7 +79,7 @@ func ConfigFrom(c config.Config) Config {
 		StartupTimeout:    c.Pool.WorkerStartupTimeout.Duration,
 		HealthInterval:    c.Pool.HealthInterval.Duration,
 		HealthTimeout:     c.Pool.HealthTimeout.Duration,
-		Endpoints: endpointsOf(c.Browser.Endpoints),
+		Endpoints:         endpointsOf(c.Browser.Endpoints),
 		Policy: PolicyConfig{
 			Window:          c.Monitor.PressureWindow.Duration,
 			RecoverWindow:   c.Monitor.RecoverWindow.Duration,
