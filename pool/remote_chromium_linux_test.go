@@ -262,3 +262,80 @@ func checkRemoteCookies(t *testing.T, host string, cookies []*network.CookiePara
 		t.Errorf("the remote context holds no cookie of the site (%v)", err)
 	}
 }
+
+// browserlessToken is the token the browserless test's server wants.
+const browserlessToken = "bl-t0ken-5ecret-4242"
+
+// TestRealBrowserless runs 30 protected POs through a real browserless v2
+// (npm, with this machine's Chromium) on loopback with a token, on its
+// slots only (no local worker): the sign-in travels as cookies, the files
+// come home, and the token shows nowhere.
+func TestRealBrowserless(t *testing.T) {
+	exe := testkit.Chromium(t)
+	bl := testkit.StartBrowserless(t, browserlessToken, 3)
+	pos := simplePOs(30, 900)
+	for i := range pos {
+		if i%3 == 0 {
+			pos[i].Attachments = append(pos[i].Attachments, sim.Attachment{Name: "signed.pdf", Size: 12 << 10, Shape: sim.ShapeButton})
+		}
+	}
+	srv := sim.Start(t, sim.Options{SignIn: true, SessionCookie: true, POs: pos, Latency: 200 * time.Millisecond})
+	tmp := t.TempDir()
+	m, err := profiles.New(profiles.Options{Base: filepath.Join(tmp, "base"), ClonesDir: filepath.Join(tmp, "clones")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.EnsureBase(); err != nil {
+		t.Fatal(err)
+	}
+	session := signIn(t, exe, m.Base(), srv, pos[0].ID)
+	var logs logBuffer
+	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	engine := &pool.Chromium{
+		Site:     &coupa.Site{BaseURL: srv.URL(), Root: filepath.Join(tmp, "downloads"), Logger: log, MarkerTimeout: 10 * time.Second},
+		Browser:  browser.Options{ExecPath: exe, Headless: true, BlockResources: true, StartTimeout: time.Minute, KeepTabs: 2},
+		Profiles: m,
+		Logger:   log,
+		Remotes:  []string{bl.URL()},
+	}
+	cfg := testConfig(0)
+	cfg.MinWorkers = 0
+	cfg.Endpoints = []pool.Endpoint{{Name: browser.RemoteHost(bl.URL()), Slots: 3}}
+	p, sub := runPool(t, cfg, pool.Deps{Engine: engine, Logger: log})
+	var events sync.WaitGroup
+	events.Go(func() { sawWorkerEvent(t, sub, "") })
+	var hs []*pool.Handle
+	for _, po := range pos {
+		h, err := p.Submit(po.ID, pool.Normal, pool.Meta{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hs = append(hs, h)
+	}
+	began := time.Now()
+	for _, ti := range waitAll(t, hs, 3*time.Minute) {
+		if want := len(posByID(pos, ti.PO).Attachments); ti.Result.Status != coupa.Completed || ti.Result.Downloaded != want {
+			t.Errorf("PO%s: %s %d/%d (%v)", ti.PO, ti.Result.Status, ti.Result.Downloaded, want, ti.Result.Err)
+		}
+	}
+	t.Logf("30 POs through browserless in %s", time.Since(began).Round(100*time.Millisecond))
+	s := p.Snapshot()
+	for _, w := range s.Workers {
+		if w.Endpoint != 1 || strings.Contains(w.LastError, browserlessToken) {
+			t.Errorf("worker %d: endpoint %d, error %q", w.ID, w.Endpoint, w.LastError)
+		}
+	}
+	if err := p.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	events.Wait()
+	all := logs.String()
+	if !strings.Contains(all, "remote browser attached") {
+		t.Fatal("the log captured no remote browser; this test would prove nothing")
+	}
+	for _, secret := range []string{browserlessToken, session} {
+		if strings.Contains(all, secret) {
+			t.Errorf("a secret (%.4s…) appears in the log", secret)
+		}
+	}
+}
