@@ -83,12 +83,9 @@ func (s *session) start() (End, error) {
 	if err := checkReportPath(s.opts.Report, s.opts.Input); err != nil {
 		return Interrupted, err
 	}
-	if s.cfg.Browser.Remote == "" {
-		exec, err := browser.FindExec(s.cfg.Browser.ExecPath)
-		if err != nil {
-			return Interrupted, err
-		}
-		s.cfg.Browser.ExecPath = exec
+	// A local browser also reads the session cookies remote workers need.
+	if s.cfg.Browser.ExecPath, err = browser.FindExec(s.cfg.Browser.ExecPath); err != nil {
+		return Interrupted, err
 	}
 	if err := checkSelectors(s.cfg, siteOf(s.cfg)); err != nil {
 		return Interrupted, err
@@ -211,7 +208,6 @@ func (s *session) process() (End, error) {
 			ExecPath:       s.cfg.Browser.ExecPath,
 			Headless:       s.cfg.Pool.HeadlessMode,
 			BlockResources: s.cfg.Browser.BlockResources,
-			Remote:         s.cfg.Browser.Remote,
 			StartTimeout:   s.cfg.Pool.WorkerStartupTimeout.Duration,
 			KeepTabs:       s.cfg.Pool.PipelineDepth,
 			// One gate for every worker: the rate cap and a Retry-After
@@ -222,7 +218,10 @@ func (s *session) process() (End, error) {
 		NameWorkers: s.opts.demo,
 		Logger:      s.log,
 	}
-	if !s.opts.demo && s.cfg.Browser.Remote == "" {
+	for _, e := range s.cfg.Browser.Endpoints {
+		engine.Remotes = append(engine.Remotes, e.URL)
+	}
+	if !s.opts.demo {
 		m, err := s.profiles()
 		if err != nil {
 			return Interrupted, err
