@@ -5,48 +5,69 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
 	"coupatui/pool"
 )
 
-// detailsView is the enter overlay: one task (attempts, errors, files,
+// detailsDialog is the enter view: one task (attempts, errors, files,
 // folder) or one worker and its task. Refreshed with every frame.
-type detailsView struct {
+type detailsDialog struct {
+	pager
+	pl       Pool
 	worker   bool
 	workerID int
 	wk       pool.WorkerInfo
 	po       string
 	task     pool.TaskInfo
 	found    bool
-	top      int
-	width    int // inside the dialog, for the file bars; set as it is drawn
 }
 
-func (m *Model) openDetails() {
-	d := detailsView{}
-	switch m.focus {
-	case paneWorkers:
-		w, ok := m.workers.selected()
-		if !ok {
-			m.fail("no worker selected")
-			return
-		}
-		d.worker, d.workerID, d.po = true, w.ID, w.PO
-	default:
-		t, ok := m.queue.selected()
-		if !ok {
-			m.fail("no task selected")
-			return
-		}
-		d.po = t.PO
+// newTaskDetails shows the task of po; newWorkerDetails the worker w and
+// whatever task it runs.
+func newTaskDetails(c *common, pl Pool, po string, quit func() tea.Cmd) *detailsDialog {
+	d := &detailsDialog{pager: pager{c: c, own: actDetails, quit: quit}, pl: pl, po: po}
+	d.refresh()
+	return d
+}
+
+func newWorkerDetails(c *common, pl Pool, w pool.WorkerInfo, quit func() tea.Cmd) *detailsDialog {
+	d := &detailsDialog{pager: pager{c: c, own: actDetails, quit: quit}, pl: pl, worker: true, workerID: w.ID, po: w.PO}
+	d.refresh()
+	return d
+}
+
+func (d *detailsDialog) Update(msg tea.Msg) (tea.Cmd, bool) {
+	if k, ok := msg.(tea.KeyPressMsg); ok && d.c.keys.global[k.String()] == actCopy {
+		return d.copyError(), false
 	}
-	m.details = d
-	m.details.refresh(m.opts.Pool, m.c.snap)
-	m.overlay = ovDetails
+	return d.update(msg, len(detailLines(d.c, d)))
 }
 
-func (d *detailsView) refresh(pl Pool, snap pool.Snapshot) {
+func (d *detailsDialog) Help() (string, []key.Binding) {
+	return "view", []key.Binding{d.c.keys.move, d.c.keys.bindings[actClear]}
+}
+
+// copyError puts the error of the task on the clipboard: its outcome's,
+// else its last attempt's.
+func (d *detailsDialog) copyError() tea.Cmd {
+	t := d.task
+	msg := t.Result.ErrorMessage()
+	if msg == "" && len(t.Errors) > 0 {
+		msg = t.Errors[len(t.Errors)-1]
+	}
+	if !d.found || msg == "" {
+		d.c.fail("this task has no error to copy")
+		return nil
+	}
+	d.c.ok(fmt.Sprintf("copied PO%s's error to the clipboard (OSC 52)", t.PO))
+	return tea.SetClipboard(msg)
+}
+
+func (d *detailsDialog) refresh() {
 	if d.worker {
-		for _, w := range snap.Workers {
+		for _, w := range d.c.snap.Workers {
 			if w.ID == d.workerID {
 				d.wk = w
 				if w.PO != "" {
@@ -57,7 +78,7 @@ func (d *detailsView) refresh(pl Pool, snap pool.Snapshot) {
 	}
 	d.task, d.found = pool.TaskInfo{}, false
 	if d.po != "" {
-		d.task, d.found = pl.Task(d.po)
+		d.task, d.found = d.pl.Task(d.po)
 	}
 }
 
@@ -68,8 +89,8 @@ func stamp(t time.Time) string {
 	return t.Format("15:04:05")
 }
 
-// detailLines is the overlay's content.
-func detailLines(c *common, d *detailsView) []string {
+// detailLines is the view's content.
+func detailLines(c *common, d *detailsDialog) []string {
 	st := c.st
 	var l []string
 	if d.worker {
@@ -113,7 +134,7 @@ func detailLines(c *common, d *detailsView) []string {
 		if files := t.Progress.InFlight; len(files) > 0 {
 			l = append(l, "", st.bold.Render(fmt.Sprintf("Downloading (%d)", len(files))))
 			for _, f := range files {
-				l = append(l, fileLine(st, "  ", f, max(40, d.width), true))
+				l = append(l, fileLine(st, "  ", f, max(40, dialogInner(d.w)), true))
 			}
 		}
 	}
@@ -157,14 +178,10 @@ func orDash(s string) string {
 	return s
 }
 
-// renderDetails draws the overlay from its first shown line.
-func renderDetails(c *common, d *detailsView, w, h int) string {
-	d.width = dialogInner(w)
-	lines := detailLines(c, d)
-	top := max(0, min(d.top, len(lines)-(h-2)))
+func (d *detailsDialog) View() string {
 	title := "Task PO" + d.po
 	if d.worker {
 		title = fmt.Sprintf("Worker W%d", d.workerID)
 	}
-	return dialog(c.st, title, lines[top:], w, h)
+	return d.view(title, detailLines(d.c, d))
 }

@@ -20,6 +20,7 @@ type logLine struct {
 // the operator scrolls up. Owned by the model.
 type logPane struct {
 	c      *common
+	src    *LogBuffer // nil: an empty pane
 	w, h   int
 	lines  []logLine // oldest first, at most logKeep
 	seq    uint64    // newest entry copied from the buffer
@@ -35,11 +36,11 @@ func (p *logPane) SetSize(w, h int) { p.w, p.h = w, h; p.clampScroll() }
 func (p *logPane) rows() int { return max(0, p.h-2) }
 
 // refresh copies entries logged since the last refresh.
-func (p *logPane) refresh(src *LogBuffer) {
-	if src == nil {
+func (p *logPane) refresh() {
+	if p.src == nil {
 		return
 	}
-	p.buf, p.seq = src.Since(p.seq, p.buf[:0])
+	p.buf, p.seq = p.src.Since(p.seq, p.buf[:0])
 	if len(p.buf) == 0 {
 		return
 	}
@@ -65,6 +66,9 @@ func (p *logPane) refresh(src *LogBuffer) {
 	}
 }
 
+func (p *logPane) filterText() string { return p.filter }
+
+// setFilter shows the entries that contain f, following the bottom.
 func (p *logPane) setFilter(f string) {
 	p.filter = strings.TrimSpace(f)
 	p.scroll = 0

@@ -30,19 +30,12 @@ type Model struct {
 	res     *resourcesPane
 	logs    *logPane
 	focus   paneID
-
-	overlay overlay
-	details detailsView
-	helpTop int // first line of the help overlay shown
-	add     *addDialog
-	filter  *filterInput
-	confirm *confirmation
-	status  statusLine
+	dialogs dialogStack // over the panes; the top one has the keys
 
 	quit          quitPhase
 	quitting      bool // tea.Quit was returned; lets the quit filter pass
 	shutdownErr   error
-	drainSeq      int  // status.seq when the drain began; later acks show beside it
+	drainSeq      int  // c.status.seq when the drain began; later acks show beside it
 	finished      bool // every task is final
 	finishedAt    time.Time
 	summaryHidden bool
@@ -51,16 +44,6 @@ type Model struct {
 	events <-chan eventsMsg // batches from the bridge; nil without one
 	bg     *background
 }
-
-// overlay is what covers the body, if anything.
-type overlay int
-
-const (
-	ovNone overlay = iota
-	ovHelp
-	ovDetails
-	ovAdd
-)
 
 // quitPhase is where the operator's quit is.
 type quitPhase int
@@ -102,14 +85,14 @@ func New(opts Options) *Model {
 	}
 	m.help.ShortSeparator = " · "
 	m.workers = &workersPane{c: &m.c}
-	m.queue = &queuePane{c: &m.c, showDone: true}
+	m.queue = &queuePane{c: &m.c, pl: m.opts.Pool, showDone: true}
 	m.res = &resourcesPane{c: &m.c, mem: opts.MemoryHistory}
-	m.logs = &logPane{c: &m.c}
+	m.logs = &logPane{c: &m.c, src: m.opts.Logs}
 	m.focus = paneQueue
 	return m
 }
 
-func (m *Model) pane(id paneID) component {
+func (m *Model) pane(id paneID) pane {
 	switch id {
 	case paneWorkers:
 		return m.workers
@@ -135,8 +118,9 @@ func (m *Model) tick() tea.Cmd {
 	return tea.Tick(m.opts.TickInterval, func(t time.Time) tea.Msg { return tickMsg(t) })
 }
 
-// Update routes a message to what handles it; the work lives in the panes,
-// commands.go and dialogs.go.
+// Update routes a message to what handles it: keys and pastes to the top
+// dialog or to the main screen's actions (route.go), the pool's news and
+// the clock to a refresh. The work lives in the components and commands.go.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
@@ -154,7 +138,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case eventsClosedMsg:
 		m.refresh()
 		if m.quit == phaseRunning {
-			m.ok("the pool has stopped; press q to quit")
+			m.c.ok("the pool has stopped; press q to quit")
 		}
 		return m, m.afterRefresh()
 	case shutdownDoneMsg:
@@ -195,30 +179,29 @@ func (m *Model) resize(w, h int) {
 		r := m.lay.panes[id]
 		m.pane(id).SetSize(r.w, r.h)
 	}
-	if m.add != nil {
-		m.add.setWidth(w)
-	}
-	if m.filter != nil {
-		m.filter.input.width = max(10, w-40)
+	for _, d := range m.dialogs {
+		d.SetSize(m.lay.body.w, m.lay.body.h)
 	}
 }
 
-// refresh re-reads everything the frame shows: the snapshot, the visible
-// window of the queue, new log entries and the open details.
+// refresh re-reads everything the frame shows: the snapshot, then what
+// each pane and each live dialog shows (the visible window of the queue,
+// new log entries, the open details).
 func (m *Model) refresh() {
-	pl := m.opts.Pool
 	m.c.now = m.opts.Now()
-	m.c.snap = pl.Snapshot()
+	m.c.snap = m.opts.Pool.Snapshot()
 	m.c.hist.sample(m.c.now, m.c.snap)
 	m.filePeak = max(m.filePeak, filesInFlight(m.c.snap))
 	if m.lay.w > 0 && computeLayout(m.lay.w, m.lay.h, m.workerLines()) != m.lay {
 		m.resize(m.lay.w, m.lay.h) // the worker count changed the pane heights
 	}
-	m.workers.clamp()
-	m.queue.refresh(pl)
-	m.logs.refresh(m.opts.Logs)
-	if m.overlay == ovDetails {
-		m.details.refresh(pl, m.c.snap)
+	for id := range paneCount {
+		m.pane(id).refresh()
+	}
+	for _, d := range m.dialogs {
+		if r, ok := d.(refresher); ok {
+			r.refresh()
+		}
 	}
 	counts := m.c.snap.Counts
 	done := counts.Total > 0 && counts.Done == counts.Total
@@ -250,7 +233,7 @@ func filesInFlight(s pool.Snapshot) int {
 // run is over and ExitWhenDone is set.
 func (m *Model) afterRefresh() tea.Cmd {
 	if m.finished && m.opts.ExitWhenDone && m.quit == phaseRunning {
-		m.ok("every task is final; quitting (--exit-when-done)")
+		m.c.ok("every task is final; quitting (--exit-when-done)")
 		return m.startDrain()
 	}
 	return nil
@@ -262,22 +245,22 @@ func (m *Model) onEvents(b eventsMsg) {
 	for _, ev := range b.Notes {
 		switch ev.Kind {
 		case pool.EvSignInRequired:
-			m.fail("Coupa asks to sign in again: run `coupatui login` in another terminal, then press L")
+			m.c.fail("Coupa asks to sign in again: run `coupatui login` in another terminal, then press L")
 		case pool.EvSignInRestored:
-			m.ok("signed in again; dispatching resumed")
+			m.c.ok("signed in again; dispatching resumed")
 		case pool.EvPoolHeld:
-			m.fail(holdAdvice(ev.Hold, ev.Reason))
+			m.c.fail(holdAdvice(ev.Hold, ev.Reason))
 		case pool.EvPoolReleased:
-			m.ok(ev.Reason + "; dispatching resumed")
+			m.c.ok(ev.Reason + "; dispatching resumed")
 		case pool.EvWorkerCrashed:
 			if ev.Worker != nil {
-				m.fail(fmt.Sprintf("W%d's browser crashed: %s", ev.Worker.ID, ev.Reason))
+				m.c.fail(fmt.Sprintf("W%d's browser crashed: %s", ev.Worker.ID, ev.Reason))
 			}
 		}
 	}
 }
 
-// View draws the frame: header, body (panes, or an overlay or the summary),
+// View draws the frame: header, body (panes, or a dialog or the summary),
 // status line and footer.
 func (m *Model) View() tea.View {
 	v := tea.NewView(m.render())
@@ -312,13 +295,9 @@ func (m *Model) render() string {
 // renderBody draws the panes, or what covers them.
 func (m *Model) renderBody() string {
 	l := m.lay
-	switch {
-	case m.overlay == ovHelp:
-		return m.renderHelp(l.body.w, l.body.h)
-	case m.overlay == ovDetails:
-		return renderDetails(&m.c, &m.details, l.body.w, l.body.h)
-	case m.overlay == ovAdd:
-		return m.add.view(&m.c, l.body.w, l.body.h)
+	switch d := m.dialogs.newest(false); {
+	case d != nil:
+		return d.View()
 	case m.finished && !m.summaryHidden:
 		return renderSummary(&m.c, m.summaryState(), l.body.w, l.body.h)
 	}

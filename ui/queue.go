@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	"charm.land/bubbles/v2/key"
 
@@ -16,6 +17,7 @@ import (
 // queue costs the same per frame as a short one. Owned by the model.
 type queuePane struct {
 	c        *common
+	pl       Pool
 	w, h     int
 	sel, top int    // selection and first visible row, as positions in the list
 	filter   string // case-insensitive substring of the PO or status
@@ -64,18 +66,27 @@ func (p *queuePane) clamp() {
 
 // refresh fetches the visible window. The total may have changed since the
 // last fetch, so the window is re-clamped and fetched again at most once.
-func (p *queuePane) refresh(pl Pool) {
+func (p *queuePane) refresh() {
 	if p.rows() <= 0 {
 		return // not laid out yet, or too small: a Limit of 0 would ask for every task
 	}
 	for range 2 {
-		p.page = pl.Tasks(p.query(p.top, p.rows()))
+		p.page = p.pl.Tasks(p.query(p.top, p.rows()))
 		before := p.top
 		p.clamp()
 		if p.top == before {
 			return
 		}
 	}
+}
+
+func (p *queuePane) filterText() string { return p.filter }
+
+// setFilter shows the tasks whose PO or status contains v, from the top.
+func (p *queuePane) setFilter(v string) {
+	p.filter = strings.TrimSpace(v)
+	p.sel, p.top = 0, 0
+	p.refresh()
 }
 
 // selected is the task on the selected row as the screen shows it.

@@ -18,6 +18,7 @@ type resourcesPane struct {
 
 func (p *resourcesPane) SetSize(w, h int) { p.w, p.h = w, h }
 func (p *resourcesPane) Move(action)      {}
+func (p *resourcesPane) refresh()         {}
 func (p *resourcesPane) Help() []key.Binding {
 	return []key.Binding{p.c.keys.scale, p.c.keys.bindings[actPause]}
 }

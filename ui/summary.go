@@ -52,5 +52,5 @@ func renderSummary(c *common, s summaryState, w, h int) string {
 	if c.snap.State == pool.PoolStopped {
 		title = "Run stopped"
 	}
-	return dialog(st, title, lines, w, h)
+	return framed(st, title, lines, w, h)
 }

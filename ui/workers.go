@@ -26,6 +26,8 @@ func (p *workersPane) Move(act action) {
 	p.clamp()
 }
 
+func (p *workersPane) refresh() { p.clamp() }
+
 // clamp keeps the selection valid after the worker list changed.
 func (p *workersPane) clamp() {
 	n := len(p.c.snap.Workers)
