@@ -3,8 +3,6 @@ package ui
 import (
 	"errors"
 	"fmt"
-	"maps"
-	"slices"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -35,38 +33,20 @@ func (m *Model) selectedPO() (string, bool) {
 // source says which ("marked", `matching "102"`, or "" for the selected
 // task), for the question and the acknowledgement.
 func (m *Model) targets() (ts []pool.TaskInfo, source string, ok bool) {
-	q, pl := m.queue, m.opts.Pool
-	switch {
-	case m.focus == paneWorkers:
-	case len(q.marks) > 0:
-		// In the order the queue shows them, which the pool keeps; marked
-		// ones the filter or d hides now come after, by PO.
-		seen := map[string]bool{}
-		for _, t := range pl.Tasks(q.query(0, 0)).Tasks {
-			if q.marks[t.PO] {
-				ts = append(ts, t)
-				seen[t.PO] = true
+	if m.focus != paneWorkers {
+		if ts, source := m.queue.bulk(); source != "" {
+			if len(ts) == 0 && m.queue.marked() == 0 {
+				m.c.fail(fmt.Sprintf("no task matches %q", m.queue.filterText()))
+				return nil, "", false
 			}
+			return ts, source, true
 		}
-		for _, po := range slices.Sorted(maps.Keys(q.marks)) {
-			if t, found := pl.Task(po); found && !seen[po] {
-				ts = append(ts, t)
-			}
-		}
-		return ts, "marked", true
-	case q.filter != "":
-		ts = pl.Tasks(q.query(0, 0)).Tasks
-		if len(ts) == 0 {
-			m.c.fail(fmt.Sprintf("no task matches %q", q.filter))
-			return nil, "", false
-		}
-		return ts, fmt.Sprintf("matching %q", q.filter), true
 	}
 	po, ok := m.selectedPO()
 	if !ok {
 		return nil, "", false
 	}
-	t, found := pl.Task(po)
+	t, found := m.opts.Pool.Task(po)
 	if !found {
 		t = pool.TaskInfo{PO: po}
 	}
@@ -114,7 +94,7 @@ func (m *Model) setPriority(p pool.Priority) {
 		return
 	case 1: // one is acted on as the selected task is
 		m.setOnePriority(pos[0], p)
-		m.queue.marks = nil
+		m.queue.clearMarks()
 		return
 	}
 	q := fmt.Sprintf("Set %s to %s?", tasksOf(len(w), source), p)
@@ -144,7 +124,7 @@ func (m *Model) bulkDone(b pool.Bulk, err error, what, changed, skipped string) 
 	if b.Skipped > 0 {
 		msg += fmt.Sprintf("; %d %s", b.Skipped, skipped)
 	}
-	m.queue.marks = nil
+	m.queue.clearMarks()
 	m.c.ok(msg)
 	m.queue.refresh()
 }
@@ -174,7 +154,7 @@ func (m *Model) askCancel() {
 			return
 		}
 		ts = l // one is asked about as the selected task is
-		m.queue.marks = nil
+		m.queue.clearMarks()
 	}
 	po := ts[0].PO
 	q := fmt.Sprintf("Cancel PO%s?", po)
@@ -238,18 +218,22 @@ func (m *Model) mark() {
 	if !marked {
 		word = "unmarked"
 	}
-	m.c.ok(fmt.Sprintf("PO%s %s · %s (u/h/n/l or x act on them, esc clears)", po, word, plural(len(m.queue.marks), "mark")))
-	m.queue.Move(actDown)
-	m.queue.refresh()
+	m.c.ok(fmt.Sprintf("PO%s %s · %s (u/h/n/l or x act on them, esc clears)", po, word, plural(m.queue.marked(), "mark")))
 }
 
 // sortBy moves the queue's sort to the next (+1) or previous (-1) column.
 func (m *Model) sortBy(step int) {
-	const n = int(pool.SortAttempts) + 1
-	m.queue.sort = pool.SortKey((int(m.queue.sort) + step + n) % n)
-	m.queue.sel, m.queue.top = 0, 0
-	m.queue.refresh()
-	m.c.ok("queue sorted by " + m.queue.sort.String() + " (> next column, < previous)")
+	k := m.queue.sortBy(step)
+	m.c.ok("queue sorted by " + k.String() + " (> next column, < previous)")
+}
+
+// showDone shows or hides the finished tasks in the queue.
+func (m *Model) showDone() {
+	if m.queue.toggleDone() {
+		m.c.ok("the queue shows finished tasks too")
+	} else {
+		m.c.ok("the queue shows unfinished tasks only")
+	}
 }
 
 // selectedTask is the task the o and y keys act on.

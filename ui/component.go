@@ -24,6 +24,10 @@ type pane interface {
 	refresh() // re-read what it shows; called with every frame
 }
 
+// rowSelector is a pane whose rows a click selects: row is the visible
+// row clicked, 0 the first under the column titles.
+type rowSelector interface{ selectRow(row int) }
+
 // dialog is a component that takes every key while it is on top of the
 // stack, so typing never fires a command of the main screen.
 type dialog interface {

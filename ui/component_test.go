@@ -5,6 +5,8 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"coupatui/pool"
 )
 
 func TestDialogStack(t *testing.T) {
@@ -52,6 +54,39 @@ func TestDialogOpenedByAFinishingDialogStaysOnTop(t *testing.T) {
 		mustContain(t, screen(m), "✓ still draining")
 		if len(m.dialogs) != 0 {
 			t.Fatalf("%d dialogs left open", len(m.dialogs))
+		}
+	})
+}
+
+// The queue pane keeps its selection, filter, marks and sort itself; the
+// model only calls it.
+func TestQueuePaneOwnsItsState(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		m := newSized(testOptions(fixturePool(t), nil), 120, 40)
+		q := m.queue
+		q.Move(actBottom)
+		q.setFilter(" 40 ")
+		if q.filterText() != "40" || q.sel != 0 || q.page.Total != 4 {
+			t.Fatalf("filter %q, selection %d, %d tasks", q.filterText(), q.sel, q.page.Total)
+		}
+		if ts, source := q.bulk(); len(ts) != 4 || source != `matching "40"` {
+			t.Fatalf("bulk: %d tasks %q", len(ts), source)
+		}
+		po, marked, ok := q.toggleMark()
+		if !ok || !marked || q.sel != 1 || q.marked() != 1 {
+			t.Fatalf("mark PO%s: marked %v, selection %d, %d marks", po, marked, q.sel, q.marked())
+		}
+		if ts, source := q.bulk(); len(ts) != 1 || ts[0].PO != po || source != "marked" {
+			t.Fatalf("bulk with a mark: %v %q", ts, source)
+		}
+		if n := q.clearMarks(); n != 1 || q.marked() != 0 {
+			t.Fatalf("cleared %d marks, %d left", n, q.marked())
+		}
+		if k := q.sortBy(-1); k != pool.SortAttempts || q.sel != 0 {
+			t.Fatalf("sorted by %v, selection %d", k, q.sel)
+		}
+		if q.toggleDone() || q.page.Total != 0 { // PO…401 to …404 are all finished
+			t.Fatalf("unfinished tasks matching 40: %d", q.page.Total)
 		}
 	})
 }

@@ -66,6 +66,9 @@ func (p *logPane) refresh() {
 	}
 }
 
+// addMissed counts progress events the bridge reported lost.
+func (p *logPane) addMissed(n int) { p.missed += n }
+
 func (p *logPane) filterText() string { return p.filter }
 
 // setFilter shows the entries that contain f, following the bottom.

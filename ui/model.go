@@ -241,7 +241,7 @@ func (m *Model) afterRefresh() tea.Cmd {
 
 // onEvents tells the operator about the events that need them.
 func (m *Model) onEvents(b eventsMsg) {
-	m.logs.missed += b.Missed
+	m.logs.addMissed(b.Missed)
 	for _, ev := range b.Notes {
 		switch ev.Kind {
 		case pool.EvSignInRequired:

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -27,22 +28,82 @@ type queuePane struct {
 	page     pool.TaskPage
 }
 
-// toggleMark marks the selected task, or unmarks it; it reports the new
-// state and the PO.
+// toggleMark marks the selected task, or unmarks it, and moves down, so a
+// run of tasks is marked by holding space; it reports the PO and its new
+// state.
 func (p *queuePane) toggleMark() (po string, marked, ok bool) {
 	t, ok := p.selected()
 	if !ok {
 		return "", false, false
 	}
-	if p.marks[t.PO] {
+	marked = !p.marks[t.PO]
+	if marked {
+		if p.marks == nil {
+			p.marks = map[string]bool{}
+		}
+		p.marks[t.PO] = true
+	} else {
 		delete(p.marks, t.PO)
-		return t.PO, false, true
 	}
-	if p.marks == nil {
-		p.marks = map[string]bool{}
+	p.Move(actDown)
+	return t.PO, marked, true
+}
+
+// marked counts the marks; clearMarks drops them and says how many there
+// were.
+func (p *queuePane) marked() int { return len(p.marks) }
+
+func (p *queuePane) clearMarks() int {
+	n := len(p.marks)
+	p.marks = nil
+	return n
+}
+
+// bulk is what the task keys act on when it is more than the selected
+// task: the marked tasks, else every task the filter shows; source says
+// which ("marked", `matching "102"`), "" when there are neither marks nor
+// a filter.
+func (p *queuePane) bulk() (ts []pool.TaskInfo, source string) {
+	switch {
+	case len(p.marks) > 0:
+		// In the order the queue shows them, which the pool keeps; marked
+		// ones the filter or d hides now come after, by PO.
+		seen := map[string]bool{}
+		for _, t := range p.pl.Tasks(p.query(0, 0)).Tasks {
+			if p.marks[t.PO] {
+				ts = append(ts, t)
+				seen[t.PO] = true
+			}
+		}
+		for _, po := range slices.Sorted(maps.Keys(p.marks)) {
+			if t, found := p.pl.Task(po); found && !seen[po] {
+				ts = append(ts, t)
+			}
+		}
+		return ts, "marked"
+	case p.filter != "":
+		return p.pl.Tasks(p.query(0, 0)).Tasks, fmt.Sprintf("matching %q", p.filter)
 	}
-	p.marks[t.PO] = true
-	return t.PO, true, true
+	return nil, ""
+}
+
+// sortBy moves the sort to the next (+1) or previous (-1) column and
+// shows the queue from the top.
+func (p *queuePane) sortBy(step int) pool.SortKey {
+	const n = int(pool.SortAttempts) + 1
+	p.sort = pool.SortKey((int(p.sort) + step + n) % n)
+	p.sel, p.top = 0, 0
+	p.refresh()
+	return p.sort
+}
+
+// toggleDone shows or hides the finished tasks; it reports whether they
+// show now.
+func (p *queuePane) toggleDone() bool {
+	p.showDone = !p.showDone
+	p.sel, p.top = 0, 0
+	p.refresh()
+	return p.showDone
 }
 
 // query is what the pane shows, from offset, limit tasks (0: all).
@@ -56,6 +117,12 @@ func (p *queuePane) rows() int { return max(0, p.h-3) }
 
 func (p *queuePane) Move(act action) {
 	p.sel = moveSel(act, p.sel, p.rows(), p.page.Total)
+	p.clamp()
+	p.refresh()
+}
+
+func (p *queuePane) selectRow(row int) {
+	p.sel = p.top + row
 	p.clamp()
 }
 

@@ -56,9 +56,6 @@ func (m *Model) do(act action) tea.Cmd {
 		m.focus = (m.focus + paneCount - 1) % paneCount
 	case actUp, actDown, actTop, actBottom, actPageUp, actPageDown:
 		m.pane(m.focus).Move(act)
-		if m.focus == paneQueue {
-			m.queue.refresh()
-		}
 	case actFilter:
 		m.openFilter()
 	case actClear:
@@ -142,29 +139,16 @@ func (m *Model) openDetails() {
 // pane's filter, else hides the summary. It never quits.
 func (m *Model) clear() {
 	switch {
-	case m.focus != paneLog && len(m.queue.marks) > 0:
-		n := len(m.queue.marks)
-		m.queue.marks = nil
-		m.c.ok(plural(n, "mark") + " cleared")
-	case m.focus == paneLog && m.logs.filter != "":
+	case m.focus != paneLog && m.queue.marked() > 0:
+		m.c.ok(plural(m.queue.clearMarks(), "mark") + " cleared")
+	case m.focus == paneLog && m.logs.filterText() != "":
 		m.logs.setFilter("")
 		m.c.ok("log filter cleared")
-	case m.focus != paneLog && m.queue.filter != "":
+	case m.focus != paneLog && m.queue.filterText() != "":
 		m.queue.setFilter("")
 		m.c.ok("queue filter cleared")
 	case m.finished && !m.summaryHidden:
 		m.summaryHidden = true
-	}
-}
-
-func (m *Model) showDone() {
-	m.queue.showDone = !m.queue.showDone
-	m.queue.sel, m.queue.top = 0, 0
-	m.queue.refresh()
-	if m.queue.showDone {
-		m.c.ok("the queue shows finished tasks too")
-	} else {
-		m.c.ok("the queue shows unfinished tasks only")
 	}
 }
 
@@ -187,17 +171,9 @@ func (m *Model) onClick(ms tea.Mouse) {
 			continue
 		}
 		m.focus = id
-		row := ms.Y - r.y - 2 // border and column titles
-		switch id {
-		case paneWorkers:
-			if row >= 0 {
-				m.workers.sel = m.workers.top + row
-				m.workers.clamp()
-			}
-		case paneQueue:
-			if row >= 0 {
-				m.queue.sel = m.queue.top + row
-				m.queue.clamp()
+		if row := ms.Y - r.y - 2; row >= 0 { // below the border and column titles
+			if s, ok := m.pane(id).(rowSelector); ok {
+				s.selectRow(row)
 			}
 		}
 		return
@@ -215,9 +191,6 @@ func (m *Model) onWheel(ms tea.Mouse) {
 			m.pane(id).Move(actUp)
 		case tea.MouseWheelDown:
 			m.pane(id).Move(actDown)
-		}
-		if id == paneQueue {
-			m.queue.refresh()
 		}
 		return
 	}

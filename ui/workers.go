@@ -35,6 +35,11 @@ func (p *workersPane) clamp() {
 	p.top = scrollTo(p.sel, p.top, p.rows(), n)
 }
 
+func (p *workersPane) selectRow(row int) {
+	p.sel = p.top + row
+	p.clamp()
+}
+
 // selected is the worker under the cursor.
 func (p *workersPane) selected() (pool.WorkerInfo, bool) {
 	ws := p.c.snap.Workers
