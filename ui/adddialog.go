@@ -137,37 +137,36 @@ func (d *addDialog) submit() bool {
 }
 
 func (d *addDialog) View() string {
-	st := d.c.st
 	prios := []pool.Priority{pool.Urgent, pool.High, pool.Normal, pool.Low}
-	var pb []string
-	for _, p := range prios {
+	prioLine := []span{{text: "  Priority: "}}
+	if d.field == 1 {
+		prioLine = []span{{"▶ Priority: ", tBold}}
+	}
+	for i, p := range prios {
+		if i > 0 {
+			prioLine = append(prioLine, span{text: " "})
+		}
 		if p == d.prio {
-			pb = append(pb, st.selected.Render("["+p.String()+"]"))
+			prioLine = append(prioLine, span{"[" + p.String() + "]", tSelected})
 		} else {
-			pb = append(pb, " "+p.String()+" ")
+			prioLine = append(prioLine, span{text: " " + p.String() + " "})
 		}
 	}
-	prioLabel := "Priority: "
-	if d.field == 1 {
-		prioLabel = st.bold.Render("▶ Priority: ")
-	} else {
-		prioLabel = "  " + prioLabel
-	}
-	inputLabel := "  "
+	inputLine := []span{{text: "  "}}
 	if d.field == 0 {
-		inputLabel = st.bold.Render("▶ ")
+		inputLine = []span{{"▶ ", tBold}}
 	}
-	lines := []string{
-		"Numbers separated by spaces, commas or new lines (pasting works).",
-		"",
-		inputLabel + d.input.View(st),
-		"",
-		prioLabel + strings.Join(pb, " "),
-		"",
-		st.dim.Render("enter add · tab switch field · ←/→ or u/h/n/l priority · esc cancel"),
+	lines := [][]span{
+		plain("Numbers separated by spaces, commas or new lines (pasting works)."),
+		nil,
+		append(inputLine, d.input.View()...),
+		nil,
+		prioLine,
+		nil,
+		toned(tDim, "enter add · tab switch field · ←/→ or u/h/n/l priority · esc cancel"),
 	}
 	if d.err != "" {
-		lines = append(lines, "", st.statusErr.Render("✗ "+d.err))
+		lines = append(lines, nil, toned(tFail, "✗ "+d.err))
 	}
-	return framed(st, "Add POs", lines, d.w, d.h)
+	return framed(d.c.st, "Add POs", lines, d.w, d.h)
 }

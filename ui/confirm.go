@@ -30,8 +30,7 @@ func (d *confirmDialog) Update(msg tea.Msg) (tea.Cmd, bool) {
 }
 
 func (d *confirmDialog) View() string {
-	st := d.c.st
-	return st.prompt.Render(" "+d.question+" [y/N] ") + " " + st.dim.Render("y confirms; enter, esc or any other key keeps it")
+	return d.c.st.paint([]span{{" " + d.question + " [y/N] ", tPrompt}, {text: " "}, {"y confirms; enter, esc or any other key keeps it", tDim}})
 }
 
 func (d *confirmDialog) Help() (string, []key.Binding) {

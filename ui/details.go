@@ -90,83 +90,82 @@ func stamp(t time.Time) string {
 }
 
 // detailLines is the view's content.
-func detailLines(c *common, d *detailsDialog) []string {
-	st := c.st
-	var l []string
+func detailLines(c *common, d *detailsDialog) [][]span {
+	var l [][]span
 	if d.worker {
 		w := d.wk
 		l = append(l,
-			st.bold.Render(fmt.Sprintf("Worker W%d", w.ID))+fmt.Sprintf(" · %s since %s (%s)", w.State, stamp(w.Since), human(c.now.Sub(w.Since))),
-			fmt.Sprintf("Browser PID %d · memory %s (%s) · CPU %.0f%%", w.PID, bytesHuman(w.MemBytes), orDash(w.MemKind), w.CPU),
-			fmt.Sprintf("Tasks done %d · restarts %d · recycles %d", w.TasksDone, w.Restarts, w.Recycles),
+			[]span{{fmt.Sprintf("Worker W%d", w.ID), tBold}, {text: fmt.Sprintf(" · %s since %s (%s)", w.State, stamp(w.Since), human(c.now.Sub(w.Since)))}},
+			plain(fmt.Sprintf("Browser PID %d · memory %s (%s) · CPU %.0f%%", w.PID, bytesHuman(w.MemBytes), orDash(w.MemKind), w.CPU)),
+			plain(fmt.Sprintf("Tasks done %d · restarts %d · recycles %d", w.TasksDone, w.Restarts, w.Recycles)),
 		)
 		if w.LastError != "" {
-			l = append(l, st.warn.Render("Last error: "+w.LastError))
+			l = append(l, toned(tWarn, "Last error: "+w.LastError))
 		}
 		if w.PO == "" {
-			l = append(l, "", "No task running.")
+			l = append(l, nil, plain("No task running."))
 		}
-		l = append(l, "")
+		l = append(l, nil)
 	}
 	if d.po == "" {
 		return l
 	}
 	if !d.found {
-		return append(l, fmt.Sprintf("PO%s is no longer in the pool.", d.po))
+		return append(l, plain(fmt.Sprintf("PO%s is no longer in the pool.", d.po)))
 	}
 	t := d.task
-	state := t.State.String()
+	state := span{text: t.State.String()}
 	switch t.State {
 	case pool.Running:
-		state = fmt.Sprintf("running on W%d", t.Worker)
+		state.text = fmt.Sprintf("running on W%d", t.Worker)
 	case pool.Retrying:
-		state = fmt.Sprintf("retrying at %s (in %s)", stamp(t.NextTry), human(t.NextTry.Sub(c.now)))
+		state.text = fmt.Sprintf("retrying at %s (in %s)", stamp(t.NextTry), human(t.NextTry.Sub(c.now)))
 	case pool.Done:
-		s, glyph := st.statusStyle(t.Result.Status)
-		state = s.Render(glyph + " " + string(t.Result.Status))
+		tn, glyph := statusLook(t.Result.Status)
+		state = span{glyph + " " + string(t.Result.Status), tn}
 	}
 	l = append(l,
-		st.bold.Render("PO"+t.PO)+" · "+prioBadge(st, t.Priority, true)+" · "+state+fmt.Sprintf(" · attempt %d", t.Attempts),
-		fmt.Sprintf("Submitted %s · started %s · finished %s", stamp(t.Submitted), stamp(t.Started), stamp(t.Finished)),
+		[]span{{"PO" + t.PO, tBold}, {text: " · "}, prioSpan(t.Priority), {text: " · "}, state, {text: fmt.Sprintf(" · attempt %d", t.Attempts)}},
+		plain(fmt.Sprintf("Submitted %s · started %s · finished %s", stamp(t.Submitted), stamp(t.Started), stamp(t.Finished))),
 	)
 	if t.State == pool.Running {
-		l = append(l, fmt.Sprintf("Progress: %s, %d of %d files", orDash(t.Progress.Phase), t.Progress.Done, t.Progress.Found))
+		l = append(l, plain(fmt.Sprintf("Progress: %s, %d of %d files", orDash(t.Progress.Phase), t.Progress.Done, t.Progress.Found)))
 		if files := t.Progress.InFlight; len(files) > 0 {
-			l = append(l, "", st.bold.Render(fmt.Sprintf("Downloading (%d)", len(files))))
+			l = append(l, nil, toned(tBold, fmt.Sprintf("Downloading (%d)", len(files))))
 			for _, f := range files {
-				l = append(l, fileLine(st, "  ", f, max(40, dialogInner(d.w)), true))
+				l = append(l, fileLine("  ", f, max(40, dialogInner(d.w))))
 			}
 		}
 	}
 	r := t.Result
 	if t.State == pool.Done || t.State == pool.Retrying {
-		l = append(l, fmt.Sprintf("Supplier %s · %d of %d attachments downloaded", orDash(r.Supplier), r.Downloaded, r.Found))
+		l = append(l, plain(fmt.Sprintf("Supplier %s · %d of %d attachments downloaded", orDash(r.Supplier), r.Downloaded, r.Found)))
 	}
 	if r.Folder != "" {
-		l = append(l, "Folder "+r.Folder)
+		l = append(l, plain("Folder "+r.Folder))
 	}
 	if r.URL != "" {
-		l = append(l, "URL "+r.URL)
+		l = append(l, plain("URL "+r.URL))
 	}
 	if t.Meta.Row > 0 {
-		l = append(l, fmt.Sprintf("Input row %d", t.Meta.Row))
+		l = append(l, plain(fmt.Sprintf("Input row %d", t.Meta.Row)))
 	}
 	if len(t.Meta.Hierarchy) > 0 {
-		l = append(l, "Hierarchy "+strings.Join(t.Meta.Hierarchy, " / "))
+		l = append(l, plain("Hierarchy "+strings.Join(t.Meta.Hierarchy, " / ")))
 	}
-	l = append(l, "", st.bold.Render(fmt.Sprintf("Errors (%d)", len(t.Errors))))
+	l = append(l, nil, toned(tBold, fmt.Sprintf("Errors (%d)", len(t.Errors))))
 	if len(t.Errors) == 0 {
-		l = append(l, st.dim.Render("  none"))
+		l = append(l, toned(tDim, "  none"))
 	}
 	for i, e := range t.Errors {
-		l = append(l, st.fail.Render(fmt.Sprintf("  %d. %s", i+1, e)))
+		l = append(l, toned(tFail, fmt.Sprintf("  %d. %s", i+1, e)))
 	}
-	l = append(l, "", st.bold.Render(fmt.Sprintf("Files (%d)", len(r.Files))))
+	l = append(l, nil, toned(tBold, fmt.Sprintf("Files (%d)", len(r.Files))))
 	if len(r.Files) == 0 {
-		l = append(l, st.dim.Render("  none yet"))
+		l = append(l, toned(tDim, "  none yet"))
 	}
 	for _, f := range r.Files {
-		l = append(l, "  "+f)
+		l = append(l, plain("  "+f))
 	}
 	return l
 }

@@ -58,7 +58,8 @@ func (d *filterDialog) Update(msg tea.Msg) (tea.Cmd, bool) {
 }
 
 func (d *filterDialog) View() string {
-	return fmt.Sprintf(" filter %s %s", d.name, d.input.View(d.c.st)) + d.c.st.dim.Render("  enter keeps · esc clears")
+	l := append([]span{{text: " filter " + d.name + " "}}, d.input.View()...)
+	return d.c.st.paint(append(l, span{"  enter keeps · esc clears", tDim}))
 }
 
 func (d *filterDialog) Help() (string, []key.Binding) {

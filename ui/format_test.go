@@ -1,11 +1,10 @@
 package ui
 
 import (
+	"slices"
 	"testing"
 	"testing/synctest"
 	"time"
-
-	"github.com/charmbracelet/x/ansi"
 
 	"coupatui/coupa"
 	"coupatui/pool"
@@ -36,12 +35,12 @@ func TestFormatHelpers(t *testing.T) {
 }
 
 func TestGaugeMarksTheThreshold(t *testing.T) {
-	st := newStyles(true)
-	g := ansi.Strip(gauge(st, st.ok, 0.5, 0.75, 8))
-	if g != "▕████░░┃░▏" {
+	g := gauge(tGaugeOK, 0.5, 0.75, 8)
+	want := []span{{text: "▕"}, {"████", tGaugeOK}, {"░░", tGaugeEmpty}, {"┃", tGaugeMark}, {"░", tGaugeEmpty}, {text: "▏"}}
+	if !slices.Equal(g, want) {
 		t.Fatalf("gauge %q", g)
 	}
-	if g := ansi.Strip(gauge(st, st.ok, 1, 0.75, 8)); g != "▕██████┃█▏" {
+	if g := textOf(gauge(tGaugeOK, 1, 0.75, 8)); g != "▕██████┃█▏" {
 		t.Fatalf("gauge over the threshold %q", g)
 	}
 }

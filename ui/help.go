@@ -25,17 +25,16 @@ func (d *helpDialog) Help() (string, []key.Binding) {
 }
 
 // lines is the full keymap, grouped as keyTable groups it.
-func (d *helpDialog) lines() []string {
-	st := d.c.st
+func (d *helpDialog) lines() [][]span {
 	names, groups := helpGroups()
-	var lines []string
+	var lines [][]span
 	for _, g := range names {
 		if len(lines) > 0 {
-			lines = append(lines, "")
+			lines = append(lines, nil)
 		}
-		lines = append(lines, st.bold.Render(g))
+		lines = append(lines, toned(tBold, g))
 		for _, k := range groups[g] {
-			lines = append(lines, "  "+st.helpKey.Render(fit(k.label, 13))+" "+k.desc)
+			lines = append(lines, []span{{text: "  "}, {fit(k.label, 13), tHelpKey}, {text: " " + k.desc}})
 		}
 	}
 	return lines

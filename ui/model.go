@@ -79,10 +79,7 @@ func New(opts Options) *Model {
 		bg:   &background{},
 	}
 	m.c = common{st: newStyles(opts.NoColor), keys: m.keys, opts: &m.opts, hist: &history{}}
-	m.help.Styles = help.Styles{
-		ShortKey: m.c.st.helpKey, ShortDesc: m.c.st.dim, ShortSeparator: m.c.st.dim, Ellipsis: m.c.st.dim,
-		FullKey: m.c.st.helpKey, FullDesc: m.c.st.helpDesc, FullSeparator: m.c.st.dim,
-	}
+	m.help.Styles = m.c.st.helpStyles()
 	m.help.ShortSeparator = " · "
 	m.workers = &workersPane{c: &m.c}
 	m.queue = &queuePane{c: &m.c, pl: m.opts.Pool, showDone: true}

@@ -12,10 +12,10 @@ const dialogWidth = 84
 func dialogInner(w int) int { return min(w, dialogWidth) - 2 }
 
 // framed centres a framed block of lines in a w×h area.
-func framed(st *styles, title string, lines []string, w, h int) string {
+func framed(st *styles, title string, lines [][]span, w, h int) string {
 	bw := min(w, dialogWidth)
 	bh := min(h, len(lines)+2)
-	b := box(st, title, "esc closes", true, bw, bh, lines)
+	b := box(st, title, "esc closes", true, bw, bh, st.paintLines(lines[:min(len(lines), max(0, bh-2))]))
 	return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, b)
 }
 
@@ -52,7 +52,7 @@ func (p *pager) update(msg tea.Msg, n int) (tea.Cmd, bool) {
 }
 
 // view draws lines from the first one shown.
-func (p *pager) view(title string, lines []string) string {
+func (p *pager) view(title string, lines [][]span) string {
 	top := max(0, min(p.top, len(lines)-(p.h-2)))
 	return framed(p.c.st, title, lines[top:], p.w, p.h)
 }

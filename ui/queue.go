@@ -185,7 +185,8 @@ var queueColumns = []column{
 	{title: "INFO", width: 6, flex: true, drop: 2},
 }
 
-// renderQueue draws the queue pane from its page of tasks.
+// renderQueue draws the queue pane from its page of tasks, a row each
+// (taskCells).
 func renderQueue(c *common, p *queuePane, focused bool) string {
 	page, filter, sel, top, w, h := p.page, p.filter, p.sel, p.top, p.w, p.h
 	st := c.st
@@ -198,20 +199,20 @@ func renderQueue(c *common, p *queuePane, focused bool) string {
 	body := []string{tableHeader(st, cols)}
 	for i, t := range page.Tasks {
 		pos := top + i
-		selected := pos == sel && focused
-		cells := taskCells(c, t, !selected)
-		cells["#"] = strconv.Itoa(pos + 1)
+		row := taskCells(c, t)
+		row["#"] = span{text: strconv.Itoa(pos + 1)}
 		mark := " "
 		if p.marks[t.PO] {
 			mark = "✓"
 		}
-		cells[" "] = " " + mark
+		row[" "] = span{text: " " + mark}
 		if pos == sel {
-			cells[" "] = "▶" + mark
+			row[" "] = span{text: "▶" + mark}
 		}
-		line := tableRow(cols, cells)
+		selected := pos == sel && focused
+		line := tableRow(st, cols, row, !selected)
 		if selected {
-			line = st.selected.Render(line)
+			line = st.render(tSelected, line)
 		}
 		body = append(body, line)
 	}
@@ -220,7 +221,7 @@ func renderQueue(c *common, p *queuePane, focused bool) string {
 		if filter != "" {
 			msg = fmt.Sprintf("no task matches %q", filter)
 		}
-		body = append(body, st.dim.Render(msg))
+		body = append(body, st.render(tDim, msg))
 	}
 	title := "Queue"
 	if !p.showDone {
@@ -242,59 +243,45 @@ func renderQueue(c *common, p *queuePane, focused bool) string {
 	return box(st, title, note, focused, w, h, body)
 }
 
-// prioBadge is the priority word, coloured unless plain.
-func prioBadge(st *styles, p pool.Priority, styled bool) string {
-	if !styled || p < pool.Low || p > pool.Urgent {
-		return p.String()
-	}
-	return st.prio[p].Render(p.String())
-}
+// prioSpan is the priority word in its tone.
+func prioSpan(p pool.Priority) span { return span{p.String(), prioTone(p)} }
 
-// taskCells formats one task; styled adds colour to words already shown.
-func taskCells(c *common, t pool.TaskInfo, styled bool) map[string]string {
-	st := c.st
-	cells := map[string]string{
-		"PO":   "PO" + t.PO,
-		"PRIO": prioBadge(st, t.Priority, styled),
-		"ATT":  strconv.Itoa(t.Attempts),
+// taskCells is one task's row: PO, priority, state and what it is doing
+// or how it ended.
+func taskCells(c *common, t pool.TaskInfo) tableCells {
+	row := tableCells{
+		"PO":   {text: "PO" + t.PO},
+		"PRIO": prioSpan(t.Priority),
+		"ATT":  {text: strconv.Itoa(t.Attempts)},
 	}
-	state, info := t.State.String(), ""
+	state, info := span{text: t.State.String()}, ""
 	switch t.State {
 	case pool.Running:
-		state = c.spinner() + " running"
+		state = span{c.spinner() + " running", tOK}
 		info = fmt.Sprintf("W%d %s %d/%d", t.Worker, t.Progress.Phase, t.Progress.Done, t.Progress.Found)
 		if !t.Started.IsZero() {
 			info += " · " + clock(c.now.Sub(t.Started))
 		}
-		if styled {
-			state = st.ok.Render(state)
-		}
 	case pool.Retrying:
-		state = "↻ retrying"
+		state = span{"↻ retrying", tWarn}
 		info = "retry in " + human(t.NextTry.Sub(c.now))
 		if n := len(t.Errors); n > 0 {
 			info += ": " + t.Errors[n-1]
 		}
-		if styled {
-			state = st.warn.Render(state)
-		}
 	case pool.Queued:
-		state = "· queued"
+		state = span{text: "· queued"}
 		if !t.Submitted.IsZero() {
 			info = "waiting " + human(c.now.Sub(t.Submitted))
 		}
 	case pool.Done:
-		s, glyph := st.statusStyle(t.Result.Status)
-		state = glyph + " " + string(t.Result.Status)
-		if styled {
-			state = s.Render(state)
-		}
+		tn, glyph := statusLook(t.Result.Status)
+		state = span{glyph + " " + string(t.Result.Status), tn}
 		info = fmt.Sprintf("%d/%d files", t.Result.Downloaded, t.Result.Found)
 		if msg := t.Result.ErrorMessage(); msg != "" {
 			info += " · " + msg
 		}
 	}
-	cells["STATE"] = state
-	cells["INFO"] = info
-	return cells
+	row["STATE"] = state
+	row["INFO"] = span{text: info}
+	return row
 }

@@ -35,23 +35,23 @@ func (m *Model) renderStatus() string {
 	case m.dialogs.newest(true) != nil:
 		return m.dialogs.newest(true).View()
 	case m.quit == phaseDraining || m.quit == phaseForcing:
-		s := " " + st.prompt.Render(" "+m.drainText()+" ")
+		l := []span{{text: " "}, {" " + m.drainText() + " ", tPrompt}}
 		if m.c.status.seq > m.drainSeq {
-			s += " " + m.ackText()
+			l = append(l, span{text: " "}, m.c.status.span())
 		}
-		return s
+		return st.paint(l)
 	case m.c.status.text == "":
 		return ""
 	}
-	return " " + m.ackText()
+	return st.paint([]span{{text: " "}, m.c.status.span()})
 }
 
-// ackText is the last acknowledgement with its mark: ✓ done, ✗ refused.
-func (m *Model) ackText() string {
-	if m.c.status.err {
-		return m.c.st.statusErr.Render("✗ " + m.c.status.text)
+// span is the acknowledgement with its mark: ✓ done, ✗ refused.
+func (s statusLine) span() span {
+	if s.err {
+		return span{"✗ " + s.text, tFail}
 	}
-	return m.c.st.statusOK.Render("✓ " + m.c.status.text)
+	return span{"✓ " + s.text, tOK}
 }
 
 // drainText says how the quit is going: tasks still running, time left.
@@ -84,14 +84,14 @@ func (m *Model) renderFooter() string {
 		title, left = m.focus.String(), append(m.pane(m.focus).Help(), k.shortHelp()...)
 	}
 	right := m.help.ShortHelpView(k.keys(actHelp, actQuit))
-	prefix := " " + m.c.st.bold.Render(title) + " "
+	prefix := m.c.st.paint([]span{{text: " "}, {title, tBold}, {text: " "}})
 	room := m.lay.w - ansi.StringWidth(prefix) - ansi.StringWidth(right) - 2
 	// Whole entries only, as many as fit, then an ellipsis.
 	l := ""
 	for n := len(left); n > 0; n-- {
 		l = m.help.ShortHelpView(left[:n])
 		if n < len(left) {
-			l += m.c.st.dim.Render(" …")
+			l += m.c.st.render(tDim, " …")
 		}
 		if ansi.StringWidth(l) <= room {
 			break

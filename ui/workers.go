@@ -7,6 +7,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 
+	"coupatui/coupa"
 	"coupatui/pool"
 )
 
@@ -71,9 +72,9 @@ var workerColumns = []column{
 	{title: "NOTE", width: 8, flex: true, drop: 6},
 }
 
-// renderWorkers draws the workers pane: state with a spinner, current PO,
-// time on it, files done/found, browser memory, tasks done and restarts;
-// under a busy worker, each file it is downloading, as room allows.
+// renderWorkers draws the workers pane: a row per worker (workerCells)
+// and, under a busy worker, a line per file it is downloading, as room
+// allows.
 func renderWorkers(c *common, sel, top, w, h int, focused bool) string {
 	st, snap := c.st, c.snap
 	cols := layoutColumns(workerColumns, w-2)
@@ -84,29 +85,26 @@ func renderWorkers(c *common, sel, top, w, h int, focused bool) string {
 	spare := rows - min(rows, max(0, len(snap.Workers)-top))
 	for i := top; i < len(snap.Workers) && i < top+rows; i++ {
 		wk := snap.Workers[i]
-		selected := i == sel && focused
-		cells := workerCells(c, wk, !selected)
+		row := workerCells(c, wk)
 		if i == sel {
-			cells[" "] = "▶"
+			row[" "] = span{text: "▶"}
 		}
-		line := tableRow(cols, cells)
+		selected := i == sel && focused
+		line := tableRow(st, cols, row, !selected)
 		if selected {
-			line = st.selected.Render(line)
+			line = st.render(tSelected, line)
 		}
 		body = append(body, line)
-		if wk.PO == "" {
-			continue
-		}
-		for _, f := range wk.Progress.InFlight {
+		for _, f := range workerFiles(wk) {
 			if spare == 0 {
 				break
 			}
-			body = append(body, fileLine(st, "      ", f, w-2, true))
+			body = append(body, st.paint(fileLine("      ", f, w-2)))
 			spare--
 		}
 	}
 	if len(snap.Workers) == 0 {
-		body = append(body, st.dim.Render("no workers yet"))
+		body = append(body, st.render(tDim, "no workers yet"))
 	}
 	title := fmt.Sprintf("Workers %d/%d", snap.WorkerCount, snap.TargetWorkers)
 	note := ""
@@ -119,10 +117,18 @@ func renderWorkers(c *common, sel, top, w, h int, focused bool) string {
 	return box(st, title, note, focused, w, h, body)
 }
 
-// workerCells formats one worker; styled adds colour to state words.
-func workerCells(c *common, wk pool.WorkerInfo, styled bool) map[string]string {
-	st := c.st
-	glyph := "·"
+// workerFiles are the files a worker is downloading, shown under its row.
+func workerFiles(wk pool.WorkerInfo) []coupa.FileProgress {
+	if wk.PO == "" {
+		return nil
+	}
+	return wk.Progress.InFlight
+}
+
+// workerCells is one worker's row: state with a spinner, current PO, time
+// on it, files done/found, browser memory, tasks done and restarts.
+func workerCells(c *common, wk pool.WorkerInfo) tableCells {
+	glyph, state := "·", tPlain
 	switch wk.State {
 	case pool.WorkerBusy, pool.WorkerStarting, pool.WorkerRetiring:
 		glyph = c.spinner()
@@ -131,40 +137,33 @@ func workerCells(c *common, wk pool.WorkerInfo, styled bool) map[string]string {
 	case pool.WorkerStopped:
 		glyph = "■"
 	}
-	state := glyph + " " + wk.State.String()
-	if styled {
-		switch wk.State {
-		case pool.WorkerBusy:
-			state = st.ok.Render(state)
-		case pool.WorkerRestarting:
-			state = st.warn.Render(state)
-		case pool.WorkerStopped, pool.WorkerIdle:
-			state = st.dim.Render(state)
-		}
+	switch wk.State {
+	case pool.WorkerBusy:
+		state = tOK
+	case pool.WorkerRestarting:
+		state = tWarn
+	case pool.WorkerStopped, pool.WorkerIdle:
+		state = tDim
 	}
-	cells := map[string]string{
-		"W":     "W" + strconv.Itoa(wk.ID),
-		"STATE": state,
-		"TASKS": strconv.Itoa(wk.TasksDone),
-		"RST":   strconv.Itoa(wk.Restarts),
+	row := tableCells{
+		"W":     {text: "W" + strconv.Itoa(wk.ID)},
+		"STATE": {glyph + " " + wk.State.String(), state},
+		"TASKS": {text: strconv.Itoa(wk.TasksDone)},
+		"RST":   {text: strconv.Itoa(wk.Restarts)},
 	}
 	if wk.MemBytes > 0 {
-		cells["MEM"] = bytesHuman(wk.MemBytes)
+		row["MEM"] = span{text: bytesHuman(wk.MemBytes)}
 	}
 	if wk.PO != "" {
-		cells["PO"] = "PO" + wk.PO
+		row["PO"] = span{text: "PO" + wk.PO}
 		if !wk.TaskStart.IsZero() {
-			cells["TIME"] = clock(c.now.Sub(wk.TaskStart))
+			row["TIME"] = span{text: clock(c.now.Sub(wk.TaskStart))}
 		}
-		cells["FILES"] = fmt.Sprintf("%d/%d", wk.Progress.Done, wk.Progress.Found)
-		cells["NOTE"] = wk.Progress.Phase
+		row["FILES"] = span{text: fmt.Sprintf("%d/%d", wk.Progress.Done, wk.Progress.Found)}
+		row["NOTE"] = span{text: wk.Progress.Phase}
 	}
 	if wk.LastError != "" && wk.State != pool.WorkerBusy {
-		note := "last error: " + wk.LastError
-		if styled {
-			note = st.warn.Render(note)
-		}
-		cells["NOTE"] = note
+		row["NOTE"] = span{"last error: " + wk.LastError, tWarn}
 	}
-	return cells
+	return row
 }
