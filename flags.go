@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	"coupatui/config"
@@ -19,7 +20,7 @@ import (
 type flags struct {
 	configPath   string
 	baseURL      string
-	workers      int
+	workers      config.Count // a number, or "auto"
 	out          string
 	report       string
 	headless     bool
@@ -47,7 +48,7 @@ func parseFlags(cmd string, args []string, stderr io.Writer) (*flags, error) {
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&f.configPath, "config", "", "")
 	fs.StringVar(&f.baseURL, "base-url", "", "")
-	fs.IntVar(&f.workers, "workers", 0, "")
+	workers := fs.String("workers", "", "")
 	fs.StringVar(&f.out, "out", "", "")
 	fs.StringVar(&f.report, "report", "", "")
 	fs.BoolVar(&f.headless, "headless", true, "")
@@ -83,8 +84,10 @@ func parseFlags(cmd string, args []string, stderr io.Writer) (*flags, error) {
 		args = fs.Args()[1:]
 	}
 	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
-	if f.set["workers"] && f.workers < 1 {
-		return nil, fmt.Errorf("--workers %d: want 1 or more", f.workers)
+	if f.set["workers"] {
+		if err := f.workers.UnmarshalTOML(autoOrInt(*workers)); err != nil || !f.workers.Auto && f.workers.N < 1 {
+			return nil, fmt.Errorf("--workers %q: want a number of 1 or more, or \"auto\"", *workers)
+		}
 	}
 	if f.set["redo"] {
 		if _, err := run.ParseRedo(f.redo); err != nil {
@@ -92,6 +95,14 @@ func parseFlags(cmd string, args []string, stderr io.Writer) (*flags, error) {
 		}
 	}
 	return f, nil
+}
+
+// autoOrInt is --workers' text as config.Count reads it from TOML.
+func autoOrInt(s string) any {
+	if n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64); err == nil {
+		return n
+	}
+	return strings.TrimSpace(s)
 }
 
 // config loads the configuration file and applies the flags over it.
@@ -104,9 +115,11 @@ func (f *flags) config() (config.Config, error) {
 		cfg.Coupa.BaseURL = strings.TrimRight(f.baseURL, "/")
 	}
 	if f.set["workers"] {
-		cfg.Pool.WorkerCount = config.Count{N: f.workers}
-		cfg.Pool.MaxWorkers = max(cfg.Pool.MaxWorkers, f.workers)
-		cfg.Pool.MinWorkers = min(cfg.Pool.MinWorkers, f.workers)
+		cfg.Pool.WorkerCount = f.workers
+		if !f.workers.Auto {
+			cfg.Pool.MaxWorkers = max(cfg.Pool.MaxWorkers, f.workers.N)
+			cfg.Pool.MinWorkers = min(cfg.Pool.MinWorkers, f.workers.N)
+		}
 	}
 	if f.set["headless"] {
 		cfg.Pool.HeadlessMode = f.headless

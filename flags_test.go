@@ -45,8 +45,18 @@ func TestConfigFlagsOverrideTheFile(t *testing.T) {
 		!strings.Contains(err.Error(), "after the command-line flags") {
 		t.Errorf("--workers 65: %v", err)
 	}
-	if _, err := parseFlags("run", []string{"--workers", "0"}, io.Discard); err == nil {
-		t.Error("--workers 0 accepted")
+	for _, bad := range []string{"0", "-1", "many", "Auto"} {
+		if _, err := parseFlags("run", []string{"--workers", bad}, io.Discard); err == nil {
+			t.Errorf("--workers %s accepted", bad)
+		}
+	}
+	// --workers auto: the pool finds its worker count within min and max.
+	f, err = parseFlags("run", []string{"--config", path, "--workers", "auto", "pos.xlsx"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg, err = f.config(); err != nil || !cfg.Pool.WorkerCount.Auto || cfg.Pool.MinWorkers != 2 || cfg.Pool.MaxWorkers != 3 {
+		t.Errorf("--workers auto: %v, %+v", err, cfg.Pool)
 	}
 }
 

@@ -44,7 +44,7 @@ func dispatch(sigs <-chan os.Signal, args []string, stdout, stderr io.Writer) in
 	cmd := ""
 	if len(args) > 0 {
 		switch args[0] {
-		case "demo", "login", "inspect", "profiles", "report", "history", "pdf", "help", "version":
+		case "demo", "bench", "login", "inspect", "profiles", "report", "history", "pdf", "help", "version":
 			cmd, args = args[0], args[1:]
 		}
 	}
@@ -52,6 +52,8 @@ func dispatch(sigs <-chan os.Signal, args []string, stdout, stderr io.Writer) in
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
+	case "bench":
+		return bench(sigs, args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "coupatui", version)
 		return exitOK
@@ -181,6 +183,7 @@ const usage = `coupatui downloads the attachments of Coupa purchase orders.
 Usage:
   coupatui [flags] INPUT.xlsx|INPUT.csv   process every PO in the file (console on a terminal)
   coupatui demo [flags]                   the same against a simulated Coupa on this machine
+  coupatui bench [flags]                  measure coupatui against a simulated Coupa: wall time, overhead, memory
   coupatui login [flags]                  sign in once in a browser window; workers reuse it
   coupatui inspect [flags] PO             open one PO and print what coupatui sees on its page (downloads nothing)
   coupatui report [--report PATH] [--csv] INPUT
@@ -193,7 +196,7 @@ Usage:
 Flags:
   --config PATH       configuration file (default: ./config.toml, then ~/.config/coupatui/config.toml)
   --base-url URL      the Coupa site, e.g. https://acme.coupahost.com
-  --workers N         browsers working at once
+  --workers N|auto    browsers working at once; auto starts at 2 and adds one while it pays
   --out DIR           download folder (default: downloads next to the input)
   --report PATH       results workbook (default: <input>_results.xlsx next to the input)
   --csv               report: also write the results as <report>.csv
@@ -209,6 +212,18 @@ Flags:
   --fresh             fetch every PO again, ignoring earlier runs of this input (the console asks first)
   --save-pages        save every PO's page in the state folder's pages/ (UNRECOGNISED ones always are)
   --inspect PO        demo: inspect one simulated PO instead of running
+
+Bench flags (coupatui bench; a row per worker count and pipeline depth):
+  --workers 1,2,4,8   worker counts to run ("auto" too)
+  --pipeline-depth 1,2
+                      pipeline depths to run (default: the configuration's pool.pipeline_depth)
+  --latency 500ms     server time of every page and every download start, ±50%
+  --pos 200           POs of the simulated Coupa
+  --attachments 0-4   attachments per PO: a count or a range
+  --size 200KB        size of each attachment
+  --profile-mb 100    size of the base profile each worker clones (0: an empty one)
+  --dir DIR           keep the runs' files in DIR (default: a temporary folder, removed)
+  --json              one JSON object per run on stdout
 
 A re-run of the same input keeps COMPLETED, NO_ATTACHMENTS, PO_NOT_FOUND, PR_NOT_ACCESSIBLE and
 INVALID_PO and fetches every other PO again, keeping the files already complete on disk.

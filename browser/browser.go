@@ -59,11 +59,11 @@ type Browser struct {
 	// after the tab could not be closed in time; stop waits for them.
 	bg sync.WaitGroup
 
-	mu        sync.Mutex // guards err, closing, userAgent and spare
+	mu        sync.Mutex // guards err, closing, userAgent and spares
 	err       error
 	closing   bool
 	userAgent string
-	spare     *Tab // parked by the last task for the next one
+	spares    []*Tab // parked by the last tasks for the next ones, at most Options.KeepTabs
 
 	stopOnce sync.Once
 	stopErr  error
@@ -149,6 +149,15 @@ func (b *Browser) Kill() {
 	b.stopOnce.Do(func() { b.stopErr = b.stop(false) })
 }
 
+// Discard is Kill for a browser whose profile is thrown away with it
+// (nothing on it is worth a graceful close, which takes seconds on a busy
+// machine); it returns what Close would: an error when its processes
+// outlived the kill.
+func (b *Browser) Discard() error {
+	b.Kill()
+	return b.stopErr // written once by stop, before Kill returns
+}
+
 func (b *Browser) markClosing() {
 	b.mu.Lock()
 	b.closing = true
@@ -165,11 +174,11 @@ func (b *Browser) isClosing() bool {
 func (b *Browser) stop(graceful bool) error {
 	b.markClosing()
 	b.mu.Lock()
-	spare := b.spare
-	b.spare = nil
+	spares := b.spares
+	b.spares = nil
 	b.mu.Unlock()
-	if spare != nil {
-		spare.Close()
+	for _, t := range spares {
+		t.Close()
 	}
 	if graceful && b.pid != 0 {
 		select {

@@ -65,6 +65,10 @@ type DownloadOptions struct {
 	// IsSignIn reports whether a URL a download landed on is a sign-in
 	// wall; such a file fails with ErrSignInWall. nil: never.
 	IsSignIn func(*url.URL) bool
+	// Prefetched holds requests started early (Tab.Prefetch): a link's
+	// first HTTP attempt takes its response instead of asking again. The
+	// caller closes it after Download.
+	Prefetched *Prefetch
 	// Progress is called once per link, as it completes or fails, never
 	// concurrently.
 	Progress func(FileResult)

@@ -99,10 +99,22 @@ func (d *downloader) client(ctx context.Context, u *url.URL) (*http.Client, erro
 	}, nil
 }
 
-// httpAttempt makes one GET of link i, once the site's gate lets it.
+// prepare sets the headers every download request carries.
+func (d *downloader) prepare(req *http.Request) {
+	for k, v := range d.tab.b.opts.Headers {
+		req.Header[http.CanonicalHeaderKey(k)] = v
+	}
+	req.Header.Set("User-Agent", d.tab.UserAgent())
+	req.Header.Set("Accept", "*/*")
+}
+
+// httpAttempt makes one GET of link i, once the site's gate lets it (an
+// early request passed the gate already).
 func (d *downloader) httpAttempt(ctx context.Context, client *http.Client, i int, u *url.URL) (FileResult, bool, error) {
-	if err := d.tab.b.opts.Gate.Wait(ctx); err != nil {
-		return FileResult{}, false, err
+	if !d.opts.Prefetched.has(u.String()) {
+		if err := d.tab.b.opts.Gate.Wait(ctx); err != nil {
+			return FileResult{}, false, err
+		}
 	}
 	rctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -110,12 +122,8 @@ func (d *downloader) httpAttempt(ctx context.Context, client *http.Client, i int
 	if err != nil {
 		return FileResult{}, false, fmt.Errorf("request %s: %w", redactURL(u.String()), err)
 	}
-	for k, v := range d.tab.b.opts.Headers {
-		req.Header[http.CanonicalHeaderKey(k)] = v
-	}
-	req.Header.Set("User-Agent", d.tab.UserAgent())
-	req.Header.Set("Accept", "*/*")
-	resp, err := client.Do(req)
+	d.prepare(req)
+	resp, err := d.do(client, req)
 	if err != nil {
 		if ctx.Err() != nil {
 			return FileResult{}, false, ctx.Err()

@@ -29,6 +29,10 @@ type Options struct {
 	// (Network.setExtraHTTPHeaders) and of every HTTP download, e.g. the
 	// Coupatui-Worker header that names a worker to the simulator.
 	Headers http.Header
+	// KeepTabs is how many tabs tasks that ended cleanly park for the
+	// next ones (Tab.Park); 0 means 1. A worker that holds several POs at
+	// once (pipeline_depth) keeps as many, since a tab costs ~0.4 s to set up.
+	KeepTabs int
 	// Gate paces the requests of every tab and download to the site; share
 	// one between the browsers of a run. nil: no pacing.
 	Gate *Gate

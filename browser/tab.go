@@ -58,14 +58,20 @@ type Response struct {
 	RetryAfter time.Duration
 }
 
-// Tab returns the tab the last task parked, when there is one still open,
-// else a new tab.
+// Tab returns a tab an earlier task parked, when one is still open (the
+// most recently parked first), else a new tab.
 func (b *Browser) Tab(ctx context.Context) (*Tab, error) {
-	b.mu.Lock()
-	t := b.spare
-	b.spare = nil
-	b.mu.Unlock()
-	if t != nil {
+	for {
+		b.mu.Lock()
+		var t *Tab
+		if n := len(b.spares); n > 0 {
+			t = b.spares[n-1]
+			b.spares = b.spares[:n-1]
+		}
+		b.mu.Unlock()
+		if t == nil {
+			return b.NewTab(ctx)
+		}
 		select {
 		case <-t.Gone():
 			t.Close()
@@ -73,11 +79,15 @@ func (b *Browser) Tab(ctx context.Context) (*Tab, error) {
 			return t, nil
 		}
 	}
-	return b.NewTab(ctx)
+}
+
+func (b *Browser) keepTabs() int {
+	return max(1, b.opts.KeepTabs)
 }
 
 // Park stops the tab's page (window.stop ends its pending requests, such
-// as a long-poll) and keeps the tab for the browser's next Tab call. It
+// as a long-poll) and keeps the tab for a next Tab call, unless
+// Options.KeepTabs tabs are parked already. It
 // does not navigate away: leaving a page for about:blank swaps renderer
 // processes (~0.4 s here), while the next PO page, on the same site, reuses
 // this one. A tab that does not answer in time is closed instead. Park only
@@ -91,11 +101,11 @@ func (t *Tab) Park() error {
 	}
 	b := t.b
 	b.mu.Lock()
-	if b.closing || b.spare != nil {
+	if b.closing || len(b.spares) >= b.keepTabs() {
 		b.mu.Unlock()
 		return t.Close()
 	}
-	b.spare = t
+	b.spares = append(b.spares, t)
 	b.mu.Unlock()
 	return nil
 }

@@ -61,6 +61,8 @@ type Pool struct {
 
 	MinWorkers        int      `toml:"min_workers"`
 	MaxWorkers        int      `toml:"max_workers"`
+	AutoMaxCPU        float64  `toml:"auto_max_cpu"`   // worker_count = "auto" adds no worker at or above this ratio of CPU used
+	PipelineDepth     int      `toml:"pipeline_depth"` // POs one worker holds at once: the next one's page loads while the last one's files download; 1 = one at a time
 	TaskTimeout       Duration `toml:"task_timeout"`
 	MaxRetries        int      `toml:"max_retries"`         // 0 = no retries
 	RecycleAfterTasks int      `toml:"recycle_after_tasks"` // 0 = never recycle on task count
@@ -109,8 +111,6 @@ type Monitor struct {
 	SampleInterval  Duration `toml:"sample_interval"`
 	MemoryCritical  float64  `toml:"memory_critical"` // ratio of memory used that is critical
 	MaxBrowserMB    int      `toml:"max_browser_mb"`  // recycle a browser above this; 0 = no cap
-	Autoscale       bool     `toml:"autoscale"`
-	AutoscaleMaxCPU float64  `toml:"autoscale_max_cpu"` // ratio of CPU used at or above which autoscale adds no worker
 	PauseOnCritical bool     `toml:"pause_on_critical"`
 	PressureWindow  Duration `toml:"pressure_window"` // a level must hold this long before the state changes
 	RecoverWindow   Duration `toml:"recover_window"`  // low pressure this long before returning to the target
@@ -152,6 +152,8 @@ func Default() Config {
 			MaxProfileSizeMB:         100,
 			MinWorkers:               1,
 			MaxWorkers:               8,
+			AutoMaxCPU:               0.90,
+			PipelineDepth:            2,
 			TaskTimeout:              dur(5 * time.Minute),
 			MaxRetries:               3,
 			RecycleAfterTasks:        100,
@@ -174,12 +176,11 @@ func Default() Config {
 			EmailToPDF: true,
 		},
 		Monitor: Monitor{
-			SampleInterval:  dur(time.Second),
-			MemoryCritical:  0.90,
-			MaxBrowserMB:    1500,
-			AutoscaleMaxCPU: 0.80,
-			PressureWindow:  dur(5 * time.Second),
-			RecoverWindow:   dur(30 * time.Second),
+			SampleInterval: dur(time.Second),
+			MemoryCritical: 0.90,
+			MaxBrowserMB:   1500,
+			PressureWindow: dur(5 * time.Second),
+			RecoverWindow:  dur(30 * time.Second),
 		},
 	}
 }

@@ -61,6 +61,9 @@ func unknownKeyError(file string, t *field, name, key string, isTable bool) *Err
 		return &Error{File: file, Key: full, Msg: msg}
 	}
 	msg := "unknown key " + full
+	if why, ok := replacedKeys[full]; ok {
+		return &Error{File: file, Key: full, Msg: msg + " (" + why + ")"}
+	}
 	if name != "" {
 		var here []string
 		for _, f := range t.keys {
@@ -77,6 +80,12 @@ func unknownKeyError(file string, t *field, name, key string, isTable bool) *Err
 		}
 	}
 	return &Error{File: file, Key: full, Msg: msg}
+}
+
+// replacedKeys are keys earlier versions had, with what replaced them.
+var replacedKeys = map[string]string{
+	"monitor.autoscale":         `replaced by pool.worker_count = "auto", which finds the best worker count itself`,
+	"monitor.autoscale_max_cpu": "replaced by pool.auto_max_cpu",
 }
 
 // closest returns the candidate nearest to typed: within a small edit

@@ -186,6 +186,8 @@ func TestLoadErrors(t *testing.T) {
 			"pool.exec_path", "unknown key pool.exec_path (it belongs in [browser]: browser.exec_path)"},
 		{"key outside any section", "worker_count = 2\n",
 			"worker_count", "unknown key worker_count (it belongs in [pool]: pool.worker_count)"},
+		{"replaced key", "[monitor]\nautoscale = true\n",
+			"monitor.autoscale", `unknown key monitor.autoscale (replaced by pool.worker_count = "auto", which finds the best worker count itself)`},
 		{"unknown section", "[brwser]\nremote = \"\"\n",
 			"brwser", "unknown section [brwser] (did you mean [browser]?)"},
 		{"unknown key with no suggestion", "[ui]\ncolour = \"red\"\n",

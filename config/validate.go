@@ -13,6 +13,7 @@ const (
 	MaxWorkerLimit    = 64 // workers, whatever the config asks
 	MaxRetryLimit     = 100
 	MaxDownloadsPerPO = 16
+	MaxPipelineDepth  = 4 // POs one worker holds: past that, one browser's CPU is the limit
 	// MaxRequestsPerSecond bounds [coupa] max_requests_per_second: more is
 	// no cap a site would notice.
 	MaxRequestsPerSecond = 1000
@@ -73,7 +74,9 @@ var rules = map[string]rule{
 		}
 		return ""
 	},
-	"pool.max_retries": func(c *Config) string { return intBetween(c.Pool.MaxRetries, 0, MaxRetryLimit) },
+	"pool.auto_max_cpu":   func(c *Config) string { return ratio(c.Pool.AutoMaxCPU) },
+	"pool.pipeline_depth": func(c *Config) string { return intBetween(c.Pool.PipelineDepth, 1, MaxPipelineDepth) },
+	"pool.max_retries":    func(c *Config) string { return intBetween(c.Pool.MaxRetries, 0, MaxRetryLimit) },
 	"pool.recycle_after_tasks": func(c *Config) string {
 		return atLeastZero(c.Pool.RecycleAfterTasks, "never")
 	},
@@ -113,8 +116,7 @@ var rules = map[string]rule{
 		}
 		return ""
 	},
-	"monitor.max_browser_mb":    func(c *Config) string { return atLeastZero(c.Monitor.MaxBrowserMB, "no cap") },
-	"monitor.autoscale_max_cpu": func(c *Config) string { return ratio(c.Monitor.AutoscaleMaxCPU) },
+	"monitor.max_browser_mb": func(c *Config) string { return atLeastZero(c.Monitor.MaxBrowserMB, "no cap") },
 	"monitor.pressure_window": func(c *Config) string {
 		return notShorter(c.Monitor.PressureWindow, c.Monitor.SampleInterval, "monitor.sample_interval")
 	},

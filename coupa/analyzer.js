@@ -9,6 +9,8 @@
 // o.settleReady ("settled"). At the latest after o.maxMS ("timeout" when
 // something still shows it is loading). Collapsed attachment panels are
 // opened on the way. The page's same-origin frames count as the page.
+// With o.early it returns as soon as attachments show ("early"): a first
+// look for starting their downloads, to be followed by a full run.
 async (o) => {
   const rx = (s) => new RegExp(s, "iu");
   const notFoundRe = rx(o.notFound), emptyRe = rx(o.empty), sectionRe = rx(o.section),
@@ -27,8 +29,9 @@ async (o) => {
     "input[type=hidden], h1, h2, h3, h4, h5, h6, [role=heading], legend, summary, caption, th, label";
   const rowSel = "li, tr, [role=row], [role=listitem], dd";
   const start = performance.now();
-  let last = start, foundAt = 0, loadingSeen = false;
-  const observer = new MutationObserver(() => { last = performance.now(); });
+  let last = start, foundAt = 0, loadingSeen = false, decidedMS = 0;
+  let onChange = () => {};
+  const observer = new MutationObserver(() => { last = performance.now(); onChange(); });
   const observed = new WeakSet();
   const toggled = new WeakSet();
   const opened = [];
@@ -379,15 +382,20 @@ async (o) => {
       SectionFinished: st.finished || loadingSeen && !st.loading, Opened: opened,
       Loading: st.loading, Empty: st.empties.length ? short(norm(st.empties[0].textContent) || describeEl(st.empties[0]), 100) : "",
       Links: links, Unknown: st.unknown.slice(0, 5).map(describeEl), UnknownCount: st.unknown.length,
-      Supplier: supplier, SupplierFrom: supplierFrom, Requisition: req, WaitedMS: performance.now() - start};
+      Supplier: supplier, SupplierFrom: supplierFrom, Requisition: req, WaitedMS: performance.now() - start,
+      DecidedMS: decidedMS};
   };
 
   return await new Promise((resolve) => {
-    let timer = 0, done = false, st = null, scannedAt = -1;
+    let poll = 0, wake = 0, queued = 0, done = false, st = null, scannedAt = -1, checkedAt = -Infinity;
     const finish = (outcome, note) => {
       if (done) return;
       done = true;
-      clearInterval(timer);
+      decidedMS = performance.now() - start;
+      clearInterval(poll);
+      clearTimeout(wake);
+      clearTimeout(queued);
+      document.removeEventListener("readystatechange", soon);
       observer.disconnect();
       try {
         resolve(describe(outcome, st || scan(), note));
@@ -396,8 +404,10 @@ async (o) => {
       }
     };
     const check = () => {
+      if (done) return;
       try {
         const now = performance.now();
+        checkedAt = now;
         if (!st || last > scannedAt || !st.ready) { scannedAt = now; st = scan(); }
         if (st.loading) loadingSeen = true;
         if (st.password) return finish("signin");
@@ -418,6 +428,7 @@ async (o) => {
         }
         if (st.collapsed.length) { st.collapsed = []; return; }
         if (st.items.length > 0 && !st.loading) {
+          if (o.early) return finish("early");
           if (!foundAt) foundAt = now;
           if (now - Math.max(foundAt, last) >= o.settleFound) return finish("found");
         } else if (st.empties.length > 0 && !st.loading) {
@@ -425,12 +436,29 @@ async (o) => {
         } else if (st.ready && !st.loading && now - last >= o.settleReady) {
           return finish("settled");
         }
-        if (now - start >= o.maxMS) finish(st.items.length > 0 ? "found" : st.loading ? "timeout" : "settled");
+        if (now - start >= o.maxMS) return finish(st.items.length > 0 ? "found" : st.loading ? "timeout" : "settled");
+        // Wake up when the window that would decide ends, if nothing
+        // changes before.
+        let next = start + o.maxMS;
+        if (st.items.length > 0 && !st.loading) next = Math.min(next, Math.max(foundAt, last) + o.settleFound);
+        else if (st.ready && !st.loading) next = Math.min(next, last + o.settleReady);
+        clearTimeout(wake);
+        wake = setTimeout(check, Math.max(0, next - performance.now()));
       } catch (e) {
         finish("script", String(e && e.message || e));
       }
     };
-    timer = setInterval(check, 25);
+    // The check runs when the page changes (at most once per o.minGapMS
+    // while it keeps changing), when a window it waits for ends, and every
+    // o.pollMS in any case, for what changes no node (a frame's
+    // readyState, a spinner's layout).
+    const soon = () => {
+      if (done || queued) return;
+      queued = setTimeout(() => { queued = 0; check(); }, Math.max(0, checkedAt + o.minGapMS - performance.now()));
+    };
+    onChange = soon;
+    document.addEventListener("readystatechange", soon);
+    poll = setInterval(check, o.pollMS);
     check();
   });
 }

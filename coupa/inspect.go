@@ -69,7 +69,7 @@ func (s *Site) Inspect(ctx context.Context, b *browser.Browser, po string) (Repo
 		rep.Status, rep.Why = Failed, fmt.Sprintf("the page answered HTTP %d (retried in a run)", resp.Status)
 		return rep, nil
 	}
-	st, err := s.analyze(ctx, tab, po)
+	st, err := s.analyze(ctx, tab, po, false)
 	if err != nil {
 		return rep, fmt.Errorf("inspect PO %s: %w", po, err)
 	}

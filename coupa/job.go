@@ -8,4 +8,10 @@ type Job struct {
 	// still in the PO's folder with its name, size and hash is kept, and
 	// only the others are fetched.
 	Have []File
+	// PageDone, when set, is called once, from Process's goroutine, as soon
+	// as the PO's page has been read and only its downloads (and, with the
+	// PR fallback, its requisition) remain: from then on the PO works in
+	// its own tab, so the caller may open the next PO in another tab of the
+	// same browser. It is not called when the PO ends before that.
+	PageDone func()
 }

@@ -83,6 +83,11 @@ const (
 	settleAfterReady = 500 * time.Millisecond
 	// settleAfterFound lets a list that renders row by row finish.
 	settleAfterFound = 150 * time.Millisecond
+	// The analyser looks again when the page changes, at most once per
+	// analyzerMinGap while it keeps changing, when a settle window ends,
+	// and every analyzerPoll in any case (for what changes no node).
+	analyzerMinGap = 25 * time.Millisecond
+	analyzerPoll   = 100 * time.Millisecond
 )
 
 //go:embed analyzer.js
@@ -90,7 +95,7 @@ var analyzerJS string
 
 // pageState is what the analyser script reports about a page.
 type pageState struct {
-	Outcome         string     // signin, error, found, empty, settled, timeout, script
+	Outcome         string     // signin, error, found, empty, settled, timeout, script; early for a first look
 	Note            string     // the script's own error, for Outcome "script"
 	Ready           bool       // every document is complete
 	Password        bool       // a password field is shown
@@ -112,7 +117,8 @@ type pageState struct {
 	Supplier        string  // "" when none shown
 	SupplierFrom    string  // the marker, selector or label it came from
 	Requisition     string  // absolute URL of the linked requisition, "" when none
-	WaitedMS        float64 // how long the script waited, for diagnostics
+	WaitedMS        float64 // how long the script ran, for diagnostics
+	DecidedMS       float64 // how long it waited before it could tell what the page shows
 }
 
 // pageLink is one attachment element.
@@ -130,9 +136,11 @@ func (l pageLink) link() browser.Link { return browser.Link{URL: l.Href, Click: 
 // errPageHung means the page's script never answered: its renderer is stuck.
 var errPageHung = errors.New("the page did not answer (script stuck)")
 
-// analyzerArgs are the analyser's options for a page of the record id.
-func (s *Site) analyzerArgs(id string) ([]byte, error) {
-	return json.Marshal(map[string]any{
+// analyzerArgs are the analyser's options for a page of the record id;
+// early returns as soon as attachments show, before the page settles
+// (Outcome "early": a first look, never a verdict).
+func (s *Site) analyzerArgs(id string, early bool) ([]byte, error) {
+	return json.Marshal(map[string]any{"early": early,
 		"id": id, "markers": attachmentMarkers, "attSel": nonNil(s.Selectors.Attachments),
 		"containerSel": sectionContainers, "errSel": append(append([]string{}, errorRegions...), s.Selectors.Error...),
 		"supSel": nonNil(s.Selectors.Supplier), "supMarkers": supplierMarkers, "emptySel": nonNil(s.Selectors.Empty),
@@ -141,6 +149,7 @@ func (s *Site) analyzerArgs(id string) ([]byte, error) {
 		"upload": uploadPattern, "download": downloadPattern, "supplierLabel": supplierLabelPattern,
 		"requisitionText": requisitionTextPattern,
 		"settleReady":     settleAfterReady.Milliseconds(), "settleFound": settleAfterFound.Milliseconds(),
+		"minGapMS": analyzerMinGap.Milliseconds(), "pollMS": analyzerPoll.Milliseconds(),
 		"maxMS": s.markerTimeout().Milliseconds(),
 	})
 }
@@ -153,11 +162,12 @@ func nonNil(s []string) []string {
 }
 
 // analyze runs the analyser in the tab for the record id (a PO number or a
-// requisition id). The script bounds itself by MarkerTimeout; a few more
-// seconds without an answer mean the renderer is hung, reported as
-// errPageHung wrapping context.DeadlineExceeded.
-func (s *Site) analyze(ctx context.Context, tab *browser.Tab, id string) (pageState, error) {
-	args, err := s.analyzerArgs(id)
+// requisition id); early asks for a first look (see analyzerArgs). The
+// script bounds itself by MarkerTimeout; a few more seconds without an
+// answer mean the renderer is hung, reported as errPageHung wrapping
+// context.DeadlineExceeded.
+func (s *Site) analyze(ctx context.Context, tab *browser.Tab, id string, early bool) (pageState, error) {
+	args, err := s.analyzerArgs(id, early)
 	if err != nil {
 		return pageState{}, err
 	}

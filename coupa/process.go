@@ -37,7 +37,9 @@ func (s *Site) Process(ctx context.Context, b *browser.Browser, job Job, progres
 		return res
 	}
 
+	t0 := time.Now()
 	tab, err := b.Tab(ctx)
+	since(&res.Steps.Tab, t0)
 	if err != nil {
 		run.fail(fmt.Errorf("open tab: %w", err))
 		if errors.Is(err, browser.ErrClosed) || b.Err() != nil {
@@ -46,6 +48,7 @@ func (s *Site) Process(ctx context.Context, b *browser.Browser, job Job, progres
 		return res
 	}
 	defer func() {
+		defer since(&res.Steps.Park, time.Now())
 		// A clean end keeps the tab for the next PO; after a timeout or a
 		// cancellation the page may still be running: close it.
 		if ctx.Err() == nil && res.Status != Timeout && res.Status != Cancelled {
@@ -60,6 +63,7 @@ func (s *Site) Process(ctx context.Context, b *browser.Browser, job Job, progres
 	}()
 	run.tab = tab
 	run.process()
+	run.prefetch.Close() // requests of a PO that ended before its downloads
 	s.log().Info("PO processed", "po", job.PO, "status", res.Status, "found", res.Found,
 		"downloaded", res.Downloaded, "folder", res.Folder, "err", res.Err)
 	return res
@@ -80,6 +84,10 @@ type poRun struct {
 	// unrecognised says why a page was not understood (a PO page's section
 	// with unknown items, or a requisition page); the PO ends UNRECOGNISED.
 	unrecognised []string
+	// prefetch holds the requests of the PO's first files, started as soon
+	// as its page showed them (before it settled); nil when none.
+	prefetch *browser.Prefetch
+	paged    bool // Job.PageDone was called
 }
 
 func (r *poRun) process() {
@@ -94,6 +102,7 @@ func (r *poRun) process() {
 	r.res.Found = len(links)
 	r.progress(Progress{Phase: "listing", Found: r.res.Found})
 
+	r.pageDone()
 	if len(links) > 0 && !r.download(links) {
 		return
 	}
@@ -106,6 +115,49 @@ func (r *poRun) process() {
 	r.decide()
 }
 
+// pageDone tells the caller, once, that the PO works in its own tab from
+// now on (Job.PageDone).
+func (r *poRun) pageDone() {
+	if !r.paged && r.job.PageDone != nil {
+		r.paged = true
+		r.job.PageDone()
+	}
+}
+
+// read runs the analyser on the page loaded in the tab. On a PO page it
+// first takes an early look: when attachments show before the page has
+// settled, the requests of its first files start at once and the caller
+// may open the next PO, while a second, full run of the analyser waits for
+// the page to settle as a single run would (its windows are not shortened,
+// and only its description decides). The early look's links only start
+// requests: the files are named and written by the download of the final
+// links.
+func (r *poRun) read(id string, requisition bool) (pageState, error) {
+	s := r.site
+	t0 := time.Now()
+	timed := func(st pageState) {
+		read := time.Since(t0)
+		markers := min(read, time.Duration(st.DecidedMS*float64(time.Millisecond)))
+		r.res.Steps.Markers += markers
+		r.res.Steps.Extract += read - markers
+		t0 = time.Now()
+	}
+	st, err := s.analyze(r.ctx, r.tab, id, !requisition)
+	timed(st)
+	if err != nil || st.Outcome != "early" {
+		return st, err
+	}
+	if opts, err := r.downloadOptions(st.Links, 0); err == nil {
+		r.prefetch = r.tab.Prefetch(r.ctx, toBrowserLinks(st.Links), opts)
+	}
+	r.pageDone()
+	full, err := s.analyze(r.ctx, r.tab, id, false)
+	timed(full)
+	full.Opened = append(st.Opened, full.Opened...)
+	full.WaitedMS += st.WaitedMS
+	return full, err
+}
+
 // openRecord loads a PO page (reqID "") or a requisition page and reads
 // it. It returns true when the page shows files or an empty list; else
 // the outcome is decided (wall, error page, 5xx, timeout, unrecognised),
@@ -113,7 +165,9 @@ func (r *poRun) process() {
 func (r *poRun) openRecord(pageURL, what, id, reqID string) (pageState, bool) {
 	s := r.site
 	requisition := reqID != ""
+	t0 := time.Now()
 	resp, timedOut, err := r.navigate(pageURL)
+	since(&r.res.Steps.Navigate, t0)
 	if err != nil {
 		if r.ctx.Err() == nil && timedOut {
 			err = fmt.Errorf("%s did not load within %s: %w", what, s.pageTimeout(), context.DeadlineExceeded)
@@ -133,7 +187,7 @@ func (r *poRun) openRecord(pageURL, what, id, reqID string) (pageState, bool) {
 		r.set(Failed, true, fmt.Errorf("%s answered HTTP %d", what, resp.Status))
 		return pageState{}, false
 	}
-	st, err := s.analyze(r.ctx, r.tab, id)
+	st, err := r.read(id, requisition)
 	if err != nil {
 		r.fail(fmt.Errorf("read %s: %w", what, err))
 		return st, false
@@ -202,21 +256,21 @@ func (r *poRun) download(links []pageLink) bool {
 	s := r.site
 	if r.folder == nil {
 		r.folder = &poFolder{parent: s.parentDir(r.job, r.res.Supplier), po: r.job.PO}
-		if err := r.folder.prepare(); err != nil {
+		t0 := time.Now()
+		err := r.folder.prepare()
+		since(&r.res.Steps.Folder, t0)
+		if err != nil {
 			r.set(Failed, true, err)
 			return false
 		}
 	}
-	origin, err := s.origin()
+	// Places count over the PO's links, then the requisition's.
+	offset := len(r.files)
+	opts, err := r.downloadOptions(links, offset)
 	if err != nil {
-		r.set(Failed, false, fmt.Errorf("base URL %q: %w", s.BaseURL, err))
+		r.set(Failed, false, err)
 		return false
 	}
-	bl := make([]browser.Link, len(links))
-	for i, l := range links {
-		bl[i] = l.link()
-	}
-	done := r.res.Downloaded
 	inFlight := map[int]FileProgress{} // by link, touched only by the serialised callbacks below
 	flying := func() []FileProgress {
 		var out []FileProgress
@@ -231,45 +285,35 @@ func (r *poRun) download(links []pageLink) bool {
 			taken = append(taken, f.Name)
 		}
 	}
-	// Places count over the PO's links, then the requisition's.
-	offset := len(r.files)
-	var known []browser.Known
-	for _, h := range r.job.Have {
-		if i := h.Index - offset; i >= 0 && i < len(bl) {
-			known = append(known, browser.Known{Index: i, URL: h.URL, Text: h.Label, Name: h.Name, Size: h.Size, SHA256: h.SHA256})
+	done := r.res.Downloaded
+	opts.Taken, opts.Dir = taken, r.folder.work
+	if offset == 0 {
+		opts.Prefetched = r.prefetch
+		defer r.prefetch.Close()
+	}
+	opts.Bytes = func(b browser.FileBytes) {
+		name := b.Name
+		if name == "" {
+			name = links[b.Index].Text
+		}
+		inFlight[b.Index] = FileProgress{Name: name, Done: b.Done, Total: b.Total}
+		r.progress(Progress{Phase: "downloading", Found: r.res.Found, Done: done, InFlight: flying()})
+	}
+	opts.Progress = func(f browser.FileResult) {
+		delete(inFlight, f.Index)
+		if f.Err == nil {
+			done++
+			saved := &File{Index: offset + f.Index, Label: f.Link.Text, URL: browser.StripQuery(f.Link.URL),
+				Name: f.Name, Size: f.Size, SHA256: f.SHA256}
+			r.progress(Progress{Phase: "downloading", Found: r.res.Found, Done: done, File: f.Name, Bytes: f.Size, Saved: saved,
+				Took: f.Took, InFlight: flying()})
+		} else {
+			r.progress(Progress{Phase: "downloading", Found: r.res.Found, Done: done, InFlight: flying()})
 		}
 	}
-	results, err := r.tab.Download(r.ctx, bl, browser.DownloadOptions{
-		Taken:       taken,
-		Known:       known,
-		Dir:         r.folder.work,
-		Origin:      origin.String(),
-		Parallel:    s.downloads(),
-		FileTimeout: s.DownloadTimeout,
-		MaxBytes:    s.MaxFileBytes,
-		IsSignIn:    IsSignInURL,
-		Logger:      s.Logger,
-		Bytes: func(b browser.FileBytes) {
-			name := b.Name
-			if name == "" {
-				name = bl[b.Index].Text
-			}
-			inFlight[b.Index] = FileProgress{Name: name, Done: b.Done, Total: b.Total}
-			r.progress(Progress{Phase: "downloading", Found: r.res.Found, Done: done, InFlight: flying()})
-		},
-		Progress: func(f browser.FileResult) {
-			delete(inFlight, f.Index)
-			if f.Err == nil {
-				done++
-				saved := &File{Index: offset + f.Index, Label: f.Link.Text, URL: browser.StripQuery(f.Link.URL),
-					Name: f.Name, Size: f.Size, SHA256: f.SHA256}
-				r.progress(Progress{Phase: "downloading", Found: r.res.Found, Done: done, File: f.Name, Bytes: f.Size, Saved: saved,
-					Took: f.Took, InFlight: flying()})
-			} else {
-				r.progress(Progress{Phase: "downloading", Found: r.res.Found, Done: done, InFlight: flying()})
-			}
-		},
-	})
+	t0 := time.Now()
+	defer since(&r.res.Steps.Downloads, t0)
+	results, err := r.tab.Download(r.ctx, toBrowserLinks(links), opts)
 	if err != nil {
 		r.set(Failed, true, err) // a panic in a download: one failed attempt
 		return false
@@ -296,6 +340,40 @@ func (r *poRun) download(links []pageLink) bool {
 		}
 	}
 	return true
+}
+
+// downloadOptions are the options of downloading links, the page's links
+// from place offset on (the PO's links, then the requisition's): the same
+// for an early request (Tab.Prefetch) as for the download itself.
+func (r *poRun) downloadOptions(links []pageLink, offset int) (browser.DownloadOptions, error) {
+	s := r.site
+	origin, err := s.origin()
+	if err != nil {
+		return browser.DownloadOptions{}, fmt.Errorf("base URL %q: %w", s.BaseURL, err)
+	}
+	var known []browser.Known
+	for _, h := range r.job.Have {
+		if i := h.Index - offset; i >= 0 && i < len(links) {
+			known = append(known, browser.Known{Index: i, URL: h.URL, Text: h.Label, Name: h.Name, Size: h.Size, SHA256: h.SHA256})
+		}
+	}
+	return browser.DownloadOptions{
+		Known:       known,
+		Origin:      origin.String(),
+		Parallel:    s.downloads(),
+		FileTimeout: s.DownloadTimeout,
+		MaxBytes:    s.MaxFileBytes,
+		IsSignIn:    IsSignInURL,
+		Logger:      s.Logger,
+	}, nil
+}
+
+func toBrowserLinks(links []pageLink) []browser.Link {
+	bl := make([]browser.Link, len(links))
+	for i, l := range links {
+		bl[i] = l.link()
+	}
+	return bl
 }
 
 // fileName names a file in messages: its name on disk, else the page's text.
@@ -393,7 +471,9 @@ func (r *poRun) set(st Status, retryable bool, err error) {
 	if r.folder == nil {
 		return
 	}
+	t0 := time.Now()
 	folder, ferr := r.folder.finish(st)
+	since(&r.res.Steps.Finish, t0)
 	r.res.Folder = folder
 	if ferr != nil {
 		r.res.Err = errors.Join(r.res.Err, ferr)

@@ -62,11 +62,19 @@ func signInRequired(where string) error {
 // an error wrapping ErrSignInRequired when Coupa shows its wall, or another
 // error when the page cannot be loaded.
 func (s *Site) CheckSession(ctx context.Context, b *browser.Browser) error {
-	tab, err := b.NewTab(ctx)
+	tab, err := b.Tab(ctx)
 	if err != nil {
 		return fmt.Errorf("check session: %w", err)
 	}
-	defer tab.Close()
+	// The tab is parked for the first PO (setting one up costs time),
+	// unless the check was cut short and the page may still be running.
+	defer func() {
+		if ctx.Err() != nil {
+			tab.Close()
+			return
+		}
+		tab.Park()
+	}()
 	if err := b.Gate().Wait(ctx); err != nil {
 		return fmt.Errorf("check session: %w", err)
 	}

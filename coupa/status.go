@@ -66,6 +66,7 @@ type Result struct {
 	// PageTime is how long the PO page took to load and be read (until
 	// the attachment list was known, or the attempt ended without one).
 	PageTime time.Duration
+	Steps    Steps // how long each step took
 }
 
 // ErrorMessage is the text written to the ERROR_MESSAGE column.

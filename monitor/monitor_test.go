@@ -3,6 +3,7 @@ package monitor
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -286,5 +287,37 @@ func TestOptionsNormalised(t *testing.T) {
 	}
 	if o := (Options{Sampler: fake, Window: -1}).normalised(); o.Window != 0 {
 		t.Errorf("negative window gives %v, want 0 (at once)", o.Window)
+	}
+}
+
+// Idle browsers are read every quietEvery samples; a busy one, a new one
+// or a changed set of trees is read at once.
+func TestQuietTreesAreReadLessOften(t *testing.T) {
+	var q quietTrees
+	trees := map[int]int{1: 100, 2: 200}
+	idle := map[int]ProcTree{1: {PID: 100, CPU: 0.5}, 2: {PID: 200, CPU: 1}}
+	var reads []int
+	for i := range 12 {
+		if q.due(trees) {
+			reads = append(reads, i)
+			q.read(trees, idle)
+		} else {
+			q.skipped++
+		}
+	}
+	// The first reading has no CPU figure: the second one is taken too.
+	if want := []int{0, 1, 6, 11}; !slices.Equal(reads, want) {
+		t.Fatalf("idle trees read at samples %v, want %v", reads, want)
+	}
+	q.read(trees, map[int]ProcTree{1: {PID: 100, CPU: 40}, 2: {PID: 200}})
+	if !q.due(trees) {
+		t.Error("a busy browser is not read at every sample")
+	}
+	q.read(trees, idle)
+	if q.due(trees) {
+		t.Error("quiet trees read again at once")
+	}
+	if !q.due(map[int]int{1: 100, 2: 200, 3: 300}) {
+		t.Error("a new browser is not read at once")
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"path/filepath"
 	"runtime"
 	"sync"
@@ -41,8 +42,48 @@ type SystemSampler struct {
 
 	mu      sync.Mutex // guards everything below: Sample may be called from any goroutine
 	trees   *treeSampler
+	quiet   quietTrees
 	prevCPU []cpu.TimesStat
 	cgroup  *cgroupPlace // found on the first Sample; membership does not change
+}
+
+// Idle browsers are read less often: reading a tree costs a stat read per
+// process and, now and then, a page-table walk, which is most of an idle
+// console's CPU. While the tracked trees are the same and each used less
+// than quietCPU at its last reading, only every quietEvery-th sample reads
+// them; the others carry the last reading. A browser that starts working
+// is seen busy within quietEvery samples; system memory, which drives the
+// pressure state, is read every sample.
+const (
+	quietCPU   = 2.0 // percent of one core
+	quietEvery = 5
+)
+
+// quietTrees decides when to read the trees; guarded by SystemSampler.mu.
+type quietTrees struct {
+	last    map[int]ProcTree // the last reading, by tree id
+	roots   map[int]int      // the trees it was taken of
+	settled bool             // the reading before was of the same trees, so its CPU figures mean something
+	skipped int              // samples that carried it since
+}
+
+// due reports whether trees must be read now.
+func (q *quietTrees) due(trees map[int]int) bool {
+	if !q.settled || !maps.Equal(q.roots, trees) || q.skipped+1 >= quietEvery {
+		return true
+	}
+	for _, t := range q.last {
+		if t.CPU >= quietCPU {
+			return true
+		}
+	}
+	return false
+}
+
+// read records a fresh reading of trees.
+func (q *quietTrees) read(trees map[int]int, got map[int]ProcTree) {
+	q.settled = q.roots != nil && maps.Equal(q.roots, trees)
+	q.last, q.roots, q.skipped = got, maps.Clone(trees), 0
 }
 
 // NewSystemSampler returns the real Sampler; it reads nothing until Sample.
@@ -92,10 +133,16 @@ func (ss *SystemSampler) Sample(ctx context.Context, trees map[int]int) (Sample,
 	ss.applyCgroup(&s)
 	ss.readCPU(ctx, &s)
 
+	if !ss.quiet.due(trees) {
+		ss.quiet.skipped++
+		s.Trees = ss.quiet.last
+		return s, nil
+	}
 	s.Trees, err = ss.trees.sample(ctx, trees)
 	if err != nil {
 		return Sample{}, fmt.Errorf("reading browser process trees: %w", err)
 	}
+	ss.quiet.read(trees, s.Trees)
 	return s, nil
 }
 

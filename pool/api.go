@@ -110,13 +110,21 @@ func (s WorkerState) String() string {
 
 // WorkerInfo is a copy of one worker's state.
 type WorkerInfo struct {
-	ID        int
-	State     WorkerState
-	PID       int       // the browser's process id, 0 when none
-	Task      uint64    // the running task, 0 when none
-	PO        string    // the running task's PO
-	TaskStart time.Time // when the running task started
+	ID    int
+	State WorkerState
+	PID   int // the browser's process id, 0 when none
+	// Task, PO, TaskStart and Progress are those of the newest task the
+	// worker holds: the PO whose page its browser opened last (loading or
+	// being read, or downloading when every task it holds is). Task is 0
+	// when it holds none.
+	Task      uint64
+	PO        string
+	TaskStart time.Time
 	Progress  coupa.Progress
+	// Tasks are every task it holds, oldest first: with pipeline_depth
+	// above 1, older ones are still downloading while the newest one's
+	// page loads. Nil when it holds none.
+	Tasks     []WorkerTask
 	TasksDone int // tasks finished by this worker (any status)
 	Restarts  int // browser restarts after a crash or hang
 	Recycles  int // planned browser restarts (task count, memory)
@@ -125,6 +133,15 @@ type WorkerInfo struct {
 	CPU       float64 // percent of one core, whole browser tree
 	LastError string
 	Since     time.Time // when State last changed
+}
+
+// WorkerTask is one task a worker holds.
+type WorkerTask struct {
+	ID       uint64
+	PO       string
+	Started  time.Time
+	Progress coupa.Progress
+	PageRead bool // its page is read: it only downloads now, and the worker may take the next PO
 }
 
 // PoolState is where the whole pool is in its life.
@@ -263,9 +280,10 @@ const (
 	EvSignInRequired
 	EvSignInRestored
 	EvPressureChanged
-	EvPolicy       // a decision of the memory policy, with its reason
-	EvPoolHeld     // a hold other than sign-in stops dispatch (Event.Hold says which)
-	EvPoolReleased // that hold ended
+	EvPolicy         // a decision of the memory policy, with its reason
+	EvPoolHeld       // a hold other than sign-in stops dispatch (Event.Hold says which)
+	EvPoolReleased   // that hold ended
+	EvSessionChecked // a worker's browser found the session signed in (Coupa showed no sign-in wall)
 )
 
 var eventKindNames = [...]string{"task.queued", "task.started", "task.progress",
@@ -274,7 +292,7 @@ var eventKindNames = [...]string{"task.queued", "task.started", "task.progress",
 	"worker.restarting", "worker.recycled", "worker.retired", "pool.scaled",
 	"pool.paused", "pool.resumed", "pool.draining", "pool.stopped",
 	"signin.required", "signin.restored", "pressure.changed", "policy",
-	"pool.held", "pool.released"}
+	"pool.held", "pool.released", "session.checked"}
 
 func (k EventKind) String() string {
 	if k < 0 || int(k) >= len(eventKindNames) {

@@ -44,15 +44,20 @@ func startReal(t *testing.T, cfg pool.Config, opts sim.Options) *realPool {
 	if err := os.MkdirAll(rp.profiles, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	engine := &pool.Chromium{
-		Site:        &coupa.Site{BaseURL: srv.URL(), Root: rp.root, PRFallback: true, MarkerTimeout: 10 * time.Second},
-		Browser:     browser.Options{ExecPath: exec, Headless: true, BlockResources: true, StartTimeout: time.Minute},
-		NameWorkers: true,
-		TempRoot:    rp.profiles,
-	}
 	t.Cleanup(func() { rp.assertClean(t) }) // runs after runPool's shutdown
-	rp.Pool, _ = runPool(t, cfg, pool.Deps{Engine: engine})
+	rp.Pool, _ = runPool(t, cfg, pool.Deps{Engine: realEngine(exec, srv, rp.root, rp.profiles)})
 	return rp
+}
+
+// realEngine launches Chromium (exec) on empty profiles under profiles, to
+// work against srv with downloads under root.
+func realEngine(exec string, srv *sim.Server, root, profiles string) *pool.Chromium {
+	return &pool.Chromium{
+		Site:        &coupa.Site{BaseURL: srv.URL(), Root: root, PRFallback: true, MarkerTimeout: 10 * time.Second},
+		Browser:     browser.Options{ExecPath: exec, Headless: true, BlockResources: true, StartTimeout: time.Minute, KeepTabs: 2},
+		NameWorkers: true,
+		TempRoot:    profiles,
+	}
 }
 
 // runPool starts a pool, subscribed to its events from the start, and shuts

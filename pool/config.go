@@ -22,14 +22,15 @@ type Config struct {
 	RestartBackoff    time.Duration // first browser restart delay; doubles per consecutive failure
 	RestartBackoffMax time.Duration
 	RecycleAfterTasks int           // restart a browser after this many tasks (0 = never)
+	PipelineDepth     int           // tasks one worker holds at once: it takes the next once every one it holds has read its page (1 = one at a time)
 	StartupTimeout    time.Duration // worker_startup_timeout: Start waits at most this long
 	HealthInterval    time.Duration // how often every browser is pinged
 	HealthTimeout     time.Duration // how long one ping may take
 	Policy            PolicyConfig  // memory-pressure policy
 }
 
-// autoStart is where worker_count = "auto" starts; autoscale adds workers
-// from there.
+// autoStart is where worker_count = "auto" starts; the policy adds
+// workers from there while each one pays.
 const autoStart = 2
 
 // ConfigFrom maps the configuration (config.toml and flags) to the pool's
@@ -37,11 +38,11 @@ const autoStart = 2
 // pool's tests start from ConfigFrom(config.Default()).
 //
 // worker_count = "auto" starts autoStart workers (within min_workers and
-// max_workers) and turns autoscale on.
+// max_workers) and lets the policy find the worker count that pays.
 func ConfigFrom(c config.Config) Config {
-	workers, autoscale := c.Pool.WorkerCount.N, c.Monitor.Autoscale
-	if c.Pool.WorkerCount.Auto {
-		workers, autoscale = min(max(autoStart, c.Pool.MinWorkers), c.Pool.MaxWorkers), true
+	workers, auto := c.Pool.WorkerCount.N, c.Pool.WorkerCount.Auto
+	if auto {
+		workers = min(max(autoStart, c.Pool.MinWorkers), c.Pool.MaxWorkers)
 	}
 	return Config{
 		WorkerCount:       workers,
@@ -54,6 +55,7 @@ func ConfigFrom(c config.Config) Config {
 		RestartBackoff:    c.Pool.RestartBackoff.Duration,
 		RestartBackoffMax: c.Pool.RestartBackoffMax.Duration,
 		RecycleAfterTasks: c.Pool.RecycleAfterTasks,
+		PipelineDepth:     c.Pool.PipelineDepth,
 		StartupTimeout:    c.Pool.WorkerStartupTimeout.Duration,
 		HealthInterval:    c.Pool.HealthInterval.Duration,
 		HealthTimeout:     c.Pool.HealthTimeout.Duration,
@@ -61,8 +63,8 @@ func ConfigFrom(c config.Config) Config {
 			Window:          c.Monitor.PressureWindow.Duration,
 			RecoverWindow:   c.Monitor.RecoverWindow.Duration,
 			PauseOnCritical: c.Monitor.PauseOnCritical,
-			Autoscale:       autoscale,
-			AutoscaleCPU:    c.Monitor.AutoscaleMaxCPU * 100,
+			Auto:            auto,
+			AutoCPU:         c.Pool.AutoMaxCPU * 100,
 			MaxBrowserBytes: uint64(c.Monitor.MaxBrowserMB) << 20,
 		},
 	}
@@ -80,6 +82,8 @@ func (c Config) validate() error {
 	case c.TaskTimeout <= 0, c.StartupTimeout <= 0,
 		c.HealthInterval <= 0, c.HealthTimeout <= 0:
 		return fmt.Errorf("pool: timeouts and intervals must be positive")
+	case c.PipelineDepth < 1:
+		return fmt.Errorf("pool: pipeline_depth %d: must be at least 1", c.PipelineDepth)
 	case c.MaxRetries < 0:
 		return fmt.Errorf("pool: max_retries %d: must not be negative", c.MaxRetries)
 	}

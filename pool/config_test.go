@@ -21,24 +21,23 @@ func TestConfigFromMapsEachKey(t *testing.T) {
 	d := func(s int) config.Duration { return config.Duration{Duration: time.Duration(s) * time.Second} }
 	c := config.Default()
 	c.Pool = config.Pool{
-		WorkerCount: config.Count{N: 3}, MinWorkers: 2, MaxWorkers: 5,
+		WorkerCount: config.Count{N: 3}, MinWorkers: 2, MaxWorkers: 5, AutoMaxCPU: 0.5, PipelineDepth: 3,
 		TaskTimeout: d(11), MaxRetries: 6, RecycleAfterTasks: 7,
 		RetryBackoff: d(12), RetryBackoffMax: d(13), RestartBackoff: d(14), RestartBackoffMax: d(15),
 		WorkerStartupTimeout: d(16), HealthInterval: d(18), HealthTimeout: d(19),
 	}
 	c.Monitor.PressureWindow, c.Monitor.RecoverWindow = d(20), d(21)
-	c.Monitor.PauseOnCritical, c.Monitor.Autoscale = true, true
-	c.Monitor.AutoscaleMaxCPU, c.Monitor.MaxBrowserMB = 0.5, 300
+	c.Monitor.PauseOnCritical, c.Monitor.MaxBrowserMB = true, 300
 
 	want := Config{
 		WorkerCount: 3, MinWorkers: 2, MaxWorkers: 5,
-		TaskTimeout: 11 * time.Second, MaxRetries: 6, RecycleAfterTasks: 7,
+		TaskTimeout: 11 * time.Second, MaxRetries: 6, RecycleAfterTasks: 7, PipelineDepth: 3,
 		RetryBackoff: 12 * time.Second, RetryBackoffMax: 13 * time.Second,
 		RestartBackoff: 14 * time.Second, RestartBackoffMax: 15 * time.Second,
 		StartupTimeout: 16 * time.Second, // shutdown_timeout is the run's quit controller's, not the pool's
 		HealthInterval: 18 * time.Second, HealthTimeout: 19 * time.Second,
 		Policy: PolicyConfig{Window: 20 * time.Second, RecoverWindow: 21 * time.Second,
-			PauseOnCritical: true, Autoscale: true, AutoscaleCPU: 50, MaxBrowserBytes: 300 << 20},
+			PauseOnCritical: true, AutoCPU: 50, MaxBrowserBytes: 300 << 20},
 	}
 	got := ConfigFrom(c)
 	if got != want {
@@ -56,32 +55,32 @@ func TestConfigFromMapsEachKey(t *testing.T) {
 			}
 		}
 	}
+	got.Policy.Auto = true // set only by worker_count = "auto", below
 	zero(reflect.ValueOf(got), "")
 }
 
 // TestConfigFromAuto: worker_count = "auto" starts at 2 within min_workers
-// and max_workers, and autoscales.
+// and max_workers, and finds its worker count itself.
 func TestConfigFromAuto(t *testing.T) {
 	for _, tt := range []struct{ min, max, want int }{
 		{1, 8, 2}, {3, 8, 3}, {1, 1, 1}, {2, 2, 2},
 	} {
 		c := config.Default()
 		c.Pool.WorkerCount, c.Pool.MinWorkers, c.Pool.MaxWorkers = config.Count{Auto: true}, tt.min, tt.max
-		c.Monitor.Autoscale = false
 		if err := c.Validate(); err != nil {
 			t.Fatal(err)
 		}
 		got := ConfigFrom(c)
-		if got.WorkerCount != tt.want || !got.Policy.Autoscale || got.MinWorkers != tt.min || got.MaxWorkers != tt.max {
-			t.Errorf("auto within %d..%d: workers %d, autoscale %v; want %d, true", tt.min, tt.max,
-				got.WorkerCount, got.Policy.Autoscale, tt.want)
+		if got.WorkerCount != tt.want || !got.Policy.Auto || got.MinWorkers != tt.min || got.MaxWorkers != tt.max {
+			t.Errorf("auto within %d..%d: workers %d, auto %v; want %d, true", tt.min, tt.max,
+				got.WorkerCount, got.Policy.Auto, tt.want)
 		}
 		if err := got.validate(); err != nil {
 			t.Errorf("auto within %d..%d: %v", tt.min, tt.max, err)
 		}
 	}
-	// A number leaves autoscale as [monitor] says.
-	if got := ConfigFrom(config.Default()); got.WorkerCount != 4 || got.Policy.Autoscale {
-		t.Errorf("worker_count = 4: workers %d, autoscale %v; want 4, false", got.WorkerCount, got.Policy.Autoscale)
+	// A number is kept as it is.
+	if got := ConfigFrom(config.Default()); got.WorkerCount != 4 || got.Policy.Auto {
+		t.Errorf("worker_count = 4: workers %d, auto %v; want 4, false", got.WorkerCount, got.Policy.Auto)
 	}
 }

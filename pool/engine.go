@@ -15,8 +15,10 @@ type Engine interface {
 }
 
 // Browser is one persistent browser owned by one worker. Process and
-// CheckSession are called by that worker only; Ping, Done, PID and Kill may be
-// called from the supervisor at the same time, and PrintPDF by anyone.
+// CheckSession are called by that worker's goroutines only, several at once
+// (a session check beside the first POs, up to pipeline_depth POs, each in
+// a tab of its own); Ping, Done, PID and Kill may be called from the
+// supervisor at the same time, and PrintPDF by anyone.
 type Browser interface {
 	// Process opens one PO and downloads its files. It honours ctx: when
 	// ctx ends it returns promptly with Timeout or Cancelled.

@@ -9,11 +9,11 @@ import (
 
 // PolicyConfig tunes how the pool answers memory pressure.
 type PolicyConfig struct {
-	Window          time.Duration // pressure_window: pace of one-worker-at-a-time retirement and autoscale steps
+	Window          time.Duration // pressure_window: pace of one-worker-at-a-time retirement, and the shortest measurement of worker_count = "auto"
 	RecoverWindow   time.Duration // recover_window: low pressure this long before returning to the target
 	PauseOnCritical bool          // pause dispatch at critical instead of dropping to min_workers
-	Autoscale       bool          // grow while the queue waits and the machine has headroom
-	AutoscaleCPU    float64       // grow only while machine CPU is below this percent
+	Auto            bool          // worker_count = "auto": find the worker count past which one more does not pay (auto.go)
+	AutoCPU         float64       // add workers only while machine CPU is below this percent
 	MaxBrowserBytes uint64        // recycle a browser above this after its task (0 = no cap)
 }
 
@@ -29,6 +29,7 @@ type policy struct {
 	level      monitor.Pressure
 	levelSince time.Time
 	lastStep   time.Time
+	auto       autoState
 }
 
 func newPolicy(cfg PolicyConfig, min, max int) *policy {
@@ -39,7 +40,7 @@ type actionKind int
 
 const (
 	actCeiling actionKind = iota // n = new ceiling
-	actTarget                    // n = new target (autoscale)
+	actTarget                    // n = new target (worker_count = "auto")
 	actRecycle                   // n = worker id
 	actPause
 	actResume
@@ -62,10 +63,12 @@ type policyInput struct {
 	pressure    monitor.Pressure
 	usedPercent float64
 	cpuPercent  float64
-	target      int // operator's (or autoscale's) target
+	target      int // operator's (or auto's) target
 	live        int // workers not retiring
+	ready       int // of those, the ones whose browser is up
 	busy        int
 	queued      int
+	done        int // tasks finished so far
 	browsers    []load
 }
 
@@ -119,16 +122,8 @@ func (pl *policy) decide(in policyInput) []action {
 			acts = append(acts, action{actCeiling, pl.max,
 				fmt.Sprintf("memory low (%s) for %s: back to the target of %d workers", used, pl.cfg.RecoverWindow, in.target)})
 		}
-		if pl.cfg.Autoscale && pl.ceiling == pl.max && in.now.Sub(pl.lastStep) >= pl.cfg.Window {
-			switch {
-			case in.queued > 0 && in.busy >= in.live && in.live >= in.target && in.target < pl.max && in.cpuPercent < pl.cfg.AutoscaleCPU:
-				pl.lastStep = in.now
-				acts = append(acts, action{actTarget, in.target + 1,
-					fmt.Sprintf("autoscale: %d queued, every worker busy, CPU %.0f%%, %s: one more worker", in.queued, in.cpuPercent, used)})
-			case in.queued == 0 && in.busy < in.live && in.target > pl.min:
-				pl.lastStep = in.now
-				acts = append(acts, action{actTarget, in.target - 1, "autoscale: queue empty and workers idle: one worker fewer"})
-			}
+		if pl.cfg.Auto && pl.ceiling == pl.max {
+			acts = pl.autoStep(in, acts)
 		}
 	}
 	if pl.cfg.MaxBrowserBytes > 0 {
@@ -171,6 +166,7 @@ func (p *Pool) applyPolicyLocked(s monitor.Sample) {
 		cpuPercent:  s.CPUPercent,
 		target:      p.target,
 		queued:      p.queue.Len(),
+		done:        p.counts.Done,
 	}
 	if in.now.IsZero() {
 		in.now = time.Now()
@@ -180,8 +176,11 @@ func (p *Pool) applyPolicyLocked(s monitor.Sample) {
 			continue
 		}
 		in.live++
-		if w.task != nil {
+		if len(w.tasks) > 0 {
 			in.busy++
+		}
+		if w.b != nil && w.state != WorkerStarting && w.state != WorkerRestarting {
+			in.ready++
 		}
 		if w.b != nil && w.mem > 0 {
 			in.browsers = append(in.browsers, load{w.id, w.mem})

@@ -94,29 +94,51 @@ func TestPolicyMaxBrowserBytes(t *testing.T) {
 	}
 }
 
-func TestPolicyAutoscaleSteps(t *testing.T) {
+// TestPolicyAutoFindsTheKnee: worker_count = "auto" adds a worker while
+// each one added raises throughput by more than 10%, steps back when one
+// does not, holds there, and tries again after a while.
+func TestPolicyAutoFindsTheKnee(t *testing.T) {
 	pl := testPolicy()
-	pl.cfg.Autoscale = true
+	pl.cfg.Auto, pl.cfg.AutoCPU = true, 80
 	t0 := time.Unix(1e9, 0)
-	in := policyInput{now: t0, pressure: monitor.Ok, cpuPercent: 30, target: 2, live: 2, busy: 2, queued: 50}
-	pl.decide(in) // first reading sets the level
-	in.now = t0.Add(5 * time.Second)
-	if got := kinds(pl.decide(in)); got != "target(3)" {
-		t.Fatalf("busy with a queue: %q", got)
+	in := policyInput{now: t0, pressure: monitor.Ok, cpuPercent: 30, target: 2, live: 2, ready: 2, busy: 2, queued: 100}
+	step := func(at time.Duration, target, ready, done int, want string) {
+		t.Helper()
+		in.now, in.target, in.live, in.ready, in.busy, in.done = t0.Add(at), target, target, ready, target, done
+		if got := kinds(pl.decide(in)); got != want {
+			t.Fatalf("at %s with %d workers (%d ready), %d done: %q, want %q", at, target, ready, done, got, want)
+		}
 	}
-	in.now, in.target, in.live, in.busy = t0.Add(7*time.Second), 3, 3, 3
-	if got := kinds(pl.decide(in)); got != "" {
-		t.Fatalf("a step within the window: %q", got)
-	}
-	in.now, in.cpuPercent = t0.Add(10*time.Second), 95
-	if got := kinds(pl.decide(in)); got != "" {
-		t.Fatalf("no CPU headroom: %q", got)
-	}
-	in.now, in.queued, in.busy = t0.Add(15*time.Second), 0, 1
-	if got := kinds(pl.decide(in)); got != "target(2)" {
+	step(0, 2, 2, 0, "")                        // a measurement of 2 workers begins
+	step(3*time.Second, 2, 2, 12, "")           // shorter than the window
+	step(5*time.Second, 2, 2, 20, "target(3)")  // 4 POs/s, nothing to compare with: one more
+	step(6*time.Second, 3, 2, 24, "")           // the new worker is not up yet
+	step(7*time.Second, 3, 3, 28, "")           // now it is: measuring 3
+	step(12*time.Second, 3, 3, 58, "target(4)") // 6 POs/s, 50% more than 2 gave: one more
+	step(13*time.Second, 4, 4, 64, "")
+	step(18*time.Second, 4, 4, 96, "target(3)") // 6.4 POs/s, under 10% more: back to 3
+	step(19*time.Second, 3, 3, 102, "")
+	step(24*time.Second, 3, 3, 132, "") // at the knee: stays
+	step(29*time.Second, 3, 3, 162, "")
+	// After autoHoldWindows it tries one more again.
+	step(17*time.Second+autoHoldWindows*5*time.Second, 3, 3, 480, "")
+	step(19*time.Second+autoHoldWindows*5*time.Second, 3, 3, 492, "")
+	step(22*time.Second+autoHoldWindows*5*time.Second, 3, 3, 510, "target(4)")
+
+	// No CPU headroom: no worker added, however well the last one paid.
+	pl = testPolicy()
+	pl.cfg.Auto, pl.cfg.AutoCPU = true, 80
+	in = policyInput{now: t0, pressure: monitor.Ok, cpuPercent: 95, target: 2, live: 2, ready: 2, busy: 2, queued: 100}
+	step(0, 2, 2, 0, "")
+	step(5*time.Second, 2, 2, 20, "")
+
+	// Nothing waits and workers idle: one fewer per window, down to min_workers.
+	in.queued, in.cpuPercent = 0, 10
+	in.now, in.target, in.live, in.ready, in.busy = t0.Add(10*time.Second), 2, 2, 2, 1
+	if got := kinds(pl.decide(in)); got != "target(1)" {
 		t.Fatalf("idle: %q", got)
 	}
-	in.now, in.target, in.live = t0.Add(20*time.Second), 1, 1
+	in.now, in.target, in.live, in.ready, in.busy = t0.Add(20*time.Second), 1, 1, 1, 0
 	if got := kinds(pl.decide(in)); got != "" {
 		t.Fatalf("at min_workers: %q", got)
 	}

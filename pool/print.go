@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"coupatui/config"
 )
 
 // ErrNoBrowser means no browser of the pool is up to print with: none has
@@ -70,13 +72,10 @@ func (p *Pool) printer(skip []int) (*worker, Browser) {
 	return best, best.b
 }
 
-// printRank orders candidates: idle before busy, then by prints running.
+// printRank orders candidates: idle before busy (each PO it holds counts),
+// then by prints running.
 func printRank(w *worker) int {
-	r := 2 * w.printing
-	if w.task != nil {
-		r++
-	}
-	return r
+	return (config.MaxPipelineDepth+1)*w.printing + len(w.tasks)
 }
 
 func containsInt(s []int, v int) bool {

@@ -34,6 +34,7 @@ type task struct {
 	cancel     context.CancelCauseFunc // cancels the running attempt; nil when not running
 	retryTimer *time.Timer             // pending re-entry of a Retrying task
 	settling   bool                    // its outcome is being recorded: no command may change it
+	paged      bool                    // the running attempt has read its page and only downloads (coupa.Job.PageDone)
 	done       chan struct{}
 }
 

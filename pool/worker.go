@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"sync"
 	"time"
 
 	"coupatui/coupa"
@@ -18,8 +20,11 @@ type worker struct {
 	state    WorkerState
 	b        Browser // nil while launching or restarting
 	launched bool    // its browser started at least once
-	task     *task
-	since    time.Time
+	// tasks are the tasks it holds, oldest first: at most pipeline_depth.
+	// Only the newest may still be loading or reading its page; the older
+	// ones only download (see roomLocked).
+	tasks []*task
+	since time.Time
 
 	tasksDone   int
 	sinceLaunch int // tasks since its browser started
@@ -52,8 +57,13 @@ func (w *worker) info() WorkerInfo {
 	if w.b != nil {
 		wi.PID = w.b.PID()
 	}
-	if t := w.task; t != nil {
+	if n := len(w.tasks); n > 0 {
+		t := w.tasks[n-1]
 		wi.Task, wi.PO, wi.TaskStart, wi.Progress = t.id, t.po, t.started, t.progress
+		wi.Tasks = make([]WorkerTask, n)
+		for i, t := range w.tasks {
+			wi.Tasks[i] = WorkerTask{ID: t.id, PO: t.po, Started: t.started, Progress: t.progress, PageRead: t.paged}
+		}
 	}
 	return wi
 }
@@ -99,7 +109,7 @@ func (p *Pool) rebalanceLocked() {
 func pickRetiree(ws []*worker) *worker {
 	best := ws[0]
 	for _, w := range ws[1:] {
-		idle, bestIdle := w.task == nil, best.task == nil
+		idle, bestIdle := len(w.tasks) == 0, len(best.tasks) == 0
 		if idle && !bestIdle || idle == bestIdle && w.id > best.id {
 			best = w
 		}
@@ -125,22 +135,30 @@ func (p *Pool) spawnLocked() {
 	go p.runWorker(w)
 }
 
-// runWorker is a worker's goroutine: keep a browser, take tasks, run them.
+// runWorker is a worker's goroutine: keep a browser, take tasks and run
+// each in an attempt goroutine of its own, which it owns: it takes the next
+// task while the ones it holds only download (pipeline_depth), and it
+// waits for every attempt on a browser before it recycles, relaunches or
+// closes that browser.
 func (p *Pool) runWorker(w *worker) {
 	defer p.wg.Done()
 	defer p.retireWorker(w)
+	var attempts sync.WaitGroup // attempts, and the session check, on the current browser
 	for {
-		if !p.ensureBrowser(w) {
+		if !p.ensureBrowser(w, &attempts) {
 			return
 		}
-		t, b := p.next(w)
-		if t == nil {
-			if p.leaving(w) {
-				return
+		for {
+			t, b := p.next(w)
+			if t == nil {
+				break // the browser died, must be recycled, or w must leave
 			}
-			continue // the browser died or must be recycled while idle
+			attempts.Go(func() { p.runTask(w, b, t) })
 		}
-		p.runTask(w, b, t)
+		attempts.Wait()
+		if p.leaving(w) {
+			return
+		}
 	}
 }
 
@@ -151,8 +169,11 @@ func (p *Pool) leaving(w *worker) bool {
 }
 
 // ensureBrowser returns with a live browser in w.b, recycling or relaunching
-// as needed, or false when the worker must leave.
-func (p *Pool) ensureBrowser(w *worker) bool {
+// as needed, or false when the worker must leave. A browser that should
+// check the session does it in a goroutine counted in checks, beside the
+// worker's first POs: a PO that meets the sign-in wall goes back to the
+// queue anyway, so nothing needs to wait for the check.
+func (p *Pool) ensureBrowser(w *worker, checks *sync.WaitGroup) bool {
 	p.mu.Lock()
 	b, why := w.b, w.recycle
 	dead := b != nil && closed(b.Done())
@@ -228,7 +249,7 @@ func (p *Pool) ensureBrowser(w *worker) bool {
 			p.mon.Track(w.id, b.PID())
 		}
 		if check {
-			p.checkSession(w, b)
+			checks.Go(func() { p.checkSession(w, b) })
 		}
 	}
 }
@@ -236,6 +257,7 @@ func (p *Pool) ensureBrowser(w *worker) bool {
 // checkSession asks Coupa once whether the profile is signed in.
 func (p *Pool) checkSession(w *worker, b Browser) {
 	ctx, cancel := context.WithTimeout(p.runCtx, p.cfg.TaskTimeout)
+	began := time.Now()
 	err := b.CheckSession(ctx)
 	cancel()
 	p.mu.Lock()
@@ -244,6 +266,7 @@ func (p *Pool) checkSession(w *worker, b Browser) {
 	switch {
 	case err == nil:
 		p.checkedAuth = true
+		p.emitWorkerLocked(EvSessionChecked, w, fmt.Sprintf("signed in (checked in %s)", time.Since(began).Round(time.Millisecond)))
 	case errors.Is(err, coupa.ErrSignInRequired):
 		p.holdLocked(HoldSignIn, fmt.Sprintf("worker %d: Coupa shows its sign-in wall: run `coupatui login`, then resume", w.id))
 	default:
@@ -281,7 +304,7 @@ func (p *Pool) next(w *worker) (*task, Browser) {
 		if w.retire || p.draining || w.recycle != "" || b == nil || closed(b.Done()) {
 			return nil, nil
 		}
-		if p.dispatchingLocked() {
+		if p.dispatchingLocked() && p.roomLocked(w) {
 			if t := p.queue.pop(); t != nil {
 				p.startLocked(w, t)
 				return t, b
@@ -297,6 +320,36 @@ func (p *Pool) next(w *worker) (*task, Browser) {
 	}
 }
 
+// roomLocked reports whether w may take one more task: it holds fewer
+// than pipeline_depth, and each one it holds has read its page, so the
+// browser has nothing but downloads to do for them.
+func (p *Pool) roomLocked(w *worker) bool {
+	if len(w.tasks) >= p.cfg.PipelineDepth {
+		return false
+	}
+	for _, t := range w.tasks {
+		if !t.paged {
+			return false
+		}
+	}
+	return true
+}
+
+// pageDone marks t's page read (coupa.Job.PageDone): its worker may take
+// the next task while t downloads.
+func (p *Pool) pageDone(w *worker, t *task) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if t.state != Running || t.worker != w.id || t.paged {
+		return
+	}
+	t.paged = true
+	if p.cfg.PipelineDepth > 1 {
+		p.emitWorkerLocked(EvWorkerBusy, w, "PO"+t.po+" downloading; the browser may open the next PO")
+	}
+	p.broadcastLocked()
+}
+
 func (p *Pool) startLocked(w *worker, t *task) {
 	ctx, cancel := context.WithCancelCause(p.runCtx)
 	t.state = Running
@@ -308,9 +361,19 @@ func (p *Pool) startLocked(w *worker, t *task) {
 	p.running[t.id] = t
 	p.counts.Queued--
 	p.counts.Running++
-	w.task = t
-	w.state, w.since = WorkerBusy, time.Now()
+	t.paged = false
+	w.tasks = append(w.tasks, t)
+	if w.state != WorkerBusy {
+		w.state, w.since = WorkerBusy, time.Now()
+	}
 	t.ctx = ctx
+}
+
+// dropTaskLocked takes t out of the tasks w holds.
+func (w *worker) dropTaskLocked(t *task) {
+	if i := slices.Index(w.tasks, t); i >= 0 {
+		w.tasks = slices.Delete(w.tasks, i, i+1)
+	}
 }
 
 // leaveRunningLocked takes t out of the running set, if it is there.
@@ -321,12 +384,13 @@ func (p *Pool) leaveRunningLocked(t *task) {
 	}
 }
 
-// runTask runs one attempt of t on w's browser b and decides what follows.
-// The attempt is recorded before the browser opens the page.
+// runTask runs one attempt of t on w's browser b and decides what follows;
+// it is t's attempt goroutine, owned by w's goroutine. The attempt is
+// recorded before the browser opens the page.
 func (p *Pool) runTask(w *worker, b Browser, t *task) {
 	p.mu.Lock()
 	ctx := t.ctx
-	job := coupa.Job{PO: t.po, Hierarchy: t.meta.Hierarchy}
+	job := coupa.Job{PO: t.po, Hierarchy: t.meta.Hierarchy, PageDone: func() { p.pageDone(w, t) }}
 	started := p.taskEventLocked(EvTaskStarted, t, fmt.Sprintf("attempt %d", t.attempts))
 	p.mu.Unlock()
 
@@ -336,11 +400,9 @@ func (p *Pool) runTask(w *worker, b Browser, t *task) {
 		t.cancel(nil)
 		t.ctx, t.cancel = nil, nil
 		t.attempts--
-		w.task = nil
+		w.dropTaskLocked(t)
 		p.requeueFrontLocked(t, "attempt not recorded: left pending")
-		if !w.retire {
-			p.setWorkerStateLocked(w, WorkerIdle, EvWorkerIdle, "")
-		}
+		p.idleIfFreeLocked(w)
 		p.broadcastLocked()
 		return
 	}
@@ -374,11 +436,11 @@ func (p *Pool) runTask(w *worker, b Browser, t *task) {
 	defer p.mu.Unlock()
 	t.ctx = nil
 	t.cancel = nil
-	w.task = nil
 	w.tasksDone++
 	w.sinceLaunch++
 	crashed := closed(b.Done())
 	p.settleLocked(t, res, cause, crashed) // may release the lock while the outcome is recorded
+	w.dropTaskLocked(t)
 
 	switch {
 	case crashed: // ensureBrowser counts the crash and relaunches
@@ -393,10 +455,15 @@ func (p *Pool) runTask(w *worker, b Browser, t *task) {
 	default:
 		w.failures = 0
 	}
-	if !w.retire {
+	p.idleIfFreeLocked(w)
+	p.broadcastLocked()
+}
+
+// idleIfFreeLocked shows w idle once it holds no task.
+func (p *Pool) idleIfFreeLocked(w *worker) {
+	if !w.retire && len(w.tasks) == 0 {
 		p.setWorkerStateLocked(w, WorkerIdle, EvWorkerIdle, "")
 	}
-	p.broadcastLocked()
 }
 
 // process runs one attempt on b. A panic in it (or in a goroutine it

@@ -37,7 +37,6 @@ func chaosChild() int {
 	cfg.Pool.ShutdownTimeout = d("20s")
 	cfg.Pool.MemoryThreshold = 0.99
 	cfg.Monitor.MemoryCritical = 0.995
-	cfg.Monitor.Autoscale = false
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	end, err := Run(cfg, Options{Input: os.Getenv("CHAOS_INPUT"), NoTUI: true, Signals: sigs,

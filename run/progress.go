@@ -81,6 +81,10 @@ type JSONEvent struct {
 	Error      string    `json:"error,omitempty"`
 	Reason     string    `json:"reason,omitempty"`
 	Missed     int       `json:"missed,omitempty"`
+	// Started and Steps come with a final outcome: when its attempt
+	// started, and the seconds each step of it took (see coupa.Steps).
+	Started *time.Time         `json:"started,omitempty"`
+	Steps   map[string]float64 `json:"steps,omitempty"`
 }
 
 func writeJSON(enc *json.Encoder, ev pool.Event) error {
@@ -93,6 +97,11 @@ func writeJSON(enc *json.Encoder, ev pool.Event) error {
 		j.PO, j.State, j.Priority, j.Attempt = t.PO, t.State.String(), t.Priority.String(), t.Attempts
 		if t.State == pool.Done {
 			j.Status, j.Found, j.Downloaded, j.Files, j.Folder, j.URL = o.Status, o.Found, o.Downloaded, o.Files, o.Folder, o.URL
+			if !t.Started.IsZero() {
+				started := t.Started
+				j.Started, j.Steps = &started, map[string]float64{}
+				t.Result.Steps.Each(func(name string, d time.Duration) { j.Steps[name] = d.Seconds() })
+			}
 		}
 		if ev.Kind == pool.EvTaskProgress {
 			j.Found, j.Downloaded = t.Progress.Found, t.Progress.Done

@@ -212,6 +212,7 @@ func (s *session) process() (End, error) {
 			BlockResources: s.cfg.Browser.BlockResources,
 			Remote:         s.cfg.Browser.Remote,
 			StartTimeout:   s.cfg.Pool.WorkerStartupTimeout.Duration,
+			KeepTabs:       s.cfg.Pool.PipelineDepth,
 			// One gate for every worker: the rate cap and a Retry-After
 			// pause hold across the pool.
 			Gate: browser.NewGate(s.cfg.Coupa.MaxRequestsPerSecond, s.log),

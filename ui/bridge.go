@@ -68,7 +68,8 @@ func newBridge(in <-chan pool.Event, interval time.Duration) *bridge {
 }
 
 // run forwards batches until the event channel is closed and the last batch
-// was taken, or ctx ends. It closes out when it returns.
+// was taken, or ctx ends. It closes out when it returns. Its timer runs
+// only while events wait: an idle console wakes nobody.
 func (b *bridge) run(ctx context.Context) {
 	defer close(b.out)
 	if b.in == nil {
@@ -76,8 +77,18 @@ func (b *bridge) run(ctx context.Context) {
 		return
 	}
 	tick := time.NewTicker(b.interval)
+	tick.Stop()
 	defer tick.Stop()
+	var tickC <-chan time.Time // nil while nothing waits
 	var pending eventsMsg
+	var sent time.Time // when the last batch went out
+	send := func() {
+		select {
+		case b.out <- pending:
+			pending, sent = eventsMsg{}, time.Now()
+		default: // the model has not taken the last batch: keep merging
+		}
+	}
 	in := b.in
 	for {
 		select {
@@ -90,19 +101,34 @@ func (b *bridge) run(ctx context.Context) {
 				continue
 			}
 			pending.add(ev)
-		case <-tick.C:
-			if pending.Count > 0 {
-				select {
-				case b.out <- pending:
-					pending = eventsMsg{}
-				default: // the model has not taken the last batch: keep merging
+			if tickC == nil {
+				// The first event after a quiet spell goes at once unless a
+				// batch went out less than an interval ago.
+				if time.Since(sent) >= b.interval {
+					send()
+				}
+				if pending.Count > 0 {
+					tick.Reset(b.interval)
+					tickC = tick.C
 				}
 			}
-			if in == nil && pending.Count == 0 {
-				return
+		case <-tickC:
+			if pending.Count > 0 {
+				send()
+			}
+			if pending.Count == 0 {
+				tick.Stop()
+				tickC = nil
 			}
 		case <-ctx.Done():
 			return
+		}
+		if in == nil && pending.Count == 0 {
+			return
+		}
+		if in == nil && tickC == nil {
+			tick.Reset(b.interval)
+			tickC = tick.C
 		}
 	}
 }

@@ -105,6 +105,16 @@ func detailLines(c *common, d *detailsDialog) [][]span {
 		if w.PO == "" {
 			l = append(l, nil, plain("No task running."))
 		}
+		if len(w.Tasks) > 1 {
+			l = append(l, nil, plain("Holds (oldest first; the last one's page is the one open):"))
+			for _, t := range w.Tasks {
+				what := "loading or reading its page"
+				if t.PageRead {
+					what = fmt.Sprintf("page read, downloading %d of %d files", t.Progress.Done, t.Progress.Found)
+				}
+				l = append(l, plain(fmt.Sprintf("  PO%s · %s · %s", t.PO, human(c.now.Sub(t.Started)), what)))
+			}
+		}
 		l = append(l, nil)
 	}
 	if d.po == "" {

@@ -65,17 +65,17 @@ func startFixture(t testing.TB, live bool, cfg pool.Config) *fixture {
 		t.Fatal(err)
 	}
 	f.stop = sync.OnceFunc(func() {
-		// Live, an ended context forces the shutdown at once. In a bubble
-		// the drain's deadline comes at once on the fake clock; an ended
-		// context would not do, since Shutdown polls it while the attempts
-		// it cancelled take their stop delay, and the clock would not move.
-		ctx := context.Background()
+		// Live, Close cancels what runs at once (Shutdown forces nothing:
+		// a task waiting on a feed would hold the drain for ever). In a
+		// bubble the drain's deadline comes at once on the fake clock; an
+		// ended context would not do, since Shutdown polls it while the
+		// attempts it cancelled take their stop delay, and the clock would
+		// not move.
 		if live {
-			c, cancel := context.WithCancel(ctx)
-			cancel()
-			ctx = c
+			_ = p.Close()
+		} else {
+			_ = p.Shutdown(context.Background())
 		}
-		_ = p.Shutdown(ctx)
 		<-p.Stopped()
 		if f.rec != nil {
 			<-f.rec.Done()

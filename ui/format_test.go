@@ -151,3 +151,19 @@ func TestWorkersPaneScrollsToTheSelection(t *testing.T) {
 		}
 	})
 }
+
+// A worker holding two POs (pipeline_depth 2) shows the one whose page it
+// opened last, and names the older one it still downloads.
+func TestWorkerCellsNameTheOlderPOStillDownloading(t *testing.T) {
+	c := &common{st: newStyles(true), now: testNow}
+	wk := pool.WorkerInfo{ID: 1, State: pool.WorkerBusy, Task: 8, PO: "4500000008", TaskStart: testNow.Add(-2 * time.Second),
+		Progress: coupa.Progress{Phase: "opening"},
+		Tasks: []pool.WorkerTask{
+			{ID: 7, PO: "4500000007", Started: testNow.Add(-3 * time.Second), Progress: coupa.Progress{Phase: "downloading", Found: 3, Done: 1}, PageRead: true},
+			{ID: 8, PO: "4500000008", Started: testNow.Add(-2 * time.Second), Progress: coupa.Progress{Phase: "opening"}},
+		}}
+	cells := workerCells(c, wk)
+	if cells["PO"].text != "PO4500000008" || cells["NOTE"].text != "opening · ⇣PO4500000007 1/3" {
+		t.Fatalf("PO %q, NOTE %q", cells["PO"].text, cells["NOTE"].text)
+	}
+}

@@ -111,8 +111,30 @@ func (m *Model) Init() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
+// idleTick is how often the console refreshes while nothing animates: the
+// clocks it shows move by the second.
+const idleTick = time.Second
+
 func (m *Model) tick() tea.Cmd {
-	return tea.Tick(m.opts.TickInterval, func(t time.Time) tea.Msg { return tickMsg(t) })
+	d := m.opts.TickInterval
+	if !m.animating() {
+		d = max(d, idleTick)
+	}
+	return tea.Tick(d, func(t time.Time) tea.Msg { return tickMsg(t) })
+}
+
+// animating reports whether a spinner shows: a worker or a task is busy.
+func (m *Model) animating() bool {
+	if m.c.snap.Counts.Running > 0 {
+		return true
+	}
+	for _, w := range m.c.snap.Workers {
+		switch w.State {
+		case pool.WorkerBusy, pool.WorkerStarting, pool.WorkerRetiring:
+			return true
+		}
+	}
+	return false
 }
 
 // Update routes a message to what handles it: keys and pastes to the top

@@ -10,6 +10,10 @@ import (
 	"github.com/charmbracelet/colorprofile"
 )
 
+// consoleFPS caps how often Bubble Tea writes frames: 30 a second is
+// smooth for a console, and half the wake-ups of its default 60.
+const consoleFPS = 30
+
 // Run shows the console until the operator quits and the pool's shutdown
 // has finished. It owns the event bridge and every goroutine the console
 // starts, and waits for them before returning.
@@ -32,7 +36,7 @@ func Run(ctx context.Context, opts Options, progOpts ...tea.ProgramOption) error
 	var wg sync.WaitGroup
 	wg.Go(func() { br.run(bctx) })
 
-	all := []tea.ProgramOption{tea.WithContext(ctx), tea.WithFilter(quitFilter)}
+	all := []tea.ProgramOption{tea.WithContext(ctx), tea.WithFilter(quitFilter), tea.WithFPS(consoleFPS)}
 	if opts.Quit != nil {
 		all = append(all, tea.WithoutSignalHandler())
 	}

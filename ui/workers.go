@@ -155,15 +155,31 @@ func workerCells(c *common, wk pool.WorkerInfo) tableCells {
 		row["MEM"] = span{text: bytesHuman(wk.MemBytes)}
 	}
 	if wk.PO != "" {
+		// PO, TIME and FILES are the PO whose page the browser opened
+		// last; NOTE names the older ones it still downloads
+		// (pipeline_depth).
 		row["PO"] = span{text: "PO" + wk.PO}
 		if !wk.TaskStart.IsZero() {
 			row["TIME"] = span{text: clock(c.now.Sub(wk.TaskStart))}
 		}
 		row["FILES"] = span{text: fmt.Sprintf("%d/%d", wk.Progress.Done, wk.Progress.Found)}
-		row["NOTE"] = span{text: wk.Progress.Phase}
+		row["NOTE"] = span{text: wk.Progress.Phase + olderTasks(wk)}
 	}
 	if wk.LastError != "" && wk.State != pool.WorkerBusy {
 		row["NOTE"] = span{"last error: " + wk.LastError, tWarn}
 	}
 	return row
+}
+
+// olderTasks names the POs a worker still downloads beside its newest one,
+// with their files done/found: " · ⇣PO4500001 2/3".
+func olderTasks(wk pool.WorkerInfo) string {
+	var b strings.Builder
+	for _, t := range wk.Tasks {
+		if t.ID == wk.Task {
+			continue
+		}
+		fmt.Fprintf(&b, " · ⇣PO%s %d/%d", t.PO, t.Progress.Done, t.Progress.Found)
+	}
+	return b.String()
 }

@@ -43,6 +43,7 @@ const (
 // Every URL shape serves any attachment by id; the shapes differ only in
 // how the page presents them.
 func (s *Server) serveAttachment(w http.ResponseWriter, r *http.Request, id string) {
+	began := time.Now()
 	if !s.guard(w, r) {
 		return
 	}
@@ -72,6 +73,10 @@ func (s *Server) serveAttachment(w http.ResponseWriter, r *http.Request, id stri
 	s.mu.Unlock()
 	end := s.track(r, po, false)
 	defer end()
+	defer s.timeFile(po, id, began)
+	if !s.downloadDelay(r, id) {
+		return
+	}
 
 	if mode == serve503 {
 		s.log.Debug("sim: download answers 503 once", "attachment", id)

@@ -233,17 +233,20 @@ type Requisition struct {
 
 // Options configures a Server.
 type Options struct {
-	Seed           int64
-	Latency        time.Duration // added to every HTML page response
-	Jitter         time.Duration // ± uniformly around Latency, deterministic from Seed
-	SignIn         bool          // pages and downloads need a signed-in session
-	SessionCookie  bool          // the session cookie has no expiry (a browser-session cookie)
-	User, Password string        // sign-in credentials; defaults operator@example.com / coupa-sim
-	POs            []PO
-	Requisitions   []Requisition
-	NoAssets       bool      // leave out the heavy image/font/video references (on by default)
-	Throttle       *Throttle // push back with 429 and Retry-After beyond a request rate; nil = never
-	Logger         *slog.Logger
+	Seed    int64
+	Latency time.Duration // added to every HTML page response
+	Jitter  time.Duration // ± uniformly around Latency, deterministic from Seed
+	// DownloadLatency (± DownloadJitter) holds every download before its
+	// first byte, as a slow server does; 0 = none.
+	DownloadLatency, DownloadJitter time.Duration
+	SignIn                          bool   // pages and downloads need a signed-in session
+	SessionCookie                   bool   // the session cookie has no expiry (a browser-session cookie)
+	User, Password                  string // sign-in credentials; defaults operator@example.com / coupa-sim
+	POs                             []PO
+	Requisitions                    []Requisition
+	NoAssets                        bool      // leave out the heavy image/font/video references (on by default)
+	Throttle                        *Throttle // push back with 429 and Retry-After beyond a request rate; nil = never
+	Logger                          *slog.Logger
 }
 
 // File is one file a correct client ends with.

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // pageData is what every full page's header and footer need.
@@ -127,6 +128,7 @@ func (s *Server) handlePO(w http.ResponseWriter, r *http.Request) {
 	if !s.guard(w, r) {
 		return
 	}
+	defer s.timePage(id, time.Now())
 	end := s.track(r, id, true)
 	defer end()
 	if !s.pageDelay(r) {

@@ -34,13 +34,18 @@ var Block Script = ScriptFunc(func(ctx context.Context, b *Browser, job coupa.Jo
 	return interrupted(ctx, b, 0)
 })
 
-// Attempt is a script described by data. It reports Progress in order, then
-// returns Result at once, or, with a Gate, once the gate opens. If the
-// attempt's context ends first it gives up after StopDelay (a browser
-// abandoning a page) and returns CANCELLED, or TIMEOUT on a deadline; if its
-// browser dies first it returns a retryable FAILED.
+// Attempt is a script described by data. It reports Progress in order;
+// with Page it then waits for that gate (its page loading), and with Page
+// or PageRead it says its page is read (coupa.Job.PageDone), as a real
+// browser does before its downloads. Then it returns Result at once, or,
+// with a Gate, once the gate opens. If the attempt's context ends first it
+// gives up after StopDelay (a browser abandoning a page) and returns
+// CANCELLED, or TIMEOUT on a deadline; if its browser dies first it
+// returns a retryable FAILED.
 type Attempt struct {
 	Progress  []coupa.Progress
+	Page      *Gate
+	PageRead  bool
 	Gate      *Gate
 	Result    coupa.Result
 	StopDelay time.Duration
@@ -49,6 +54,18 @@ type Attempt struct {
 func (a Attempt) Run(ctx context.Context, b *Browser, job coupa.Job, progress func(coupa.Progress)) coupa.Result {
 	for _, p := range a.Progress {
 		progress(p)
+	}
+	if a.Page != nil {
+		select {
+		case <-a.Page.ch:
+		case <-ctx.Done():
+			return interrupted(ctx, b, a.StopDelay)
+		case <-b.done:
+			return interrupted(ctx, b, a.StopDelay)
+		}
+	}
+	if (a.Page != nil || a.PageRead) && job.PageDone != nil {
+		job.PageDone()
 	}
 	if a.Gate == nil {
 		return a.Result

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"runtime"
+	"strings"
+)
+
+// benchOutput writes bench's report: a header, a row per run as it ends,
+// and where each run's PO time went; or, with --json, one JSON object per
+// run.
+type benchOutput struct {
+	w    io.Writer
+	json bool
+}
+
+func (o *benchOutput) header(f *benchFlags, site benchSite, execPath string) {
+	if o.json {
+		return
+	}
+	atts := fmt.Sprintf("%d–%d", f.minAtt, f.maxAtt)
+	if f.minAtt == f.maxAtt {
+		atts = fmt.Sprint(f.minAtt)
+	}
+	fmt.Fprintf(o.w, "coupatui bench: %d POs, %s attachments of %s each (%d in all, linked by URL), pages and download starts %s ±50%%\n",
+		len(site.pos), atts, sizeHuman(f.size), site.attachments(), f.latency)
+	machine := machineName()
+	if machine != "" {
+		machine += ", "
+	}
+	fmt.Fprintf(o.w, "machine: %s%d cores, %s/%s; %s; base profile %d MB\n",
+		machine, runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, orDash(chromiumVersion(execPath)), f.profileMB)
+	fmt.Fprintln(o.w, "lines: the simulator's own seconds ÷ workers: page = its page time, critical = page + slowest file per PO")
+	fmt.Fprintln(o.w)
+	fmt.Fprintf(o.w, "%-7s %5s %8s %9s %9s %8s %6s %6s %8s %8s %6s %6s %9s %7s %7s %5s\n",
+		"workers", "depth", "POs/min", "page", "critical", "wall", "÷page", "÷crit", "over p50", "over p95",
+		"ready", "RSS", "browsers", "CPU/PO", "own/PO", "load")
+}
+
+func (o *benchOutput) row(r benchResult) {
+	if o.json {
+		json.NewEncoder(o.w).Encode(r)
+		return
+	}
+	workers := r.Workers
+	if r.Workers == "auto" {
+		workers = fmt.Sprintf("auto→%d", r.Settled)
+	}
+	fmt.Fprintf(o.w, "%-7s %5d %8.1f %8.1fs %8.1fs %7.1fs %6.2f %6.2f %7.2fs %7.2fs %5.2fs %4.0fMB %7.0fMB %6.2fs %6.3fs %5s\n",
+		workers, r.Depth, r.POsPerMin, r.PageLine, r.CriticalLine, r.Wall, r.WallPerPage, r.WallPerCrit,
+		r.OverMedian, r.OverP95, r.Ready, r.RSSMB, r.BrowsersMB, r.CPUPerPO, r.OwnCPUPerPO, r.Load)
+	if r.Workers == "auto" && len(r.Path) > 0 {
+		var p []string
+		for _, n := range r.Path {
+			p = append(p, fmt.Sprint(n))
+		}
+		fmt.Fprintf(o.w, "        worker counts it went through: %s\n", strings.Join(p, " → "))
+	}
+	if len(r.Wrong) > 0 {
+		fmt.Fprintf(o.w, "        %d POs did not end as the simulator meant, e.g. %s\n", len(r.Wrong), strings.Join(r.Wrong[:min(3, len(r.Wrong))], "; "))
+	}
+}
+
+// benchSteps are the columns of "where a PO's time goes", in a PO's order.
+var benchSteps = []struct{ key, title string }{
+	{"tab", "tab"}, {"navigate", "navigate"}, {"server page", "(server)"}, {"markers", "markers"},
+	{"extract", "extract"}, {"folder", "folder"}, {"downloads", "downloads"},
+	{"server slowest file", "(server)"}, {"finish", "finish"}, {"park", "park"},
+	{"pool and journal", "pool+jrnl"}, {"between POs", "between"},
+}
+
+func (o *benchOutput) flush(rs []benchResult) {
+	if o.json || len(rs) == 0 {
+		return
+	}
+	fmt.Fprintln(o.w)
+	fmt.Fprintln(o.w, "where a PO's time goes (medians over POs, seconds; (server) is the simulator's own time inside the step before it;")
+	fmt.Fprintln(o.w, "pool+jrnl is a PO's time outside its steps: journal writes and dispatch; between is a worker's idle time between two POs)")
+	fmt.Fprintf(o.w, "%-7s %5s", "workers", "depth")
+	for _, s := range benchSteps {
+		fmt.Fprintf(o.w, " %9s", s.title)
+	}
+	fmt.Fprintln(o.w)
+	for _, r := range rs {
+		fmt.Fprintf(o.w, "%-7s %5d", r.Workers, r.Depth)
+		for _, s := range benchSteps {
+			fmt.Fprintf(o.w, " %9.3f", r.Steps[s.key])
+		}
+		fmt.Fprintln(o.w)
+	}
+}
+
+func sizeHuman(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KB", n>>10)
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"time"
+
+	"coupatui/coupa"
+	"coupatui/coupa/sim"
+	"coupatui/sheet"
+)
+
+// benchSite is what every run of `coupatui bench` works on: the same POs,
+// the same latencies (a fresh simulator per run, from the same seed).
+type benchSite struct {
+	pos     []sim.PO
+	latency time.Duration
+}
+
+const benchSeed = 1
+
+// newBenchSite makes n POs with between minAtt and maxAtt attachments of
+// size bytes each, every one linked by URL, the list inserted 50 ms after
+// the page's load event.
+func newBenchSite(n, minAtt, maxAtt int, size int64, latency time.Duration) benchSite {
+	rng := rand.New(rand.NewPCG(benchSeed, 13))
+	shapes := []sim.Shape{sim.ShapeAttachmentLink, sim.ShapeDownloadLink, sim.ShapeDownloadAttr}
+	pos := make([]sim.PO, n)
+	for i := range pos {
+		po := sim.PO{
+			ID:          fmt.Sprintf("47%08d", i+1),
+			Supplier:    fmt.Sprintf("Bench Supplier %d", i%7+1),
+			InsertDelay: 50 * time.Millisecond,
+			Want:        coupa.Completed,
+		}
+		k := minAtt
+		if maxAtt > minAtt {
+			k += rng.IntN(maxAtt - minAtt + 1)
+		}
+		for j := range k {
+			po.Attachments = append(po.Attachments, sim.Attachment{
+				Name:  fmt.Sprintf("PO%s document %d.pdf", po.ID, j+1),
+				Size:  int(size),
+				Shape: shapes[(i+j)%len(shapes)],
+			})
+		}
+		if k == 0 {
+			po.Want = coupa.NoAttachments
+		}
+		pos[i] = po
+	}
+	return benchSite{pos: pos, latency: latency}
+}
+
+// serve starts a fresh simulator of the site: pages and download starts
+// take the latency ±50%.
+func (s benchSite) serve() (*sim.Server, error) {
+	return sim.New(sim.Options{
+		Seed:    benchSeed,
+		Latency: s.latency, Jitter: s.latency / 2,
+		DownloadLatency: s.latency, DownloadJitter: s.latency / 2,
+		POs: s.pos,
+	})
+}
+
+func (s benchSite) attachments() int {
+	n := 0
+	for _, po := range s.pos {
+		n += len(po.Attachments)
+	}
+	return n
+}
+
+// writeInput writes the workbook every run reads.
+func (s benchSite) writeInput(path string) error {
+	rows := make([][]string, len(s.pos))
+	for i, po := range s.pos {
+		rows[i] = []string{po.ID}
+	}
+	return sheet.WriteInput(path, []string{"PO_NUMBER"}, rows)
+}
+
+// writeBaseProfile makes a base profile of about mb MB laid out like one
+// used for weeks: a little under half in files a clone copies, the rest
+// in caches it leaves out (as profiles' own clone benchmark does). Chromium
+// ignores the files it does not know, so every clone starts cleanly.
+func writeBaseProfile(dir string, mb int) error {
+	if err := os.MkdirAll(filepath.Join(dir, "Default"), 0o700); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "Default", "Preferences"),
+		[]byte(`{"profile":{"exit_type":"Normal","name":"coupatui bench"}}`), 0o600); err != nil {
+		return err
+	}
+	rng := rand.New(rand.NewPCG(benchSeed, 17))
+	write := func(rel string, size int) error {
+		p := filepath.Join(dir, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			return err
+		}
+		data := make([]byte, size)
+		for i := 0; i+8 <= len(data); i += 8 { // incompressible, like real databases
+			v := rng.Uint64()
+			for j := range 8 {
+				data[i+j] = byte(v >> (8 * j))
+			}
+		}
+		return os.WriteFile(p, data, 0o600)
+	}
+	kept := mb * 47 / 100 << 20 // ~47%: what a clone of profiles' benchmark profile copies
+	skipped := (mb << 20) - kept
+	const big = 6 << 20 // a few large databases...
+	for i := 0; kept > 0; i++ {
+		n := min(kept, big)
+		if i >= 4 {
+			n = min(kept, 10<<10) // ...and many small files, like an extension's
+		}
+		if err := write(fmt.Sprintf("Default/Bench Data/f_%05d", i), n); err != nil {
+			return err
+		}
+		kept -= n
+	}
+	for i := 0; skipped > 0; i++ {
+		n := min(skipped, 16<<10)
+		if err := write(fmt.Sprintf("Default/Cache/Cache_Data/f_%06x", i), n); err != nil {
+			return err
+		}
+		skipped -= n
+	}
+	return nil
+}
