@@ -83,7 +83,7 @@ func New(opts Options) *Model {
 	m.help.ShortSeparator = " · "
 	m.workers = &workersPane{c: &m.c}
 	m.queue = &queuePane{c: &m.c, pl: m.opts.Pool, showDone: true}
-	m.res = &resourcesPane{c: &m.c, mem: opts.MemoryHistory}
+	m.res = &resourcesPane{c: &m.c}
 	m.logs = &logPane{c: &m.c, src: m.opts.Logs}
 	m.focus = paneQueue
 	return m

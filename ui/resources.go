@@ -9,24 +9,37 @@ import (
 // resourcesPane shows memory (with the threshold marked), the browsers'
 // memory, CPU and sparklines of memory and throughput. Owned by the model.
 type resourcesPane struct {
-	c    *common
-	w, h int
-	mem  func() []float64 // memory history, oldest first; the model's own when the monitor gives none
+	c       *common
+	w, h    int
+	samples <-chan []float64 // the bridge's mailbox of memory readings (bridge.mem); nil without a monitor
+	mem     []float64        // memory used % of each sample delivered, oldest first
 }
+
+// follow plots the samples the bridge delivers to mailbox.
+func (p *resourcesPane) follow(mailbox <-chan []float64) { p.samples = mailbox }
 
 func (p *resourcesPane) SetSize(w, h int) { p.w, p.h = w, h }
 func (p *resourcesPane) Move(action)      {}
-func (p *resourcesPane) refresh()         {}
+
+// refresh takes the samples the bridge delivered since the last frame; it
+// never waits and locks nothing.
+func (p *resourcesPane) refresh() {
+	select {
+	case vs := <-p.samples:
+		for _, v := range vs {
+			p.mem = appendCapped(p.mem, v)
+		}
+	default:
+	}
+}
+
 func (p *resourcesPane) Help() []key.Binding {
 	return []key.Binding{p.c.keys.scale, p.c.keys.bindings[actPause]}
 }
 
 func (p *resourcesPane) View(focused bool) string {
-	var mem []float64
-	if p.mem != nil {
-		mem = p.mem()
-	}
-	if len(mem) == 0 {
+	mem := p.mem
+	if len(mem) == 0 { // no monitor: the snapshot's reading, once a second
 		mem = p.c.hist.mem
 	}
 	return renderResources(p.c, mem, p.w, p.h, focused)
