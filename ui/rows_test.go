@@ -51,3 +51,16 @@ func TestRowsAreData(t *testing.T) {
 		}
 	})
 }
+
+// Every tone has a look of its own making: only plain text and the
+// NORMAL priority are written as they are (without colour, the tones that
+// are only a colour are too).
+func TestEveryToneHasALook(t *testing.T) {
+	st := newStyles(false)
+	for tn := range toneCount {
+		plainTone := tn == tPlain || tn == tPrioNormal
+		if styled := st.render(tn, "x") != "x"; styled == plainTone {
+			t.Errorf("tone %d styled %v", tn, styled)
+		}
+	}
+}

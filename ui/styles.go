@@ -88,42 +88,41 @@ func newStyles(noColor bool) *styles {
 		}
 		return lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("0")).Background(lipgloss.Color(c))
 	}
+	plainStyle, bold := lipgloss.NewStyle(), lipgloss.NewStyle().Bold(true)
+	faint := fg("8").Faint(noColor)
+	alarm := fg("1").Bold(true)
+	// Each look once, with the tones that wear it.
+	looks := []struct {
+		style lipgloss.Style
+		tones []tone
+	}{
+		{plainStyle, []tone{tPlain, tPrioNormal}},
+		{bold, []tone{tBold}},
+		{faint, []tone{tDim, tPrioLow, tLevelDebug}},
+		{lipgloss.NewStyle().Reverse(true), []tone{tSelected}},
+		{fg("2"), []tone{tOK, tGaugeOK}},
+		{alarm, []tone{tFail, tPrioUrgent, tLevelError, tGaugeMark}},
+		{fg("3"), []tone{tWarn, tGaugeElevated}},
+		{fg("3").Bold(true), []tone{tPrioHigh, tLevelWarn}},
+		{fg("6"), []tone{tInfo, tLevelInfo}},
+		{fg("8"), []tone{tCancelled, tBorder, tGaugeEmpty}},
+		{fg("6").Bold(true), []tone{tBorderFocused, tHelpKey}},
+		{bold.Reverse(true), []tone{tPrompt}},
+		{fg("7"), []tone{tHelpDesc}},
+		{fg("1"), []tone{tGaugeCritical}},
+	}
 	s := &styles{noColor: noColor}
-	s.of = [toneCount]lipgloss.Style{
-		tPlain:         lipgloss.NewStyle(),
-		tBold:          lipgloss.NewStyle().Bold(true),
-		tDim:           fg("8").Faint(noColor),
-		tSelected:      lipgloss.NewStyle().Reverse(true),
-		tOK:            fg("2"),
-		tFail:          fg("1").Bold(true),
-		tWarn:          fg("3"),
-		tInfo:          fg("6"),
-		tCancelled:     fg("8"),
-		tBorder:        fg("8"),
-		tBorderFocused: fg("6").Bold(true),
-		tPrompt:        lipgloss.NewStyle().Bold(true).Reverse(true),
-		tHelpKey:       fg("6").Bold(true),
-		tHelpDesc:      fg("7"),
-		tPrioLow:       fg("8").Faint(noColor),
-		tPrioNormal:    lipgloss.NewStyle(),
-		tPrioHigh:      fg("3").Bold(true),
-		tPrioUrgent:    fg("1").Bold(true),
-		tLevelDebug:    fg("8").Faint(noColor),
-		tLevelInfo:     fg("6"),
-		tLevelWarn:     fg("3").Bold(true),
-		tLevelError:    fg("1").Bold(true),
-		tGaugeOK:       fg("2"),
-		tGaugeElevated: fg("3"),
-		tGaugeCritical: fg("1"),
-		tGaugeEmpty:    fg("8"),
-		tGaugeMark:     fg("1").Bold(true),
-		tBadgeStarting: badge("4"),
-		tBadgeRunning:  badge("2"),
-		tBadgePaused:   badge("3"),
-		tBadgeSignIn:   badge("1"),
-		tBadgeDraining: badge("5"),
-		tBadgeStopped:  badge("8"),
-		tBadgeDone:     badge("6"),
+	for _, l := range looks {
+		for _, t := range l.tones {
+			s.of[t] = l.style
+		}
+	}
+	// The run's badge: black on the state's colour.
+	for t, c := range map[tone]string{
+		tBadgeStarting: "4", tBadgeRunning: "2", tBadgePaused: "3", tBadgeSignIn: "1",
+		tBadgeDraining: "5", tBadgeStopped: "8", tBadgeDone: "6",
+	} {
+		s.of[t] = badge(c)
 	}
 	return s
 }
