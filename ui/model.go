@@ -45,16 +45,6 @@ type Model struct {
 	bg     *background
 }
 
-// quitPhase is where the operator's quit is.
-type quitPhase int
-
-const (
-	phaseRunning  quitPhase = iota
-	phaseDraining           // Shutdown called: running tasks finish, nothing new starts
-	phaseForcing            // Shutdown called again: running tasks are cancelled
-	phaseDone               // Shutdown returned
-)
-
 // Messages of the console's own making.
 type (
 	tickMsg         time.Time
@@ -139,7 +129,8 @@ func (m *Model) animating() bool {
 
 // Update routes a message to what handles it: keys and pastes to the top
 // dialog or to the main screen's actions (route.go), the pool's news and
-// the clock to a refresh. The work lives in the components and commands.go.
+// the clock to a refresh, the ends of background calls to their handlers
+// (commands.go). It does no work of its own.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
@@ -147,25 +138,15 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.refresh()
 		return m, nil
 	case tickMsg:
-		m.c.frame++
-		m.refresh()
-		return m, tea.Batch(m.tick(), m.afterRefresh())
+		return m, m.onTick()
 	case eventsMsg:
-		m.onEvents(msg)
-		m.refresh()
-		return m, tea.Batch(waitEvents(m.events), m.afterRefresh())
+		return m, m.onEvents(msg)
 	case eventsClosedMsg:
-		m.refresh()
-		if m.quit == phaseRunning {
-			m.c.ok("the pool has stopped; press q to quit")
-		}
-		return m, m.afterRefresh()
+		return m, m.onEventsClosed()
 	case shutdownDoneMsg:
 		return m, m.onShutdownDone(msg.err)
 	case forceDoneMsg:
-		if msg.err != nil {
-			m.opts.Logger.Warn("forced shutdown", "err", msg.err)
-		}
+		m.onForceDone(msg.err)
 		return m, nil
 	case reauthDoneMsg:
 		m.onReauthDone(msg.err)
@@ -189,6 +170,23 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	return m, nil
+}
+
+// onTick turns the spinners and refreshes; it asks for the next tick.
+func (m *Model) onTick() tea.Cmd {
+	m.c.frame++
+	m.refresh()
+	return tea.Batch(m.tick(), m.afterRefresh())
+}
+
+// onEventsClosed says the pool has stopped by itself: nothing more will
+// come from it.
+func (m *Model) onEventsClosed() tea.Cmd {
+	m.refresh()
+	if m.quit == phaseRunning {
+		m.c.ok("the pool has stopped; press q to quit")
+	}
+	return m.afterRefresh()
 }
 
 // resize relayouts every pane for a w×h terminal.
@@ -258,8 +256,9 @@ func (m *Model) afterRefresh() tea.Cmd {
 	return nil
 }
 
-// onEvents tells the operator about the events that need them.
-func (m *Model) onEvents(b eventsMsg) {
+// onEvents tells the operator about the events that need them, refreshes
+// and waits for the next batch.
+func (m *Model) onEvents(b eventsMsg) tea.Cmd {
 	m.logs.addMissed(b.Missed)
 	for _, ev := range b.Notes {
 		switch ev.Kind {
@@ -277,6 +276,8 @@ func (m *Model) onEvents(b eventsMsg) {
 			}
 		}
 	}
+	m.refresh()
+	return tea.Batch(waitEvents(m.events), m.afterRefresh())
 }
 
 // View draws the frame: header, body (panes, or a dialog or the summary),
