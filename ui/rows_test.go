@@ -49,6 +49,21 @@ func TestRowsAreData(t *testing.T) {
 		if got := lines[0]; textOf(got) != "PO4500000402 · NORMAL · ✗ FAILED · attempt 1" || got[4] != (span{"✗ FAILED", tFail}) {
 			t.Errorf("the task line: %+v", got)
 		}
+
+		_, counts := headerLines(&m.c, m.headerState(), 120)
+		for _, want := range []span{{"✓ 2 completed", tOK}, {"✗ 1 failed", tFail}, {"↻ 1 retrying", tWarn}, {"⊘ 1 cancelled", tCancelled}} {
+			if !slices.Contains(counts, want) {
+				t.Errorf("the header's counts %+v lack %+v", counts, want)
+			}
+		}
+
+		res := resourceLines(&m.c, m.c.hist.mem, 50)
+		if got := textOf(res[0]); got != "Memory   ▕█████████████████░░░┃░░░░░░▏  62% / 75%" {
+			t.Errorf("the memory gauge: %q", got)
+		}
+		if !slices.Contains(res[1], span{"ok", tGaugeOK}) {
+			t.Errorf("the pressure word: %+v", res[1])
+		}
 	})
 }
 
