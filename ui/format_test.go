@@ -159,11 +159,15 @@ func TestWorkerCellsNameTheOlderPOStillDownloading(t *testing.T) {
 	wk := pool.WorkerInfo{ID: 1, State: pool.WorkerBusy, Task: 8, PO: "4500000008", TaskStart: testNow.Add(-2 * time.Second),
 		Progress: coupa.Progress{Phase: "opening"},
 		Tasks: []pool.WorkerTask{
-			{ID: 7, PO: "4500000007", Started: testNow.Add(-3 * time.Second), Progress: coupa.Progress{Phase: "downloading", Found: 3, Done: 1}, PageRead: true},
+			{ID: 7, PO: "4500000007", Started: testNow.Add(-3 * time.Second), PageRead: true, Progress: coupa.Progress{
+				Phase: "downloading", Found: 3, Done: 1, InFlight: []coupa.FileProgress{{Name: "invoice.pdf", Done: 10, Total: 40}}}},
 			{ID: 8, PO: "4500000008", Started: testNow.Add(-2 * time.Second), Progress: coupa.Progress{Phase: "opening"}},
 		}}
 	cells := workerCells(c, wk)
 	if cells["PO"].text != "PO4500000008" || cells["NOTE"].text != "opening · ⇣PO4500000007 1/3" {
 		t.Fatalf("PO %q, NOTE %q", cells["PO"].text, cells["NOTE"].text)
+	} // The older PO's file in flight shows under the row too.
+	if files := workerFiles(wk); len(files) != 1 || files[0].Name != "invoice.pdf" {
+		t.Fatalf("files under the row: %+v", files)
 	}
 }

@@ -239,9 +239,7 @@ func (m *Model) workerLines() int { return len(m.c.snap.Workers) + m.filePeak }
 func filesInFlight(s pool.Snapshot) int {
 	n := 0
 	for _, w := range s.Workers {
-		if w.PO != "" {
-			n += len(w.Progress.InFlight)
-		}
+		n += len(workerFiles(w))
 	}
 	return n
 }

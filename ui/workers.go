@@ -117,12 +117,21 @@ func renderWorkers(c *common, sel, top, w, h int, focused bool) string {
 	return box(st, title, note, focused, w, h, body)
 }
 
-// workerFiles are the files a worker is downloading, shown under its row.
+// workerFiles are the files a worker is downloading, shown under its row:
+// those of every PO it holds, oldest first (with pipeline_depth above 1
+// the older POs download while the newest one's page loads).
 func workerFiles(wk pool.WorkerInfo) []coupa.FileProgress {
 	if wk.PO == "" {
 		return nil
 	}
-	return wk.Progress.InFlight
+	if len(wk.Tasks) == 0 {
+		return wk.Progress.InFlight
+	}
+	var files []coupa.FileProgress
+	for _, t := range wk.Tasks {
+		files = append(files, t.Progress.InFlight...)
+	}
+	return files
 }
 
 // workerCells is one worker's row: state with a spinner, current PO, time
