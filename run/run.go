@@ -452,13 +452,15 @@ func (s *session) plain(sub *pool.Subscription, total int) End {
 // console runs the Bubble Tea console until the operator quits.
 func (s *session) console(events *pool.Subscription, quit chan struct{}) End {
 	p := s.pool
+	samples, unsubscribe := s.mon.Subscribe()
+	defer unsubscribe()
 	err := ui.Run(context.Background(), ui.Options{
 		Pool:            consolePool{Pool: p, q: s.quit},
 		Events:          events.C(),
 		Quit:            quit,
 		Logs:            s.logs,
 		Logger:          s.log,
-		MemoryHistory:   s.memoryHistory,
+		Samples:         samples,
 		Input:           s.opts.Input,
 		Report:          s.opts.Report,
 		DownloadRoot:    s.root,
@@ -515,15 +517,6 @@ func (s *session) serveMetrics() (stop func(), err error) {
 		sub.Close()
 		wg.Wait()
 	}, nil
-}
-
-func (s *session) memoryHistory() []float64 {
-	h := s.mon.History(5 * time.Minute)
-	out := make([]float64, len(h))
-	for i, x := range h {
-		out[i] = x.UsedRatio * 100
-	}
-	return out
 }
 
 // writeReport rewrites the results workbook from the journal: every input

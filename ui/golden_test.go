@@ -44,7 +44,7 @@ func TestGoldenPanes(t *testing.T) {
 			var frames []frame
 			synctest.Test(t, func(t *testing.T) {
 				m := newSized(testOptions(fixturePool(t), fixtureLogs()), sz[0], sz[1])
-				m.ok("PO4500000202 moved to URGENT")
+				m.c.ok("PO4500000202 moved to URGENT")
 				frames = append(frames, frame{"screen", m.View().Content},
 					frame{"header", renderHeader(&m.c, m.headerState(), m.lay.w)})
 				for id := range paneCount {
@@ -183,7 +183,7 @@ func testNoColorMeansNoColour(t *testing.T, f *fixture) {
 		opts := testOptions(f, fixtureLogs())
 		opts.NoColor = noColor
 		m := newSized(opts, 120, 40)
-		m.ok("PO4500000202 moved to URGENT")
+		m.c.ok("PO4500000202 moved to URGENT")
 		out := m.View().Content
 		has := sgrColour.MatchString(out)
 		if noColor && has {

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"time"
 
+	"coupatui/monitor"
 	"coupatui/pool"
 )
 
@@ -37,10 +38,14 @@ type Options struct {
 	// that owns them: each is handled like a signal (the first drains,
 	// the next forces). With Quit set, the console installs no signal
 	// handler of its own.
-	Quit          <-chan struct{}
-	Logs          *LogBuffer       // the log pane's source; nil shows an empty pane
-	Logger        *slog.Logger     // the console's own log (commands, errors); nil discards
-	MemoryHistory func() []float64 // optional: memory used %, oldest first, one per second
+	Quit   <-chan struct{}
+	Logs   *LogBuffer   // the log pane's source; nil shows an empty pane
+	Logger *slog.Logger // the console's own log (commands, errors); nil discards
+	// Samples are the monitor's readings (monitor.Monitor.Subscribe); the
+	// event bridge hands them to the resources pane, which plots memory
+	// from them. Optional: without it the pane plots the pool's snapshot
+	// once a second.
+	Samples <-chan monitor.Sample
 
 	Input, Report, DownloadRoot string  // shown in the header and the run summary
 	MemoryThreshold             float64 // fraction 0..1 marked on the memory gauge; 0 hides the mark

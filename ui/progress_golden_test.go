@@ -77,7 +77,7 @@ func TestGoldenFileProgress(t *testing.T) {
 			frame{"header", renderHeader(&m.c, m.headerState(), m.lay.w)},
 			frame{"workers", m.workers.View(false)})
 		press(m, "shift+tab", "enter") // the workers pane, W1's details
-		m.ok("W1's details")
+		m.c.ok("W1's details")
 		frames = append(frames, frame{"details", m.View().Content})
 	})
 	checkFrames(t, 120, frames)

@@ -52,8 +52,8 @@ func TestTeatestFlow(t *testing.T) {
 	opts := testOptions(f, fixtureLogs())
 	opts.TickInterval = time.Hour // frames come from events and keys only
 	m := New(opts)
-	br := newBridge(sub.C(), 10*time.Millisecond)
-	m.events = br.out
+	br := newBridge(sub.C(), nil, 10*time.Millisecond)
+	m.attach(br)
 	bridgeDone := make(chan struct{})
 	go func() { defer close(bridgeDone); br.run(t.Context()) }()
 
