@@ -13,7 +13,6 @@ import (
 	"coupatui/browser"
 	"coupatui/config"
 	"coupatui/coupa"
-	"coupatui/coupa/sim"
 	"coupatui/profiles"
 	"coupatui/sheet"
 )
@@ -145,11 +144,7 @@ func DemoInspect(cfg config.Config, d DemoOptions, w io.Writer) error {
 			return err
 		}
 	}
-	srv, err := sim.New(sim.Demo(1))
-	if err != nil {
-		return fmt.Errorf("starting the simulated Coupa: %w", err)
-	}
-	defer srv.Close()
+	srv := d.Site
 	cfg.Coupa.BaseURL = srv.URL()
 	site := siteOf(cfg)
 	site.PagesDir = filepath.Join(dir, config.PagesDirName, inspectName)
@@ -171,7 +166,7 @@ func DemoInspect(cfg config.Config, d DemoOptions, w io.Writer) error {
 	if want, ok := srv.WantFor(po); ok {
 		fmt.Fprintf(w, "  the simulator means it to end %s\n", want)
 	} else {
-		all := srv.Catalogue()
+		all := srv.POs()
 		fmt.Fprintf(w, "  the simulator has no PO %s (its POs are %s…%s)\n", po, all[0].ID, all[len(all)-1].ID)
 	}
 	return nil
