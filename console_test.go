@@ -10,10 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"coupatui/coupa"
 	"coupatui/coupa/sim"
 	"coupatui/internal/testkit"
 	"coupatui/sheet"
+	"coupatui/vocab"
 )
 
 // TestConsoleEndToEnd runs `coupatui demo` (the real binary, real Chromium,
@@ -171,8 +171,8 @@ func TestConsoleEndToEnd(t *testing.T) {
 	}
 	status := map[string]string{}
 	for _, r := range res.Rows {
-		if po, ok := sheet.NormalizePO(r.PO); ok && status[po] == "" {
-			status[po] = r.Outcome.Status
+		if po, ok := vocab.NormalizePO(r.PO); ok && status[po] == "" {
+			status[po] = string(r.Outcome.Status)
 		}
 	}
 	if got := status["4500001038"]; got != "CANCELLED" {
@@ -208,7 +208,7 @@ func TestConsoleSIGTERMDrains(t *testing.T) {
 	csv := "PO_NUMBER\n"
 	for i := range 12 {
 		id := fmt.Sprint(4500650000 + i)
-		pos = append(pos, sim.PO{ID: id, Supplier: "Acme", Want: coupa.Completed,
+		pos = append(pos, sim.PO{ID: id, Supplier: "Acme", Want: vocab.Completed,
 			Attachments: []sim.Attachment{{Name: "q.pdf", Size: 64 << 10, Slow: true}}})
 		csv += id + "\n"
 	}

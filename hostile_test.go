@@ -9,10 +9,10 @@ import (
 	"testing"
 	"time"
 
-	"coupatui/coupa"
 	"coupatui/coupa/sim"
 	"coupatui/internal/testkit"
 	"coupatui/sheet"
+	"coupatui/vocab"
 )
 
 // fullDiskPOs are 32 POs of 2 or 3 files, ~9 MB in all, every fetch path.
@@ -22,7 +22,7 @@ func fullDiskPOs() ([]sim.PO, string) {
 	csv := "PO_NUMBER\n"
 	for i := range 32 {
 		id := fmt.Sprint(4500600000 + i)
-		po := sim.PO{ID: id, Supplier: fmt.Sprintf("Supplier %d", i%4), Want: coupa.Completed}
+		po := sim.PO{ID: id, Supplier: fmt.Sprintf("Supplier %d", i%4), Want: vocab.Completed}
 		for j := range 2 + i%2 {
 			po.Attachments = append(po.Attachments, sim.Attachment{
 				Name: fmt.Sprintf("doc-%d.pdf", j), Size: (60 + 40*j + 7*i) << 10, Shape: shapes[(i+j)%len(shapes)]})
@@ -58,7 +58,7 @@ func TestFullDiskExitsFourAndTheRerunFinishes(t *testing.T) {
 	}
 	byStatus := map[string]int{}
 	for _, r := range res.Rows {
-		byStatus[r.Outcome.Status]++
+		byStatus[string(r.Outcome.Status)]++
 	}
 	if byStatus["COMPLETED"]+byStatus["PENDING"] != len(pos) || byStatus["PENDING"] == 0 {
 		t.Fatalf("statuses %v: want only COMPLETED and PENDING rows, some PENDING\nstderr:\n%s", byStatus, out)
@@ -96,7 +96,7 @@ func TestFullDiskUnderTheWorkbookExitsFour(t *testing.T) {
 	needBrowser(t)
 	disk := testkit.Tmpfs(t, 256<<10)
 	dir := t.TempDir()
-	srv := sim.Start(t, sim.Options{POs: []sim.PO{{ID: "4500600100", Supplier: "Acme", Want: coupa.Completed,
+	srv := sim.Start(t, sim.Options{POs: []sim.PO{{ID: "4500600100", Supplier: "Acme", Want: vocab.Completed,
 		Attachments: []sim.Attachment{{Name: "a.pdf", Size: 1000}}}}})
 	input := filepath.Join(dir, "pos.csv")
 	os.WriteFile(input, []byte("PO_NUMBER;Note\n4500600100;"+strings.Repeat("x", 4000)+"\n"), 0o600)
@@ -191,7 +191,7 @@ func throttlePOs(n int) ([]sim.PO, string) {
 	csv := "PO_NUMBER\n"
 	for i := range n {
 		id := fmt.Sprint(4500800000 + i)
-		pos = append(pos, sim.PO{ID: id, Supplier: "Acme", Want: coupa.Completed, Attachments: []sim.Attachment{
+		pos = append(pos, sim.PO{ID: id, Supplier: "Acme", Want: vocab.Completed, Attachments: []sim.Attachment{
 			{Name: "quote.pdf", Size: 8000 + i, Shape: sim.Shapes[i%len(sim.Shapes)]},
 			{Name: "terms.pdf", Size: 6000 + i, Shape: sim.Shapes[(i+1)%len(sim.Shapes)]},
 		}})

@@ -15,11 +15,11 @@ import (
 	"testing"
 	"time"
 
-	"coupatui/coupa"
 	"coupatui/coupa/sim"
 	"coupatui/internal/testkit"
 	"coupatui/run"
 	"coupatui/sheet"
+	"coupatui/vocab"
 )
 
 // The tests run this test binary as coupatui: with COUPATUI_RUN_MAIN set,
@@ -148,7 +148,7 @@ func TestDemoEndsAsTheSimulatorMeant(t *testing.T) {
 	}
 	byStatus := map[string]int{}
 	for _, r := range res.Rows {
-		byStatus[r.Outcome.Status]++
+		byStatus[string(r.Outcome.Status)]++
 	}
 	if byStatus["INVALID_PO"] != 1 || byStatus["UNRECOGNISED"] != 2 || len(res.Rows) != n+2 {
 		t.Errorf("results: %d rows, statuses %v", len(res.Rows), byStatus)
@@ -171,8 +171,8 @@ func TestJSONEvents(t *testing.T) {
 	needBrowser(t)
 	dir := t.TempDir()
 	srv := sim.Start(t, sim.Options{POs: []sim.PO{
-		{ID: "4500200001", Supplier: "Acme", Want: coupa.Completed, Attachments: []sim.Attachment{{Name: "a.pdf", Size: 1000}}},
-		{ID: "4500200002", NotFound: 404, Want: coupa.NotFound},
+		{ID: "4500200001", Supplier: "Acme", Want: vocab.Completed, Attachments: []sim.Attachment{{Name: "a.pdf", Size: 1000}}},
+		{ID: "4500200002", NotFound: 404, Want: vocab.NotFound},
 	}})
 	input := filepath.Join(dir, "pos.csv")
 	os.WriteFile(input, []byte("PO_NUMBER\n4500200001\n4500200002\n"), 0o600)
@@ -190,7 +190,7 @@ func TestJSONEvents(t *testing.T) {
 		}
 		n++
 		if ev.Event == "task.finished" {
-			finished[ev.PO] = ev.Status
+			finished[ev.PO] = string(ev.Status)
 		}
 	}
 	if finished["4500200001"] != "COMPLETED" || finished["4500200002"] != "PO_NOT_FOUND" || n < 6 {
@@ -271,8 +271,8 @@ func TestBadConfigAndMissingBrowser(t *testing.T) {
 func TestUnsignedProfileExitsThreeAndFailsNoRow(t *testing.T) {
 	needBrowser(t)
 	dir := t.TempDir()
-	pos := []sim.PO{{ID: "4500300001", Want: coupa.Completed, Attachments: []sim.Attachment{{Name: "a.pdf", Size: 100}}},
-		{ID: "4500300002", Want: coupa.NoAttachments}, {ID: "4500300003", Want: coupa.NoAttachments}}
+	pos := []sim.PO{{ID: "4500300001", Want: vocab.Completed, Attachments: []sim.Attachment{{Name: "a.pdf", Size: 100}}},
+		{ID: "4500300002", Want: vocab.NoAttachments}, {ID: "4500300003", Want: vocab.NoAttachments}}
 	srv := sim.Start(t, sim.Options{SignIn: true, SessionCookie: true, POs: pos})
 	input := filepath.Join(dir, "pos.csv")
 	os.WriteFile(input, []byte("PO_NUMBER\n4500300001\n4500300002\n4500300003\n"), 0o600)
@@ -310,7 +310,7 @@ func TestAlwaysUnderPressureCompletesOnMinWorkers(t *testing.T) {
 	csv := "PO_NUMBER\n"
 	for i := range 16 {
 		id := fmt.Sprint(4500400000 + i)
-		pos = append(pos, sim.PO{ID: id, Supplier: "Acme", Want: coupa.Completed, Attachments: []sim.Attachment{{Name: "q.pdf", Size: 5000}}})
+		pos = append(pos, sim.PO{ID: id, Supplier: "Acme", Want: vocab.Completed, Attachments: []sim.Attachment{{Name: "q.pdf", Size: 5000}}})
 		csv += id + "\n"
 	}
 	srv := sim.Start(t, sim.Options{POs: pos, Latency: 300 * time.Millisecond})
@@ -343,7 +343,7 @@ func TestInterruptedRunResumes(t *testing.T) {
 	csv := "PO_NUMBER;Note\n"
 	for i := range 10 {
 		id := fmt.Sprint(4500500000 + i)
-		pos = append(pos, sim.PO{ID: id, Supplier: "Acme", Want: coupa.Completed, Attachments: []sim.Attachment{{Name: "q.pdf", Size: 5000}}})
+		pos = append(pos, sim.PO{ID: id, Supplier: "Acme", Want: vocab.Completed, Attachments: []sim.Attachment{{Name: "q.pdf", Size: 5000}}})
 		csv += id + ";row " + fmt.Sprint(i+1) + "\n"
 	}
 	srv := sim.Start(t, sim.Options{POs: pos, Latency: 400 * time.Millisecond})

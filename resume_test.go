@@ -13,10 +13,10 @@ import (
 	"testing"
 	"time"
 
-	"coupatui/coupa"
 	"coupatui/coupa/sim"
 	"coupatui/sheet"
 	"coupatui/store"
+	"coupatui/vocab"
 )
 
 // statuses reads the results workbook: PO → STATUS.
@@ -28,8 +28,8 @@ func statuses(t *testing.T, report string) map[string]string {
 	}
 	out := map[string]string{}
 	for _, r := range res.Rows {
-		if po, ok := sheet.NormalizePO(r.PO); ok && out[po] == "" {
-			out[po] = r.Outcome.Status
+		if po, ok := vocab.NormalizePO(r.PO); ok && out[po] == "" {
+			out[po] = string(r.Outcome.Status)
 		}
 	}
 	return out
@@ -41,11 +41,11 @@ func TestRerunRetriesFailuresAndRedo(t *testing.T) {
 	needBrowser(t)
 	dir := t.TempDir()
 	pos := []sim.PO{
-		{ID: "4500610001", Supplier: "Acme", Want: coupa.Completed, Attachments: []sim.Attachment{{Name: "a.pdf", Size: 2000}}},
+		{ID: "4500610001", Supplier: "Acme", Want: vocab.Completed, Attachments: []sim.Attachment{{Name: "a.pdf", Size: 2000}}},
 		// Its file answers 503 more times than one attempt retries (a 503
 		// page with Retry-After would be loaded again within the attempt).
-		{ID: "4500610002", Supplier: "Acme", Want: coupa.Completed, Attachments: []sim.Attachment{{Name: "b.pdf", Size: 2000, Fail5xxTimes: 3}}},
-		{ID: "4500610003", Supplier: "Acme", Want: coupa.NoAttachments},
+		{ID: "4500610002", Supplier: "Acme", Want: vocab.Completed, Attachments: []sim.Attachment{{Name: "b.pdf", Size: 2000, Fail5xxTimes: 3}}},
+		{ID: "4500610003", Supplier: "Acme", Want: vocab.NoAttachments},
 	}
 	srv := sim.Start(t, sim.Options{POs: pos})
 	input := filepath.Join(dir, "pos.csv")
@@ -110,8 +110,8 @@ func TestPartialFetchesOnlyMissingFiles(t *testing.T) {
 	// One attempt asks for a file three times (two download retries), so
 	// 4 failures heal on the run's second attempt and 6 only on a re-run.
 	pos := []sim.PO{
-		{ID: "4500620001", Supplier: "Acme", Want: coupa.Completed, Attachments: files("r1", 4)},
-		{ID: "4500620002", Supplier: "Acme", Want: coupa.Completed, Attachments: files("r2", 6)},
+		{ID: "4500620001", Supplier: "Acme", Want: vocab.Completed, Attachments: files("r1", 4)},
+		{ID: "4500620002", Supplier: "Acme", Want: vocab.Completed, Attachments: files("r2", 6)},
 	}
 	srv := sim.Start(t, sim.Options{POs: pos})
 	input := filepath.Join(dir, "pos.csv")
@@ -165,7 +165,7 @@ func TestSecondProcessIsRefused(t *testing.T) {
 	csv := "PO_NUMBER\n"
 	for i := range 6 {
 		id := fmt.Sprint(4500630000 + i)
-		pos = append(pos, sim.PO{ID: id, Supplier: "Acme", Want: coupa.NoAttachments})
+		pos = append(pos, sim.PO{ID: id, Supplier: "Acme", Want: vocab.NoAttachments})
 		csv += id + "\n"
 	}
 	srv := sim.Start(t, sim.Options{POs: pos, Latency: 700 * time.Millisecond})
@@ -251,7 +251,7 @@ func TestReportWithoutBrowser(t *testing.T) {
 				if i%10 == 0 {
 					status = "FAILED"
 				}
-				if err := r.Record(t.Context(), store.Transition{PO: po, Line: i + 1, State: store.StateDone, Status: status,
+				if err := r.Record(t.Context(), store.Transition{PO: po, Line: i + 1, State: vocab.TaskDone, Status: vocab.Status(status),
 					Supplier: "Acme", Found: 1, Downloaded: 1, Files: []string{"q.pdf"}, Folder: "/dl/Acme/PO" + po + "_" + status}); err != nil {
 					t.Error(err)
 					return

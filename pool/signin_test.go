@@ -18,6 +18,7 @@ import (
 	"coupatui/internal/testkit"
 	"coupatui/pool"
 	"coupatui/profiles"
+	"coupatui/vocab"
 )
 
 // signIn fills the simulator's sign-in form in a browser on profile, closes
@@ -110,7 +111,7 @@ func TestRealSignedInClonesAndSessionExpiry(t *testing.T) {
 	submit := func(pos []sim.PO) []*pool.Handle {
 		var hs []*pool.Handle
 		for _, po := range pos {
-			h, err := p.Submit(po.ID, pool.Normal, pool.Meta{})
+			h, err := p.Submit(po.ID, vocab.Normal, pool.Meta{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -121,7 +122,7 @@ func TestRealSignedInClonesAndSessionExpiry(t *testing.T) {
 	first := waitAll(t, submit(pos[:6]), 3*time.Minute)
 	workers := map[int]bool{}
 	for _, ti := range first {
-		if ti.Result.Status != coupa.Completed || ti.Result.Downloaded != 1 {
+		if ti.Result.Status != vocab.Completed || ti.Result.Downloaded != 1 {
 			t.Fatalf("protected PO%s: %s %d/%d (%v)", ti.PO, ti.Result.Status, ti.Result.Downloaded, ti.Result.Found, ti.Result.Err)
 		}
 	}
@@ -148,7 +149,7 @@ func TestRealSignedInClonesAndSessionExpiry(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, ti := range waitAll(t, rest, 3*time.Minute) {
-		if ti.Result.Status != coupa.Completed {
+		if ti.Result.Status != vocab.Completed {
 			t.Errorf("PO%s after signing in again: %s (%v)", ti.PO, ti.Result.Status, ti.Result.Err)
 		}
 	}

@@ -9,9 +9,9 @@ import (
 	"strings"
 
 	"coupatui/config"
-	"coupatui/coupa"
 	"coupatui/coupa/sim"
 	"coupatui/sheet"
+	"coupatui/vocab"
 )
 
 // demoMarker marks a folder `coupatui demo` made, so a later demo may
@@ -131,7 +131,7 @@ func writeDemoInput(path string, pos []sim.PO) error {
 		rows = append(rows, []string{id, prio, string(po.Want)})
 	}
 	rows = append(rows,
-		[]string{"PO-12AB7", "", string(coupa.InvalidPO)},
+		[]string{"PO-12AB7", "", string(vocab.InvalidPO)},
 		[]string{pos[0].ID, "", "duplicate of the first row"},
 	)
 	return sheet.WriteInput(path, cols, rows)
@@ -144,9 +144,9 @@ func checkDemo(report string, srv *sim.Server, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	got := map[string]string{}
+	got := map[string]vocab.Status{}
 	for _, r := range res.Rows {
-		if po, ok := sheet.NormalizePO(r.PO); ok && got[po] == "" {
+		if po, ok := vocab.NormalizePO(r.PO); ok && got[po] == "" {
 			got[po] = r.Outcome.Status
 		}
 	}
@@ -154,9 +154,9 @@ func checkDemo(report string, srv *sim.Server, stderr io.Writer) error {
 	pending := 0
 	for _, po := range srv.Catalogue() {
 		switch st := got[po.ID]; {
-		case st == string(coupa.Pending) || st == string(coupa.Cancelled):
+		case st == vocab.Pending || st == vocab.Cancelled:
 			pending++
-		case st != string(po.Want):
+		case st != po.Want:
 			wrong = append(wrong, fmt.Sprintf("PO%s is %s, the simulator meant %s", po.ID, st, po.Want))
 		}
 	}

@@ -10,10 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"coupatui/coupa"
 	"coupatui/internal/testkit"
 	"coupatui/pool"
 	"coupatui/pool/pooltest"
+	"coupatui/vocab"
 )
 
 // syncBuffer is a bytes.Buffer safe for the quitter's goroutines.
@@ -42,11 +42,11 @@ func startBlocked(t *testing.T) (*pool.Pool, *pool.Handle) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { p.Close() })
-	h, _ := p.Submit("4500000001", pool.Normal, pool.Meta{})
+	h, _ := p.Submit("4500000001", vocab.Normal, pool.Meta{})
 	if err := p.Start(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	testkit.WaitFor(t, "the PO running", 10*time.Second, func() bool { return h.Status().State == pool.Running })
+	testkit.WaitFor(t, "the PO running", 10*time.Second, func() bool { return h.Status().State == vocab.TaskRunning })
 	return p, h
 }
 
@@ -63,14 +63,14 @@ func TestSignalDrainsThenShutdownTimeoutForces(t *testing.T) {
 	start := time.Now()
 	sigs <- syscall.SIGTERM
 	testkit.WaitFor(t, "draining", 5*time.Second, func() bool { return p.Snapshot().State == pool.PoolDraining || p.Snapshot().State == pool.PoolStopped })
-	if st := h.Status(); st.State == pool.Done {
+	if st := h.Status(); st.State == vocab.TaskDone {
 		t.Fatalf("the first signal forced the running PO: %s", st.Result.Status)
 	}
 	<-p.Stopped()
 	if d := time.Since(start); d < 300*time.Millisecond {
 		t.Errorf("stopped after %s, before shutdown_timeout", d)
 	}
-	if got := h.Status().Result.Status; got != coupa.Cancelled {
+	if got := h.Status().Result.Status; got != vocab.Cancelled {
 		t.Errorf("the PO still running at shutdown_timeout: %s, want CANCELLED", got)
 	}
 	for _, want := range []string{"terminated: letting running POs finish within 300ms", "shutdown_timeout 300ms reached"} {
@@ -100,7 +100,7 @@ func TestSecondSignalForcesAtOnce(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("the second signal did not stop the pool")
 	}
-	if got := h.Status().Result.Status; got != coupa.Cancelled {
+	if got := h.Status().Result.Status; got != vocab.Cancelled {
 		t.Errorf("forced PO: %s", got)
 	}
 	if !strings.Contains(stderr.String(), "again: stopping now") {

@@ -96,7 +96,7 @@ func views(rows []Row) []rowView {
 	return out
 }
 
-func equal(t *testing.T, what string, got, want any) {
+func equal[T any](t *testing.T, what string, got, want T) {
 	t.Helper()
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("%s:\n got %#v\nwant %#v", what, got, want)

@@ -7,19 +7,20 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"coupatui/pool"
+	"coupatui/vocab"
 )
 
 // addDialog takes PO numbers (separated by spaces, commas or new lines)
 // and a priority.
 type addDialog struct {
 	input *lineInput
-	prio  pool.Priority
+	prio  vocab.Priority
 	field int // 0: the numbers, 1: the priority
 	err   string
 }
 
 func newAddDialog(w int) *addDialog {
-	d := &addDialog{prio: pool.Normal, input: newLineInput("POs: ", "4500000123, PO4500000124 …", 40)}
+	d := &addDialog{prio: vocab.Normal, input: newLineInput("POs: ", "4500000123, PO4500000124 …", 40)}
 	d.setWidth(w)
 	return d
 }
@@ -45,17 +46,17 @@ func (m *Model) onAddKey(k tea.KeyPressMsg) tea.Cmd {
 	if d.field == 1 {
 		switch ks {
 		case "left", "down":
-			d.prio = max(pool.Low, d.prio-1)
+			d.prio = max(vocab.Low, d.prio-1)
 		case "right", "up":
-			d.prio = min(pool.Urgent, d.prio+1)
+			d.prio = min(vocab.Urgent, d.prio+1)
 		case "u":
-			d.prio = pool.Urgent
+			d.prio = vocab.Urgent
 		case "h":
-			d.prio = pool.High
+			d.prio = vocab.High
 		case "n":
-			d.prio = pool.Normal
+			d.prio = vocab.Normal
 		case "l":
-			d.prio = pool.Low
+			d.prio = vocab.Low
 		}
 		return nil
 	}
@@ -81,7 +82,7 @@ func (m *Model) submitAdd() {
 	var added, already, failed []string
 	var firstErr error
 	for _, po := range pos {
-		if t, ok := m.opts.Pool.Task(po); ok && t.State != pool.Done {
+		if t, ok := m.opts.Pool.Task(po); ok && t.State != vocab.TaskDone {
 			already = append(already, "PO"+po)
 			continue
 		}
@@ -119,7 +120,7 @@ func (m *Model) submitAdd() {
 
 func (d *addDialog) view(c *common, w, h int) string {
 	st := c.st
-	prios := []pool.Priority{pool.Urgent, pool.High, pool.Normal, pool.Low}
+	prios := []vocab.Priority{vocab.Urgent, vocab.High, vocab.Normal, vocab.Low}
 	var pb []string
 	for _, p := range prios {
 		if p == d.prio {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"coupatui/pool"
+	"coupatui/vocab"
 )
 
 // detailsView is the enter overlay: one task (attempts, errors, files,
@@ -106,11 +107,11 @@ func detailLines(c *common, d *detailsView) []string {
 	t := d.task
 	state := t.State.String()
 	switch t.State {
-	case pool.Running:
+	case vocab.TaskRunning:
 		state = fmt.Sprintf("running on W%d", t.Worker)
-	case pool.Retrying:
+	case vocab.TaskRetrying:
 		state = fmt.Sprintf("retrying at %s (in %s)", stamp(t.NextTry), human(t.NextTry.Sub(c.now)))
-	case pool.Done:
+	case vocab.TaskDone:
 		s, glyph := st.statusStyle(t.Result.Status)
 		state = s.Render(glyph + " " + string(t.Result.Status))
 	}
@@ -118,7 +119,7 @@ func detailLines(c *common, d *detailsView) []string {
 		st.bold.Render("PO"+t.PO)+" · "+prioBadge(st, t.Priority, true)+" · "+state+fmt.Sprintf(" · attempt %d", t.Attempts),
 		fmt.Sprintf("Submitted %s · started %s · finished %s", stamp(t.Submitted), stamp(t.Started), stamp(t.Finished)),
 	)
-	if t.State == pool.Running {
+	if t.State == vocab.TaskRunning {
 		l = append(l, fmt.Sprintf("Progress: %s, %d of %d files", orDash(t.Progress.Phase), t.Progress.Done, t.Progress.Found))
 		if files := t.Progress.InFlight; len(files) > 0 {
 			l = append(l, "", st.bold.Render(fmt.Sprintf("Downloading (%d)", len(files))))
@@ -128,7 +129,7 @@ func detailLines(c *common, d *detailsView) []string {
 		}
 	}
 	r := t.Result
-	if t.State == pool.Done || t.State == pool.Retrying {
+	if t.State == vocab.TaskDone || t.State == vocab.TaskRetrying {
 		l = append(l, fmt.Sprintf("Supplier %s · %d of %d attachments downloaded", orDash(r.Supplier), r.Downloaded, r.Found))
 	}
 	if r.Folder != "" {

@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/key"
 
 	"coupatui/pool"
+	"coupatui/vocab"
 )
 
 // queuePane is a window on the pool's task list in display order (running,
@@ -165,8 +166,8 @@ func renderQueue(c *common, p *queuePane, focused bool) string {
 }
 
 // prioBadge is the priority word, coloured unless plain.
-func prioBadge(st *styles, p pool.Priority, styled bool) string {
-	if !styled || p < pool.Low || p > pool.Urgent {
+func prioBadge(st *styles, p vocab.Priority, styled bool) string {
+	if !styled || p < vocab.Low || p > vocab.Urgent {
 		return p.String()
 	}
 	return st.prio[p].Render(p.String())
@@ -182,7 +183,7 @@ func taskCells(c *common, t pool.TaskInfo, styled bool) map[string]string {
 	}
 	state, info := t.State.String(), ""
 	switch t.State {
-	case pool.Running:
+	case vocab.TaskRunning:
 		state = c.spinner() + " running"
 		info = fmt.Sprintf("W%d %s %d/%d", t.Worker, t.Progress.Phase, t.Progress.Done, t.Progress.Found)
 		if !t.Started.IsZero() {
@@ -191,7 +192,7 @@ func taskCells(c *common, t pool.TaskInfo, styled bool) map[string]string {
 		if styled {
 			state = st.ok.Render(state)
 		}
-	case pool.Retrying:
+	case vocab.TaskRetrying:
 		state = "↻ retrying"
 		info = "retry in " + human(t.NextTry.Sub(c.now))
 		if n := len(t.Errors); n > 0 {
@@ -200,12 +201,12 @@ func taskCells(c *common, t pool.TaskInfo, styled bool) map[string]string {
 		if styled {
 			state = st.warn.Render(state)
 		}
-	case pool.Queued:
+	case vocab.TaskQueued:
 		state = "· queued"
 		if !t.Submitted.IsZero() {
 			info = "waiting " + human(c.now.Sub(t.Submitted))
 		}
-	case pool.Done:
+	case vocab.TaskDone:
 		s, glyph := st.statusStyle(t.Result.Status)
 		state = glyph + " " + string(t.Result.Status)
 		if styled {

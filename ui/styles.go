@@ -3,8 +3,8 @@ package ui
 import (
 	"charm.land/lipgloss/v2"
 
-	"coupatui/coupa"
 	"coupatui/pool"
+	"coupatui/vocab"
 )
 
 // styles holds every lipgloss style the console uses. Colours only ever
@@ -17,7 +17,7 @@ type styles struct {
 	border, borderFocused              lipgloss.Style
 
 	ok, fail, warn, info, cancelled lipgloss.Style
-	prio                            [pool.Urgent + 1]lipgloss.Style
+	prio                            [vocab.Urgent + 1]lipgloss.Style
 	level                           map[string]lipgloss.Style // log level word → style
 
 	gaugeFill   map[string]lipgloss.Style // pressure → filled part of the memory gauge
@@ -61,10 +61,10 @@ func newStyles(noColor bool) *styles {
 	s.warn = fg("3")
 	s.info = fg("6")
 	s.cancelled = fg("8")
-	s.prio[pool.Urgent] = fg("1").Bold(true)
-	s.prio[pool.High] = fg("3").Bold(true)
-	s.prio[pool.Normal] = lipgloss.NewStyle()
-	s.prio[pool.Low] = fg("8").Faint(noColor)
+	s.prio[vocab.Urgent] = fg("1").Bold(true)
+	s.prio[vocab.High] = fg("3").Bold(true)
+	s.prio[vocab.Normal] = lipgloss.NewStyle()
+	s.prio[vocab.Low] = fg("8").Faint(noColor)
 	s.level = map[string]lipgloss.Style{
 		"DEBUG": fg("8").Faint(noColor),
 		"INFO":  fg("6"),
@@ -100,13 +100,13 @@ func newStyles(noColor bool) *styles {
 
 // statusStyle picks the style and glyph of a final status: ✓ for outcomes
 // that need nothing more, ✗ for failures, ⊘ for cancelled.
-func (s *styles) statusStyle(st coupa.Status) (lipgloss.Style, string) {
+func (s *styles) statusStyle(st vocab.Status) (lipgloss.Style, string) {
 	switch st {
-	case coupa.Completed, coupa.NoAttachments:
+	case vocab.Completed, vocab.NoAttachments:
 		return s.ok, "✓"
-	case coupa.Cancelled:
+	case vocab.Cancelled:
 		return s.cancelled, "⊘"
-	case coupa.Pending, "":
+	case vocab.Pending, "":
 		return s.dim, "·"
 	}
 	return s.fail, "✗"

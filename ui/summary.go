@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"time"
 
-	"coupatui/coupa"
 	"coupatui/pool"
+	"coupatui/vocab"
 )
 
 // summaryState is what the run summary shows beyond the snapshot.
@@ -32,7 +32,7 @@ func renderSummary(c *common, s summaryState, w, h int) string {
 			plural(counts.Total, "task"), clock(s.duration), s.rate),
 		"",
 	}
-	for _, status := range coupa.Statuses {
+	for _, status := range vocab.Statuses {
 		n := counts.ByStatus[status]
 		if n == 0 {
 			continue
