@@ -37,11 +37,7 @@ func TestDiskFullHoldsUntilResume(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer p.Shutdown(context.Background())
-		var hs []*pool.Handle
-		for i := range 5 {
-			h, _ := p.Submit(po(i), vocab.Normal, pool.Meta{})
-			hs = append(hs, h)
-		}
+		hs := submitN(t, p, 5)
 		synctest.Wait()
 		s := p.Snapshot()
 		if s.State != pool.PoolPaused || len(s.Holds) != 1 || s.Holds[0].Hold != pool.HoldDiskFull {

@@ -94,11 +94,7 @@ func TestRetriesOfSimultaneousFailuresAreSpread(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer p.Shutdown(context.Background())
-		var hs []*pool.Handle
-		for i := range 4 {
-			h, _ := p.Submit(po(i), vocab.Normal, pool.Meta{})
-			hs = append(hs, h)
-		}
+		hs := submitN(t, p, 4)
 		waits := map[time.Duration]bool{}
 		for i, h := range hs {
 			wait(t, h)

@@ -64,6 +64,20 @@ func wait(t *testing.T, h *pool.Handle) pool.TaskInfo {
 
 func po(i int) string { return fmt.Sprintf("45%08d", i) }
 
+// submitN submits po(0) to po(n-1) at normal priority.
+func submitN(t *testing.T, p *pool.Pool, n int) []*pool.Handle {
+	t.Helper()
+	hs := make([]*pool.Handle, n)
+	for i := range hs {
+		h, err := p.Submit(po(i), vocab.Normal, pool.Meta{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hs[i] = h
+	}
+	return hs
+}
+
 func TestPriorityOrderOnOneWorker(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		cfg := fakeConfig()
@@ -366,11 +380,7 @@ func TestRecycleAfterTasks(t *testing.T) {
 		cfg := fakeConfig()
 		cfg.WorkerCount, cfg.RecycleAfterTasks = 1, 3
 		p := startPool(t, cfg, e)
-		var hs []*pool.Handle
-		for i := range 7 {
-			h, _ := p.Submit(po(i), vocab.Normal, pool.Meta{})
-			hs = append(hs, h)
-		}
+		hs := submitN(t, p, 7)
 		for _, h := range hs {
 			wait(t, h)
 		}
@@ -426,11 +436,7 @@ func TestSignInWallPausesAndReauthenticateResumes(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer p.Shutdown(context.Background())
-		var hs []*pool.Handle
-		for i := range 5 {
-			h, _ := p.Submit(po(i), vocab.Normal, pool.Meta{})
-			hs = append(hs, h)
-		}
+		hs := submitN(t, p, 5)
 		synctest.Wait()
 		s := p.Snapshot()
 		if s.State != pool.PoolSignInRequired {
@@ -630,11 +636,7 @@ func TestSlowSubscriberLosesOnlyProgress(t *testing.T) {
 		p := startPool(t, cfg, e)
 		sub := p.Subscribe(16) // never read until the end
 		defer sub.Close()
-		var hs []*pool.Handle
-		for i := range 200 {
-			h, _ := p.Submit(po(i), vocab.Normal, pool.Meta{})
-			hs = append(hs, h)
-		}
+		hs := submitN(t, p, 200)
 		for _, h := range hs {
 			wait(t, h)
 		}

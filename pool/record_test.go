@@ -136,11 +136,7 @@ func TestFailingRecorderHoldsAndDropsNothing(t *testing.T) {
 		defer sub.Close()
 		p.Start(context.Background())
 		defer p.Close()
-		var hs []*pool.Handle
-		for i := range 3 {
-			h, _ := p.Submit(po(i), vocab.Normal, pool.Meta{})
-			hs = append(hs, h)
-		}
+		hs := submitN(t, p, 3)
 		time.Sleep(time.Minute)
 		s := p.Snapshot()
 		if len(s.Holds) != 1 || s.Holds[0].Hold != pool.HoldJournal || !strings.Contains(s.Holds[0].Reason, "disk full") {
