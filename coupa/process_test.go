@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -16,6 +15,7 @@ import (
 
 	"coupatui/coupa"
 	"coupatui/coupa/sim"
+	"coupatui/internal/testkit"
 	"coupatui/vocab"
 )
 
@@ -81,8 +81,8 @@ func TestProcessNoAttachmentsIsDecidedQuickly(t *testing.T) {
 			Attachments: []sim.Attachment{att("late.pdf", 5000, sim.ShapeDownloadAttr)}},
 	}})
 	s := newSite(t, srv) // MarkerTimeout 15 s
-	var logs syncBuffer
-	s.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	var logs testkit.Buffer
+	s.Logger = logs.Logger()
 	for _, po := range srv.Catalogue() {
 		start := time.Now()
 		res := process(t, s, shared, po.ID)

@@ -3,7 +3,6 @@ package coupa_test
 import (
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"coupatui/coupa"
+	"coupatui/internal/testkit"
 	"coupatui/vocab"
 )
 
@@ -32,9 +32,9 @@ func TestPageWithoutListIsUnrecognisedAfterTheQuietDOM(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	var logs syncBuffer
+	var logs testkit.Buffer
 	s := &coupa.Site{BaseURL: srv.URL, Root: t.TempDir(), PageTimeout: 10 * time.Second, MarkerTimeout: 15 * time.Second,
-		Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
+		Logger: logs.Logger()}
 	start := time.Now()
 	res := s.Process(testContext(t), shared, coupa.Job{PO: "1"}, nil)
 	if res.Status != vocab.Unrecognised || !res.Retryable || !strings.Contains(res.ErrorMessage(), "no attachments section") {

@@ -1,11 +1,9 @@
 package coupa_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -19,24 +17,6 @@ import (
 	"coupatui/internal/testkit"
 	"coupatui/vocab"
 )
-
-// syncBuffer collects log output from several goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // signIn posts the sim's sign-in form from a tab of b, as the operator
 // would, and returns the session token the browser now holds.
@@ -57,8 +37,8 @@ func signIn(t *testing.T, b *browser.Browser, srv *sim.Server) string {
 }
 
 func TestSignInWallSessionAndSecrets(t *testing.T) {
-	var logs syncBuffer
-	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	var logs testkit.Buffer
+	logger := logs.Logger()
 	opts := workerOptions(t.TempDir())
 	opts.ExecPath = testkit.Chromium(t)
 	opts.Logger = logger

@@ -1,14 +1,11 @@
 package pool_test
 
 import (
-	"bytes"
 	"context"
-	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -55,24 +52,6 @@ func signIn(t *testing.T, exec, profile string, srv *sim.Server, po string) stri
 	return token
 }
 
-// logBuffer collects every log line of a run, to prove no secret is in it.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 func TestRealSignedInClonesAndSessionExpiry(t *testing.T) {
 	exec := testkit.Chromium(t)
 	pos := simplePOs(12, 500)
@@ -87,8 +66,8 @@ func TestRealSignedInClonesAndSessionExpiry(t *testing.T) {
 	}
 	tokens := []string{signIn(t, exec, m.Base(), srv, pos[0].ID)}
 
-	var logs logBuffer
-	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	var logs testkit.Buffer
+	log := logs.Logger()
 	engine := &pool.Chromium{
 		Site:        &coupa.Site{BaseURL: srv.URL(), Root: filepath.Join(tmp, "downloads"), Logger: log},
 		Browser:     browser.Options{ExecPath: exec, Headless: true, BlockResources: true, StartTimeout: time.Minute},

@@ -19,7 +19,7 @@ import (
 
 // plainSession is a session in plain mode over a real pool on a fake
 // engine and a real journal, as process() wires one.
-func plainSession(t *testing.T, attempt script, pos ...string) (*session, *syncBuffer) {
+func plainSession(t *testing.T, attempt script, pos ...string) (*session, *testkit.Buffer) {
 	t.Helper()
 	dir := t.TempDir()
 	in := writeInput(t, dir, pos...)
@@ -29,7 +29,7 @@ func plainSession(t *testing.T, attempt script, pos ...string) (*session, *syncB
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { r.Finish(false) })
-	stderr := &syncBuffer{}
+	stderr := &testkit.Buffer{}
 	s := &session{opts: Options{Input: in.Path, Report: filepath.Join(dir, "pos_results.xlsx"), NoTUI: true, Stderr: stderr, Stdout: stderr},
 		log: discardLog(), in: in, journal: st, run: r, rec: &recorder{run: r}, root: dir,
 		site: &coupa.Site{BaseURL: "https://acme.example"}, reportEvery: ReportInterval}

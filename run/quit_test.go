@@ -1,11 +1,9 @@
 package run
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -15,24 +13,6 @@ import (
 	"coupatui/pool/pooltest"
 	"coupatui/vocab"
 )
-
-// syncBuffer is a bytes.Buffer safe for the quitter's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // startBlocked starts a pool whose one PO runs until cancelled.
 func startBlocked(t *testing.T) (*pool.Pool, *pool.Handle) {
@@ -54,7 +34,7 @@ func startBlocked(t *testing.T) (*pool.Pool, *pool.Handle) {
 // controller closes the pool: the running PO ends CANCELLED, not lost.
 func TestSignalDrainsThenShutdownTimeoutForces(t *testing.T) {
 	p, h := startBlocked(t)
-	var stderr syncBuffer
+	var stderr testkit.Buffer
 	q := newQuitter(300*time.Millisecond, &stderr, discardLog())
 	q.attach(p, nil)
 	sigs := make(chan os.Signal, 2)
@@ -86,7 +66,7 @@ func TestSignalDrainsThenShutdownTimeoutForces(t *testing.T) {
 // A second signal forces at once, whatever shutdown_timeout says.
 func TestSecondSignalForcesAtOnce(t *testing.T) {
 	p, h := startBlocked(t)
-	var stderr syncBuffer
+	var stderr testkit.Buffer
 	q := newQuitter(time.Hour, &stderr, discardLog())
 	q.attach(p, nil)
 	sigs := make(chan os.Signal, 2)
@@ -112,7 +92,7 @@ func TestSecondSignalForcesAtOnce(t *testing.T) {
 // path); the pool is not touched until it calls back.
 func TestSignalsGoToTheConsole(t *testing.T) {
 	p, _ := startBlocked(t)
-	q := newQuitter(time.Hour, &syncBuffer{}, discardLog())
+	q := newQuitter(time.Hour, &testkit.Buffer{}, discardLog())
 	console := make(chan struct{}, 4)
 	q.attach(p, console)
 	sigs := make(chan os.Signal, 2)
@@ -146,7 +126,7 @@ func TestSignalsGoToTheConsole(t *testing.T) {
 
 // A signal before the pool exists ends start-up.
 func TestSignalDuringStartUp(t *testing.T) {
-	q := newQuitter(time.Hour, &syncBuffer{}, discardLog())
+	q := newQuitter(time.Hour, &testkit.Buffer{}, discardLog())
 	sigs := make(chan os.Signal, 1)
 	q.watch(sigs)
 	defer q.stop()
