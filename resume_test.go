@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -161,32 +160,14 @@ func TestPartialFetchesOnlyMissingFiles(t *testing.T) {
 func TestSecondProcessIsRefused(t *testing.T) {
 	needBrowser(t)
 	dir := t.TempDir()
-	var pos []sim.PO
-	csv := "PO_NUMBER\n"
-	for i := range 6 {
-		id := fmt.Sprint(4500630000 + i)
-		pos = append(pos, sim.PO{ID: id, Supplier: "Acme", Want: vocab.NoAttachments})
-		csv += id + "\n"
-	}
+	pos := numberedPOs(4500630000, 6, func(int) sim.PO { return sim.PO{Supplier: "Acme", Want: vocab.NoAttachments} })
 	srv := sim.Start(t, sim.Options{POs: pos, Latency: 700 * time.Millisecond})
-	input := filepath.Join(dir, "pos.csv")
-	os.WriteFile(input, []byte(csv), 0o600)
-	other := filepath.Join(dir, "other.csv")
-	os.WriteFile(other, []byte(csv), 0o600)
+	input := writePOList(t, dir, "pos.csv", pos)
+	other := writePOList(t, dir, "other.csv", pos)
 
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
-	first := exec.CommandContext(ctx, os.Args[0], "--no-tui", "--workers", "1", "--base-url", srv.URL(), input)
-	first.Dir = dir
-	first.Env, _ = env(t, dir)
-	stderr, err := first.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := first.Start(); err != nil {
-		t.Fatal(err)
-	}
-	sc := bufio.NewScanner(stderr)
+	first, sc := startApp(t, ctx, dir, "--no-tui", "--workers", "1", "--base-url", srv.URL(), input)
 	for sc.Scan() && !strings.HasPrefix(sc.Text(), "[1/6]") {
 	}
 	pid := fmt.Sprintf("pid %d, started ", first.Process.Pid)
@@ -208,8 +189,7 @@ func TestSecondProcessIsRefused(t *testing.T) {
 	}
 	for sc.Scan() {
 	}
-	err = first.Wait()
-	if err != nil {
+	if err := first.Wait(); err != nil {
 		t.Fatalf("the first run: %v", err)
 	}
 	if got := statuses(t, filepath.Join(dir, "pos_results.xlsx")); len(got) != 6 {
