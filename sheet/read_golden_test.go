@@ -389,15 +389,7 @@ func rowZeroXLSX(t *testing.T) []byte {
 			}
 			continue
 		}
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
+		data := zipEntry(t, f)
 		if !bytes.Contains(data, []byte(`<row r="1"`)) {
 			t.Fatalf("unexpected sheet XML: %s", data)
 		}

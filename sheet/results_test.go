@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"coupatui/vocab"
 	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -198,15 +197,7 @@ func checkColsAscending(t *testing.T, path string) {
 		if zf.Name != "xl/worksheets/sheet1.xml" {
 			continue
 		}
-		rc, err := zf.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
+		data := zipEntry(t, zf)
 		last := 0
 		matches := regexp.MustCompile(`<col min="(\d+)"`).FindAllSubmatch(data, -1)
 		if len(matches) == 0 {
