@@ -24,6 +24,7 @@ import (
 	"coupatui/config"
 	"coupatui/coupa/sim"
 	"coupatui/monitor"
+	"coupatui/profiles"
 	"coupatui/run"
 	"coupatui/vocab"
 )
@@ -189,7 +190,7 @@ func bench(sigs <-chan os.Signal, args []string, stdout, stderr io.Writer) int {
 	if err := site.writeInput(b.input); err != nil {
 		return fail(stderr, err)
 	}
-	if err := writeBaseProfile(b.base, f.profileMB); err != nil {
+	if _, err := profiles.WriteSample(b.base, f.profileMB, benchSeed); err != nil {
 		return fail(stderr, fmt.Errorf("bench: base profile: %w", err))
 	}
 

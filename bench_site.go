@@ -3,8 +3,6 @@ package main
 import (
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"time"
 
 	"coupatui/coupa/sim"
@@ -80,54 +78,4 @@ func (s benchSite) writeInput(path string) error {
 		rows[i] = []string{po.ID}
 	}
 	return sheet.WriteInput(path, []string{"PO_NUMBER"}, rows)
-}
-
-// writeBaseProfile makes a base profile of about mb MB laid out like one
-// used for weeks: a little under half in files a clone copies, the rest
-// in caches it leaves out (as profiles' own clone benchmark does). Chromium
-// ignores the files it does not know, so every clone starts cleanly.
-func writeBaseProfile(dir string, mb int) error {
-	if err := os.MkdirAll(filepath.Join(dir, "Default"), 0o700); err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(dir, "Default", "Preferences"),
-		[]byte(`{"profile":{"exit_type":"Normal","name":"coupatui bench"}}`), 0o600); err != nil {
-		return err
-	}
-	rng := rand.New(rand.NewPCG(benchSeed, 17))
-	write := func(rel string, size int) error {
-		p := filepath.Join(dir, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
-			return err
-		}
-		data := make([]byte, size)
-		for i := 0; i+8 <= len(data); i += 8 { // incompressible, like real databases
-			v := rng.Uint64()
-			for j := range 8 {
-				data[i+j] = byte(v >> (8 * j))
-			}
-		}
-		return os.WriteFile(p, data, 0o600)
-	}
-	kept := mb * 47 / 100 << 20 // ~47%: what a clone of profiles' benchmark profile copies
-	skipped := (mb << 20) - kept
-	const big = 6 << 20 // a few large databases...
-	for i := 0; kept > 0; i++ {
-		n := min(kept, big)
-		if i >= 4 {
-			n = min(kept, 10<<10) // ...and many small files, like an extension's
-		}
-		if err := write(fmt.Sprintf("Default/Bench Data/f_%05d", i), n); err != nil {
-			return err
-		}
-		kept -= n
-	}
-	for i := 0; skipped > 0; i++ {
-		n := min(skipped, 16<<10)
-		if err := write(fmt.Sprintf("Default/Cache/Cache_Data/f_%06x", i), n); err != nil {
-			return err
-		}
-		skipped -= n
-	}
-	return nil
 }

@@ -20,25 +20,28 @@ import (
 // A profile like the ones Chromium 156 writes, with what a clone keeps and
 // what it leaves out.
 var sampleProfile = map[string]string{
-	"Local State":                                   "{\"os_crypt\":{}}",
-	"Last Version":                                  "156.0.8078.108",
-	"Default/Preferences":                           `{"profile":{"exit_type":"Normal","name":"Your Chromium"}}`,
-	"Default/Secure Preferences":                    "{}",
-	"Default/Cookies":                               "sqlite cookies",
-	"Default/Cookies-journal":                       "",
-	"Default/Network/Cookies":                       "sqlite cookies (Windows layout)",
-	"Default/Login Data":                            "logins",
-	"Default/Web Data":                              "web data",
-	"Default/History":                               "history",
-	"Default/Local Storage/leveldb/CURRENT":         "MANIFEST-000001\n",
-	"Default/Local Storage/leveldb/MANIFEST-000001": "manifest",
-	"Default/Local Storage/leveldb/000003.log":      "latest writes",
-	"Default/Local Storage/leveldb/LOG":             "info log",
-	"Default/Local Storage/leveldb/LOG.old":         "old info log",
-	"Default/Extension State/CURRENT":               "MANIFEST-000001\n",
-	"Default/Extension State/000003.log":            "extension state",
-	"Profile 1/Preferences":                         `{"profile":{"exit_type":"Normal"}}`,
+	"Local State":                                      "{\"os_crypt\":{}}",
+	"Last Version":                                     "156.0.8078.108",
+	"Default/Preferences":                              `{"profile":{"exit_type":"Normal","name":"Your Chromium"}}`,
+	"Default/Secure Preferences":                       "{}",
+	"Default/Cookies":                                  "sqlite cookies",
+	"Default/Cookies-journal":                          "",
+	"Default/Network/Cookies":                          "sqlite cookies (Windows layout)",
+	"Default/Login Data":                               "logins",
+	"Default/Web Data":                                 "web data",
+	"Default/Local Storage/leveldb/CURRENT":            "MANIFEST-000001\n",
+	"Default/Local Storage/leveldb/MANIFEST-000001":    "manifest",
+	"Default/Local Storage/leveldb/000003.log":         "latest writes",
+	"Default/Local Storage/leveldb/LOG":                "info log",
+	"Default/Local Storage/leveldb/LOG.old":            "old info log",
+	"Default/Site Characteristics Database/CURRENT":    "MANIFEST-000001\n",
+	"Default/Site Characteristics Database/000003.log": "site data",
+	"Profile 1/Preferences":                            `{"profile":{"exit_type":"Normal"}}`,
 	// left out
+	"Default/History":  "x",
+	"Default/Favicons": "x",
+	"Default/Extensions/abc/1.0_0/manifest.json":            "x",
+	"Default/Extension State/CURRENT":                       "x",
 	"Default/Cache/Cache_Data/index":                        "x",
 	"Default/Code Cache/js/index":                           "x",
 	"Default/GPUCache/data_0":                               "x",
@@ -68,9 +71,6 @@ var sampleProfile = map[string]string{
 var wantCloneFiles = []string{
 	"Default/Cookies",
 	"Default/Cookies-journal",
-	"Default/Extension State/000003.log",
-	"Default/Extension State/CURRENT",
-	"Default/History",
 	"Default/Local Storage/leveldb/000003.log",
 	"Default/Local Storage/leveldb/CURRENT",
 	"Default/Local Storage/leveldb/MANIFEST-000001",
@@ -78,6 +78,8 @@ var wantCloneFiles = []string{
 	"Default/Network/Cookies",
 	"Default/Preferences",
 	"Default/Secure Preferences",
+	"Default/Site Characteristics Database/000003.log",
+	"Default/Site Characteristics Database/CURRENT",
 	"Default/Web Data",
 	"Last Version",
 	"Local State",
@@ -195,10 +197,10 @@ func TestCloneSizeCap(t *testing.T) {
 	third := strings.Repeat("y", 400<<10)
 	writeTree(t, m.Base(), map[string]string{
 		"Default/Preferences":                      "{}",
-		"Default/Favicons":                         big,   // one file over the cap
-		"Default/Extensions/a/x.js":                third, // a folder over the cap, no file over it
-		"Default/Extensions/b/y.js":                third,
-		"Default/Extensions/c/z.js":                third,
+		"Default/Shared Dictionary/db":             big,   // one file over the cap
+		"Default/File System/a/x.js":               third, // a folder over the cap, no file over it
+		"Default/File System/b/y.js":               third,
+		"Default/File System/c/z.js":               third,
 		"Default/Cookies":                          big, // essential: copied whatever its size
 		"Default/Local Storage/leveldb/000005.ldb": big,
 		"Default/Web Data":                         third,
@@ -207,7 +209,7 @@ func TestCloneSizeCap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantSkipped := []string{filepath.Join("Default", "Extensions"), filepath.Join("Default", "Favicons")}
+	wantSkipped := []string{filepath.Join("Default", "File System"), filepath.Join("Default", "Shared Dictionary")}
 	if !slices.Equal(c.Skipped, wantSkipped) {
 		t.Errorf("Skipped = %q, want %q", c.Skipped, wantSkipped)
 	}

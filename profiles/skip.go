@@ -3,8 +3,10 @@ package profiles
 import "strings"
 
 // skipNames are entries of a profile that a clone leaves out, at any depth:
-// caches Chromium rebuilds, tab and session state a worker must not restore,
-// locks and sockets of the browser that owns the base, logs and crash dumps.
+// caches Chromium rebuilds, what a worker never reads (the operator's
+// browsing history, extensions), tab and session state a worker must not
+// restore, locks and sockets of the browser that owns the base, logs and
+// crash dumps.
 var skipNames = map[string]bool{
 	// caches
 	"Cache":                          true,
@@ -22,6 +24,28 @@ var skipNames = map[string]bool{
 	"component_crx_cache":            true,
 	"extensions_crx_cache":           true,
 	"optimization_guide_model_store": true,
+	// browsing history: a worker opens PO pages by URL and never reads the
+	// operator's history (often most of what a profile's databases hold);
+	// not copying it also keeps it from being scattered in clones.
+	"History":                          true,
+	"History-journal":                  true,
+	"History Provider Cache":           true,
+	"Favicons":                         true,
+	"Favicons-journal":                 true,
+	"Top Sites":                        true,
+	"Top Sites-journal":                true,
+	"Visited Links":                    true,
+	"Network Action Predictor":         true,
+	"Network Action Predictor-journal": true,
+	"Shortcuts":                        true,
+	"Shortcuts-journal":                true,
+	// extensions: workers run with --disable-extensions (chromedp's default)
+	"Extensions":               true,
+	"Extension State":          true,
+	"Extension Rules":          true,
+	"Extension Scripts":        true,
+	"Local Extension Settings": true,
+	"Sync Extension Settings":  true,
 	// tab and session state: restoring the operator's tabs in every worker
 	// would open pages nobody asked for.
 	"Session Storage":    true,

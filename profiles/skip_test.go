@@ -47,7 +47,10 @@ func TestSkipEntry(t *testing.T) {
 		{"Web Data", false, false},
 		{"Local Storage", false, false},
 		{"Network", false, false},
-		{"History", false, false},
+		{"History", false, true},
+		{"Favicons", false, true},
+		{"Extensions", false, true},
+		{"Local Extension Settings", false, true},
 		{"CURRENT", true, false},
 		{"MANIFEST-000001", true, false},
 	} {
