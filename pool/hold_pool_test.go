@@ -30,13 +30,7 @@ func TestDiskFullHoldsUntilResume(t *testing.T) {
 			}
 			return coupa.Result{PO: job.PO, Status: vocab.Completed, Found: 1, Downloaded: 1}
 		}))
-		p, _ := pool.New(fakeConfig(), pool.Deps{Engine: e})
-		sub := p.Subscribe(0)
-		defer sub.Close()
-		if err := p.Start(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		defer p.Shutdown(context.Background())
+		p, sub := startSubscribed(t, fakeConfig(), pool.Deps{Engine: e})
 		hs := submitN(t, p, 5)
 		synctest.Wait()
 		s := p.Snapshot()

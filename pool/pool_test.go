@@ -64,6 +64,37 @@ func wait(t *testing.T, h *pool.Handle) pool.TaskInfo {
 
 func po(i int) string { return fmt.Sprintf("45%08d", i) }
 
+// startSubscribed starts a pool subscribed to from before its start, so
+// the subscription misses no event; at cleanup the pool shuts down, then
+// the subscription closes.
+func startSubscribed(t *testing.T, cfg pool.Config, deps pool.Deps) (*pool.Pool, *pool.Subscription) {
+	t.Helper()
+	p, err := pool.New(cfg, deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := p.Subscribe(0)
+	t.Cleanup(func() { sub.Close() })
+	if err := p.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Shutdown(context.Background()) })
+	return p, sub
+}
+
+// closeAfterGrace closes p once every goroutine of the bubble is blocked,
+// and checks that Close waited exactly its 10 s grace for the tasks that
+// ignore cancellation.
+func closeAfterGrace(t *testing.T, p *pool.Pool) {
+	t.Helper()
+	synctest.Wait()
+	start := time.Now()
+	p.Close()
+	if d := time.Since(start); d != 10*time.Second {
+		t.Errorf("Close took %s, want the 10s grace", d)
+	}
+}
+
 // submitN submits po(0) to po(n-1) at normal priority.
 func submitN(t *testing.T, p *pool.Pool, n int) []*pool.Handle {
 	t.Helper()
@@ -429,13 +460,7 @@ func TestSignInWallPausesAndReauthenticateResumes(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		e := pooltest.NewEngine(nil)
 		e.SetSignedIn(false)
-		p, _ := pool.New(fakeConfig(), pool.Deps{Engine: e, Rand: pooltest.NoJitter()})
-		sub := p.Subscribe(0)
-		defer sub.Close()
-		if err := p.Start(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		defer p.Shutdown(context.Background())
+		p, sub := startSubscribed(t, fakeConfig(), pool.Deps{Engine: e, Rand: pooltest.NoJitter()})
 		hs := submitN(t, p, 5)
 		synctest.Wait()
 		s := p.Snapshot()
@@ -583,12 +608,7 @@ func TestCloseKillsWhatIgnoresCancellation(t *testing.T) {
 		p, _ := pool.New(cfg, pool.Deps{Engine: e})
 		p.Start(context.Background())
 		h, _ := p.Submit(po(1), vocab.Normal, pool.Meta{})
-		synctest.Wait()
-		start := time.Now()
-		p.Close()
-		if d := time.Since(start); d != 10*time.Second {
-			t.Errorf("Close took %s, want the 10s grace", d)
-		}
+		closeAfterGrace(t, p)
 		if st := h.Status(); st.State == vocab.TaskRunning {
 			t.Errorf("task still running after Close")
 		}
@@ -700,11 +720,7 @@ func TestPoolAppliesPressurePolicy(t *testing.T) {
 		e := pooltest.NewEngine(nil)
 		cfg := fakeConfig()
 		cfg.WorkerCount = 4
-		p, _ := pool.New(cfg, pool.Deps{Engine: e, Monitor: mon, Rand: pooltest.NoJitter()})
-		sub := p.Subscribe(0)
-		defer sub.Close()
-		p.Start(context.Background())
-		defer p.Shutdown(context.Background())
+		p, sub := startSubscribed(t, cfg, pool.Deps{Engine: e, Monitor: mon, Rand: pooltest.NoJitter()})
 
 		mon.Send(monitor.Sample{Time: time.Now(), UsedRatio: 0.95, Pressure: monitor.Critical,
 			Trees: map[int]monitor.ProcTree{1: {Bytes: 400 << 20, Kind: "pss"}}})

@@ -180,12 +180,7 @@ func TestCloseGivesUpOnUnrecordedOutcomes(t *testing.T) {
 		p, _ := pool.New(fakeConfig(), pool.Deps{Engine: pooltest.NewEngine(pooltest.Complete), Recorder: rec})
 		p.Start(context.Background())
 		h, _ := p.Submit(po(1), vocab.Normal, pool.Meta{})
-		synctest.Wait()
-		start := time.Now()
-		p.Close()
-		if d := time.Since(start); d != 10*time.Second {
-			t.Errorf("Close took %s, want the 10s grace", d)
-		}
+		closeAfterGrace(t, p)
 		if st := h.Status(); st.State != vocab.TaskQueued {
 			t.Errorf("unrecorded outcome: %s %s, want queued (PENDING)", st.State, st.Result.Status)
 		}
