@@ -37,6 +37,7 @@ type flags struct {
 	demoPOs      int // demo: how many simulated POs (0 = the catalogue)
 	demoDir      string
 	inspect      string // demo: inspect this PO instead of running
+	remotes      remoteFlag
 
 	set  map[string]bool
 	args []string
@@ -63,6 +64,7 @@ func parseFlags(cmd string, args []string, stderr io.Writer) (*flags, error) {
 		fs.BoolVar(&f.csv, "csv", false, "")
 	}
 	fs.StringVar(&f.listen, "listen", "", "")
+	fs.Var(&f.remotes, "remote", "")
 	fs.BoolVar(&f.version, "version", false, "")
 	if cmd == "demo" {
 		fs.IntVar(&f.demoPOs, "pos", 0, "")
@@ -75,6 +77,9 @@ func parseFlags(cmd string, args []string, stderr io.Writer) (*flags, error) {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil, err
 			}
+			if f.remotes.err != nil { // the flag package's message would quote the URL, token and all
+				return nil, f.remotes.err
+			}
 			return nil, fmt.Errorf("%w (coupatui help lists the flags)", err)
 		}
 		if fs.NArg() == 0 {
@@ -85,8 +90,8 @@ func parseFlags(cmd string, args []string, stderr io.Writer) (*flags, error) {
 	}
 	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
 	if f.set["workers"] {
-		if err := f.workers.UnmarshalTOML(autoOrInt(*workers)); err != nil || !f.workers.Auto && f.workers.N < 1 {
-			return nil, fmt.Errorf("--workers %q: want a number of 1 or more, or \"auto\"", *workers)
+		if err := f.workers.UnmarshalTOML(autoOrInt(*workers)); err != nil || !f.workers.Auto && f.workers.N < 0 {
+			return nil, fmt.Errorf("--workers %q: want a number (0 only with remote browsers: --remote), or \"auto\"", *workers)
 		}
 	}
 	if f.set["redo"] {
@@ -136,22 +141,55 @@ func (f *flags) config() (config.Config, error) {
 	if f.set["listen"] {
 		cfg.Monitor.Listen = f.listen
 	}
+	// --remote adds to the file's endpoints.
+	cfg.Browser.Endpoints = append(cfg.Browser.Endpoints, f.remotes.endpoints...)
+	if f.set["workers"] && !f.workers.Auto && f.workers.N == 0 && len(cfg.Browser.Endpoints) == 0 {
+		return cfg, errors.New("--workers 0: no browser would be left; give remote ones with --remote [SLOTS@]URL or [[browser.endpoints]]")
+	}
 	if err := cfg.Validate(); err != nil {
 		return cfg, fmt.Errorf("%w (after the command-line flags)", err)
 	}
-	return cfg, notYetUsed(cfg)
+	return cfg, nil
 }
 
-// notYetUsed refuses settings the configuration accepts but this version
-// does not act on yet, rather than ignore them silently.
-func notYetUsed(cfg config.Config) error {
-	refuse := func(key, msg string) error {
-		return &config.Error{File: cfg.Source, Key: key, Msg: key + ": " + msg}
+// remoteFlag is --remote [SLOTS@]URL, repeatable: the slot count comes
+// first because tokens in URLs may hold '=' or '@'. Without a count an
+// endpoint has 1 slot.
+type remoteFlag struct {
+	endpoints []config.Endpoint
+	err       error // the first bad value's, which names no URL
+}
+
+func (r *remoteFlag) String() string { return fmt.Sprint(len(r.endpoints), " endpoints") }
+
+func (r *remoteFlag) Set(s string) error {
+	e, err := parseRemote(s)
+	if err != nil {
+		if r.err == nil {
+			r.err = err
+		}
+		return err
 	}
-	if len(cfg.Browser.Endpoints) > 0 {
-		return refuse("browser.endpoints", "browsers running elsewhere are not used by this version yet; give one in browser.remote")
-	}
+	r.endpoints = append(r.endpoints, e)
 	return nil
+}
+
+// parseRemote reads one --remote value. Its error never repeats the URL
+// (it may hold a token).
+func parseRemote(s string) (config.Endpoint, error) {
+	e := config.Endpoint{URL: strings.TrimSpace(s), Slots: 1}
+	if n, rest, ok := strings.Cut(e.URL, "@"); ok && n != "" && strings.Trim(n, "0123456789") == "" {
+		slots, err := strconv.Atoi(n)
+		if err != nil || slots < 1 {
+			return e, fmt.Errorf("--remote %s@...: want a slot count of 1 or more before the @", n)
+		}
+		e.URL, e.Slots = rest, slots
+	}
+	if !strings.HasPrefix(e.URL, "ws://") && !strings.HasPrefix(e.URL, "wss://") &&
+		!strings.HasPrefix(e.URL, "http://") && !strings.HasPrefix(e.URL, "https://") {
+		return e, errors.New(`--remote: want [SLOTS@]URL with a ws://, wss:// or http(s)://host:port URL, like --remote 4@ws://10.0.0.5:3000/?token=...`)
+	}
+	return e, nil
 }
 
 // runOptions are the run's options from the flags.

@@ -1,8 +1,8 @@
 package main
 
 import (
-	"errors"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 
@@ -45,7 +45,7 @@ func TestConfigFlagsOverrideTheFile(t *testing.T) {
 		!strings.Contains(err.Error(), "after the command-line flags") {
 		t.Errorf("--workers 65: %v", err)
 	}
-	for _, bad := range []string{"0", "-1", "many", "Auto"} {
+	for _, bad := range []string{"-1", "many", "Auto"} { // 0: with --remote only (TestRemoteEndpoints)
 		if _, err := parseFlags("run", []string{"--workers", bad}, io.Discard); err == nil {
 			t.Errorf("--workers %s accepted", bad)
 		}
@@ -60,26 +60,46 @@ func TestConfigFlagsOverrideTheFile(t *testing.T) {
 	}
 }
 
-// TestConfigRefusesKeysNotYetUsed: a key the file accepts but this version
-// does not act on stops the run, naming the key and the file, instead of
-// being ignored.
-func TestConfigRefusesKeysNotYetUsed(t *testing.T) {
+// TestRemoteEndpoints: --remote [SLOTS@]URL adds to the file's
+// [[browser.endpoints]]; --workers 0 is taken only with one; the older
+// [browser] remote key is one endpoint that every worker uses; no error
+// repeats a token.
+func TestRemoteEndpoints(t *testing.T) {
 	dir := t.TempDir()
-	for _, tt := range []struct {
-		lines []string
-		key   string
-	}{
-		{[]string{"[[browser.endpoints]]", `url = "ws://127.0.0.1:9222"`, "slots = 2"}, "browser.endpoints"},
-	} {
-		path := writeConfig(t, dir, tt.lines...)
-		f, err := parseFlags("run", []string{"--config", path, "pos.xlsx"}, io.Discard)
-		if err != nil {
-			t.Fatal(err)
+	path := writeConfig(t, dir, "[[browser.endpoints]]", `url = "http://10.0.0.5:9222"`, "slots = 2")
+	f, err := parseFlags("run", []string{"--config", path, "--workers", "0",
+		"--remote", "3@ws://127.0.0.1:3000/?token=a=b@c", "--remote", "ws://u:p@127.0.0.1:3001", "pos.xlsx"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := f.config()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []config.Endpoint{{URL: "http://10.0.0.5:9222", Slots: 2},
+		{URL: "ws://127.0.0.1:3000/?token=a=b@c", Slots: 3}, {URL: "ws://u:p@127.0.0.1:3001", Slots: 1}}
+	if !slices.Equal(cfg.Browser.Endpoints, want) || cfg.Pool.WorkerCount.N != 0 || cfg.Pool.MinWorkers != 0 {
+		t.Errorf("endpoints %+v, workers %v min %d", cfg.Browser.Endpoints, cfg.Pool.WorkerCount, cfg.Pool.MinWorkers)
+	}
+
+	if f, err := parseFlags("run", []string{"--workers", "0", "pos.xlsx"}, io.Discard); err != nil {
+		t.Fatal(err)
+	} else if _, err := f.config(); err == nil || !strings.Contains(err.Error(), "--remote") {
+		t.Errorf("--workers 0 without endpoints: %v", err)
+	}
+	for _, bad := range []string{"0@ws://127.0.0.1:1/?token=s3cret", "127.0.0.1:3000?token=s3cret", "x@ftp://h/?token=s3cret"} {
+		_, err := parseFlags("run", []string{"--remote", bad}, io.Discard)
+		if err == nil || strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("--remote %s: %v", bad, err)
 		}
-		_, err = f.config()
-		var ce *config.Error
-		if !errors.As(err, &ce) || ce.Key != tt.key || ce.File != path || !strings.HasPrefix(err.Error(), path+": "+tt.key+": ") {
-			t.Errorf("%s: error %v, want one naming %s in %s", tt.key, err, tt.key, path)
-		}
+	}
+
+	old := writeConfig(t, dir, "[pool]", "worker_count = 3", "[browser]", `remote = "ws://127.0.0.1:9222/devtools/browser/x"`)
+	cfg, err = config.Load(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Browser.Endpoints) != 1 || cfg.Browser.Endpoints[0].Slots != 3 || cfg.Browser.Remote != "" || cfg.Pool.WorkerCount.N != 0 {
+		t.Errorf("browser.remote: %+v, workers %v", cfg.Browser, cfg.Pool.WorkerCount)
 	}
 }

@@ -196,7 +196,11 @@ Usage:
 Flags:
   --config PATH       configuration file (default: ./config.toml, then ~/.config/coupatui/config.toml)
   --base-url URL      the Coupa site, e.g. https://acme.coupahost.com
-  --workers N|auto    browsers working at once; auto starts at 2 and adds one while it pays
+  --workers N|auto    local browsers working at once; auto starts at 2 and adds one while it pays;
+                      0 with --remote (remote browsers only)
+  --remote [SLOTS@]URL
+                      also use a browser running elsewhere with SLOTS workers (default 1), e.g.
+                      4@ws://10.0.0.5:3000/?token=... (browserless) or 2@http://10.0.0.6:9222; repeatable
   --out DIR           download folder (default: downloads next to the input)
   --report PATH       results workbook (default: <input>_results.xlsx next to the input)
   --csv               report: also write the results as <report>.csv

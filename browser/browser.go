@@ -46,13 +46,15 @@ type Browser struct {
 	ctx         context.Context // chromedp context of the browser's first tab; lives until stop
 	cancel      context.CancelFunc
 	cdp         *chromedp.Browser // the protocol session with the browser itself
+	// browserContext is our own browser context in a remote browser; ""
+	// (the default context) for a browser we launched.
+	browserContext cdp.BrowserContextID
 
 	done      chan struct{} // closed by the watcher when the connection drops
 	watchDone chan struct{} // closed when the watcher goroutine returned
 
 	// dlSem admits one browser-side download at a time: download behaviour
-	// is a setting of the whole browser (shared by every Browser attached to
-	// the same remote browser).
+	// is a setting of the whole browser (of our browser context, remote).
 	dlSem chan struct{}
 
 	// bg tracks goroutines that finish a tab's teardown in the background
@@ -308,7 +310,7 @@ func (b *Browser) watch() {
 		if b.pid != 0 {
 			err = fmt.Errorf("browser (pid %d) died: %w", b.pid, cause)
 		} else {
-			err = fmt.Errorf("connection to remote browser %s lost: %w", b.opts.Remote, cause)
+			err = scrubErr("connection to remote browser "+RemoteHost(b.opts.Remote)+" lost", cause)
 		}
 		b.log.Warn("browser lost", "pid", b.pid, "err", err)
 	}

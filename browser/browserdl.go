@@ -75,6 +75,9 @@ func (d *downloader) browserAttempt(ctx context.Context, i int, rawURL, click st
 		}
 		return FileResult{}, fmt.Errorf("browser download of %s: %w", what, err)
 	}
+	if d.tab.b.opts.Remote != "" {
+		return d.fetchRemoteDownload(ctx, i, what, got)
+	}
 	name, err := d.names.claim(ctx, i, chooseName(got.disposition, got.suggested, got.url, got.mimeType, i))
 	if err != nil {
 		return FileResult{}, err
@@ -87,6 +90,25 @@ func (d *downloader) browserAttempt(ctx context.Context, i int, rawURL, click st
 		return FileResult{Name: name}, fmt.Errorf("reading the browser's download of %s: %w", what, err)
 	}
 	return FileResult{Name: name, Size: got.size, SHA256: sum, Via: "browser"}, nil
+}
+
+// fetchRemoteDownload gets the file a remote browser's download pointed
+// at with coupatui's own HTTP client and the session's cookies (for the
+// Coupa origin only), so the bytes land here, never on the remote disk.
+// Measured on Chromium 156 and browserless 2.42: with download behaviour
+// "deny" and eventsEnabled, Browser.downloadWillBegin still names the URL
+// (then the download reports "canceled"); the server sees the request
+// twice, the browser's being cut after its headers.
+func (d *downloader) fetchRemoteDownload(ctx context.Context, i int, what string, got browserFile) (FileResult, error) {
+	u, err := url.Parse(got.url)
+	if err != nil || u.Scheme != "http" && u.Scheme != "https" {
+		return FileResult{}, fmt.Errorf("remote browser download of %s: %s cannot be fetched here", what, redactURL(got.url))
+	}
+	r, fallback := d.viaHTTP(ctx, i, u)
+	if fallback {
+		return FileResult{}, fmt.Errorf("remote browser download of %s: %s answered a page, not a file", what, redactURL(got.url))
+	}
+	return r, r.Err
 }
 
 // browserDownload runs one browser-side download into a private folder.
@@ -102,9 +124,12 @@ func (d *downloader) browserDownload(ctx context.Context, i int, rawURL, click s
 
 	var got browserFile
 	var err error
-	got.stage, err = d.folder.stagingDir()
-	if err != nil {
-		return got, err
+	remote := b.opts.Remote != ""
+	if !remote {
+		got.stage, err = d.folder.stagingDir()
+		if err != nil {
+			return got, err
+		}
 	}
 	tab := d.tab
 	if rawURL != "" {
@@ -126,8 +151,15 @@ func (d *downloader) browserDownload(ctx context.Context, i int, rawURL, click s
 	if err := chromedp.Listen(lctx, events.pushResponse); err != nil {
 		return got, err
 	}
-	_, err = cdp.Call(lctx, b.cdp, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
-		Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: got.stage, EventsEnabled: new(true)})
+	behavior := cdpbrowser.SetDownloadBehaviorParams{Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllowAndName,
+		DownloadPath: got.stage, EventsEnabled: new(true)}
+	if remote {
+		// A remote browser's disk is not ours: it refuses the download and
+		// only tells us where it went (see fetchRemoteDownload).
+		behavior = cdpbrowser.SetDownloadBehaviorParams{Behavior: cdpbrowser.SetDownloadBehaviorBehaviorDeny,
+			EventsEnabled: new(true), BrowserContextID: b.browserContext}
+	}
+	_, err = cdp.Call(lctx, b.cdp, cdpbrowser.SetDownloadBehavior, behavior)
 	if err != nil {
 		return got, fmt.Errorf("allow downloads: %w", err)
 	}
@@ -192,6 +224,9 @@ func (d *downloader) awaitDownload(ctx context.Context, i int, lctx context.Cont
 					}
 					got.guid, got.url, got.suggested = e.GUID, e.URL, e.SuggestedFilename
 					got.disposition, got.mimeType = events.responseFor(e.URL)
+					if b.opts.Remote != "" {
+						return got, nil // refused there; fetched here
+					}
 					begin.Stop()
 					idle.Reset(d.opts.IdleTimeout)
 				case *network.EventResponseReceived:

@@ -14,6 +14,7 @@ import (
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/storage"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/remote"
@@ -28,10 +29,26 @@ func Launch(ctx context.Context, opts Options) (*Browser, error) {
 		log:       opts.logger(),
 		done:      make(chan struct{}),
 		watchDone: make(chan struct{}),
-		dlSem:     downloadSemaphore(opts.Remote),
+		dlSem:     make(chan struct{}, 1),
+	}
+	ctxOpts := []chromedp.ContextOption{
+		chromedp.WithLogf(b.chromedpLog(slog.LevelDebug)),
+		chromedp.WithErrorf(b.chromedpLog(slog.LevelDebug)),
 	}
 	if opts.Remote != "" {
-		b.allocCtx, b.allocCancel = remote.NewAllocator(context.Background(), opts.Remote)
+		rctx, cancel := context.WithTimeout(ctx, opts.startTimeout())
+		ws, err := resolveRemote(rctx, opts.Remote)
+		cancel()
+		if err != nil {
+			return nil, err
+		}
+		// Dialled as resolved: chromedp's own resolution would drop a
+		// token in the query.
+		b.allocCtx, b.allocCancel = remote.NewAllocator(context.Background(), ws, remote.NoModifyURL)
+		// A browser context of our own in someone else's browser: its
+		// cookies, downloads and tabs are this connection's alone, and go
+		// with it.
+		ctxOpts = append(ctxOpts, chromedp.WithNewBrowserContext())
 	} else {
 		allocOpts, err := b.execOptions()
 		if err != nil {
@@ -40,10 +57,7 @@ func Launch(ctx context.Context, opts Options) (*Browser, error) {
 		b.allocCtx, b.allocCancel = chromedp.NewExecAllocator(context.Background(), allocOpts...)
 	}
 	var cancel context.CancelFunc
-	b.ctx, cancel = chromedp.NewContext(b.allocCtx,
-		chromedp.WithLogf(b.chromedpLog(slog.LevelDebug)),
-		chromedp.WithErrorf(b.chromedpLog(slog.LevelDebug)),
-	)
+	b.ctx, cancel = chromedp.NewContext(b.allocCtx, ctxOpts...)
 	// chromedp's cancel blocks for ever when called twice on a browser that
 	// never started, so every path goes through one Once.
 	b.cancel = sync.OnceFunc(cancel)
@@ -52,33 +66,14 @@ func Launch(ctx context.Context, opts Options) (*Browser, error) {
 		return nil, err
 	}
 	go b.watch()
-	b.log.Info("browser started", "pid", b.pid, "profile", b.profile, "remote", opts.Remote != "",
-		"headless", opts.Headless, "user_agent", b.userAgent)
+	if opts.Remote != "" {
+		b.log.Info("remote browser attached", "endpoint", RemoteHost(opts.Remote), "cookies", len(opts.Cookies),
+			"user_agent", b.userAgent)
+	} else {
+		b.log.Info("browser started", "pid", b.pid, "profile", b.profile, "headless", opts.Headless,
+			"user_agent", b.userAgent)
+	}
 	return b, nil
-}
-
-// remoteSems holds one download semaphore per remote browser URL: several
-// Browser values (pool workers) may attach to the same remote browser, and
-// its download behaviour is one setting for all of them.
-var (
-	remoteSemsMu sync.Mutex // guards remoteSems
-	remoteSems   = map[string]chan struct{}{}
-)
-
-// downloadSemaphore admits one browser-side download at a time for a
-// browser: its own for a local browser, shared per URL for a remote one.
-func downloadSemaphore(remote string) chan struct{} {
-	if remote == "" {
-		return make(chan struct{}, 1)
-	}
-	remoteSemsMu.Lock()
-	defer remoteSemsMu.Unlock()
-	sem, ok := remoteSems[remote]
-	if !ok {
-		sem = make(chan struct{}, 1)
-		remoteSems[remote] = sem
-	}
-	return sem
 }
 
 // execOptions builds the allocator options of a local browser.
@@ -203,8 +198,16 @@ func (b *Browser) firstContact() error {
 	}
 	c := chromedp.FromContext(b.ctx)
 	b.cdp = c.Browser
+	b.browserContext = c.BrowserContextID
 	if p := c.Browser.Process(); p != nil {
 		b.pid = p.Pid
+	}
+	if b.opts.Remote != "" && len(b.opts.Cookies) > 0 {
+		// Before any page of ours opens: the session travels as cookies.
+		if _, err := cdp.Call(b.ctx, b.cdp, storage.SetCookies, storage.SetCookiesParams{
+			Cookies: b.opts.Cookies, BrowserContextID: b.browserContext}); err != nil {
+			return fmt.Errorf("set the session cookies: %w", err)
+		}
 	}
 	v, err := cdp.Call(b.ctx, b.cdp, cdpbrowser.GetVersion, cdp.Empty{})
 	if err != nil {
@@ -221,7 +224,7 @@ func (b *Browser) firstContact() error {
 
 func (b *Browser) startError(err error) error {
 	if b.opts.Remote != "" {
-		return fmt.Errorf("attach to browser at %s: %w", b.opts.Remote, err)
+		return scrubErr("attach to remote browser "+RemoteHost(b.opts.Remote), err)
 	}
 	if errors.Is(err, chromedp.ErrNoDisplay) {
 		return fmt.Errorf("launch visible browser: %w", err)
@@ -247,14 +250,11 @@ func (b *Browser) abort() {
 	b.removeTemp()
 }
 
-// resetDownloads makes the browser refuse downloads (local browser) or
-// restores its own behaviour (remote browser, which is someone else's).
+// resetDownloads makes the browser (for a remote one, our browser context
+// in it) refuse downloads: nothing lands on its disk unless a Download asks.
 func (b *Browser) resetDownloads(ctx context.Context) error {
-	behavior := cdpbrowser.SetDownloadBehaviorBehaviorDeny
-	if b.opts.Remote != "" {
-		behavior = cdpbrowser.SetDownloadBehaviorBehaviorDefault
-	}
-	_, err := cdp.Call(ctx, b.cdp, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{Behavior: behavior})
+	_, err := cdp.Call(ctx, b.cdp, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
+		Behavior: cdpbrowser.SetDownloadBehaviorBehaviorDeny, BrowserContextID: b.browserContext})
 	if err != nil {
 		return fmt.Errorf("reset download behaviour: %w", err)
 	}
@@ -270,7 +270,7 @@ func headfulUserAgent(ua string) string {
 // chromedpLog routes chromedp's printf-style logs to slog.
 func (b *Browser) chromedpLog(level slog.Level) func(string, ...any) {
 	return func(format string, args ...any) {
-		b.log.Log(context.Background(), level, "chromedp: "+fmt.Sprintf(format, args...))
+		b.log.Log(context.Background(), level, "chromedp: "+ScrubURLs(fmt.Sprintf(format, args...)))
 	}
 }
 

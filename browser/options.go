@@ -4,6 +4,8 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+
+	"github.com/chromedp/cdproto/network"
 )
 
 // Options configures Launch.
@@ -19,9 +21,15 @@ type Options struct {
 	// BlockResources fails image, font, media, prefetch and ping requests of
 	// every tab, so pages load without their heavy assets.
 	BlockResources bool
-	// Remote is the websocket URL of a browser that already runs: Launch
-	// attaches to it and starts nothing; Close then only closes our tabs.
+	// Remote is the address of a browser that already runs (ws:// or wss://
+	// as given, or http(s)://host:port resolved through /json/version at
+	// each Launch): Launch connects, opens a browser context of its own in
+	// it and starts nothing; Close closes that context and the connection.
+	// It may carry a token: it is never logged or put in an error.
 	Remote string
+	// Cookies are set in a remote browser's context before its first page:
+	// the signed-in session travels this way (see SessionCookies).
+	Cookies []*network.CookieParam
 	// Flags are extra command-line switches ("--restore-last-session",
 	// "--lang=pt-BR"). A switch given here overrides a default one.
 	Flags []string

@@ -117,7 +117,24 @@ func parse(file string, data []byte) (Config, error) {
 	if err := cfg.Validate(); err != nil {
 		return Config{}, err
 	}
+	cfg.foldRemote()
 	return cfg, nil
+}
+
+// foldRemote turns the older [browser] remote key into what it meant: one
+// endpoint that every worker uses (worker_count slots, default 2 for
+// "auto"), and no local browser.
+func (c *Config) foldRemote() {
+	if c.Browser.Remote == "" {
+		return
+	}
+	slots := c.Pool.WorkerCount.N
+	if c.Pool.WorkerCount.Auto || slots < 1 {
+		slots = 2
+	}
+	c.Browser.Endpoints = append([]Endpoint{{URL: c.Browser.Remote, Slots: slots}}, c.Browser.Endpoints...)
+	c.Browser.Remote = ""
+	c.Pool.WorkerCount, c.Pool.MinWorkers = Count{N: 0}, 0
 }
 
 // shapeChecker walks the file's decoded tables against the schema and

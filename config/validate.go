@@ -44,7 +44,11 @@ var rules = map[string]rule{
 		if c.Pool.WorkerCount.Auto {
 			return ""
 		}
-		if want := intBetween(c.Pool.WorkerCount.N, 1, MaxWorkerLimit); want != "" {
+		floor := 1
+		if len(c.Browser.Endpoints) > 0 || c.Browser.Remote != "" {
+			floor = 0 // remote browsers may do all the work
+		}
+		if want := intBetween(c.Pool.WorkerCount.N, floor, MaxWorkerLimit); want != "" {
 			return want + `, or "auto"`
 		}
 		return ""
@@ -60,8 +64,12 @@ var rules = map[string]rule{
 		if c.Pool.WorkerCount.Auto {
 			top, topKey = c.Pool.MaxWorkers, "pool.max_workers"
 		}
-		if c.Pool.MinWorkers < 1 || c.Pool.MinWorkers > top {
-			return fmt.Sprintf("must be between 1 and %s (%d)", topKey, top)
+		floor := 1
+		if len(c.Browser.Endpoints) > 0 || c.Browser.Remote != "" {
+			floor = 0
+		}
+		if c.Pool.MinWorkers < floor || c.Pool.MinWorkers > top {
+			return fmt.Sprintf("must be between %d and %s (%d)", floor, topKey, top)
 		}
 		return ""
 	},
@@ -94,10 +102,10 @@ var rules = map[string]rule{
 		return ""
 	},
 	"browser.remote": func(c *Config) string {
-		if c.Browser.Remote == "" || isURL(c.Browser.Remote, "ws", "wss") {
+		if c.Browser.Remote == "" || isURL(c.Browser.Remote, "ws", "wss") || isHostPort(c.Browser.Remote, "http", "https") {
 			return ""
 		}
-		return `must be "" or a DevTools websocket URL like "ws://127.0.0.1:9222/devtools/browser/<id>"`
+		return `must be "" or a DevTools address: "ws://host:port/...", "wss://..." or "http(s)://host:port" (better: a [[browser.endpoints]] block)`
 	},
 	"browser.downloads_per_po": func(c *Config) string {
 		return intBetween(c.Browser.DownloadsPerPO, 1, MaxDownloadsPerPO)

@@ -65,10 +65,9 @@ func TestValidate(t *testing.T) {
 		{"health_timeout above interval", func(c *Config) { c.Pool.HealthTimeout = Duration{6 * time.Second} },
 			`config: pool.health_timeout = "6s": must be more than 0 and at most pool.health_interval (5s)`},
 		{"remote ws", func(c *Config) { c.Browser.Remote = "ws://127.0.0.1:9222/devtools/browser/abc" }, ""},
-		{"remote http", func(c *Config) { c.Browser.Remote = "http://127.0.0.1:9222" },
-			`config: browser.remote = "http://127.0.0.1:9222": must be "" or a DevTools websocket URL like "ws://127.0.0.1:9222/devtools/browser/<id>"`},
-		{"remote token hidden", func(c *Config) { c.Browser.Remote = "http://127.0.0.1:9222/?token=s3cret" },
-			`config: browser.remote = "http://127.0.0.1:9222/?…": must be "" or a DevTools websocket URL like "ws://127.0.0.1:9222/devtools/browser/<id>"`},
+		{"remote http", func(c *Config) { c.Browser.Remote = "http://127.0.0.1:9222" }, ""},
+		{"remote token hidden", func(c *Config) { c.Browser.Remote = "ftp://127.0.0.1:9222/?token=s3cret" },
+			`config: browser.remote = "ftp://127.0.0.1:9222/?…": must be "" or a DevTools address: "ws://host:port/...", "wss://..." or "http(s)://host:port" (better: a [[browser.endpoints]] block)`},
 		{"endpoints of every scheme", func(c *Config) {
 			c.Browser.Endpoints = []Endpoint{{"ws://127.0.0.1:9222/devtools/browser/abc", 1}, {"wss://chrome.example.com?token=x", 4},
 				{"http://10.0.0.5:9222", 2}, {"https://chrome.example.com:443/", 1}}

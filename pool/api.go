@@ -79,6 +79,30 @@ type WorkerInfo struct {
 	CPU       float64 // percent of one core, whole browser tree
 	LastError string
 	Since     time.Time // when State last changed
+	// Endpoint is 0 for a worker with a local browser, i+1 for a slot of
+	// Snapshot.Endpoints[i].
+	Endpoint int
+}
+
+// EndpointInfo is one remote browser service and its slots.
+type EndpointInfo struct {
+	Name      string // host:port, never a token
+	Slots     int    // workers it gives the pool (fixed)
+	Connected int    // slots with a live connection
+	Busy      int    // slots working on a PO
+	LastError string // the newest error of one of its slots, "" when all are connected
+}
+
+// Health is "up" when every slot is connected, "down" when none is, else
+// "degraded".
+func (e EndpointInfo) Health() string {
+	switch e.Connected {
+	case e.Slots:
+		return "up"
+	case 0:
+		return "down"
+	}
+	return "degraded"
 }
 
 // WorkerTask is one task a worker holds.
@@ -154,6 +178,7 @@ type Snapshot struct {
 	SignIn        bool       // Coupa's sign-in wall is up: dispatch waits for Reauthenticate
 	Holds         []HoldInfo // what stops dispatch until released, oldest first
 	DrainDeadline time.Time
+	Endpoints     []EndpointInfo // remote browser services, as configured
 }
 
 // TaskQuery selects a window of tasks in display order: running tasks, then

@@ -7,8 +7,12 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
+	"sync"
 	"time"
+
+	"github.com/chromedp/cdproto/network"
 
 	"coupatui/browser"
 	"coupatui/coupa"
@@ -29,15 +33,114 @@ type Chromium struct {
 	// against a real Coupa.
 	NameWorkers bool
 	Logger      *slog.Logger
+	// Remotes are the addresses of Config.Endpoints, in the same order
+	// (they may hold tokens: never logged). Each remote worker connects
+	// with a browser context of its own, signed in with the cookies read
+	// from the base profile (SessionCookies), not with a profile.
+	Remotes []string
+
+	cookiesMu sync.Mutex // guards cookies and cookiesOf
+	cookies   []*network.CookieParam
+	cookiesOf cookieSource // the base profile's cookie file the cookies were read from
+}
+
+// cookieSource identifies one state of the base profile's cookie file: a
+// new sign-in rewrites it.
+type cookieSource struct {
+	mod  time.Time
+	size int64
+}
+
+// LaunchRemote implements RemoteEngine: worker's browser is a context of
+// its own in the browser at Remotes[endpoint], signed in with the base
+// profile's Coupa cookies before its first page.
+func (c *Chromium) LaunchRemote(ctx context.Context, worker, endpoint int) (Browser, error) {
+	if endpoint < 0 || endpoint >= len(c.Remotes) {
+		return nil, fmt.Errorf("worker %d: no remote endpoint %d", worker, endpoint+1)
+	}
+	opts := c.Browser
+	opts.Remote = c.Remotes[endpoint]
+	cookies, err := c.SessionCookies(ctx)
+	if err != nil {
+		return nil, err
+	}
+	opts.Cookies = cookies
+	c.name(&opts, worker)
+	b, err := browser.Launch(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &chromiumBrowser{b: b, site: c.Site, release: func() error { return nil }}, nil
+}
+
+// SessionCookies are the cookies the Coupa site gets from the signed-in
+// base profile, read by a short-lived local headless browser on a clone of
+// it (so it works with no local worker) and kept until the profile's
+// cookie file changes (the operator signed in again). Without Profiles
+// (the demo, tests) there are none.
+func (c *Chromium) SessionCookies(ctx context.Context) ([]*network.CookieParam, error) {
+	if c.Profiles == nil {
+		return nil, nil
+	}
+	c.cookiesMu.Lock()
+	defer c.cookiesMu.Unlock()
+	fi, err := os.Stat(filepath.Join(c.Profiles.Base(), "Default", "Cookies"))
+	if err != nil {
+		return nil, fmt.Errorf("the signed-in profile %s has no cookies (run coupatui login): %w", c.Profiles.Base(), err)
+	}
+	src := cookieSource{fi.ModTime(), fi.Size()}
+	if c.cookies != nil && src == c.cookiesOf {
+		return c.cookies, nil
+	}
+	cookies, err := c.readCookies(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.cookies, c.cookiesOf = cookies, src
+	if c.Logger != nil {
+		c.Logger.Info("session cookies read from the signed-in profile", "count", len(cookies)) // never their values
+	}
+	return cookies, nil
+}
+
+// readCookies clones the base profile, asks a local headless browser on
+// the clone for its cookies and keeps the site's.
+func (c *Chromium) readCookies(ctx context.Context) ([]*network.CookieParam, error) {
+	clone, err := c.Profiles.Clone(ctx, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer clone.Remove()
+	opts := c.Browser
+	opts.Remote, opts.Cookies, opts.ProfileDir = "", nil, clone.Dir
+	opts.Flags = append(append([]string(nil), opts.Flags...), profiles.CloneFlags()...)
+	if c.Logger != nil {
+		opts.Logger = c.Logger.With("worker", "cookies")
+	}
+	return browser.SessionCookies(ctx, opts, c.Site.BaseURL)
+}
+
+// name gives the browser of worker its logger and, for the simulator, the
+// header that names it.
+func (c *Chromium) name(opts *browser.Options, worker int) {
+	if c.NameWorkers {
+		opts.Headers = opts.Headers.Clone()
+		if opts.Headers == nil {
+			opts.Headers = http.Header{}
+		}
+		opts.Headers.Set("Coupatui-Worker", strconv.Itoa(worker))
+	}
+	if c.Logger != nil {
+		opts.Logger = c.Logger.With("worker", worker)
+	}
 }
 
 // Launch implements Engine.
 func (c *Chromium) Launch(ctx context.Context, worker int) (Browser, error) {
 	opts := c.Browser
 	var release func() error
+	opts.Remote = "" // a local browser; remote ones come from LaunchRemote
 	switch {
-	case opts.Remote != "":
-		release = func() error { return nil }
 	case c.Profiles != nil:
 		clone, err := c.Profiles.Clone(ctx, worker)
 		if err != nil {
@@ -56,21 +159,12 @@ func (c *Chromium) Launch(ctx context.Context, worker int) (Browser, error) {
 	}
 	// A browser whose profile goes away with it has nothing worth a
 	// graceful close: it is killed, which takes a fraction of the time.
-	discard := opts.Remote == ""
+	discard := true
 	if c.KeepClones && c.Profiles != nil {
 		release = func() error { return nil }
 		discard = false
 	}
-	if c.NameWorkers {
-		opts.Headers = opts.Headers.Clone()
-		if opts.Headers == nil {
-			opts.Headers = http.Header{}
-		}
-		opts.Headers.Set("Coupatui-Worker", strconv.Itoa(worker))
-	}
-	if c.Logger != nil {
-		opts.Logger = c.Logger.With("worker", worker)
-	}
+	c.name(&opts, worker)
 	b, err := browser.Launch(ctx, opts)
 	if err != nil {
 		return nil, errors.Join(err, release())
@@ -120,9 +214,12 @@ func (c *chromiumBrowser) PrintPDF(ctx context.Context, html string) ([]byte, er
 }
 
 func (c *chromiumBrowser) Ping(ctx context.Context) error { return c.b.Ping(ctx) }
-func (c *chromiumBrowser) Done() <-chan struct{}          { return c.b.Done() }
-func (c *chromiumBrowser) PID() int                       { return c.b.PID() }
-func (c *chromiumBrowser) Kill()                          { c.b.Kill() }
+
+// Err says why Done closed (a remote browser names its endpoint by host).
+func (c *chromiumBrowser) Err() error            { return c.b.Err() }
+func (c *chromiumBrowser) Done() <-chan struct{} { return c.b.Done() }
+func (c *chromiumBrowser) PID() int              { return c.b.PID() }
+func (c *chromiumBrowser) Kill()                 { c.b.Kill() }
 
 func (c *chromiumBrowser) Close() error {
 	if c.discard {

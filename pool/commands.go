@@ -123,7 +123,7 @@ func (p *Pool) Retry(po string) error {
 		p.mu.Unlock()
 		return fmt.Errorf("PO%s: %w", po, ErrUnknownTask)
 	}
-	if t.state != vocab.TaskDone || t.result.Status.Deterministic() {
+	if t.state != vocab.TaskDone || valueOf(t.result).Status.Deterministic() {
 		st := t.status()
 		p.mu.Unlock()
 		return fmt.Errorf("PO%s is %s: %w", po, st, ErrNotFailed)
@@ -184,7 +184,7 @@ func (p *Pool) CancelMany(pos []string) (Bulk, error) {
 			evs = append(evs, p.beginSettleLocked(t, coupa.Result{PO: t.po, Status: vocab.Cancelled, Err: errCancelledByOperator}))
 		case vocab.TaskRetrying:
 			p.unretryLocked(t)
-			res := t.result
+			res := valueOf(t.result)
 			res.Status, res.Err, res.Retryable = vocab.Cancelled, errCancelledByOperator, false
 			settle = append(settle, t)
 			evs = append(evs, p.beginSettleLocked(t, res))
@@ -240,7 +240,7 @@ func (p *Pool) cancelTask(t *task) error {
 		p.finishRecordedAsyncLocked(t, coupa.Result{PO: t.po, Status: vocab.Cancelled, Err: errCancelledByOperator})
 	case vocab.TaskRetrying:
 		p.unretryLocked(t)
-		res := t.result
+		res := valueOf(t.result)
 		res.Status, res.Err, res.Retryable = vocab.Cancelled, errCancelledByOperator, false
 		p.finishRecordedAsyncLocked(t, res)
 	case vocab.TaskRunning:

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"coupatui/browser"
 	"coupatui/config"
 )
 
@@ -27,6 +28,25 @@ type Config struct {
 	HealthInterval    time.Duration // how often every browser is pinged
 	HealthTimeout     time.Duration // how long one ping may take
 	Policy            PolicyConfig  // memory-pressure policy
+	// Endpoints are browsers running elsewhere: each slot is one more
+	// worker, fixed for the run (scaling, autoscale and the memory policy
+	// act on the local workers only).
+	Endpoints []Endpoint
+}
+
+// Endpoint is one remote browser service as the pool sees it.
+type Endpoint struct {
+	Name  string // what may be shown: host:port, never a token
+	Slots int
+}
+
+// remoteSlots counts the workers of every endpoint.
+func (c Config) remoteSlots() int {
+	n := 0
+	for _, e := range c.Endpoints {
+		n += e.Slots
+	}
+	return n
 }
 
 // autoStart is where worker_count = "auto" starts; the policy adds
@@ -59,6 +79,7 @@ func ConfigFrom(c config.Config) Config {
 		StartupTimeout:    c.Pool.WorkerStartupTimeout.Duration,
 		HealthInterval:    c.Pool.HealthInterval.Duration,
 		HealthTimeout:     c.Pool.HealthTimeout.Duration,
+		Endpoints:         endpointsOf(c.Browser.Endpoints),
 		Policy: PolicyConfig{
 			Window:          c.Monitor.PressureWindow.Duration,
 			RecoverWindow:   c.Monitor.RecoverWindow.Duration,
@@ -70,11 +91,29 @@ func ConfigFrom(c config.Config) Config {
 	}
 }
 
+// endpointsOf names each endpoint by its host (its URL may hold a token).
+func endpointsOf(eps []config.Endpoint) []Endpoint {
+	var out []Endpoint
+	for _, e := range eps {
+		out = append(out, Endpoint{Name: browser.RemoteHost(e.URL), Slots: e.Slots})
+	}
+	return out
+}
+
 func (c Config) validate() error {
+	for i, e := range c.Endpoints {
+		if e.Slots < 1 {
+			return fmt.Errorf("pool: endpoint %d (%s): slots %d: must be at least 1", i+1, e.Name, e.Slots)
+		}
+	}
+	floor := 1
+	if len(c.Endpoints) > 0 {
+		floor = 0 // remote slots may do all the work
+	}
 	switch {
-	case c.MinWorkers < 1:
-		return fmt.Errorf("pool: min_workers %d: must be at least 1", c.MinWorkers)
-	case c.MaxWorkers < c.MinWorkers:
+	case c.MinWorkers < floor:
+		return fmt.Errorf("pool: min_workers %d: must be at least %d", c.MinWorkers, floor)
+	case c.MaxWorkers < c.MinWorkers, c.MaxWorkers < 1 && len(c.Endpoints) == 0:
 		return fmt.Errorf("pool: max_workers %d is below min_workers %d", c.MaxWorkers, c.MinWorkers)
 	case c.WorkerCount < c.MinWorkers || c.WorkerCount > c.MaxWorkers:
 		return fmt.Errorf("pool: worker_count %d: must be between min_workers %d and max_workers %d",

@@ -28,6 +28,7 @@ func TestConfigFromMapsEachKey(t *testing.T) {
 	}
 	c.Monitor.PressureWindow, c.Monitor.RecoverWindow = d(20), d(21)
 	c.Monitor.PauseOnCritical, c.Monitor.MaxBrowserMB = true, 300
+	c.Browser.Endpoints = []config.Endpoint{{URL: "ws://user:pw@10.0.0.5:3000/?token=secret", Slots: 4}}
 
 	want := Config{
 		WorkerCount: 3, MinWorkers: 2, MaxWorkers: 5,
@@ -38,9 +39,10 @@ func TestConfigFromMapsEachKey(t *testing.T) {
 		HealthInterval: 18 * time.Second, HealthTimeout: 19 * time.Second,
 		Policy: PolicyConfig{Window: 20 * time.Second, RecoverWindow: 21 * time.Second,
 			PauseOnCritical: true, AutoCPU: 50, MaxBrowserBytes: 300 << 20},
+		Endpoints: []Endpoint{{Name: "10.0.0.5:3000", Slots: 4}}, // named by host: no token
 	}
 	got := ConfigFrom(c)
-	if got != want {
+	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("ConfigFrom:\n got %+v\nwant %+v", got, want)
 	}
 	// A field added to Config and forgotten by ConfigFrom stays zero.

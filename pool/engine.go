@@ -14,6 +14,16 @@ type Engine interface {
 	Launch(ctx context.Context, worker int) (Browser, error)
 }
 
+// RemoteEngine is an Engine that also connects workers to browsers running
+// elsewhere (Config.Endpoints): each remote slot is a worker whose browser
+// comes from an endpoint instead of a local launch.
+type RemoteEngine interface {
+	Engine
+	// LaunchRemote connects worker id to endpoint (an index of
+	// Config.Endpoints), with a browser context of its own there.
+	LaunchRemote(ctx context.Context, worker, endpoint int) (Browser, error)
+}
+
 // Browser is one persistent browser owned by one worker. Process and
 // CheckSession are called by that worker's goroutines only, several at once
 // (a session check beside the first POs, up to pipeline_depth POs, each in

@@ -172,8 +172,8 @@ func (p *Pool) applyPolicyLocked(s monitor.Sample) {
 		in.now = time.Now()
 	}
 	for _, w := range p.workers {
-		if w.state == WorkerStopped || w.retire {
-			continue
+		if w.state == WorkerStopped || w.retire || w.endpoint != 0 {
+			continue // local pressure scales local workers only
 		}
 		in.live++
 		if len(w.tasks) > 0 {

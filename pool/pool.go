@@ -107,6 +107,9 @@ func New(cfg Config, deps Deps) (*Pool, error) {
 	if deps.Engine == nil {
 		return nil, errors.New("pool: no engine")
 	}
+	if _, ok := deps.Engine.(RemoteEngine); len(cfg.Endpoints) > 0 && !ok {
+		return nil, errors.New("pool: remote endpoints given, but the engine cannot connect to them")
+	}
 	log := deps.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -157,6 +160,7 @@ func (p *Pool) Start(ctx context.Context) error {
 	}
 	p.began = true
 	p.started = time.Now()
+	p.spawnRemoteLocked()
 	p.rebalanceLocked()
 	p.mu.Unlock()
 

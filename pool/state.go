@@ -95,7 +95,7 @@ func (p *Pool) finishLocked(t *task, res coupa.Result) {
 		res.Finished = time.Now()
 	}
 	t.state = vocab.TaskDone
-	t.result = res
+	t.result = &res
 	t.finished = res.Finished
 	t.worker = -1
 	t.cancel = nil

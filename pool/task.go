@@ -27,9 +27,9 @@ type task struct {
 	started   time.Time
 	finished  time.Time
 	nextTry   time.Time
-	progress  coupa.Progress
+	progress  *coupa.Progress // nil until the first attempt: most tasks of a long run only wait
 	errors    []string
-	result    coupa.Result
+	result    *coupa.Result // nil until the first outcome
 
 	ctx        context.Context         // the running attempt's context; nil when not running
 	cancel     context.CancelCauseFunc // cancels the running attempt; nil when not running
@@ -51,9 +51,9 @@ func (t *task) info() TaskInfo {
 		Started:   t.started,
 		Finished:  t.finished,
 		NextTry:   t.nextTry,
-		Progress:  t.progress,
+		Progress:  valueOf(t.progress),
 		Errors:    slices.Clone(t.errors),
-		Result:    t.result,
+		Result:    valueOf(t.result),
 		Meta:      Meta{Row: t.meta.Row, Hierarchy: slices.Clone(t.meta.Hierarchy)},
 	}
 }
@@ -62,9 +62,18 @@ func (t *task) info() TaskInfo {
 // Done, PENDING while it waits or runs.
 func (t *task) status() vocab.Status {
 	if t.state == vocab.TaskDone {
-		return t.result.Status
+		return valueOf(t.result).Status
 	}
 	return vocab.Pending
+}
+
+// valueOf is what p points to, or T's zero value for nil.
+func valueOf[T any](p *T) T {
+	if p == nil {
+		var zero T
+		return zero
+	}
+	return *p
 }
 
 // Handle is the caller's grip on one submitted task.

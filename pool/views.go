@@ -43,6 +43,7 @@ func (p *Pool) Snapshot() Snapshot {
 		}
 	}
 	slices.SortFunc(s.Workers, func(a, b WorkerInfo) int { return a.ID - b.ID })
+	s.Endpoints = p.endpointsLocked()
 	return s
 }
 
@@ -236,4 +237,31 @@ func stateRank(s vocab.TaskState) int {
 		return 2
 	}
 	return 3
+}
+
+// endpointsLocked sums the remote workers of each endpoint.
+func (p *Pool) endpointsLocked() []EndpointInfo {
+	if len(p.cfg.Endpoints) == 0 {
+		return nil
+	}
+	out := make([]EndpointInfo, len(p.cfg.Endpoints))
+	for i, e := range p.cfg.Endpoints {
+		out[i] = EndpointInfo{Name: e.Name, Slots: e.Slots}
+	}
+	for _, w := range p.workers {
+		if w.endpoint == 0 || w.state == WorkerStopped {
+			continue
+		}
+		e := &out[w.endpoint-1]
+		switch {
+		case w.b != nil && !closed(w.b.Done()):
+			e.Connected++
+			if len(w.tasks) > 0 {
+				e.Busy++
+			}
+		case w.lastErr != "":
+			e.LastError = w.lastErr
+		}
+	}
+	return out
 }

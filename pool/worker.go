@@ -18,6 +18,7 @@ import (
 // by the pool's mutex so the supervisor and snapshots can read them.
 type worker struct {
 	id       int
+	endpoint int // 0: a local browser; i+1: a slot of Config.Endpoints[i]
 	state    WorkerState
 	b        Browser // nil while launching or restarting
 	launched bool    // its browser started at least once
@@ -54,16 +55,17 @@ func (w *worker) info() WorkerInfo {
 		CPU:       w.cpu,
 		LastError: w.lastErr,
 		Since:     w.since,
+		Endpoint:  w.endpoint,
 	}
 	if w.b != nil {
 		wi.PID = w.b.PID()
 	}
 	if n := len(w.tasks); n > 0 {
 		t := w.tasks[n-1]
-		wi.Task, wi.PO, wi.TaskStart, wi.Progress = t.id, t.po, t.started, t.progress
+		wi.Task, wi.PO, wi.TaskStart, wi.Progress = t.id, t.po, t.started, valueOf(t.progress)
 		wi.Tasks = make([]WorkerTask, n)
 		for i, t := range w.tasks {
-			wi.Tasks[i] = WorkerTask{ID: t.id, PO: t.po, Started: t.started, Progress: t.progress, PageRead: t.paged}
+			wi.Tasks[i] = WorkerTask{ID: t.id, PO: t.po, Started: t.started, Progress: valueOf(t.progress), PageRead: t.paged}
 		}
 	}
 	return wi
@@ -88,14 +90,14 @@ func (p *Pool) rebalanceLocked() {
 		return
 	}
 	want := p.effectiveLocked()
-	var live []*worker
+	var live []*worker // local workers: remote slots are fixed
 	for _, w := range p.workers {
-		if w.state != WorkerStopped && !w.retire {
+		if w.state != WorkerStopped && !w.retire && w.endpoint == 0 {
 			live = append(live, w)
 		}
 	}
 	for n := len(live); n < want; n++ {
-		p.spawnLocked()
+		p.spawnLocked(0)
 	}
 	for n := len(live); n > want; n-- {
 		w := pickRetiree(live)
@@ -127,9 +129,18 @@ func remove(ws []*worker, w *worker) []*worker {
 	return ws
 }
 
-func (p *Pool) spawnLocked() {
+// spawnRemoteLocked starts one worker per slot of every endpoint, once.
+func (p *Pool) spawnRemoteLocked() {
+	for i, e := range p.cfg.Endpoints {
+		for range e.Slots {
+			p.spawnLocked(i + 1)
+		}
+	}
+}
+
+func (p *Pool) spawnLocked(endpoint int) {
 	p.nextWorker++
-	w := &worker{id: p.nextWorker, state: WorkerStarting, since: time.Now()}
+	w := &worker{id: p.nextWorker, endpoint: endpoint, state: WorkerStarting, since: time.Now()}
 	p.workers[w.id] = w
 	p.emitWorkerLocked(EvWorkerStarting, w, "")
 	p.wg.Add(1)
@@ -179,6 +190,15 @@ func (p *Pool) ensureBrowser(w *worker, checks *sync.WaitGroup) bool {
 	b, why := w.b, w.recycle
 	dead := b != nil && closed(b.Done())
 	switch {
+	case dead && w.endpoint != 0:
+		w.b = nil
+		w.restarts++
+		w.failures++
+		w.lastErr = "remote browser lost"
+		if e, ok := b.(interface{ Err() error }); ok && e.Err() != nil {
+			w.lastErr = e.Err().Error() // names the endpoint by host only
+		}
+		p.emitWorkerLocked(EvWorkerCrashed, w, "down: "+w.lastErr+"; reconnecting")
 	case dead:
 		w.b = nil
 		w.restarts++
@@ -210,8 +230,12 @@ func (p *Pool) ensureBrowser(w *worker, checks *sync.WaitGroup) bool {
 		}
 		if w.failures > 0 {
 			wait := jitter(backoff(p.cfg.RestartBackoff, p.cfg.RestartBackoffMax, w.failures), p.rnd.Float64())
+			verb := "relaunching"
+			if w.endpoint != 0 {
+				verb = "down (" + w.lastErr + "): reconnecting"
+			}
 			p.setWorkerStateLocked(w, WorkerRestarting, EvWorkerRestarting,
-				fmt.Sprintf("relaunching in %s", wait.Round(time.Millisecond)))
+				fmt.Sprintf("%s in %s", verb, wait.Round(time.Millisecond)))
 			p.mu.Unlock()
 			if !p.sleep(w, wait) {
 				return false
@@ -224,7 +248,13 @@ func (p *Pool) ensureBrowser(w *worker, checks *sync.WaitGroup) bool {
 		p.mu.Unlock()
 
 		ctx, cancel := context.WithTimeout(p.runCtx, p.cfg.StartupTimeout)
-		b, err := p.engine.Launch(ctx, w.id)
+		var b Browser
+		var err error
+		if w.endpoint != 0 {
+			b, err = p.engine.(RemoteEngine).LaunchRemote(ctx, w.id, w.endpoint-1) // New checked it is one
+		} else {
+			b, err = p.engine.Launch(ctx, w.id)
+		}
 		cancel()
 
 		p.mu.Lock()
@@ -232,8 +262,12 @@ func (p *Pool) ensureBrowser(w *worker, checks *sync.WaitGroup) bool {
 			w.failures++
 			w.lastErr = err.Error()
 			p.lastLaunch = err
+			what := "launch failed: "
+			if w.endpoint != 0 {
+				what = "down: " + p.cfg.Endpoints[w.endpoint-1].Name + " unreachable: "
+			}
 			p.log.Warn("browser did not start", "worker", w.id, "err", err)
-			p.emitWorkerLocked(EvWorkerCrashed, w, "launch failed: "+err.Error())
+			p.emitWorkerLocked(EvWorkerCrashed, w, what+err.Error())
 			p.mu.Unlock()
 			continue
 		}
@@ -243,7 +277,12 @@ func (p *Pool) ensureBrowser(w *worker, checks *sync.WaitGroup) bool {
 		w.pingFails = 0
 		check := !p.checkedAuth && !p.checking
 		p.checking = p.checking || check
-		p.setWorkerStateLocked(w, WorkerIdle, EvWorkerReady, fmt.Sprintf("browser pid %d", b.PID()))
+		ready := fmt.Sprintf("browser pid %d", b.PID())
+		if w.endpoint != 0 {
+			ready = "connected to " + p.cfg.Endpoints[w.endpoint-1].Name
+		}
+		w.lastErr = ""
+		p.setWorkerStateLocked(w, WorkerIdle, EvWorkerReady, ready)
 		p.broadcastLocked()
 		p.mu.Unlock()
 		if p.mon != nil && b.PID() > 0 {
@@ -357,7 +396,7 @@ func (p *Pool) startLocked(w *worker, t *task) {
 	t.worker = w.id
 	t.attempts++
 	t.started = time.Now()
-	t.progress = coupa.Progress{Phase: "opening"}
+	t.progress = &coupa.Progress{Phase: "opening"}
 	t.cancel = cancel
 	p.running[t.id] = t
 	p.counts.Queued--
@@ -426,7 +465,7 @@ func (p *Pool) runTask(w *worker, b Browser, t *task) {
 		p.mu.Lock()
 		defer p.mu.Unlock()
 		if t.state == vocab.TaskRunning {
-			t.progress = pr
+			t.progress = &pr
 			p.emitTaskLocked(EvTaskProgress, t, "")
 		}
 	})
@@ -552,7 +591,7 @@ func (p *Pool) retryLaterLocked(t *task, res coupa.Result) {
 	wait := jitter(backoff(p.cfg.RetryBackoff, p.cfg.RetryBackoffMax, t.attempts), p.rnd.Float64())
 	t.state = vocab.TaskRetrying
 	t.worker = -1
-	t.result = res
+	t.result = &res
 	t.nextTry = time.Now().Add(wait)
 	p.retrying[t.id] = t
 	p.counts.Retrying++

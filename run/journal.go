@@ -2,6 +2,7 @@ package run
 
 import (
 	"context"
+	"errors"
 	"sync/atomic"
 	"time"
 
@@ -169,9 +170,30 @@ func (e haveEngine) Launch(ctx context.Context, worker int) (pool.Browser, error
 	return &haveBrowser{Browser: b, files: e.files}, nil
 }
 
+// LaunchRemote passes a remote slot's launch on, when the engine has them.
+func (e haveEngine) LaunchRemote(ctx context.Context, worker, endpoint int) (pool.Browser, error) {
+	re, ok := e.Engine.(pool.RemoteEngine)
+	if !ok {
+		return nil, errors.New("this engine has no remote browsers")
+	}
+	b, err := re.LaunchRemote(ctx, worker, endpoint)
+	if err != nil {
+		return nil, err
+	}
+	return &haveBrowser{Browser: b, files: e.files}, nil
+}
+
 type haveBrowser struct {
 	pool.Browser
 	files func(po string) []coupa.File
+}
+
+// Err says why the browser ended, when it can (a remote one's reason).
+func (b *haveBrowser) Err() error {
+	if e, ok := b.Browser.(interface{ Err() error }); ok {
+		return e.Err()
+	}
+	return nil
 }
 
 func (b *haveBrowser) Process(ctx context.Context, job coupa.Job, progress func(coupa.Progress)) coupa.Result {

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -83,12 +84,9 @@ func (s *session) start() (End, error) {
 	if err := checkReportPath(s.opts.Report, s.opts.Input); err != nil {
 		return Interrupted, err
 	}
-	if s.cfg.Browser.Remote == "" {
-		exec, err := browser.FindExec(s.cfg.Browser.ExecPath)
-		if err != nil {
-			return Interrupted, err
-		}
-		s.cfg.Browser.ExecPath = exec
+	// A local browser also reads the session cookies remote workers need.
+	if s.cfg.Browser.ExecPath, err = browser.FindExec(s.cfg.Browser.ExecPath); err != nil {
+		return Interrupted, err
 	}
 	if err := checkSelectors(s.cfg, siteOf(s.cfg)); err != nil {
 		return Interrupted, err
@@ -211,7 +209,6 @@ func (s *session) process() (End, error) {
 			ExecPath:       s.cfg.Browser.ExecPath,
 			Headless:       s.cfg.Pool.HeadlessMode,
 			BlockResources: s.cfg.Browser.BlockResources,
-			Remote:         s.cfg.Browser.Remote,
 			StartTimeout:   s.cfg.Pool.WorkerStartupTimeout.Duration,
 			KeepTabs:       s.cfg.Pool.PipelineDepth,
 			// One gate for every worker: the rate cap and a Retry-After
@@ -222,7 +219,10 @@ func (s *session) process() (End, error) {
 		NameWorkers: s.opts.demo,
 		Logger:      s.log,
 	}
-	if !s.opts.demo && s.cfg.Browser.Remote == "" {
+	for _, e := range s.cfg.Browser.Endpoints {
+		engine.Remotes = append(engine.Remotes, e.URL)
+	}
+	if !s.opts.demo {
 		m, err := s.profiles()
 		if err != nil {
 			return Interrupted, err
@@ -290,11 +290,13 @@ func (s *session) process() (End, error) {
 	if _, err := pl.SubmitMany(items); err != nil {
 		return Interrupted, err
 	}
+	total := len(items)
+	debug.FreeOSMemory() // reading the input took far more memory than the run keeps
 	if s.opts.NoTUI {
 		if err := pl.Start(s.quit.startCtx); err != nil && !s.quit.signalled() {
 			return Interrupted, err
 		}
-		end := s.plain(view, len(items))
+		end := s.plain(view, total)
 		s.finishConversions(end)
 		return end, nil
 	}
@@ -539,27 +541,36 @@ func (s *session) writeReport() error {
 
 // keepReport rewrites the results workbook every reportEvery while
 // outcomes are recorded, so a crash leaves a current one; it returns the
-// function that stops it.
+// function that stops it. A workbook of many rows takes seconds and much
+// memory to write, so the wait is also at least ten times the last write
+// (a tenth of a core at most), and the memory a write used goes back to
+// the system at once instead of staying in the process for minutes.
 func (s *session) keepReport() (stop func()) {
 	quit := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		tick := time.NewTicker(s.reportEvery)
-		defer tick.Stop()
+		wait := time.NewTimer(s.reportEvery)
+		defer wait.Stop()
 		written := int64(0)
 		for {
 			select {
 			case <-quit:
 				return
-			case <-tick.C:
+			case <-wait.C:
 			}
+			took := time.Duration(0)
 			if n := s.rec.outcomes.Load(); n != written {
-				if err := s.writeReport(); err != nil {
+				began := time.Now()
+				err := s.writeReport()
+				took = time.Since(began)
+				debug.FreeOSMemory()
+				if err != nil {
 					s.log.Warn("rewriting the results workbook", "err", err)
-					continue
+				} else {
+					written = n
 				}
-				written = n
 			}
+			wait.Reset(max(s.reportEvery, 10*took))
 		}
 	})
 	return func() {

@@ -2,7 +2,8 @@
 # Makes sure a Chrome, Chromium or Edge is installed, installing Debian's
 # or Ubuntu's chromium package when it can. With --test it also makes sure
 # tmux is there (the console's end-to-end test drives the real terminal)
-# and poppler-utils (tests read the PDFs of e-mails back with pdftotext).
+# and poppler-utils (tests read the PDFs of e-mails back with pdftotext),
+# and browserless from npm (scripts/ensure-browserless.sh).
 set -eu
 
 have() { command -v "$1" >/dev/null 2>&1; }
@@ -54,5 +55,9 @@ if [ "${1:-}" = "--test" ] && ! have tmux; then
 fi
 if [ "${1:-}" = "--test" ] && ! have pdftotext; then
 	apt_install poppler-utils || echo "pdftotext (poppler-utils) is missing: the tests that read PDFs back will be skipped." >&2
+fi
+if [ "${1:-}" = "--test" ]; then
+	# The remote-browser test runs a real browserless (npm) on loopback.
+	sh "$(dirname "$0")/ensure-browserless.sh" || echo "browserless not installed: its test will be skipped." >&2
 fi
 exit 0

@@ -77,7 +77,7 @@ func detailLines(c *common, d *detailsView) []string {
 		w := d.wk
 		l = append(l,
 			st.bold.Render(fmt.Sprintf("Worker W%d", w.ID))+fmt.Sprintf(" · %s since %s (%s)", w.State, stamp(w.Since), human(c.now.Sub(w.Since))),
-			fmt.Sprintf("Browser PID %d · memory %s (%s) · CPU %.0f%%", w.PID, bytesHuman(w.MemBytes), orDash(w.MemKind), w.CPU),
+			browserLine(c, w),
 			fmt.Sprintf("Tasks done %d · restarts %d · recycles %d", w.TasksDone, w.Restarts, w.Recycles),
 		)
 		if w.LastError != "" {
@@ -178,4 +178,13 @@ func renderDetails(c *common, d *detailsView, w, h int) string {
 		title = fmt.Sprintf("Worker W%d", d.workerID)
 	}
 	return dialog(c.st, title, lines[top:], w, h)
+}
+
+// browserLine says where a worker's browser runs: its process here, or the
+// endpoint (host only) and that endpoint's health.
+func browserLine(c *common, w pool.WorkerInfo) string {
+	if e := endpointOf(c.snap, w); e != nil {
+		return fmt.Sprintf("Remote browser at %s · endpoint %s, %d of %d slots connected, %d busy", e.Name, e.Health(), e.Connected, e.Slots, e.Busy)
+	}
+	return fmt.Sprintf("Browser PID %d · memory %s (%s) · CPU %.0f%%", w.PID, bytesHuman(w.MemBytes), orDash(w.MemKind), w.CPU)
 }

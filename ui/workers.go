@@ -106,6 +106,9 @@ func renderWorkers(c *common, sel, top, w, h int, focused bool) string {
 	if snap.Effective < snap.TargetWorkers && snap.TargetWorkers > 0 {
 		note = fmt.Sprintf("pressure limits to %d", snap.Effective)
 	}
+	for _, e := range snap.Endpoints {
+		note = strings.TrimSpace(note + fmt.Sprintf(" %s %s %d/%d busy %d", e.Name, e.Health(), e.Connected, e.Slots, e.Busy))
+	}
 	if n := len(snap.Workers); n > rows && rows > 0 {
 		note = strings.TrimSpace(note + fmt.Sprintf(" %d–%d of %d", top+1, min(n, top+rows), n))
 	}
@@ -144,6 +147,9 @@ func workerCells(c *common, wk pool.WorkerInfo, styled bool) map[string]string {
 	if wk.MemBytes > 0 {
 		cells["MEM"] = bytesHuman(wk.MemBytes)
 	}
+	if e := endpointOf(c.snap, wk); e != nil {
+		cells["MEM"] = "@" + e.Name // a remote slot: its memory is its host's
+	}
 	if wk.PO != "" {
 		// PO, TIME and FILES are the PO whose page the browser opened
 		// last; NOTE names the older ones it still downloads
@@ -163,6 +169,14 @@ func workerCells(c *common, wk pool.WorkerInfo, styled bool) map[string]string {
 		cells["NOTE"] = note
 	}
 	return cells
+}
+
+// endpointOf is the endpoint of a remote worker, nil for a local one.
+func endpointOf(snap pool.Snapshot, wk pool.WorkerInfo) *pool.EndpointInfo {
+	if wk.Endpoint < 1 || wk.Endpoint > len(snap.Endpoints) {
+		return nil
+	}
+	return &snap.Endpoints[wk.Endpoint-1]
 }
 
 // olderTasks names the POs a worker still downloads beside its newest one,
