@@ -9,8 +9,8 @@ import (
 	"strings"
 
 	"coupatui/config"
-	"coupatui/coupa"
 	"coupatui/sheet"
+	"coupatui/vocab"
 )
 
 // demoMarker marks a folder `coupatui demo` made, so a later demo may
@@ -25,13 +25,13 @@ type DemoSite interface {
 	POs() []DemoPO
 	// WantFor is the outcome the site means po to reach; false for a PO it
 	// does not have.
-	WantFor(po string) (coupa.Status, bool)
+	WantFor(po string) (vocab.Status, bool)
 }
 
 // DemoPO is one PO of a DemoSite and the outcome it should reach.
 type DemoPO struct {
 	ID   string
-	Want coupa.Status
+	Want vocab.Status
 }
 
 // DemoOptions are what `coupatui demo` takes beyond Options.
@@ -143,7 +143,7 @@ func writeDemoInput(path string, pos []DemoPO) error {
 		rows = append(rows, []string{id, prio, string(po.Want)})
 	}
 	rows = append(rows,
-		[]string{"PO-12AB7", "", string(coupa.InvalidPO)},
+		[]string{"PO-12AB7", "", string(vocab.InvalidPO)},
 		[]string{pos[0].ID, "", "duplicate of the first row"},
 	)
 	return sheet.WriteInput(path, cols, rows)
@@ -156,9 +156,9 @@ func checkDemo(report string, srv DemoSite, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	got := map[string]string{}
+	got := map[string]vocab.Status{}
 	for _, r := range res.Rows {
-		if po, ok := sheet.NormalizePO(r.PO); ok && got[po] == "" {
+		if po, ok := vocab.NormalizePO(r.PO); ok && got[po] == "" {
 			got[po] = r.Outcome.Status
 		}
 	}
@@ -166,9 +166,9 @@ func checkDemo(report string, srv DemoSite, stderr io.Writer) error {
 	pending := 0
 	for _, po := range srv.POs() {
 		switch st := got[po.ID]; {
-		case st == string(coupa.Pending) || st == string(coupa.Cancelled):
+		case st == vocab.Pending || st == vocab.Cancelled:
 			pending++
-		case st != string(po.Want):
+		case st != po.Want:
 			wrong = append(wrong, fmt.Sprintf("PO%s is %s, the simulator meant %s", po.ID, st, po.Want))
 		}
 	}

@@ -14,7 +14,7 @@ import (
 	"coupatui/config"
 	"coupatui/coupa"
 	"coupatui/profiles"
-	"coupatui/sheet"
+	"coupatui/vocab"
 )
 
 // inspectName is the folder name, under the state folder's pages/, of the
@@ -120,7 +120,7 @@ func Inspect(ctx context.Context, cfg config.Config, args []string, w io.Writer)
 		return Interrupted, badSelector(cfg, err)
 	}
 	printReport(w, rep)
-	if rep.Status == coupa.Pending {
+	if rep.Status == vocab.Pending {
 		return SignInRequired, nil
 	}
 	return Finished, nil
@@ -176,7 +176,7 @@ func inspectArg(args []string) (string, error) {
 	if len(args) != 1 {
 		return "", errors.New("want one PO number: coupatui inspect PO (e.g. coupatui inspect 4500001234)")
 	}
-	po, ok := sheet.NormalizePO(args[0])
+	po, ok := vocab.NormalizePO(args[0])
 	if !ok {
 		return "", fmt.Errorf("%q is not a PO number (digits, 6 or more, an optional PO prefix)", args[0])
 	}
@@ -213,7 +213,7 @@ func printReport(w io.Writer, r coupa.Report) {
 	}
 	line("page", "%s, read in %s", page, r.Waited.Round(10*time.Millisecond))
 	outcome := string(r.Status)
-	if r.Status == coupa.Completed {
+	if r.Status == vocab.Completed {
 		outcome += fmt.Sprintf(" once its %d file(s) download", len(r.Files))
 	}
 	line("outcome", "%s: %s", outcome, r.Why)
@@ -233,7 +233,7 @@ func printReport(w io.Writer, r coupa.Report) {
 	}
 	if r.Supplier != "" {
 		line("supplier", "%s (from the %s)", r.Supplier, r.SupplierFrom)
-	} else if r.Status == coupa.Completed {
+	} else if r.Status == vocab.Completed {
 		line("supplier", "none shown: the files would go to _unknown_supplier")
 	} else {
 		line("supplier", "none shown")

@@ -25,6 +25,7 @@ import (
 	"coupatui/sheet"
 	"coupatui/store"
 	"coupatui/ui"
+	"coupatui/vocab"
 )
 
 // ReportInterval is how often, at most, the results workbook is rewritten
@@ -192,7 +193,7 @@ func (s *session) process() (End, error) {
 		s.log.Warn(msg)
 		fmt.Fprintln(s.opts.Stderr, "coupatui:", msg)
 		for _, tr := range p.removed {
-			tr.State, tr.At, tr.Run = store.StateRemoved, time.Time{}, 0
+			tr.State, tr.At, tr.Run = vocab.TaskRemoved, time.Time{}, 0
 			if err := s.run.Record(context.Background(), tr); err != nil {
 				return Interrupted, err
 			}
@@ -393,8 +394,7 @@ func (s *session) profiles() (*profiles.Manager, error) {
 func items(rows []sheet.Row) []pool.Item {
 	out := make([]pool.Item, 0, len(rows))
 	for _, r := range rows {
-		prio, _ := pool.ParsePriority(r.Priority)
-		out = append(out, pool.Item{PO: r.PO, Priority: prio, Meta: pool.Meta{Row: r.Line, Hierarchy: r.Hierarchy}})
+		out = append(out, pool.Item{PO: r.PO, Priority: r.Priority, Meta: pool.Meta{Row: r.Line, Hierarchy: r.Hierarchy}})
 	}
 	return out
 }

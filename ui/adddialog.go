@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"coupatui/pool"
+	"coupatui/vocab"
 )
 
 // addDialog takes PO numbers (separated by spaces, commas or new lines)
@@ -17,13 +18,13 @@ type addDialog struct {
 	pl    Pool
 	w, h  int
 	input *lineInput
-	prio  pool.Priority
+	prio  vocab.Priority
 	field int // 0: the numbers, 1: the priority
 	err   string
 }
 
 func newAddDialog(c *common, pl Pool) *addDialog {
-	return &addDialog{c: c, pl: pl, prio: pool.Normal, input: newLineInput("POs: ", "4500000123, PO4500000124 …", 40)}
+	return &addDialog{c: c, pl: pl, prio: vocab.Normal, input: newLineInput("POs: ", "4500000123, PO4500000124 …", 40)}
 }
 
 func (d *addDialog) SetSize(w, h int) {
@@ -66,17 +67,17 @@ func (d *addDialog) key(k tea.KeyPressMsg) bool {
 	if d.field == 1 {
 		switch ks {
 		case "left", "down":
-			d.prio = max(pool.Low, d.prio-1)
+			d.prio = max(vocab.Low, d.prio-1)
 		case "right", "up":
-			d.prio = min(pool.Urgent, d.prio+1)
+			d.prio = min(vocab.Urgent, d.prio+1)
 		case "u":
-			d.prio = pool.Urgent
+			d.prio = vocab.Urgent
 		case "h":
-			d.prio = pool.High
+			d.prio = vocab.High
 		case "n":
-			d.prio = pool.Normal
+			d.prio = vocab.Normal
 		case "l":
-			d.prio = pool.Low
+			d.prio = vocab.Low
 		}
 		return false
 	}
@@ -101,7 +102,7 @@ func (d *addDialog) submit() bool {
 	var added, already, failed []string
 	var firstErr error
 	for _, po := range pos {
-		if t, ok := d.pl.Task(po); ok && t.State != pool.Done {
+		if t, ok := d.pl.Task(po); ok && t.State != vocab.TaskDone {
 			already = append(already, "PO"+po)
 			continue
 		}
@@ -137,7 +138,7 @@ func (d *addDialog) submit() bool {
 }
 
 func (d *addDialog) View() string {
-	prios := []pool.Priority{pool.Urgent, pool.High, pool.Normal, pool.Low}
+	prios := []vocab.Priority{vocab.Urgent, vocab.High, vocab.Normal, vocab.Low}
 	prioLine := []span{{text: "  Priority: "}}
 	if d.field == 1 {
 		prioLine = []span{{"▶ Priority: ", tBold}}

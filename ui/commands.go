@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"coupatui/pool"
+	"coupatui/vocab"
 )
 
 // selectedPO is the PO the task keys act on: the focused worker's task, or
@@ -62,7 +63,7 @@ func tasksOf(n int, source string) string {
 }
 
 // keep returns the tasks of ts whose state ok accepts, and their POs.
-func keep(ts []pool.TaskInfo, ok func(pool.TaskState) bool) (kept []pool.TaskInfo, pos []string) {
+func keep(ts []pool.TaskInfo, ok func(vocab.TaskState) bool) (kept []pool.TaskInfo, pos []string) {
 	for _, t := range ts {
 		if ok(t.State) {
 			kept = append(kept, t)
@@ -72,13 +73,13 @@ func keep(ts []pool.TaskInfo, ok func(pool.TaskState) bool) (kept []pool.TaskInf
 	return kept, pos
 }
 
-func waiting(s pool.TaskState) bool { return s == pool.Queued || s == pool.Retrying }
-func live(s pool.TaskState) bool    { return s != pool.Done }
+func waiting(s vocab.TaskState) bool { return s == vocab.TaskQueued || s == vocab.TaskRetrying }
+func live(s vocab.TaskState) bool    { return s != vocab.TaskDone }
 
 // setPriority moves the target tasks to p: the selected one at once;
 // several (only those still waiting) after a y/N that names how many, in
 // one pool call.
-func (m *Model) setPriority(p pool.Priority) {
+func (m *Model) setPriority(p vocab.Priority) {
 	ts, source, ok := m.targets()
 	if !ok {
 		return
@@ -129,7 +130,7 @@ func (m *Model) bulkDone(b pool.Bulk, err error, what, changed, skipped string) 
 	m.queue.refresh()
 }
 
-func (m *Model) setOnePriority(po string, p pool.Priority) {
+func (m *Model) setOnePriority(po string, p vocab.Priority) {
 	err := m.opts.Pool.SetPriority(po, p)
 	switch {
 	case err == nil:
@@ -158,7 +159,7 @@ func (m *Model) askCancel() {
 	}
 	po := ts[0].PO
 	q := fmt.Sprintf("Cancel PO%s?", po)
-	if t, found := m.opts.Pool.Task(po); found && t.State == pool.Running {
+	if t, found := m.opts.Pool.Task(po); found && t.State == vocab.TaskRunning {
 		q = fmt.Sprintf("Cancel PO%s? It is running on W%d.", po, t.Worker)
 	}
 	m.ask(&confirmDialog{
@@ -185,7 +186,7 @@ func (m *Model) askCancelMany(ts []pool.TaskInfo, source string) {
 		m.c.fail(fmt.Sprintf("the %s are all final already; nothing to cancel", tasksOf(len(ts), source)))
 		return
 	}
-	running, _ := keep(l, func(s pool.TaskState) bool { return s == pool.Running })
+	running, _ := keep(l, func(s vocab.TaskState) bool { return s == vocab.TaskRunning })
 	q := fmt.Sprintf("Cancel %s?", tasksOf(len(l), source))
 	if len(running) > 0 {
 		q = fmt.Sprintf("Cancel %s? %d of them running.", tasksOf(len(l), source), len(running))

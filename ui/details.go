@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"coupatui/pool"
+	"coupatui/vocab"
 )
 
 // detailsDialog is the enter view: one task (attempts, errors, files,
@@ -126,11 +127,11 @@ func detailLines(c *common, d *detailsDialog) [][]span {
 	t := d.task
 	state := span{text: t.State.String()}
 	switch t.State {
-	case pool.Running:
+	case vocab.TaskRunning:
 		state.text = fmt.Sprintf("running on W%d", t.Worker)
-	case pool.Retrying:
+	case vocab.TaskRetrying:
 		state.text = fmt.Sprintf("retrying at %s (in %s)", stamp(t.NextTry), human(t.NextTry.Sub(c.now)))
-	case pool.Done:
+	case vocab.TaskDone:
 		tn, glyph := statusLook(t.Result.Status)
 		state = span{glyph + " " + string(t.Result.Status), tn}
 	}
@@ -138,7 +139,7 @@ func detailLines(c *common, d *detailsDialog) [][]span {
 		[]span{{"PO" + t.PO, tBold}, {text: " · "}, prioSpan(t.Priority), {text: " · "}, state, {text: fmt.Sprintf(" · attempt %d", t.Attempts)}},
 		plain(fmt.Sprintf("Submitted %s · started %s · finished %s", stamp(t.Submitted), stamp(t.Started), stamp(t.Finished))),
 	)
-	if t.State == pool.Running {
+	if t.State == vocab.TaskRunning {
 		l = append(l, plain(fmt.Sprintf("Progress: %s, %d of %d files", orDash(t.Progress.Phase), t.Progress.Done, t.Progress.Found)))
 		if files := t.Progress.InFlight; len(files) > 0 {
 			l = append(l, nil, toned(tBold, fmt.Sprintf("Downloading (%d)", len(files))))
@@ -148,7 +149,7 @@ func detailLines(c *common, d *detailsDialog) [][]span {
 		}
 	}
 	r := t.Result
-	if t.State == pool.Done || t.State == pool.Retrying {
+	if t.State == vocab.TaskDone || t.State == vocab.TaskRetrying {
 		l = append(l, plain(fmt.Sprintf("Supplier %s · %d of %d attachments downloaded", orDash(r.Supplier), r.Downloaded, r.Found)))
 	}
 	if r.Folder != "" {

@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"coupatui/pool"
+	"coupatui/vocab"
 )
 
 // Goldens are plain text (styles stripped, NoColor) of a real pool on the
@@ -103,7 +104,7 @@ func TestGoldenViews(t *testing.T) {
 		{"summary", nil, func(f *fixture, m *Model) {
 			// The operator cancels what waits; the running tasks finish.
 			for _, ti := range f.p.Tasks(pool.TaskQuery{}).Tasks {
-				if ti.State != pool.Running {
+				if ti.State != vocab.TaskRunning {
 					if err := f.p.Cancel(ti.PO); err != nil {
 						f.t.Fatal(err)
 					}

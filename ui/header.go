@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"coupatui/coupa"
 	"coupatui/pool"
+	"coupatui/vocab"
 )
 
 // headerState is what the header needs beyond the snapshot.
@@ -36,11 +36,11 @@ func (m *Model) headerState() headerState {
 func outcomeCounts(c pool.Counts) (ok, failed, cancelled int) {
 	for st, n := range c.ByStatus {
 		switch st {
-		case coupa.Completed, coupa.NoAttachments:
+		case vocab.Completed, vocab.NoAttachments:
 			ok += n
-		case coupa.Cancelled:
+		case vocab.Cancelled:
 			cancelled += n
-		case coupa.Pending:
+		case vocab.Pending:
 		default:
 			failed += n
 		}

@@ -7,18 +7,19 @@ import (
 
 	"coupatui/monitor"
 	"coupatui/pool"
+	"coupatui/vocab"
 )
 
 // Pool is what the console needs from the pool; *pool.Pool satisfies it.
 // Every method must be cheap and must not block on the pool's work, except
 // Shutdown and Reauthenticate, which the console runs off its event loop.
 type Pool interface {
-	Snapshot() pool.Snapshot                                                    // consistent, cheap; called per refresh
-	Tasks(q pool.TaskQuery) pool.TaskPage                                       // a window of tasks in display order
-	Task(po string) (pool.TaskInfo, bool)                                       // latest task for a PO
-	Submit(po string, prio pool.Priority, meta pool.Meta) (*pool.Handle, error) // a live duplicate returns the existing handle
-	SetPriority(po string, prio pool.Priority) error                            // pool.ErrNotQueued for running or finished tasks
-	SetPriorityMany(pos []string, prio pool.Priority) (pool.Bulk, error)        // one call for many: skips what does not wait
+	Snapshot() pool.Snapshot                                                     // consistent, cheap; called per refresh
+	Tasks(q pool.TaskQuery) pool.TaskPage                                        // a window of tasks in display order
+	Task(po string) (pool.TaskInfo, bool)                                        // latest task for a PO
+	Submit(po string, prio vocab.Priority, meta pool.Meta) (*pool.Handle, error) // a live duplicate returns the existing handle
+	SetPriority(po string, prio vocab.Priority) error                            // pool.ErrNotQueued for running or finished tasks
+	SetPriorityMany(pos []string, prio vocab.Priority) (pool.Bulk, error)        // one call for many: skips what does not wait
 	Cancel(po string) error
 	CancelMany(pos []string) (pool.Bulk, error) // one call for many; one journal transaction
 	Retry(po string) error                      // pool.ErrNotFailed unless failed, timed out or partial

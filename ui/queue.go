@@ -10,6 +10,7 @@ import (
 	"charm.land/bubbles/v2/key"
 
 	"coupatui/pool"
+	"coupatui/vocab"
 )
 
 // queuePane is a window on the pool's task list in display order (running,
@@ -244,7 +245,7 @@ func renderQueue(c *common, p *queuePane, focused bool) string {
 }
 
 // prioSpan is the priority word in its tone.
-func prioSpan(p pool.Priority) span { return span{p.String(), prioTone(p)} }
+func prioSpan(p vocab.Priority) span { return span{p.String(), prioTone(p)} }
 
 // taskCells is one task's row: PO, priority, state and what it is doing
 // or how it ended.
@@ -256,24 +257,24 @@ func taskCells(c *common, t pool.TaskInfo) tableCells {
 	}
 	state, info := span{text: t.State.String()}, ""
 	switch t.State {
-	case pool.Running:
+	case vocab.TaskRunning:
 		state = span{c.spinner() + " running", tOK}
 		info = fmt.Sprintf("W%d %s %d/%d", t.Worker, t.Progress.Phase, t.Progress.Done, t.Progress.Found)
 		if !t.Started.IsZero() {
 			info += " · " + clock(c.now.Sub(t.Started))
 		}
-	case pool.Retrying:
+	case vocab.TaskRetrying:
 		state = span{"↻ retrying", tWarn}
 		info = "retry in " + human(t.NextTry.Sub(c.now))
 		if n := len(t.Errors); n > 0 {
 			info += ": " + t.Errors[n-1]
 		}
-	case pool.Queued:
+	case vocab.TaskQueued:
 		state = span{text: "· queued"}
 		if !t.Submitted.IsZero() {
 			info = "waiting " + human(c.now.Sub(t.Submitted))
 		}
-	case pool.Done:
+	case vocab.TaskDone:
 		tn, glyph := statusLook(t.Result.Status)
 		state = span{glyph + " " + string(t.Result.Status), tn}
 		info = fmt.Sprintf("%d/%d files", t.Result.Downloaded, t.Result.Found)

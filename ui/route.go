@@ -1,9 +1,9 @@
 package ui
 
 import (
-	tea "charm.land/bubbletea/v2"
+	"coupatui/vocab"
 
-	"coupatui/pool"
+	tea "charm.land/bubbletea/v2"
 )
 
 // onKey routes a key press: the top dialog takes every key, so typing
@@ -65,13 +65,13 @@ func (m *Model) do(act action) tea.Cmd {
 	case actAdd:
 		m.open(newAddDialog(&m.c, m.opts.Pool))
 	case actUrgent:
-		m.setPriority(pool.Urgent)
+		m.setPriority(vocab.Urgent)
 	case actHigh:
-		m.setPriority(pool.High)
+		m.setPriority(vocab.High)
 	case actNormal:
-		m.setPriority(pool.Normal)
+		m.setPriority(vocab.Normal)
 	case actLow:
-		m.setPriority(pool.Low)
+		m.setPriority(vocab.Low)
 	case actCancel:
 		m.askCancel()
 	case actMark:

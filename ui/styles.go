@@ -7,8 +7,8 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"coupatui/coupa"
 	"coupatui/pool"
+	"coupatui/vocab"
 )
 
 // Styling happens in this file and nowhere else. Renderers return data:
@@ -187,24 +187,24 @@ func widthOf(l []span) int { return ansi.StringWidth(textOf(l)) }
 
 // statusLook is the tone and glyph of a final status: ✓ for outcomes that
 // need nothing more, ✗ for failures, ⊘ for cancelled.
-func statusLook(st coupa.Status) (tone, string) {
+func statusLook(st vocab.Status) (tone, string) {
 	switch st {
-	case coupa.Completed, coupa.NoAttachments:
+	case vocab.Completed, vocab.NoAttachments:
 		return tOK, "✓"
-	case coupa.Cancelled:
+	case vocab.Cancelled:
 		return tCancelled, "⊘"
-	case coupa.Pending, "":
+	case vocab.Pending, "":
 		return tDim, "·"
 	}
 	return tFail, "✗"
 }
 
 // prioTone is a priority's tone; a priority out of range stays plain.
-func prioTone(p pool.Priority) tone {
-	if p < pool.Low || p > pool.Urgent {
+func prioTone(p vocab.Priority) tone {
+	if p < vocab.Low || p > vocab.Urgent {
 		return tPlain
 	}
-	return tPrioLow + tone(p-pool.Low)
+	return tPrioLow + tone(p-vocab.Low)
 }
 
 // levelTone is a log level word's tone (LogEntry.LevelWord).

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"time"
 
-	"coupatui/coupa"
 	"coupatui/pool"
+	"coupatui/vocab"
 )
 
 // summaryState is what the run summary shows beyond the snapshot.
@@ -40,7 +40,7 @@ func summaryLines(c *common, s summaryState) [][]span {
 			plural(counts.Total, "task"), clock(s.duration), s.rate)}},
 		nil,
 	}
-	for _, status := range coupa.Statuses {
+	for _, status := range vocab.Statuses {
 		n := counts.ByStatus[status]
 		if n == 0 {
 			continue
