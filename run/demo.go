@@ -37,8 +37,8 @@ type DemoPO struct {
 // DemoOptions are what `coupatui demo` takes beyond Options.
 type DemoOptions struct {
 	Site DemoSite // the simulated Coupa, already serving
-	Dir string // the demo folder: an earlier demo's is emptied, any other refused
-	Out string // where the downloads go (--out, e.g. another disk); "" = <Dir>/downloads, emptied with it
+	Dir  string   // the demo folder: an earlier demo's is emptied, any other refused
+	Out  string   // where the downloads go (--out, e.g. another disk); "" = <Dir>/downloads, emptied with it
 	// Inspect, when set, inspects this PO of the simulator (see
 	// DemoInspect) instead of running.
 	Inspect string
