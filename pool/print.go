@@ -43,7 +43,7 @@ func (p *Pool) PrintPDF(ctx context.Context, html string) ([]byte, error) {
 		p.mu.Lock()
 		w.printing--
 		p.broadcastLocked()
-		p.mu.Unlock()
+		p.unlock()
 		if err == nil || ctx.Err() != nil || !closed(b.Done()) || attempt > 0 {
 			return pdf, err
 		}
@@ -55,7 +55,7 @@ func (p *Pool) PrintPDF(ctx context.Context, html string) ([]byte, error) {
 // its worker; nil when there is none (skipping the workers in skip).
 func (p *Pool) printer(skip []int) (*worker, Browser) {
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.unlock()
 	var best *worker
 	for _, w := range p.workers {
 		if w.b == nil || closed(w.b.Done()) || w.recycle != "" || containsInt(skip, w.id) {
@@ -94,10 +94,10 @@ func (p *Pool) waitPrints(w *worker) {
 	deadline := time.NewTimer(printDrainTimeout)
 	defer deadline.Stop()
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.unlock()
 	for w.printing > 0 {
 		ch := p.changed
-		p.mu.Unlock()
+		p.unlock()
 		select {
 		case <-ch:
 		case <-deadline.C:

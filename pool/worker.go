@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"sync"
 	"time"
@@ -176,7 +177,7 @@ func (p *Pool) runWorker(w *worker) {
 
 func (p *Pool) leaving(w *worker) bool {
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.unlock()
 	return w.retire || p.draining
 }
 
@@ -213,7 +214,7 @@ func (p *Pool) ensureBrowser(w *worker, checks *sync.WaitGroup) bool {
 		b = nil
 	}
 	w.recycle = ""
-	p.mu.Unlock()
+	p.unlock()
 	if b != nil {
 		p.closeBrowser(w, b)
 	}
@@ -221,11 +222,11 @@ func (p *Pool) ensureBrowser(w *worker, checks *sync.WaitGroup) bool {
 	for {
 		p.mu.Lock()
 		if w.retire || p.draining {
-			p.mu.Unlock()
+			p.unlock()
 			return false
 		}
 		if w.b != nil {
-			p.mu.Unlock()
+			p.unlock()
 			return true
 		}
 		if w.failures > 0 {
@@ -236,7 +237,7 @@ func (p *Pool) ensureBrowser(w *worker, checks *sync.WaitGroup) bool {
 			}
 			p.setWorkerStateLocked(w, WorkerRestarting, EvWorkerRestarting,
 				fmt.Sprintf("%s in %s", verb, wait.Round(time.Millisecond)))
-			p.mu.Unlock()
+			p.unlock()
 			if !p.sleep(w, wait) {
 				return false
 			}
@@ -245,7 +246,7 @@ func (p *Pool) ensureBrowser(w *worker, checks *sync.WaitGroup) bool {
 		if w.state != WorkerStarting {
 			p.setWorkerStateLocked(w, WorkerStarting, EvWorkerStarting, "")
 		}
-		p.mu.Unlock()
+		p.unlock()
 
 		ctx, cancel := context.WithTimeout(p.runCtx, p.cfg.StartupTimeout)
 		var b Browser
@@ -266,9 +267,9 @@ func (p *Pool) ensureBrowser(w *worker, checks *sync.WaitGroup) bool {
 			if w.endpoint != 0 {
 				what = "down: " + p.cfg.Endpoints[w.endpoint-1].Name + " unreachable: "
 			}
-			p.log.Warn("browser did not start", "worker", w.id, "err", err)
+			p.logLocked(slog.LevelWarn, "browser did not start", "worker", w.id, "err", err)
 			p.emitWorkerLocked(EvWorkerCrashed, w, what+err.Error())
-			p.mu.Unlock()
+			p.unlock()
 			continue
 		}
 		w.b = b
@@ -284,7 +285,7 @@ func (p *Pool) ensureBrowser(w *worker, checks *sync.WaitGroup) bool {
 		w.lastErr = ""
 		p.setWorkerStateLocked(w, WorkerIdle, EvWorkerReady, ready)
 		p.broadcastLocked()
-		p.mu.Unlock()
+		p.unlock()
 		if p.mon != nil && b.PID() > 0 {
 			p.mon.Track(w.id, b.PID())
 		}
@@ -301,7 +302,7 @@ func (p *Pool) checkSession(w *worker, b Browser) {
 	err := b.CheckSession(ctx)
 	cancel()
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.unlock()
 	p.checking = false
 	switch {
 	case err == nil:
@@ -310,7 +311,7 @@ func (p *Pool) checkSession(w *worker, b Browser) {
 	case errors.Is(err, coupa.ErrSignInRequired):
 		p.holdLocked(HoldSignIn, fmt.Sprintf("worker %d: Coupa shows its sign-in wall: run `coupatui login`, then resume", w.id))
 	default:
-		p.log.Warn("session check failed", "worker", w.id, "err", err)
+		p.logLocked(slog.LevelWarn, "session check failed", "worker", w.id, "err", err)
 	}
 }
 
@@ -321,11 +322,11 @@ func (p *Pool) sleep(w *worker, d time.Duration) bool {
 	for {
 		p.mu.Lock()
 		if w.retire || p.draining {
-			p.mu.Unlock()
+			p.unlock()
 			return false
 		}
 		ch := p.changed
-		p.mu.Unlock()
+		p.unlock()
 		select {
 		case <-timer.C:
 			return true
@@ -338,7 +339,7 @@ func (p *Pool) sleep(w *worker, d time.Duration) bool {
 // running on w; it returns nil when w must leave, recycle or relaunch.
 func (p *Pool) next(w *worker) (*task, Browser) {
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.unlock()
 	for {
 		b := w.b
 		if w.retire || p.draining || w.recycle != "" || b == nil || closed(b.Done()) {
@@ -351,7 +352,7 @@ func (p *Pool) next(w *worker) (*task, Browser) {
 			}
 		}
 		ch := p.changed
-		p.mu.Unlock()
+		p.unlock()
 		select {
 		case <-ch:
 		case <-b.Done():
@@ -379,7 +380,7 @@ func (p *Pool) roomLocked(w *worker) bool {
 // the next task while t downloads.
 func (p *Pool) pageDone(w *worker, t *task) {
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.unlock()
 	if t.state != vocab.TaskRunning || t.worker != w.id || t.paged {
 		return
 	}
@@ -432,11 +433,11 @@ func (p *Pool) runTask(w *worker, b Browser, t *task) {
 	ctx := t.ctx
 	job := coupa.Job{PO: t.po, Hierarchy: t.meta.Hierarchy, PageDone: func() { p.pageDone(w, t) }}
 	started := p.taskEventLocked(EvTaskStarted, t, fmt.Sprintf("attempt %d", t.attempts))
-	p.mu.Unlock()
+	p.unlock()
 
 	if !p.record(started) {
 		p.mu.Lock()
-		defer p.mu.Unlock()
+		defer p.unlock()
 		t.cancel(nil)
 		t.ctx, t.cancel = nil, nil
 		t.attempts--
@@ -449,7 +450,7 @@ func (p *Pool) runTask(w *worker, b Browser, t *task) {
 	p.mu.Lock()
 	p.emitLocked(started)
 	p.emitWorkerLocked(EvWorkerBusy, w, "PO"+t.po)
-	p.mu.Unlock()
+	p.unlock()
 
 	ctx, stop := context.WithTimeoutCause(ctx, p.cfg.TaskTimeout, errTaskTimeout)
 	res := p.process(ctx, w, b, job, func(pr coupa.Progress) {
@@ -459,11 +460,11 @@ func (p *Pool) runTask(w *worker, b Browser, t *task) {
 			p.mu.Lock()
 			ev := p.taskEventLocked(EvTaskProgress, t, "")
 			ev.Task.Progress = pr
-			p.mu.Unlock()
+			p.unlock()
 			p.record(ev)
 		}
 		p.mu.Lock()
-		defer p.mu.Unlock()
+		defer p.unlock()
 		if t.state == vocab.TaskRunning {
 			t.progress = &pr
 			p.emitTaskLocked(EvTaskProgress, t, "")
@@ -473,7 +474,7 @@ func (p *Pool) runTask(w *worker, b Browser, t *task) {
 	stop()
 
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.unlock()
 	t.ctx = nil
 	t.cancel = nil
 	w.tasksDone++
@@ -512,7 +513,7 @@ func (p *Pool) idleIfFreeLocked(w *worker) {
 func (p *Pool) process(ctx context.Context, w *worker, b Browser, job coupa.Job, progress func(coupa.Progress)) coupa.Result {
 	res := processOnce(ctx, b, job, progress)
 	if pe := panics.Of(res.Err); pe != nil {
-		p.log.Error("panic while processing a PO", "po", job.PO, "worker", w.id, "panic", pe.Value, "stack", string(pe.Stack))
+		p.logNow(slog.LevelError, "panic while processing a PO", "po", job.PO, "worker", w.id, "panic", pe.Value, "stack", string(pe.Stack))
 	}
 	return res
 }
@@ -597,7 +598,7 @@ func (p *Pool) retryLaterLocked(t *task, res coupa.Result) {
 	p.counts.Retrying++
 	t.retryTimer = time.AfterFunc(wait, func() {
 		p.mu.Lock()
-		defer p.mu.Unlock()
+		defer p.unlock()
 		if t.state != vocab.TaskRetrying || t.retryTimer == nil {
 			return
 		}
@@ -616,12 +617,12 @@ func (p *Pool) retireWorker(w *worker) {
 	p.mu.Lock()
 	b := w.b
 	w.b = nil
-	p.mu.Unlock()
+	p.unlock()
 	if b != nil {
 		p.closeBrowser(w, b)
 	}
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.unlock()
 	delete(p.workers, w.id)
 	w.state, w.since = WorkerStopped, time.Now()
 	p.emitWorkerLocked(EvWorkerRetired, w, "stopped")
@@ -634,7 +635,7 @@ func (p *Pool) closeBrowser(w *worker, b Browser) {
 		p.mon.Untrack(w.id)
 	}
 	if err := b.Close(); err != nil {
-		p.log.Warn("closing browser", "worker", w.id, "err", err)
+		p.logNow(slog.LevelWarn, "closing browser", "worker", w.id, "err", err)
 	}
 }
 
