@@ -44,7 +44,7 @@ func (p *Pool) PrintPDF(ctx context.Context, html string) ([]byte, error) {
 		w.printing--
 		p.broadcastLocked()
 		p.unlock()
-		if err == nil || ctx.Err() != nil || !closed(b.Done()) || attempt > 0 {
+		if err == nil || ctx.Err() != nil || !isClosed(b.Done()) || attempt > 0 {
 			return pdf, err
 		}
 		tried = append(tried, w.id)
@@ -58,7 +58,7 @@ func (p *Pool) printer(skip []int) (*worker, Browser) {
 	defer p.unlock()
 	var best *worker
 	for _, w := range p.workers {
-		if w.b == nil || closed(w.b.Done()) || w.recycle != "" || containsInt(skip, w.id) {
+		if w.b == nil || isClosed(w.b.Done()) || w.recycle != "" || containsInt(skip, w.id) {
 			continue
 		}
 		if best == nil || printRank(w) < printRank(best) || printRank(w) == printRank(best) && w.id < best.id {

@@ -27,7 +27,7 @@ func (p *Pool) supervise() {
 		draining := p.draining
 		targets := make(map[*worker]Browser)
 		for _, w := range p.workers {
-			if w.b != nil && !closed(w.b.Done()) {
+			if w.b != nil && !isClosed(w.b.Done()) {
 				targets[w] = w.b
 			}
 		}

@@ -254,7 +254,7 @@ func (p *Pool) endpointsLocked() []EndpointInfo {
 		}
 		e := &out[w.endpoint-1]
 		switch {
-		case w.b != nil && !closed(w.b.Done()):
+		case w.b != nil && !isClosed(w.b.Done()):
 			e.Connected++
 			if len(w.tasks) > 0 {
 				e.Busy++
