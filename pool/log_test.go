@@ -38,8 +38,7 @@ func (h *stuckHandler) Handle(context.Context, slog.Record) error {
 // never the pool: a snapshot (the console's every frame) still answers.
 func TestSlowLogHandlerDoesNotHoldThePool(t *testing.T) {
 	h := &stuckHandler{entered: make(chan struct{}), release: make(chan struct{})}
-	cfg := fakeConfig()
-	cfg.WorkerCount = 1
+	cfg := oneWorker()
 	p, err := pool.New(cfg, pool.Deps{Engine: pooltest.NewEngine(nil), Logger: slog.New(h), Rand: pooltest.NoJitter()})
 	if err != nil {
 		t.Fatal(err)
