@@ -6,13 +6,14 @@ package pool
 
 import (
 	"context"
-	"coupatui/vocab"
 	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"sync"
 	"time"
+
+	"coupatui/vocab"
 )
 
 // Deps are the pool's collaborators.

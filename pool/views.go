@@ -2,11 +2,12 @@ package pool
 
 import (
 	"container/heap"
-	"coupatui/vocab"
 	"maps"
 	"slices"
 	"strings"
 	"time"
+
+	"coupatui/vocab"
 )
 
 // Snapshot returns a consistent copy of the pool's state. It costs
