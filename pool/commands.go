@@ -51,7 +51,6 @@ func (p *Pool) SubmitMany(items []Item) ([]*Handle, error) {
 			index:     -1,
 			worker:    -1,
 			submitted: now,
-			done:      make(chan struct{}),
 		}
 		p.tasks[t.po] = t
 		p.queue.push(t)

@@ -126,6 +126,9 @@ func (s *Subscription) pump() {
 		ev := s.buf[0]
 		s.buf[0] = Event{}
 		s.buf = s.buf[1:]
+		if len(s.buf) == 0 {
+			s.buf = nil // a burst's array (100k queued events: 10 MB) goes with it
+		}
 		ev.Missed, s.missed = s.missed, 0
 		s.mu.Unlock()
 		select {

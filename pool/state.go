@@ -102,7 +102,9 @@ func (p *Pool) finishLocked(t *task, res coupa.Result) {
 	p.done = append(p.done, t)
 	p.counts.Done++
 	p.counts.ByStatus[res.Status]++
-	close(t.done)
+	if t.done != nil {
+		close(t.done)
+	}
 	kind := EvTaskFinished
 	if res.Status == vocab.Cancelled {
 		kind = EvTaskCancelled

@@ -36,7 +36,7 @@ type task struct {
 	retryTimer *time.Timer             // pending re-entry of a Retrying task
 	settling   bool                    // its outcome is being recorded: no command may change it
 	paged      bool                    // the running attempt has read its page and only downloads (coupa.Job.PageDone)
-	done       chan struct{}
+	done       chan struct{}           // nil until Handle.Done asks for it; closed once Done
 }
 
 func (t *task) info() TaskInfo {
@@ -106,7 +106,7 @@ func (h *Handle) SetPriority(p vocab.Priority) error { return h.p.setPriority(h.
 // Wait blocks until the task is Done or ctx ends, and returns its state.
 func (h *Handle) Wait(ctx context.Context) (TaskInfo, error) {
 	select {
-	case <-h.t.done:
+	case <-h.Done():
 		return h.Status(), nil
 	case <-ctx.Done():
 		return h.Status(), ctx.Err()
@@ -114,4 +114,15 @@ func (h *Handle) Wait(ctx context.Context) (TaskInfo, error) {
 }
 
 // Done is closed when the task becomes Done.
-func (h *Handle) Done() <-chan struct{} { return h.t.done }
+func (h *Handle) Done() <-chan struct{} {
+	p, t := h.p, h.t
+	p.mu.Lock()
+	defer p.unlock()
+	if t.done == nil { // made on first use: most tasks of a long run are never waited on
+		t.done = make(chan struct{})
+		if t.state == vocab.TaskDone {
+			close(t.done)
+		}
+	}
+	return t.done
+}
