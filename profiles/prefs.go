@@ -2,13 +2,14 @@ package profiles
 
 import (
 	"bytes"
-	"coupatui/internal/atomicfile"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"coupatui/internal/atomicfile"
 )
 
 // CloneFlags are Chromium flags for a browser started on a clone. They are

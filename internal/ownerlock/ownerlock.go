@@ -12,13 +12,14 @@
 package ownerlock
 
 import (
-	"coupatui/internal/atomicfile"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"time"
+
+	"coupatui/internal/atomicfile"
 
 	"github.com/gofrs/flock"
 )
