@@ -8,8 +8,7 @@ import (
 )
 
 func TestWriteFileReplacesPrivately(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "a.json")
+	path := filepath.Join(t.TempDir(), "a.json")
 	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -19,31 +18,29 @@ func TestWriteFileReplacesPrivately(t *testing.T) {
 	if b, _ := os.ReadFile(path); string(b) != "new" {
 		t.Fatalf("content %q, want new", b)
 	}
-	st, err := os.Stat(path)
-	if err != nil {
-		t.Fatal(err)
+	if st, err := os.Stat(path); err != nil || (runtime.GOOS != "windows" && st.Mode().Perm() != 0o600) {
+		t.Fatalf("stat: %v, %v; want mode 0600", st, err)
 	}
-	if runtime.GOOS != "windows" && st.Mode().Perm() != 0o600 {
-		t.Fatalf("mode %v, want 0600", st.Mode().Perm())
-	}
-	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
-		t.Fatalf("folder holds %d entries, want only the file", len(ents))
-	}
+	onlyEntry(t, path)
 }
 
+// A failed replace leaves the target as it was and no temporary file.
 func TestWriteFileFailureLeavesNothing(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "sub") // a folder: the rename must fail
-	if err := os.Mkdir(path, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(path, "x"), nil, 0o600); err != nil {
+	path := filepath.Join(t.TempDir(), "sub") // a non-empty folder: the rename fails
+	if err := os.MkdirAll(filepath.Join(path, "x"), 0o700); err != nil {
 		t.Fatal(err)
 	}
 	if err := WriteFile(path, []byte("new"), 0o600); err == nil {
 		t.Fatal("replacing a non-empty folder succeeded")
 	}
-	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
-		t.Fatalf("folder holds %d entries, want only sub", len(ents))
+	onlyEntry(t, path)
+}
+
+// onlyEntry fails t unless path is all its folder holds.
+func onlyEntry(t *testing.T, path string) {
+	t.Helper()
+	ents, err := os.ReadDir(filepath.Dir(path))
+	if err != nil || len(ents) != 1 || ents[0].Name() != filepath.Base(path) {
+		t.Fatalf("folder holds %v (%v), want only %s", ents, err, filepath.Base(path))
 	}
 }
