@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"coupatui/internal/testkit"
+
 	"github.com/xuri/excelize/v2"
 )
 
@@ -108,7 +110,7 @@ func BenchmarkRead100kWorkbook(b *testing.B) {
 			defer reportPeakRSS(b, path, benchRows) // runs last: ResetTimer drops metrics
 			b.ReportAllocs()
 			b.ResetTimer()
-			defer reportCPU(b)()
+			defer testkit.ReportCPU(b)()
 			readLoop(b, path)
 		})
 	}
