@@ -295,7 +295,7 @@ func hasPDF(atts []Attachment) bool {
 	return false
 }
 
-// WantFor applies DESIGN.md's outcome rules to po as this server would
+// WantFor applies the outcome rules (docs/ARCHITECTURE.md) to po as this server would
 // serve it: the status a correct client reaches. The Demo's Want fields
 // agree with it (a test checks).
 func (s *Server) WantFor(poID string) (vocab.Status, bool) {
