@@ -5,8 +5,9 @@
 package config
 
 import (
-	"coupatui/vocab"
 	"time"
+
+	"coupatui/vocab"
 )
 
 // Config is the whole of coupatui's configuration. Its zero value is not

@@ -1,12 +1,13 @@
 package run
 
 import (
-	"coupatui/vocab"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"coupatui/vocab"
 )
 
 // Options are what one run needs beyond the configuration.

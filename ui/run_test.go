@@ -12,6 +12,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"go.uber.org/goleak"
+
+	"coupatui/vocab"
 )
 
 // TestRunQuitsAfterTheDrainAndLeavesNothingRunning runs the whole console

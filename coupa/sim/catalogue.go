@@ -1,13 +1,14 @@
 package sim
 
 import (
-	"coupatui/vocab"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
+
+	"coupatui/vocab"
 )
 
 // poState is one PO and what happened to it; guarded by Server.mu.

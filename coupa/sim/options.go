@@ -1,9 +1,10 @@
 package sim
 
 import (
-	"coupatui/vocab"
 	"log/slog"
 	"time"
+
+	"coupatui/vocab"
 )
 
 // Shape is how an attachment appears on a page. Every shape is one of the
