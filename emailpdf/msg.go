@@ -13,11 +13,11 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
-	"coupatui/emailpdf/internal/mapi"
-
 	"github.com/richardlehane/mscfb"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
+
+	"coupatui/emailpdf/internal/mapi"
 )
 
 // Property values and limits the reader needs beyond mapi's names.

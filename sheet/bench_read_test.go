@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"coupatui/internal/testkit"
-
 	"github.com/xuri/excelize/v2"
+
+	"coupatui/internal/testkit"
 )
 
 // benchInputDates writes a 100,000-row workbook the way Excel users keep

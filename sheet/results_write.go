@@ -9,9 +9,9 @@ import (
 	"strings"
 	"time"
 
-	"coupatui/vocab"
-
 	"github.com/xuri/excelize/v2"
+
+	"coupatui/vocab"
 )
 
 // WriteResults writes the results workbook for in: one sheet, PO_Data,

@@ -7,12 +7,10 @@ import (
 	"slices"
 	"testing"
 
-	"coupatui/internal/testkit"
-	"coupatui/vocab"
-
 	tea "charm.land/bubbletea/v2"
 	"go.uber.org/goleak"
 
+	"coupatui/internal/testkit"
 	"coupatui/vocab"
 )
 

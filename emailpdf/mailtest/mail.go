@@ -16,9 +16,9 @@ import (
 	"time"
 	"unicode/utf16"
 
-	"coupatui/emailpdf/internal/mapi"
-
 	"github.com/jhillyerd/enmime/v2"
+
+	"coupatui/emailpdf/internal/mapi"
 )
 
 // Mail is the content of one e-mail.

@@ -19,9 +19,9 @@ import (
 	"path/filepath"
 	"time"
 
-	"coupatui/internal/atomicfile"
-
 	"github.com/gofrs/flock"
+
+	"coupatui/internal/atomicfile"
 )
 
 // started is when this process started, near enough: when the package was
