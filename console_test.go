@@ -12,7 +12,6 @@ import (
 
 	"coupatui/coupa/sim"
 	"coupatui/internal/testkit"
-	"coupatui/sheet"
 	"coupatui/vocab"
 )
 
@@ -139,16 +138,7 @@ func TestConsoleEndToEnd(t *testing.T) {
 		t.Errorf("exit code %s after quitting mid-run, want 130 (or 0 had everything finished)", got)
 	}
 
-	res, err := sheet.ReadResults(filepath.Join(dir, "demo", "pos_results.xlsx"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	status := map[string]string{}
-	for _, r := range res.Rows {
-		if po, ok := vocab.NormalizePO(r.PO); ok && status[po] == "" {
-			status[po] = string(r.Outcome.Status)
-		}
-	}
+	status := statuses(t, filepath.Join(dir, "demo", "pos_results.xlsx"))
 	if got := status["4500001038"]; got != "CANCELLED" {
 		t.Errorf("the cancelled PO is %q in the results", got)
 	}
@@ -164,7 +154,7 @@ func TestConsoleEndToEnd(t *testing.T) {
 			pending++
 		}
 	}
-	t.Logf("results: %d rows, %d PENDING after the graceful quit", len(res.Rows), pending)
+	t.Logf("results: %d POs, %d PENDING after the graceful quit", len(status), pending)
 }
 
 // TestConsoleSIGTERMDrains sends SIGTERM to coupatui under the console (a

@@ -106,7 +106,7 @@ func TestBrowserDownloadFromAFrameAndFromAPopup(t *testing.T) {
 	if _, err := tab.Navigate(ctx, srv.URL+"/po"); err != nil {
 		t.Fatal(err)
 	}
-	pagesBefore := pageTargets(t, ctx)
+	pagesBefore := pageTargets(t, ctx, shared.Get(t))
 	dir := t.TempDir()
 	results, err := tab.Download(ctx, []Link{{Click: "#f"}, {Click: "#w"}}, fastOpts(dir, srv.URL))
 	if err != nil {
@@ -123,13 +123,13 @@ func TestBrowserDownloadFromAFrameAndFromAPopup(t *testing.T) {
 		t.Errorf("folder holds %v", keys(got))
 	}
 	// The popup is closed once its download is over.
-	testkit.WaitFor(t, "the popup to close", 10*time.Second, func() bool { return pageTargets(t, ctx) <= pagesBefore })
+	testkit.WaitFor(t, "the popup to close", 10*time.Second, func() bool { return pageTargets(t, ctx, shared.Get(t)) <= pagesBefore })
 }
 
-// pageTargets counts the browser's open pages.
-func pageTargets(t *testing.T, ctx context.Context) int {
+// pageTargets counts b's open pages.
+func pageTargets(t *testing.T, ctx context.Context, b *Browser) int {
 	t.Helper()
-	res, err := cdp.Call(ctx, shared.Get(t).cdp, target.GetTargets, target.GetTargetsParams{})
+	res, err := cdp.Call(ctx, b.cdp, target.GetTargets, target.GetTargetsParams{})
 	if err != nil {
 		t.Fatal(err)
 	}

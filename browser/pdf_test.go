@@ -13,9 +13,6 @@ import (
 	"time"
 
 	"coupatui/internal/testkit"
-
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/target"
 )
 
 // onePixelPNG is a valid 1×1 PNG.
@@ -32,7 +29,7 @@ func TestPrintPDFIsolated(t *testing.T) {
 	}))
 	defer srv.Close()
 	b := shared.Get(t)
-	before := tabCount(t, b)
+	before := pageTargets(t, testCtx(t, 5*time.Second), b)
 
 	html := `<!DOCTYPE html><html><head><meta charset="utf-8">
 <link rel="stylesheet" href="` + srv.URL + `/style.css">
@@ -71,22 +68,7 @@ func TestPrintPDFIsolated(t *testing.T) {
 	if n := hits.Load(); n != 0 {
 		t.Errorf("the document reached the network %d times", n)
 	}
-	if after := tabCount(t, b); after != before {
+	if after := pageTargets(t, testCtx(t, 5*time.Second), b); after != before {
 		t.Errorf("tabs: %d before, %d after", before, after)
 	}
-}
-
-func tabCount(t *testing.T, b *Browser) int {
-	t.Helper()
-	res, err := cdp.Call(testCtx(t, 5*time.Second), b.cdp, target.GetTargets, target.GetTargetsParams{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for _, info := range res.TargetInfos {
-		if info.Type == "page" {
-			n++
-		}
-	}
-	return n
 }

@@ -54,29 +54,30 @@ func TestUserDirs(t *testing.T) {
 func TestDefaultPaths(t *testing.T) {
 	t.Setenv("XDG_STATE_HOME", "/s")
 	t.Setenv("XDG_DATA_HOME", "/d")
+	downloadRoot := func(c Config) (string, error) { return c.DownloadRoot("/work/in/pos.xlsx"), nil }
+	paths := []struct {
+		name     string
+		get      func(Config) (string, error)
+		def, set string // by default; with the keys below set ("": not settable)
+	}{
+		{"LogPath", Config.LogPath, "/s/coupatui/coupatui.log", "/l.log"},
+		{"JournalPath", Config.JournalPath, "/s/coupatui/journal.sqlite", "/j.sqlite"},
+		{"ProfilePath", Config.ProfilePath, "/d/coupatui/base-profile", "/prof"},
+		{"ClonesPath", Config.ClonesPath, "/d/coupatui/clones", ""},
+		{"DownloadRoot", downloadRoot, "/work/in/downloads", "/out"},
+	}
 	c := Default()
-	check := func(name string, got string, err error, want string) {
-		t.Helper()
-		if err != nil || got != want {
-			t.Errorf("%s = %q, %v; want %q", name, got, err, want)
+	set := Default()
+	set.UI.LogFile, set.Store.Journal, set.Pool.BaseProfilePath, set.Downloads.Root = "/l.log", "/j.sqlite", "/prof", "/out"
+	for _, p := range paths {
+		if got, err := p.get(c); err != nil || got != p.def {
+			t.Errorf("%s = %q, %v; want %q", p.name, got, err, p.def)
+		}
+		if p.set == "" {
+			continue
+		}
+		if got, err := p.get(set); err != nil || got != p.set {
+			t.Errorf("%s set = %q, %v; want %q", p.name, got, err, p.set)
 		}
 	}
-	p, err := c.LogPath()
-	check("LogPath", p, err, "/s/coupatui/coupatui.log")
-	p, err = c.JournalPath()
-	check("JournalPath", p, err, "/s/coupatui/journal.sqlite")
-	p, err = c.ProfilePath()
-	check("ProfilePath", p, err, "/d/coupatui/base-profile")
-	p, err = c.ClonesPath()
-	check("ClonesPath", p, err, "/d/coupatui/clones")
-	check("DownloadRoot", c.DownloadRoot("/work/in/pos.xlsx"), nil, "/work/in/downloads")
-
-	c.UI.LogFile, c.Store.Journal, c.Pool.BaseProfilePath, c.Downloads.Root = "/l.log", "/j.sqlite", "/prof", "/out"
-	p, err = c.LogPath()
-	check("LogPath set", p, err, "/l.log")
-	p, err = c.JournalPath()
-	check("JournalPath set", p, err, "/j.sqlite")
-	p, err = c.ProfilePath()
-	check("ProfilePath set", p, err, "/prof")
-	check("DownloadRoot set", c.DownloadRoot("/work/in/pos.xlsx"), nil, "/out")
 }

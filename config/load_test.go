@@ -120,22 +120,31 @@ func TestLoadFolderInSearchPath(t *testing.T) {
 }
 
 func TestLoadKeepsDefaultsForAbsentKeys(t *testing.T) {
-	p := writeFile(t, t.TempDir(), "c.toml", `
+	checkLoad(t, `
 [coupa]
 base_url = "https://acme.coupahost.com"
 page_timeout = "90s"
 [monitor]
 memory_critical = 1     # an integer is a fine ratio
-`)
+`, func(want *Config) {
+		want.Coupa.BaseURL = "https://acme.coupahost.com"
+		want.Coupa.PageTimeout = Duration{90 * time.Second}
+		want.Monitor.MemoryCritical = 1
+	})
+}
+
+// checkLoad loads content from a file and fails t unless the result is
+// Default() changed by edit, with the file as its Source.
+func checkLoad(t *testing.T, content string, edit func(want *Config)) {
+	t.Helper()
+	p := writeFile(t, t.TempDir(), "config.toml", content)
 	cfg, err := LoadFile(p)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := Default()
 	want.Source = p
-	want.Coupa.BaseURL = "https://acme.coupahost.com"
-	want.Coupa.PageTimeout = Duration{90 * time.Second}
-	want.Monitor.MemoryCritical = 1
+	edit(&want)
 	if !reflect.DeepEqual(cfg, want) {
 		t.Fatalf("got  %+v\nwant %+v", cfg, want)
 	}
@@ -253,7 +262,7 @@ func TestValidateWithoutSourceNamesConfig(t *testing.T) {
 // values: lists, a nested table, an array of tables (both spellings) and a
 // number-or-word.
 func TestLoadEveryValueShape(t *testing.T) {
-	p := writeFile(t, t.TempDir(), "config.toml", `
+	checkLoad(t, `
 [coupa]
 base_url = "https://acme.coupahost.com"
 
@@ -274,33 +283,26 @@ slots = 2
 [[browser.endpoints]]
 url = "http://10.0.0.6:9222"
 slots = 1
-`)
-	cfg, err := LoadFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := Default()
-	want.Source = p
-	want.Coupa.BaseURL = "https://acme.coupahost.com"
-	want.Coupa.Selectors.Attachments = []string{"span.file", "a.dl"}
-	want.Coupa.Selectors.Empty = []string{"p.no-files"}
-	want.Pool.WorkerCount = Count{Auto: true}
-	want.Browser.DownloadsPerPO = 2
-	want.Browser.Endpoints = []Endpoint{
-		{URL: "ws://10.0.0.5:9222/devtools/browser/abc", Slots: 2},
-		{URL: "http://10.0.0.6:9222", Slots: 1},
-	}
-	if !reflect.DeepEqual(cfg, want) {
-		t.Fatalf("got  %+v\nwant %+v", cfg, want)
-	}
+`, func(want *Config) {
+		want.Coupa.BaseURL = "https://acme.coupahost.com"
+		want.Coupa.Selectors.Attachments = []string{"span.file", "a.dl"}
+		want.Coupa.Selectors.Empty = []string{"p.no-files"}
+		want.Pool.WorkerCount = Count{Auto: true}
+		want.Browser.DownloadsPerPO = 2
+		want.Browser.Endpoints = []Endpoint{
+			{URL: "ws://10.0.0.5:9222/devtools/browser/abc", Slots: 2},
+			{URL: "http://10.0.0.6:9222", Slots: 1},
+		}
+	})
 
 	// The same, written inline.
-	p = writeFile(t, t.TempDir(), "config.toml", `
+	p := writeFile(t, t.TempDir(), "config.toml", `
 coupa.selectors = { supplier = [".vendor"] }
 pool.worker_count = 6
 browser.endpoints = [{ url = "wss://chrome.example.com", slots = 3 }]
 `)
-	if cfg, err = LoadFile(p); err != nil {
+	cfg, err := LoadFile(p)
+	if err != nil {
 		t.Fatal(err)
 	}
 	if got := cfg.Coupa.Selectors.Supplier; !reflect.DeepEqual(got, []string{".vendor"}) {

@@ -163,8 +163,7 @@ func TestFieldUnrecognisedPagesAreSaved(t *testing.T) {
 	t.Parallel()
 	shared := sharedBrowser.Get(t)
 	srv := sim.Start(t, sim.Options{Seed: 26, POs: []sim.PO{
-		{ID: "4500002601", Supplier: "Tile Gallery", Layout: sim.LayoutUnknown, Attachments: []sim.Attachment{
-			att("Scan 1.pdf", 11<<10, sim.ShapeTextOnly), att("Scan 2.pdf", 12<<10, sim.ShapeTextOnly)}},
+		tileGallery("4500002601"),
 		{ID: "4500002602", Supplier: "Sectionless Services", Layout: sim.LayoutNone, LongPoll: true},
 	}})
 	s := newSite(t, srv)
@@ -228,14 +227,20 @@ func checkSavedPage(t *testing.T, path string) {
 	}
 }
 
+// tileGallery is PO id in a layout the built-in rules cannot read (files
+// as tiles), with two scans.
+func tileGallery(id string) sim.PO {
+	return sim.PO{ID: id, Supplier: "Tile Gallery", Layout: sim.LayoutUnknown, Attachments: []sim.Attachment{
+		att("Scan 1.pdf", 11<<10, sim.ShapeTextOnly), att("Scan 2.pdf", 12<<10, sim.ShapeTextOnly)}}
+}
+
 // Item 6: the operator's selectors reach what the built-in rules miss,
 // and a bad one is refused with its key.
 func TestFieldSelectors(t *testing.T) {
 	t.Parallel()
 	shared := sharedBrowser.Get(t)
 	srv := sim.Start(t, sim.Options{Seed: 27, POs: []sim.PO{
-		{ID: "4500002701", Supplier: "Tile Gallery", Layout: sim.LayoutUnknown, Attachments: []sim.Attachment{
-			att("Scan 1.pdf", 11<<10, sim.ShapeTextOnly), att("Scan 2.pdf", 12<<10, sim.ShapeTextOnly)}},
+		tileGallery("4500002701"),
 	}})
 	s := newSite(t, srv)
 	if r := process(t, s, shared, "4500002701"); r.Status != vocab.Unrecognised {

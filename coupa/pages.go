@@ -15,6 +15,7 @@ import (
 	"golang.org/x/net/html"
 
 	"coupatui/browser"
+	"coupatui/internal/atomicfile"
 )
 
 // defaultSavedPagesMax is how many saved pages are kept when
@@ -98,8 +99,8 @@ func (s *Site) savePage(ctx context.Context, tab *browser.Tab, name string) (str
 		return "", fmt.Errorf("pages folder: %w", err)
 	}
 	path := filepath.Join(s.PagesDir, name)
-	if err := writePrivate(path, []byte(doc)); err != nil {
-		return "", err
+	if err := atomicfile.WriteFile(path, []byte(doc), 0o600); err != nil {
+		return "", fmt.Errorf("save page: %w", err)
 	}
 	max := s.SavedPagesMax
 	if max <= 0 {
@@ -107,31 +108,6 @@ func (s *Site) savePage(ctx context.Context, tab *browser.Tab, name string) (str
 	}
 	prunePages(filepath.Dir(s.PagesDir), max, s.log())
 	return path, nil
-}
-
-// writePrivate writes data to path (mode 0600) through a temp file, so a
-// reader never sees half a page.
-func writePrivate(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".page-*.tmp")
-	if err != nil {
-		return fmt.Errorf("save page: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save page: %w", err)
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save page %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("save page %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("save page %s: %w", path, err)
-	}
-	return nil
 }
 
 // prunePages keeps the newest max .html files under root (one folder per

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"coupatui/browser"
+	"coupatui/internal/atomicfile"
 )
 
 // MaxEmailBytes is the largest e-mail file converted: the whole file and
@@ -71,14 +72,14 @@ func Convert(ctx context.Context, path string, p Printer) (Result, error) {
 		}
 		for i, f := range plan.files {
 			out := filepath.Join(adir, plan.listed[i].Name)
-			if err := writeFile(out, f.Data); err != nil {
+			if err := atomicfile.WriteFile(out, f.Data, 0o644); err != nil {
 				return res, err
 			}
 			res.Attachments = append(res.Attachments, out)
 		}
 	}
 	res.PDF = filepath.Join(dir, PDFName(base))
-	if err := writeFile(res.PDF, pdf); err != nil {
+	if err := atomicfile.WriteFile(res.PDF, pdf, 0o644); err != nil {
 		res.PDF = ""
 		return res, err
 	}
@@ -178,28 +179,4 @@ func uniqueName(name string, taken map[string]bool) string {
 	}
 	taken[strings.ToLower(candidate)] = true
 	return candidate
-}
-
-// writeFile writes data to path through a temporary file in the same
-// folder, so path is never seen half-written.
-func writeFile(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".coupatui-*.part")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	_, werr := tmp.Write(data)
-	cerr := tmp.Close()
-	if err := errors.Join(werr, cerr); err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
 }

@@ -16,45 +16,12 @@ import (
 	"github.com/richardlehane/mscfb"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
+
+	"coupatui/emailpdf/internal/mapi"
 )
 
-// Outlook's property types and tags (MS-OXMSG, MS-OXPROPS).
+// Property values and limits the reader needs beyond mapi's names.
 const (
-	ptInt32   = 0x0003
-	ptBool    = 0x000B
-	ptSysTime = 0x0040
-	ptString8 = 0x001E
-	ptUnicode = 0x001F
-	ptBinary  = 0x0102
-	ptObject  = 0x000D
-
-	tagSubject        = 0x0037
-	tagSubmitTime     = 0x0039
-	tagSentRepName    = 0x0042
-	tagSentRepEmail   = 0x0065
-	tagHeaders        = 0x007D
-	tagSenderName     = 0x0C1A
-	tagSenderEmail    = 0x0C1F
-	tagDisplayCc      = 0x0E03
-	tagDisplayTo      = 0x0E04
-	tagDeliveryTime   = 0x0E06
-	tagBody           = 0x1000
-	tagHTML           = 0x1013
-	tagInternetCPID   = 0x3FDE
-	tagMessageCPID    = 0x3FFD
-	tagSenderSMTP     = 0x5D01
-	tagRecipientType  = 0x0C15
-	tagDisplayName    = 0x3001
-	tagEmailAddress   = 0x3003
-	tagSMTPAddress    = 0x39FE
-	tagAttachData     = 0x3701
-	tagAttachShort    = 0x3704
-	tagAttachMethod   = 0x3705
-	tagAttachLong     = 0x3707
-	tagAttachMIME     = 0x370E
-	tagAttachCID      = 0x3712
-	tagAttachFlags    = 0x3714
-	tagHidden         = 0x7FFE
 	attachEmbedded    = 5 // PR_ATTACH_METHOD: an Outlook message inside this one
 	attachMHTMLRef    = 4 // PR_ATTACH_FLAGS: referenced from the HTML body
 	maxEmbeddedLevels = 8
@@ -116,15 +83,15 @@ func (f *msgFile) store(prefix string, headerLen int) *store {
 	for off := headerLen; off+16 <= len(b); off += 16 {
 		s.props[binary.LittleEndian.Uint32(b[off:])] = b[off+8 : off+16]
 	}
-	s.cpid = int(s.int32(tagInternetCPID))
+	s.cpid = int(s.int32(mapi.TagInternetCPID))
 	if s.cpid == 0 {
-		s.cpid = int(s.int32(tagMessageCPID))
+		s.cpid = int(s.int32(mapi.TagMessageCPID))
 	}
 	return s
 }
 
 func (s *store) int32(id uint16) int32 {
-	v, ok := s.props[uint32(id)<<16|ptInt32]
+	v, ok := s.props[uint32(id)<<16|mapi.PtInt32]
 	if !ok {
 		return 0
 	}
@@ -132,13 +99,13 @@ func (s *store) int32(id uint16) int32 {
 }
 
 func (s *store) bool(id uint16) bool {
-	v, ok := s.props[uint32(id)<<16|ptBool]
+	v, ok := s.props[uint32(id)<<16|mapi.PtBool]
 	return ok && v[0] != 0
 }
 
 // time reads a PT_SYSTIME (FILETIME: 100 ns since 1601 UTC).
 func (s *store) time(id uint16) time.Time {
-	v, ok := s.props[uint32(id)<<16|ptSysTime]
+	v, ok := s.props[uint32(id)<<16|mapi.PtSysTime]
 	if !ok {
 		return time.Time{}
 	}
@@ -152,16 +119,16 @@ func (s *store) time(id uint16) time.Time {
 }
 
 func (s *store) bin(id uint16) ([]byte, bool) {
-	b, ok := s.f.streams[fmt.Sprintf("%s__substg1.0_%04X%04X", s.prefix, id, ptBinary)]
+	b, ok := s.f.streams[fmt.Sprintf("%s__substg1.0_%04X%04X", s.prefix, id, mapi.PtBinary)]
 	return b, ok
 }
 
 // str reads a string property, Unicode or 8-bit.
 func (s *store) str(id uint16) string {
-	if b, ok := s.f.streams[fmt.Sprintf("%s__substg1.0_%04X%04X", s.prefix, id, ptUnicode)]; ok {
+	if b, ok := s.f.streams[fmt.Sprintf("%s__substg1.0_%04X%04X", s.prefix, id, mapi.PtUnicode)]; ok {
 		return strings.TrimRight(decodeUTF16(b), "\x00")
 	}
-	if b, ok := s.f.streams[fmt.Sprintf("%s__substg1.0_%04X%04X", s.prefix, id, ptString8)]; ok {
+	if b, ok := s.f.streams[fmt.Sprintf("%s__substg1.0_%04X%04X", s.prefix, id, mapi.PtString8)]; ok {
 		return strings.TrimRight(decodeCodePage(b, s.cpid), "\x00")
 	}
 	return ""
@@ -206,20 +173,20 @@ func decodeCodePage(b []byte, cpid int) string {
 // message reads the message whose properties are under prefix.
 func (f *msgFile) message(prefix string, headerLen, level int) (*Message, error) {
 	s := f.store(prefix, headerLen)
-	m := &Message{Subject: s.str(tagSubject), Text: s.str(tagBody)}
-	m.From = mailbox(firstOf(s.str(tagSenderName), s.str(tagSentRepName)),
-		firstOf(emailLike(s.str(tagSenderSMTP)), emailLike(s.str(tagSenderEmail)), emailLike(s.str(tagSentRepEmail))))
-	if html, ok := s.bin(tagHTML); ok {
+	m := &Message{Subject: s.str(mapi.TagSubject), Text: s.str(mapi.TagBody)}
+	m.From = mailbox(firstOf(s.str(mapi.TagSenderName), s.str(mapi.TagSentRepName)),
+		firstOf(emailLike(s.str(mapi.TagSenderSMTP)), emailLike(s.str(mapi.TagSenderEmail)), emailLike(s.str(mapi.TagSentRepEmail))))
+	if html, ok := s.bin(mapi.TagHTML); ok {
 		m.HTML = decodeCodePage(html, s.cpid)
 	} else {
-		m.HTML = s.str(tagHTML)
+		m.HTML = s.str(mapi.TagHTML)
 	}
-	m.Date = s.time(tagSubmitTime)
+	m.Date = s.time(mapi.TagSubmitTime)
 	if m.Date.IsZero() {
-		m.Date = s.time(tagDeliveryTime)
+		m.Date = s.time(mapi.TagDeliveryTime)
 	}
 	if m.Date.IsZero() {
-		m.Date = headerDate(s.str(tagHeaders))
+		m.Date = headerDate(s.str(mapi.TagHeaders))
 	}
 
 	var recips, attachs []string
@@ -239,8 +206,8 @@ func (f *msgFile) message(prefix string, headerLen, level int) (*Message, error)
 	slices.Sort(attachs)
 	for _, name := range recips {
 		r := f.store(name+"/", 8)
-		box := mailbox(r.str(tagDisplayName), firstOf(emailLike(r.str(tagSMTPAddress)), emailLike(r.str(tagEmailAddress))))
-		switch r.int32(tagRecipientType) {
+		box := mailbox(r.str(mapi.TagDisplayName), firstOf(emailLike(r.str(mapi.TagSMTPAddress)), emailLike(r.str(mapi.TagEmailAddress))))
+		switch r.int32(mapi.TagRecipientType) {
 		case 1:
 			m.To = append(m.To, box)
 		case 2:
@@ -248,21 +215,21 @@ func (f *msgFile) message(prefix string, headerLen, level int) (*Message, error)
 		}
 	}
 	if len(m.To) == 0 {
-		m.To = splitDisplay(s.str(tagDisplayTo))
+		m.To = splitDisplay(s.str(mapi.TagDisplayTo))
 	}
 	if len(m.Cc) == 0 {
-		m.Cc = splitDisplay(s.str(tagDisplayCc))
+		m.Cc = splitDisplay(s.str(mapi.TagDisplayCc))
 	}
 	for _, name := range attachs {
 		a := f.store(name+"/", 8)
 		p := Part{
-			Name:        firstOf(a.str(tagAttachLong), a.str(tagAttachShort), a.str(tagDisplayName)),
-			ContentType: a.str(tagAttachMIME),
-			ContentID:   strings.Trim(a.str(tagAttachCID), "<> "),
+			Name:        firstOf(a.str(mapi.TagAttachLong), a.str(mapi.TagAttachShort), a.str(mapi.TagDisplayName)),
+			ContentType: a.str(mapi.TagAttachMIME),
+			ContentID:   strings.Trim(a.str(mapi.TagAttachCID), "<> "),
 		}
-		p.Inline = a.bool(tagHidden) || p.ContentID != "" && a.int32(tagAttachFlags)&attachMHTMLRef != 0
-		if a.int32(tagAttachMethod) == attachEmbedded {
-			nested := name + fmt.Sprintf("/__substg1.0_%04X%04X", tagAttachData, ptObject)
+		p.Inline = a.bool(mapi.TagHidden) || p.ContentID != "" && a.int32(mapi.TagAttachFlags)&attachMHTMLRef != 0
+		if a.int32(mapi.TagAttachMethod) == attachEmbedded {
+			nested := name + fmt.Sprintf("/__substg1.0_%04X%04X", mapi.TagAttachData, mapi.PtObject)
 			if !f.storages[nested] || level >= maxEmbeddedLevels {
 				continue
 			}
@@ -274,12 +241,12 @@ func (f *msgFile) message(prefix string, headerLen, level int) (*Message, error)
 			if err != nil {
 				return nil, fmt.Errorf("attached message %q: %w", p.Name, err)
 			}
-			p.Name = firstOf(a.str(tagDisplayName), inner.Subject, "message") + ".eml"
+			p.Name = firstOf(a.str(mapi.TagDisplayName), inner.Subject, "message") + ".eml"
 			p.ContentType, p.Data, p.Inline = "message/rfc822", eml, false
 			m.Parts = append(m.Parts, p)
 			continue
 		}
-		data, ok := a.bin(tagAttachData)
+		data, ok := a.bin(mapi.TagAttachData)
 		if !ok {
 			continue // a link to a file elsewhere, or an OLE object: nothing to extract
 		}

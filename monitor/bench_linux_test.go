@@ -2,19 +2,11 @@ package monitor
 
 import (
 	"context"
-	"syscall"
 	"testing"
 	"time"
-)
 
-// processCPU is the CPU time this process has used, user and system.
-func processCPU(tb testing.TB) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		tb.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
+	"coupatui/internal/testkit"
+)
 
 // BenchmarkSample8Browsers measures the CPU one sample costs with 8 real
 // Chromium trees tracked, at the default 1 s cadence (the sampler's clock
@@ -43,24 +35,24 @@ func BenchmarkSample8Browsers(b *testing.B) {
 			clock := &manualClock{t: time.Now()}
 			ss.trees.now = clock.now
 
-			coldStart := processCPU(b)
+			coldStart := testkit.CPUTime(b)
 			s, err := ss.Sample(ctx, trees) // first sighting: every process's PSS is read
 			if err != nil {
 				b.Fatal(err)
 			}
-			cold := processCPU(b) - coldStart
+			cold := testkit.CPUTime(b) - coldStart
 			if len(s.Trees) != len(trees) {
 				b.Fatalf("sampled %d trees, want %d", len(s.Trees), len(trees))
 			}
 
-			start := processCPU(b)
+			start := testkit.CPUTime(b)
 			for b.Loop() {
 				clock.advance(time.Second)
 				if _, err := ss.Sample(ctx, trees); err != nil {
 					b.Fatal(err)
 				}
 			}
-			perSample := float64(processCPU(b)-start) / float64(time.Millisecond) / float64(b.N)
+			perSample := float64(testkit.CPUTime(b)-start) / float64(time.Millisecond) / float64(b.N)
 			b.ReportMetric(perSample, "cpu-ms/sample")
 			b.ReportMetric(perSample/10, "%core@1s") // ms per 1000 ms, as a percent
 			b.ReportMetric(float64(cold)/float64(time.Millisecond), "first-sample-cpu-ms")

@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"coupatui/internal/atomicfile"
 )
 
 // CloneFlags are Chromium flags for a browser started on a clone. They are
@@ -65,26 +67,5 @@ func PatchPreferences(path string) error {
 	if err := enc.Encode(prefs); err != nil {
 		return fmt.Errorf("writing Chromium preferences %s: %w", path, err)
 	}
-	return writeFileAtomic(path, bytes.TrimSuffix(out.Bytes(), []byte("\n")))
-}
-
-// writeFileAtomic replaces path with data (mode 0600) through a temporary
-// file in the same folder, so a reader never sees half a file.
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path)+"-*")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name()) // fails harmlessly after the rename
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return nil
+	return atomicfile.WriteFile(path, bytes.TrimSuffix(out.Bytes(), []byte("\n")), 0o600)
 }

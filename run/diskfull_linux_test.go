@@ -18,23 +18,6 @@ import (
 	"coupatui/vocab"
 )
 
-// smallDisk mounts an 8 MiB tmpfs (room for SQLite's WAL to reach its
-// checkpoint) for the test, or skips when this process
-// may not mount (not root, or no mount namespace rights).
-func smallDisk(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, "size=8m,mode=0700"); err != nil {
-		t.Skipf("cannot mount a small tmpfs to fill (%v): needs root", err)
-	}
-	t.Cleanup(func() {
-		if err := syscall.Unmount(dir, syscall.MNT_DETACH); err != nil {
-			t.Errorf("unmount %s: %v", dir, err)
-		}
-	})
-	return dir
-}
-
 // fill writes a file until the disk has no room left.
 func fill(t *testing.T, path string) {
 	t.Helper()
@@ -58,7 +41,7 @@ func fill(t *testing.T, path string) {
 // nothing: once space is freed the pool resumes by itself and every
 // outcome is recorded.
 func TestJournalOnAFullDiskPausesAndResumes(t *testing.T) {
-	disk := smallDisk(t)
+	disk := testkit.Tmpfs(t, 8<<20) // room for SQLite's WAL to reach its checkpoint
 	st, err := store.Open(filepath.Join(disk, "journal.sqlite"))
 	if err != nil {
 		t.Fatal(err)

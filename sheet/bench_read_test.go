@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"coupatui/internal/testkit"
 )
 
 // benchInputDates writes a 100,000-row workbook the way Excel users keep
@@ -108,7 +110,7 @@ func BenchmarkRead100kWorkbook(b *testing.B) {
 			defer reportPeakRSS(b, path, benchRows) // runs last: ResetTimer drops metrics
 			b.ReportAllocs()
 			b.ResetTimer()
-			defer reportCPU(b)()
+			defer testkit.ReportCPU(b)()
 			readLoop(b, path)
 		})
 	}

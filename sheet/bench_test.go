@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"coupatui/internal/testkit"
 )
 
 const benchRows = 100_000
@@ -36,7 +38,7 @@ func BenchmarkReadCSV100k(b *testing.B) {
 	path := benchInput(b, "big.csv")
 	b.ReportAllocs()
 	b.ResetTimer()
-	defer reportCPU(b)()
+	defer testkit.ReportCPU(b)()
 	readLoop(b, path)
 }
 
@@ -58,7 +60,7 @@ func BenchmarkWriteResults100k(b *testing.B) {
 	out := filepath.Join(b.TempDir(), "results.xlsx")
 	b.ReportAllocs()
 	b.ResetTimer()
-	defer reportCPU(b)()
+	defer testkit.ReportCPU(b)()
 	for b.Loop() {
 		if err := WriteResults(out, in, outcomes); err != nil {
 			b.Fatal(err)

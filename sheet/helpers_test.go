@@ -123,3 +123,19 @@ func zipEntry(t *testing.T, f *zip.File) []byte {
 	}
 	return data
 }
+
+// checkRows fails t unless in's rows have increasing lines and no more
+// cells than in has columns: what any input, however odd, must give.
+func checkRows(t *testing.T, in *Input) {
+	t.Helper()
+	last := 0
+	for _, r := range in.Rows {
+		if r.Line <= last {
+			t.Fatalf("lines not increasing: %d after %d", r.Line, last)
+		}
+		last = r.Line
+		if r.Cells.Len() > len(in.Columns) {
+			t.Fatalf("row %d has %d cells for %d columns", r.Line, r.Cells.Len(), len(in.Columns))
+		}
+	}
+}

@@ -238,21 +238,9 @@ func referenceBomb(t testing.TB, rows, cols int) string {
 
 // manySharedStrings: rows × cols cells, each its own shared string.
 func manySharedStrings(t testing.TB, rows, cols int) string {
-	return writePackage(t, fmt.Sprintf("shared-strings-%dx%d.xlsx", rows, cols), func(w *bufio.Writer) error {
-		if _, err := w.WriteString(headerRow); err != nil {
-			return err
-		}
-		for r := range rows {
-			fmt.Fprintf(w, `<row r="%d"><c><v>%d</v></c>`, r+2, 4500000000+r)
-			for c := range cols {
-				fmt.Fprintf(w, `<c t="s"><v>%d</v></c>`, r*cols+c)
-			}
-			if _, err := w.WriteString(`</row>`); err != nil {
-				return err
-			}
-		}
-		return nil
-	}, func(w *bufio.Writer) error {
+	return writePackage(t, fmt.Sprintf("shared-strings-%dx%d.xlsx", rows, cols), gridSheet(rows, cols, func(w *bufio.Writer, r, c int) {
+		fmt.Fprintf(w, `<c t="s"><v>%d</v></c>`, r*cols+c)
+	}), func(w *bufio.Writer) error {
 		for i := range rows * cols {
 			if _, err := fmt.Fprintf(w, "<si><t>text %d</t></si>", i); err != nil {
 				return err
@@ -265,21 +253,29 @@ func manySharedStrings(t testing.TB, rows, cols int) string {
 // denseNumbers: rows × cols number cells, the most cells the sheet XML
 // can hold.
 func denseNumbers(t testing.TB, rows, cols int) string {
-	return writePackage(t, fmt.Sprintf("numbers-%dx%d.xlsx", rows, cols), func(w *bufio.Writer) error {
+	return writePackage(t, fmt.Sprintf("numbers-%dx%d.xlsx", rows, cols), gridSheet(rows, cols, func(w *bufio.Writer, r, c int) {
+		fmt.Fprintf(w, `<c><v>%d</v></c>`, (r+c)%1000)
+	}), nil)
+}
+
+// gridSheet writes the sheet data of rows × cols cells under the header
+// row: each row a PO number, then the cells cell writes.
+func gridSheet(rows, cols int, cell func(w *bufio.Writer, r, c int)) func(*bufio.Writer) error {
+	return func(w *bufio.Writer) error {
 		if _, err := w.WriteString(headerRow); err != nil {
 			return err
 		}
 		for r := range rows {
 			fmt.Fprintf(w, `<row r="%d"><c><v>%d</v></c>`, r+2, 4500000000+r)
 			for c := range cols {
-				fmt.Fprintf(w, `<c><v>%d</v></c>`, (r+c)%1000)
+				cell(w, r, c)
 			}
 			if _, err := w.WriteString(`</row>`); err != nil {
 				return err
 			}
 		}
 		return nil
-	}, nil)
+	}
 }
 
 // The repeated-block trick must make a valid zip entry: the right bytes

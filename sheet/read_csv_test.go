@@ -135,15 +135,8 @@ func checkCSVInvariants(t *testing.T, data []byte) {
 	if len(in.Rows) == 0 || in.POColumn < 0 || in.POColumn >= len(in.Columns) {
 		t.Fatalf("inconsistent input: %d rows, PO column %d of %d", len(in.Rows), in.POColumn, len(in.Columns))
 	}
-	last := 0
+	checkRows(t, in)
 	for _, r := range in.Rows {
-		if r.Line <= last {
-			t.Fatalf("lines not increasing: %d after %d", r.Line, last)
-		}
-		last = r.Line
-		if r.Cells.Len() > len(in.Columns) {
-			t.Fatalf("row %d has %d cells for %d columns", r.Line, r.Cells.Len(), len(in.Columns))
-		}
 		if r.Invalid == (r.PO != "") {
 			t.Fatalf("row %d: Invalid=%v with PO %q", r.Line, r.Invalid, r.PO)
 		}

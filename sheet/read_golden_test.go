@@ -356,16 +356,7 @@ func FuzzRead(f *testing.F) {
 			}
 			return
 		}
-		last := 0
-		for _, r := range in.Rows {
-			if r.Line <= last {
-				t.Fatalf("row line %d after %d", r.Line, last)
-			}
-			last = r.Line
-			if r.Cells.Len() > len(in.Columns) {
-				t.Fatalf("row %d has %d cells for %d columns", r.Line, r.Cells.Len(), len(in.Columns))
-			}
-		}
+		checkRows(t, in)
 	})
 }
 

@@ -22,8 +22,8 @@ func WriteResultsCSV(path string, in *Input, outcomes map[int]Outcome) error {
 	if in == nil {
 		return fmt.Errorf("write results %q: no input given", path)
 	}
-	if sameFile(path, in.Path) {
-		return &fileError{role: "results", path: path, kind: ErrSameFile, detail: "the input is never modified: choose another results path"}
+	if err := checkNotInput(path, in.Path); err != nil {
+		return err
 	}
 	p := planColumns(in)
 	err := writeAtomically(path, func(w io.Writer) error {

@@ -5,14 +5,13 @@ import (
 	"compress/flate"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
-	"coupatui/vocab"
-
 	"github.com/xuri/excelize/v2"
+
+	"coupatui/vocab"
 )
 
 // WriteResults writes the results workbook for in: one sheet, PO_Data,
@@ -80,18 +79,12 @@ func checkResultsPath(path, inputPath string) error {
 	if strings.ToLower(filepath.Ext(path)) != ".xlsx" {
 		return &fileError{role: "results", path: path, kind: ErrUnsupported, detail: "the results workbook must be an .xlsx file"}
 	}
-	same := false
-	if a, err := filepath.Abs(path); err == nil {
-		if b, err := filepath.Abs(inputPath); err == nil && a == b {
-			same = true
-		}
-	}
-	if st1, err := os.Stat(path); err == nil {
-		if st2, err := os.Stat(inputPath); err == nil && os.SameFile(st1, st2) {
-			same = true
-		}
-	}
-	if same {
+	return checkNotInput(path, inputPath)
+}
+
+// checkNotInput refuses a results path that is the input file itself.
+func checkNotInput(path, inputPath string) error {
+	if sameFile(path, inputPath) {
 		return &fileError{role: "results", path: path, kind: ErrSameFile, detail: "the input is never modified: choose another results path"}
 	}
 	return nil

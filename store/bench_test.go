@@ -8,21 +8,12 @@ import (
 	"path/filepath"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
+	"coupatui/internal/testkit"
 	"coupatui/vocab"
 )
-
-// cpuTime is the user plus system CPU time of this process so far.
-func cpuTime(b *testing.B) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		b.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 // BenchmarkRecord is the journal as a run uses it: 8 workers, each
 // recording its POs synchronously (attempt started, one file, outcome:
@@ -41,7 +32,7 @@ func BenchmarkRecord(b *testing.B) {
 	ctx := context.Background()
 	var waited atomic.Int64
 	records := 0
-	cpu0 := cpuTime(b)
+	cpu0 := testkit.CPUTime(b)
 	for b.Loop() {
 		r, err := s.BeginRun(fmt.Sprintf("/bench/in-%d.xlsx", time.Now().UnixNano()))
 		if err != nil {
@@ -78,7 +69,7 @@ func BenchmarkRecord(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64((cpuTime(b)-cpu0).Nanoseconds())/float64(records), "cpu-ns")
+	b.ReportMetric(float64((testkit.CPUTime(b)-cpu0).Nanoseconds())/float64(records), "cpu-ns")
 	b.ReportMetric(float64(records)/b.Elapsed().Seconds(), "records/s")
 	b.ReportMetric(float64(waited.Load())/float64(records), "record-ns")
 	b.ReportMetric(3*float64(waited.Load())/float64(records), "task-ns")

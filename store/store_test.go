@@ -25,6 +25,12 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 func openTemp(t testing.TB, opts ...Option) (*Store, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "journal.sqlite")
+	return openAt(t, path, opts...), path
+}
+
+// openAt opens the journal at path and closes it when the test ends.
+func openAt(t testing.TB, path string, opts ...Option) *Store {
+	t.Helper()
 	s, err := Open(path, opts...)
 	if err != nil {
 		t.Fatalf("Open(%s): %v", path, err)
@@ -34,7 +40,7 @@ func openTemp(t testing.TB, opts ...Option) (*Store, string) {
 			t.Errorf("Close: %v", err)
 		}
 	})
-	return s, path
+	return s
 }
 
 func begin(t testing.TB, s *Store, input string) *Run {
@@ -456,11 +462,7 @@ func TestReopenAfterClose(t *testing.T) {
 		t.Errorf("BeginRun after Close = %v, want ErrClosed", err)
 	}
 
-	s2, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s2.Close()
+	s2 := openAt(t, path)
 	latest, err := s2.Latest("/in/pos.xlsx")
 	if err != nil {
 		t.Fatal(err)
@@ -491,11 +493,7 @@ func TestUnfinishedRunAfterCrash(t *testing.T) {
 	r := begin(t, s, "/in.xlsx")
 	record(t, r, Transition{PO: "1", State: vocab.TaskRunning})
 	// Another process reads the journal while this one "died" mid-run.
-	s2, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s2.Close()
+	s2 := openAt(t, path)
 	runs, err := s2.Runs("/in.xlsx")
 	if err != nil {
 		t.Fatal(err)
@@ -511,11 +509,7 @@ func TestRecordReturnsOnceCommitted(t *testing.T) {
 	s, path := openTemp(t)
 	r := begin(t, s, "/in.xlsx")
 	defer r.Finish(false)
-	other, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
+	other := openAt(t, path)
 	for i := range 20 {
 		record(t, r, Transition{PO: fmt.Sprint(i), State: vocab.TaskRunning})
 		if latest, err := other.Latest("/in.xlsx"); err != nil || len(latest) != i+1 {

@@ -8,6 +8,7 @@ import (
 	uv "github.com/charmbracelet/ultraviolet"
 
 	"coupatui/coupa"
+	"coupatui/internal/testkit"
 	"coupatui/monitor"
 	"coupatui/pool"
 	"coupatui/pool/pooltest"
@@ -80,7 +81,7 @@ func BenchmarkRender200x60(b *testing.B) {
 			var cpu0 time.Duration
 			for b.Loop() {
 				if cpu0 == 0 {
-					cpu0 = processCPU() // b.Loop's first call has reset the timer
+					cpu0 = testkit.CPUTime(b) // b.Loop's first call has reset the timer
 				}
 				if mode == "busy" {
 					frame++
@@ -92,7 +93,7 @@ func BenchmarkRender200x60(b *testing.B) {
 				frameBytes = len(m.View().Content)
 			}
 			b.ReportMetric(float64(frameBytes), "frame-bytes")
-			b.ReportMetric(float64(processCPU()-cpu0)/float64(b.N), "cpu-ns/frame")
+			b.ReportMetric(float64(testkit.CPUTime(b)-cpu0)/float64(b.N), "cpu-ns/frame")
 		})
 	}
 }

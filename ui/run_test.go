@@ -1,31 +1,18 @@
 package ui
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
 	"slices"
-	"sync"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
 	"go.uber.org/goleak"
 
+	"coupatui/internal/testkit"
 	"coupatui/vocab"
 )
-
-// syncBuffer is an io.Writer the program and the test can share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
 
 // TestRunQuitsAfterTheDrainAndLeavesNothingRunning runs the whole console
 // on a pipe over a real pool and its events: q starts the drain, Run
@@ -40,7 +27,7 @@ func TestRunQuitsAfterTheDrainAndLeavesNothingRunning(t *testing.T) {
 	opts := testOptions(f, fixtureLogs())
 	opts.Events = sub.C()
 	inR, inW := io.Pipe()
-	var out syncBuffer
+	var out testkit.Buffer // the program writes, the test reads
 
 	errc := make(chan error, 1)
 	go func() {
@@ -65,7 +52,7 @@ func TestRunQuitsAfterTheDrainAndLeavesNothingRunning(t *testing.T) {
 		t.Fatalf("the pool did %q, want one graceful shutdown", got)
 	}
 	assertEnded(t, f, vocab.Completed)
-	if out.b.Len() == 0 {
+	if out.String() == "" {
 		t.Fatal("nothing was drawn")
 	}
 }

@@ -129,9 +129,9 @@ func (s *Server) handlePO(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer s.timePage(id, time.Now())
-	end := s.track(r, id, true)
+	end, ok := s.visitPage(r, id, true)
 	defer end()
-	if !s.pageDelay(r) {
+	if !ok {
 		return
 	}
 	s.mu.Lock()
@@ -179,9 +179,9 @@ func (s *Server) handleRequisition(w http.ResponseWriter, r *http.Request) {
 	if !s.guard(w, r) {
 		return
 	}
-	end := s.track(r, s.poOfRequisition(id), false)
+	end, ok := s.visitPage(r, s.poOfRequisition(id), false)
 	defer end()
-	if !s.pageDelay(r) {
+	if !ok {
 		return
 	}
 	s.mu.Lock()
@@ -225,9 +225,9 @@ func (s *Server) handleOpen(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	end := s.track(r, po, false)
+	end, ok := s.visitPage(r, po, false)
 	defer end()
-	if !s.pageDelay(r) {
+	if !ok {
 		return
 	}
 	s.render(w, http.StatusOK, "open", struct{ URL string }{"/files/" + id}, end)
@@ -263,18 +263,12 @@ func (s *Server) handleFrame(w http.ResponseWriter, r *http.Request) {
 	if !s.guard(w, r) {
 		return
 	}
-	end := s.track(r, id, false)
+	end, ok := s.visitPage(r, id, false)
 	defer end()
-	if !s.pageDelay(r) {
+	if !ok {
 		return
 	}
-	s.mu.Lock()
-	st, ok := s.pos[id]
-	var po PO
-	if ok {
-		po = copyPO(st.po)
-	}
-	s.mu.Unlock()
+	po, ok := s.PO(id)
 	if !ok || po.NotFound != 0 || po.Layout != LayoutFrame {
 		end()
 		http.NotFound(w, r)

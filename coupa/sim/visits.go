@@ -14,6 +14,17 @@ type visit struct {
 	inflight int    // its requests running now
 }
 
+// visitPage tracks a page request as track does and waits its page
+// delay; ok is false when the client went away meanwhile. end is to be
+// called either way.
+// visitPage tracks a page request as track does, then holds it for its
+// page delay; ok is false when the client went away meanwhile (the handler
+// returns). end is to be called either way.
+func (s *Server) visitPage(r *http.Request, po string, opens bool) (end func(), ok bool) {
+	end = s.track(r, po, opens)
+	return end, s.pageDelay(r)
+}
+
 // track records r as one request of a visit of PO po by r's client and
 // returns the function that records its end (idempotent). Call it before
 // the client can see the response complete: handlers defer it, which runs

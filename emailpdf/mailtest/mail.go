@@ -17,6 +17,8 @@ import (
 	"unicode/utf16"
 
 	"github.com/jhillyerd/enmime/v2"
+
+	"coupatui/emailpdf/internal/mapi"
 )
 
 // Mail is the content of one e-mail.
@@ -90,40 +92,6 @@ func MustEML(m Mail) []byte {
 	return b
 }
 
-// Property types and tags of Outlook's message format (MS-OXMSG, MS-OXPROPS).
-const (
-	ptInt32   = 0x0003
-	ptBool    = 0x000B
-	ptSysTime = 0x0040
-	ptUnicode = 0x001F
-	ptBinary  = 0x0102
-
-	tagMessageClass  = 0x001A
-	tagSubject       = 0x0037
-	tagSubmitTime    = 0x0039
-	tagSenderName    = 0x0C1A
-	tagSenderEmail   = 0x0C1F
-	tagDisplayCc     = 0x0E03
-	tagDisplayTo     = 0x0E04
-	tagDeliveryTime  = 0x0E06
-	tagBody          = 0x1000
-	tagHTML          = 0x1013
-	tagInternetCPID  = 0x3FDE
-	tagSenderSMTP    = 0x5D01
-	tagRecipientType = 0x0C15
-	tagDisplayName   = 0x3001
-	tagEmailAddress  = 0x3003
-	tagSMTPAddress   = 0x39FE
-	tagAttachData    = 0x3701
-	tagAttachShort   = 0x3704
-	tagAttachMethod  = 0x3705
-	tagAttachLong    = 0x3707
-	tagAttachMIME    = 0x370E
-	tagAttachCID     = 0x3712
-	tagAttachFlags   = 0x3714
-	tagHidden        = 0x7FFE
-)
-
 // props collects one storage's properties: variable-length ones become
 // __substg1.0_ streams, and every one gets an entry in the storage's
 // __properties_version1.0 stream.
@@ -148,17 +116,17 @@ func (p *props) str(id uint16, s string) {
 	for _, c := range utf16.Encode([]rune(s)) {
 		b = binary.LittleEndian.AppendUint16(b, c)
 	}
-	p.streams = append(p.streams, stream(fmt.Sprintf("__substg1.0_%04X%04X", id, ptUnicode), b))
-	p.entry(id, ptUnicode, binary.LittleEndian.AppendUint32(nil, uint32(len(b)+2)))
+	p.streams = append(p.streams, stream(fmt.Sprintf("__substg1.0_%04X%04X", id, mapi.PtUnicode), b))
+	p.entry(id, mapi.PtUnicode, binary.LittleEndian.AppendUint32(nil, uint32(len(b)+2)))
 }
 
 func (p *props) bin(id uint16, b []byte) {
-	p.streams = append(p.streams, stream(fmt.Sprintf("__substg1.0_%04X%04X", id, ptBinary), b))
-	p.entry(id, ptBinary, binary.LittleEndian.AppendUint32(nil, uint32(len(b))))
+	p.streams = append(p.streams, stream(fmt.Sprintf("__substg1.0_%04X%04X", id, mapi.PtBinary), b))
+	p.entry(id, mapi.PtBinary, binary.LittleEndian.AppendUint32(nil, uint32(len(b))))
 }
 
 func (p *props) int32(id uint16, v int32) {
-	p.entry(id, ptInt32, binary.LittleEndian.AppendUint32(nil, uint32(v)))
+	p.entry(id, mapi.PtInt32, binary.LittleEndian.AppendUint32(nil, uint32(v)))
 }
 
 func (p *props) bool(id uint16, v bool) {
@@ -166,14 +134,14 @@ func (p *props) bool(id uint16, v bool) {
 	if v {
 		b = 1
 	}
-	p.entry(id, ptBool, []byte{b})
+	p.entry(id, mapi.PtBool, []byte{b})
 }
 
 func (p *props) time(id uint16, t time.Time) {
 	// FILETIME: 100 ns since 1601-01-01 UTC.
 	const epochDiff = 116444736000000000 // 1601 → 1970, in 100 ns
 	ft := uint64(t.Unix())*10_000_000 + uint64(t.Nanosecond()/100) + epochDiff
-	p.entry(id, ptSysTime, binary.LittleEndian.AppendUint64(nil, ft))
+	p.entry(id, mapi.PtSysTime, binary.LittleEndian.AppendUint64(nil, ft))
 }
 
 // storage is the property storage: its streams and the properties stream
@@ -186,21 +154,21 @@ func (p *props) nodes(header []byte) []*node {
 // MSG is m as an Outlook .msg file.
 func MSG(m Mail) []byte {
 	var msg props
-	msg.str(tagMessageClass, "IPM.Note")
-	msg.str(tagSubject, m.Subject)
-	msg.str(tagSenderName, m.From.Name)
-	msg.str(tagSenderEmail, m.From.Email)
-	msg.str(tagSenderSMTP, m.From.Email)
-	msg.str(tagDisplayTo, names(m.To))
-	msg.str(tagDisplayCc, names(m.Cc))
-	msg.str(tagBody, m.Text)
+	msg.str(mapi.TagMessageClass, "IPM.Note")
+	msg.str(mapi.TagSubject, m.Subject)
+	msg.str(mapi.TagSenderName, m.From.Name)
+	msg.str(mapi.TagSenderEmail, m.From.Email)
+	msg.str(mapi.TagSenderSMTP, m.From.Email)
+	msg.str(mapi.TagDisplayTo, names(m.To))
+	msg.str(mapi.TagDisplayCc, names(m.Cc))
+	msg.str(mapi.TagBody, m.Text)
 	if m.HTML != "" {
-		msg.bin(tagHTML, []byte(m.HTML))
-		msg.int32(tagInternetCPID, 65001) // the HTML bytes are UTF-8
+		msg.bin(mapi.TagHTML, []byte(m.HTML))
+		msg.int32(mapi.TagInternetCPID, 65001) // the HTML bytes are UTF-8
 	}
 	if !m.Date.IsZero() {
-		msg.time(tagSubmitTime, m.Date)
-		msg.time(tagDeliveryTime, m.Date)
+		msg.time(mapi.TagSubmitTime, m.Date)
+		msg.time(mapi.TagDeliveryTime, m.Date)
 	}
 
 	root := storage("Root Entry")
@@ -209,10 +177,10 @@ func MSG(m Mail) []byte {
 	recips := 0
 	addRecip := func(a Addr, kind int32) {
 		var r props
-		r.int32(tagRecipientType, kind)
-		r.str(tagDisplayName, a.Name)
-		r.str(tagEmailAddress, a.Email)
-		r.str(tagSMTPAddress, a.Email)
+		r.int32(mapi.TagRecipientType, kind)
+		r.str(mapi.TagDisplayName, a.Name)
+		r.str(mapi.TagEmailAddress, a.Email)
+		r.str(mapi.TagSMTPAddress, a.Email)
 		root.add(storage(fmt.Sprintf("__recip_version1.0_#%08X", recips), r.nodes(make([]byte, 8))...))
 		recips++
 	}
@@ -225,16 +193,16 @@ func MSG(m Mail) []byte {
 	atts := 0
 	addAttach := func(f File, inline bool) {
 		var a props
-		a.int32(tagAttachMethod, 1) // by value
-		a.bin(tagAttachData, f.Data)
-		a.str(tagAttachLong, f.Name)
-		a.str(tagAttachShort, f.Name)
-		a.str(tagDisplayName, f.Name)
-		a.str(tagAttachMIME, f.ContentType)
+		a.int32(mapi.TagAttachMethod, 1) // by value
+		a.bin(mapi.TagAttachData, f.Data)
+		a.str(mapi.TagAttachLong, f.Name)
+		a.str(mapi.TagAttachShort, f.Name)
+		a.str(mapi.TagDisplayName, f.Name)
+		a.str(mapi.TagAttachMIME, f.ContentType)
 		if inline {
-			a.str(tagAttachCID, f.ContentID)
-			a.int32(tagAttachFlags, 4) // ATT_MHTML_REF
-			a.bool(tagHidden, true)
+			a.str(mapi.TagAttachCID, f.ContentID)
+			a.int32(mapi.TagAttachFlags, 4) // ATT_MHTML_REF
+			a.bool(mapi.TagHidden, true)
 		}
 		root.add(storage(fmt.Sprintf("__attach_version1.0_#%08X", atts), a.nodes(make([]byte, 8))...))
 		atts++

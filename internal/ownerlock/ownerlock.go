@@ -20,6 +20,8 @@ import (
 	"time"
 
 	"github.com/gofrs/flock"
+
+	"coupatui/internal/atomicfile"
 )
 
 // started is when this process started, near enough: when the package was
@@ -85,7 +87,7 @@ func Acquire(path, what string) (*Lock, error) {
 	}
 	host, _ := os.Hostname()
 	data, _ := json.Marshal(Owner{PID: os.Getpid(), Started: started.UTC(), Host: host, What: what})
-	if err := writeAtomically(path+".owner", append(data, '\n')); err != nil {
+	if err := atomicfile.WriteFile(path+".owner", append(data, '\n'), 0o600); err != nil {
 		fl.Unlock()
 		return nil, fmt.Errorf("lock %s: recording its holder: %w", path, err)
 	}
@@ -151,25 +153,4 @@ func ReadOwner(path string) (Owner, error) {
 	}
 	err = json.Unmarshal(data, &o)
 	return o, err
-}
-
-// writeAtomically replaces path with data (0600) through a temp file.
-func writeAtomically(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

@@ -2,8 +2,10 @@
 // cannot drift apart: Chromium (start a real browser or skip with a reason),
 // Shared and Main (one browser for a package's tests, started only when a
 // test needs it), WaitFor (poll a condition that offers no signal),
-// SimSignIn and SimSignInPage (sign in to the simulated Coupa), and Tmpfs
-// (a small disk that really fills, as root).
+// SimSignIn and SimSignInPage (sign in to the simulated Coupa), Tmpfs
+// (a small disk that really fills, as root), Buffer (a log or stderr
+// several goroutines write), and CPUTime and ReportCPU (what benchmarks
+// measure on a shared machine).
 //
 // It is a normal package so that every package's tests can import it, but
 // only tests may: production code must never import it (a test here checks).
