@@ -478,7 +478,7 @@ func (p *Pool) runTask(w *worker, b Browser, t *task) {
 	w.tasksDone++
 	w.sinceLaunch++
 	crashed := closed(b.Done())
-	p.settleLocked(t, res, cause, crashed) // may release the lock while the outcome is recorded
+	p.settleLocked(t, res, cause, crashReason(w, b, crashed)) // may release the lock while the outcome is recorded
 	w.dropTaskLocked(t)
 
 	switch {
@@ -526,17 +526,33 @@ func processOnce(ctx context.Context, b Browser, job coupa.Job, progress func(co
 	return b.Process(ctx, job, progress)
 }
 
+// crashReason says why an attempt's browser ended under it, "" when it did
+// not: a remote one names its endpoint by host (never a token).
+func crashReason(w *worker, b Browser, crashed bool) string {
+	switch {
+	case !crashed:
+		return ""
+	case w.endpoint == 0:
+		return "browser crashed"
+	}
+	if e, ok := b.(interface{ Err() error }); ok && e.Err() != nil {
+		return e.Err().Error()
+	}
+	return "remote browser lost"
+}
+
 // settleLocked decides what follows one attempt: done (recorded first,
 // with the lock released meanwhile), retry later, or back to the front of
-// the queue.
-func (p *Pool) settleLocked(t *task, res coupa.Result, cause error, crashed bool) {
+// the queue. crash is why the browser ended under the attempt, "" when it
+// did not.
+func (p *Pool) settleLocked(t *task, res coupa.Result, cause error, crash string) {
 	attempt := fmt.Sprintf("attempt %d", t.attempts)
 	switch {
 	case errors.Is(cause, errCancelledByOperator), errors.Is(cause, errCancelledByShutdown):
 		res.Status, res.Err, res.Retryable = coupa.Cancelled, cause, false
 		p.finishRecordedLocked(t, res)
-	case crashed:
-		t.errors = append(t.errors, attempt+": browser crashed")
+	case crash != "":
+		t.errors = append(t.errors, attempt+": "+crash)
 		if t.attempts > p.cfg.MaxRetries {
 			res.Status, res.Retryable = coupa.Failed, false
 			res.Err = fmt.Errorf("browser crashed on each of %d attempts", t.attempts)
