@@ -16,7 +16,7 @@ demo: browser build
 
 test:
 	@sh scripts/ensure-browser.sh --test
-	$(GO) test -race ./...
+	$(GO) test -race -timeout 14m ./...
 
 screenshot: browser
 	GO=$(GO) sh scripts/screenshot.sh docs/console.svg

@@ -27,6 +27,7 @@ import (
 	"coupatui/monitor"
 	"coupatui/profiles"
 	"coupatui/run"
+	"coupatui/vocab"
 )
 
 // `coupatui bench` runs the real coupatui — this executable, as a child
@@ -447,8 +448,8 @@ func (b *benchRunner) run(w config.Count, depth int) (benchResult, error) {
 		res.Ready = t.Sub(start).Seconds()
 	}
 	for _, po := range b.site.pos {
-		if st, ok := ev.status[po.ID]; !ok || st != string(po.Want) {
-			res.Wrong = append(res.Wrong, fmt.Sprintf("PO%s %s (meant %s)", po.ID, orNone(st), po.Want))
+		if st, ok := ev.status[po.ID]; !ok || st != po.Want {
+			res.Wrong = append(res.Wrong, fmt.Sprintf("PO%s %s (meant %s)", po.ID, orNone(string(st)), po.Want))
 		}
 	}
 	b.lines(&res, ev, srv.Timings())
@@ -570,7 +571,7 @@ func sampleProc(pid int, hosts []int, stop <-chan struct{}) procFigures {
 // eventLog is what the child's --json events tell.
 type eventLog struct {
 	pos     map[string]*poTimes
-	status  map[string]string
+	status  map[string]vocab.Status
 	alive   map[int]bool
 	path    []int // live worker counts, in order
 	starts  []workerStart
@@ -591,7 +592,7 @@ type workerStart struct {
 }
 
 func newEventLog() *eventLog {
-	return &eventLog{pos: map[string]*poTimes{}, status: map[string]string{}, alive: map[int]bool{}}
+	return &eventLog{pos: map[string]*poTimes{}, status: map[string]vocab.Status{}, alive: map[int]bool{}}
 }
 
 func (l *eventLog) add(e run.JSONEvent) {

@@ -5,9 +5,9 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"coupatui/coupa"
 	"coupatui/coupa/sim"
 	"coupatui/sheet"
+	"coupatui/vocab"
 )
 
 // benchSite is what every run of `coupatui bench` works on: the same POs,
@@ -31,7 +31,7 @@ func newBenchSite(n, minAtt, maxAtt int, size int64, latency time.Duration) benc
 			ID:          fmt.Sprintf("47%08d", i+1),
 			Supplier:    fmt.Sprintf("Bench Supplier %d", i%7+1),
 			InsertDelay: 50 * time.Millisecond,
-			Want:        coupa.Completed,
+			Want:        vocab.Completed,
 		}
 		k := minAtt
 		if maxAtt > minAtt {
@@ -45,7 +45,7 @@ func newBenchSite(n, minAtt, maxAtt int, size int64, latency time.Duration) benc
 			})
 		}
 		if k == 0 {
-			po.Want = coupa.NoAttachments
+			po.Want = vocab.NoAttachments
 		}
 		pos[i] = po
 	}

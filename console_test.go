@@ -10,10 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"coupatui/coupa"
 	"coupatui/coupa/sim"
 	"coupatui/internal/testkit"
 	"coupatui/sheet"
+	"coupatui/vocab"
 )
 
 // TestConsoleEndToEnd runs `coupatui demo` (the real binary, real Chromium,
@@ -22,39 +22,10 @@ import (
 // down, quit; then it checks the results workbook.
 func TestConsoleEndToEnd(t *testing.T) {
 	needBrowser(t)
-	tmux, err := exec.LookPath("tmux")
-	if err != nil {
-		t.Skip("tmux not installed")
-	}
 	dir := t.TempDir()
-	vars, _ := env(t, dir)
-	sock := fmt.Sprintf("coupatui-e2e-%d", os.Getpid())
-	run := func(args ...string) string {
-		t.Helper()
-		out, err := exec.Command(tmux, append([]string{"-L", sock}, args...)...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("tmux %v: %v: %s", args, err, out)
-		}
-		return string(out)
-	}
 	exitFile := filepath.Join(dir, "exit")
-	script := filepath.Join(dir, "run.sh")
-	var sh strings.Builder
-	sh.WriteString("#!/bin/sh\ncd " + dir + "\n")
-	for _, v := range vars {
-		if k, val, ok := strings.Cut(v, "="); ok && (strings.HasPrefix(k, "XDG_") || k == "HOME" || k == "TMPDIR" || k == "COUPATUI_RUN_MAIN") {
-			fmt.Fprintf(&sh, "export %s='%s'\n", k, val)
-		}
-	}
-	fmt.Fprintf(&sh, "'%s' demo --workers 1 --dir demo 2>'%s'\necho $? > '%s.tmp' && mv '%s.tmp' '%s'\nsleep 600\n",
-		os.Args[0], filepath.Join(dir, "stderr"), exitFile, exitFile, exitFile)
-	if err := os.WriteFile(script, []byte(sh.String()), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	run("-f", "/dev/null", "new-session", "-d", "-s", "e2e", "-x", "150", "-y", "45", script)
-	t.Cleanup(func() { exec.Command(tmux, "-L", sock, "kill-server").Run() })
-
-	capture := func() string { return run("capture-pane", "-p", "-t", "e2e") }
+	run, capture := tmuxSession(t, dir, "e2e", fmt.Sprintf("'%s' demo --workers 1 --dir demo 2>'%s'\necho $? > '%s.tmp' && mv '%s.tmp' '%s'\n",
+		os.Args[0], filepath.Join(dir, "stderr"), exitFile, exitFile, exitFile))
 	// A terminal offers no signal for "drawn": poll the screen.
 	waitFor := func(want string, within time.Duration) string {
 		t.Helper()
@@ -151,7 +122,10 @@ func TestConsoleEndToEnd(t *testing.T) {
 	keys("q")
 	waitFor("Quitting", 10*time.Second)
 	deadline := time.Now().Add(2 * time.Minute)
-	var code []byte
+	var (
+		code []byte
+		err  error
+	)
 	for {
 		if code, err = os.ReadFile(exitFile); err == nil {
 			break
@@ -171,8 +145,8 @@ func TestConsoleEndToEnd(t *testing.T) {
 	}
 	status := map[string]string{}
 	for _, r := range res.Rows {
-		if po, ok := sheet.NormalizePO(r.PO); ok && status[po] == "" {
-			status[po] = r.Outcome.Status
+		if po, ok := vocab.NormalizePO(r.PO); ok && status[po] == "" {
+			status[po] = string(r.Outcome.Status)
 		}
 	}
 	if got := status["4500001038"]; got != "CANCELLED" {
@@ -198,50 +172,19 @@ func TestConsoleEndToEnd(t *testing.T) {
 // running at the signal end COMPLETED in the workbook, none CANCELLED.
 func TestConsoleSIGTERMDrains(t *testing.T) {
 	needBrowser(t)
-	tmux, err := exec.LookPath("tmux")
-	if err != nil {
+	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux not installed")
 	}
 	dir := t.TempDir()
-	vars, _ := env(t, dir)
-	var pos []sim.PO
-	csv := "PO_NUMBER\n"
-	for i := range 12 {
-		id := fmt.Sprint(4500650000 + i)
-		pos = append(pos, sim.PO{ID: id, Supplier: "Acme", Want: coupa.Completed,
-			Attachments: []sim.Attachment{{Name: "q.pdf", Size: 64 << 10, Slow: true}}})
-		csv += id + "\n"
-	}
+	pos := numberedPOs(4500650000, 12, func(int) sim.PO {
+		return sim.PO{Supplier: "Acme", Want: vocab.Completed, Attachments: []sim.Attachment{{Name: "q.pdf", Size: 64 << 10, Slow: true}}}
+	})
 	srv := sim.Start(t, sim.Options{POs: pos, Latency: 300 * time.Millisecond})
-	input := filepath.Join(dir, "pos.csv")
-	os.WriteFile(input, []byte(csv), 0o600)
+	input := writePOList(t, dir, "pos.csv", pos)
 
-	sock := fmt.Sprintf("coupatui-sigterm-%d", os.Getpid())
-	tm := func(args ...string) string {
-		t.Helper()
-		out, err := exec.Command(tmux, append([]string{"-L", sock}, args...)...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("tmux %v: %v: %s", args, err, out)
-		}
-		return string(out)
-	}
 	exitFile, pidFile := filepath.Join(dir, "exit"), filepath.Join(dir, "pid")
-	var sh strings.Builder
-	sh.WriteString("#!/bin/sh\ncd " + dir + "\n")
-	for _, v := range vars {
-		if k, val, ok := strings.Cut(v, "="); ok && (strings.HasPrefix(k, "XDG_") || k == "HOME" || k == "TMPDIR" || k == "COUPATUI_RUN_MAIN") {
-			fmt.Fprintf(&sh, "export %s='%s'\n", k, val)
-		}
-	}
-	fmt.Fprintf(&sh, "'%s' --workers 2 --base-url %s '%s' 2>'%s' &\necho $! > '%s'\nwait $!\necho $? > '%s.tmp' && mv '%s.tmp' '%s'\nsleep 600\n",
-		os.Args[0], srv.URL(), input, filepath.Join(dir, "stderr"), pidFile, exitFile, exitFile, exitFile)
-	script := filepath.Join(dir, "run.sh")
-	if err := os.WriteFile(script, []byte(sh.String()), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	tm("-f", "/dev/null", "new-session", "-d", "-s", "sig", "-x", "150", "-y", "45", script)
-	t.Cleanup(func() { exec.Command(tmux, "-L", sock, "kill-server").Run() })
-	capture := func() string { return tm("capture-pane", "-p", "-t", "sig") }
+	_, capture := tmuxSession(t, dir, "sig", fmt.Sprintf("'%s' --workers 2 --base-url %s '%s' 2>'%s' &\necho $! > '%s'\nwait $!\necho $? > '%s.tmp' && mv '%s.tmp' '%s'\n",
+		os.Args[0], srv.URL(), input, filepath.Join(dir, "stderr"), pidFile, exitFile, exitFile, exitFile))
 	waitFor := func(want string, within time.Duration) {
 		t.Helper()
 		testkit.WaitFor(t, fmt.Sprintf("%q on the screen", want), within, func() bool { return strings.Contains(capture(), want) })
@@ -277,4 +220,42 @@ func TestConsoleSIGTERMDrains(t *testing.T) {
 	if got["CANCELLED"] != 0 || got["COMPLETED"] == 0 || got["COMPLETED"] != fetched || got["PENDING"] != len(pos)-fetched {
 		t.Errorf("after SIGTERM: %v with %d POs fetched; want every fetched PO COMPLETED (drained), the rest PENDING", got, fetched)
 	}
+}
+
+// tmuxSession runs script (shell lines) in dir, with the test's
+// environment, in a detached 150x45 tmux session called name on a tmux
+// server of its own, killed at cleanup; the shell then sleeps so the last
+// screen stays to be read. tm runs a tmux command against that server;
+// capture is the session's screen. It skips the test without tmux.
+func tmuxSession(t *testing.T, dir, name, script string) (tm func(args ...string) string, capture func() string) {
+	t.Helper()
+	tmux, err := exec.LookPath("tmux")
+	if err != nil {
+		t.Skip("tmux not installed")
+	}
+	sock := fmt.Sprintf("coupatui-%s-%d", name, os.Getpid())
+	tm = func(args ...string) string {
+		t.Helper()
+		out, err := exec.Command(tmux, append([]string{"-L", sock}, args...)...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("tmux %v: %v: %s", args, err, out)
+		}
+		return string(out)
+	}
+	vars, _ := env(t, dir)
+	var sh strings.Builder
+	sh.WriteString("#!/bin/sh\ncd " + dir + "\n")
+	for _, v := range vars {
+		if k, val, ok := strings.Cut(v, "="); ok && (strings.HasPrefix(k, "XDG_") || k == "HOME" || k == "TMPDIR" || k == "COUPATUI_RUN_MAIN") {
+			fmt.Fprintf(&sh, "export %s='%s'\n", k, val)
+		}
+	}
+	sh.WriteString(script + "sleep 600\n")
+	path := filepath.Join(dir, "run.sh")
+	if err := os.WriteFile(path, []byte(sh.String()), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	tm("-f", "/dev/null", "new-session", "-d", "-s", name, "-x", "150", "-y", "45", path)
+	t.Cleanup(func() { exec.Command(tmux, "-L", sock, "kill-server").Run() })
+	return tm, func() string { return tm("capture-pane", "-p", "-t", name) }
 }

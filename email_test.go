@@ -10,11 +10,11 @@ import (
 	"testing"
 	"time"
 
-	"coupatui/coupa"
 	"coupatui/coupa/sim"
 	"coupatui/emailpdf/mailtest"
 	"coupatui/internal/testkit"
 	"coupatui/sheet"
+	"coupatui/vocab"
 )
 
 // The e-mails a run downloads become PDFs beside them, read back here as
@@ -29,11 +29,11 @@ func TestEmailsBecomePDFs(t *testing.T) {
 	msgMail, emlMail := mailtest.Sample("4500710001"), mailtest.Sample("4500710002")
 	broken := append([]byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"), make([]byte, 3000)...) // a compound file's magic, nothing behind it
 	pos := []sim.PO{
-		{ID: "4500710001", Supplier: "Acme", Want: coupa.Completed, Attachments: []sim.Attachment{
+		{ID: "4500710001", Supplier: "Acme", Want: vocab.Completed, Attachments: []sim.Attachment{
 			{Name: "RE Order.msg", Content: mailtest.MSG(msgMail)}, {Name: "quote.pdf", Size: 3000}}},
-		{ID: "4500710002", Supplier: "Acme", Want: coupa.Completed, Attachments: []sim.Attachment{
+		{ID: "4500710002", Supplier: "Acme", Want: vocab.Completed, Attachments: []sim.Attachment{
 			{Name: "Approval.eml", Content: mailtest.MustEML(emlMail), Shape: sim.ShapeButton}}},
-		{ID: "4500710003", Supplier: "Acme", Want: coupa.Completed, Attachments: []sim.Attachment{
+		{ID: "4500710003", Supplier: "Acme", Want: vocab.Completed, Attachments: []sim.Attachment{
 			{Name: "broken.msg", Content: broken}, {Name: "terms.pdf", Size: 2000}}},
 	}
 	srv := sim.Start(t, sim.Options{POs: pos})

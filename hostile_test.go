@@ -9,28 +9,23 @@ import (
 	"testing"
 	"time"
 
-	"coupatui/coupa"
 	"coupatui/coupa/sim"
 	"coupatui/internal/testkit"
 	"coupatui/sheet"
+	"coupatui/vocab"
 )
 
 // fullDiskPOs are 32 POs of 2 or 3 files, ~9 MB in all, every fetch path.
-func fullDiskPOs() ([]sim.PO, string) {
+func fullDiskPOs() []sim.PO {
 	shapes := []sim.Shape{sim.ShapeAttachmentLink, sim.ShapeDownloadLink, sim.ShapeButton, sim.ShapeDownloadAttr, sim.ShapeScriptRedirect}
-	var pos []sim.PO
-	csv := "PO_NUMBER\n"
-	for i := range 32 {
-		id := fmt.Sprint(4500600000 + i)
-		po := sim.PO{ID: id, Supplier: fmt.Sprintf("Supplier %d", i%4), Want: coupa.Completed}
+	return numberedPOs(4500600000, 32, func(i int) sim.PO {
+		po := sim.PO{Supplier: fmt.Sprintf("Supplier %d", i%4), Want: vocab.Completed}
 		for j := range 2 + i%2 {
 			po.Attachments = append(po.Attachments, sim.Attachment{
 				Name: fmt.Sprintf("doc-%d.pdf", j), Size: (60 + 40*j + 7*i) << 10, Shape: shapes[(i+j)%len(shapes)]})
 		}
-		pos = append(pos, po)
-		csv += id + "\n"
-	}
-	return pos, csv
+		return po
+	})
 }
 
 // Without the console, a full disk stops dispatch, writes the workbook and
@@ -41,10 +36,9 @@ func TestFullDiskExitsFourAndTheRerunFinishes(t *testing.T) {
 	needBrowser(t)
 	disk := testkit.Tmpfs(t, 2<<20)
 	dir := t.TempDir()
-	pos, csv := fullDiskPOs()
+	pos := fullDiskPOs()
 	srv := sim.Start(t, sim.Options{Seed: 11, POs: pos})
-	input := filepath.Join(dir, "pos.csv")
-	os.WriteFile(input, []byte(csv), 0o600)
+	input := writePOList(t, dir, "pos.csv", pos)
 	args := []string{"--no-tui", "--workers", "3", "--out", disk, "--base-url", srv.URL(), input}
 
 	a := runApp(t, dir, 4*time.Minute, args...)
@@ -58,7 +52,7 @@ func TestFullDiskExitsFourAndTheRerunFinishes(t *testing.T) {
 	}
 	byStatus := map[string]int{}
 	for _, r := range res.Rows {
-		byStatus[r.Outcome.Status]++
+		byStatus[string(r.Outcome.Status)]++
 	}
 	if byStatus["COMPLETED"]+byStatus["PENDING"] != len(pos) || byStatus["PENDING"] == 0 {
 		t.Fatalf("statuses %v: want only COMPLETED and PENDING rows, some PENDING\nstderr:\n%s", byStatus, out)
@@ -96,7 +90,7 @@ func TestFullDiskUnderTheWorkbookExitsFour(t *testing.T) {
 	needBrowser(t)
 	disk := testkit.Tmpfs(t, 256<<10)
 	dir := t.TempDir()
-	srv := sim.Start(t, sim.Options{POs: []sim.PO{{ID: "4500600100", Supplier: "Acme", Want: coupa.Completed,
+	srv := sim.Start(t, sim.Options{POs: []sim.PO{{ID: "4500600100", Supplier: "Acme", Want: vocab.Completed,
 		Attachments: []sim.Attachment{{Name: "a.pdf", Size: 1000}}}}})
 	input := filepath.Join(dir, "pos.csv")
 	os.WriteFile(input, []byte("PO_NUMBER;Note\n4500600100;"+strings.Repeat("x", 4000)+"\n"), 0o600)
@@ -186,18 +180,13 @@ func TestResultsPathCheckedBeforeAnyWork(t *testing.T) {
 }
 
 // throttlePOs are n POs of two small files each, every fetch path.
-func throttlePOs(n int) ([]sim.PO, string) {
-	var pos []sim.PO
-	csv := "PO_NUMBER\n"
-	for i := range n {
-		id := fmt.Sprint(4500800000 + i)
-		pos = append(pos, sim.PO{ID: id, Supplier: "Acme", Want: coupa.Completed, Attachments: []sim.Attachment{
+func throttlePOs(n int) []sim.PO {
+	return numberedPOs(4500800000, n, func(i int) sim.PO {
+		return sim.PO{Supplier: "Acme", Want: vocab.Completed, Attachments: []sim.Attachment{
 			{Name: "quote.pdf", Size: 8000 + i, Shape: sim.Shapes[i%len(sim.Shapes)]},
 			{Name: "terms.pdf", Size: 6000 + i, Shape: sim.Shapes[(i+1)%len(sim.Shapes)]},
-		}})
-		csv += id + "\n"
-	}
-	return pos, csv
+		}}
+	})
 }
 
 // [coupa] max_requests_per_second caps page loads plus file requests
@@ -206,11 +195,10 @@ func throttlePOs(n int) ([]sim.PO, string) {
 func TestRequestRateCapHeldAcrossThePool(t *testing.T) {
 	needBrowser(t)
 	dir := t.TempDir()
-	pos, csv := throttlePOs(12)
+	pos := throttlePOs(12)
 	srv := sim.Start(t, sim.Options{Seed: 12, POs: pos, NoAssets: true,
 		Throttle: &sim.Throttle{PerSecond: 6, Burst: 3, RetryAfter: time.Second}})
-	input := filepath.Join(dir, "pos.csv")
-	os.WriteFile(input, []byte(csv), 0o600)
+	input := writePOList(t, dir, "pos.csv", pos)
 	cfg := writeConfig(t, dir, "[coupa]", "max_requests_per_second = 4")
 	a := runApp(t, dir, 4*time.Minute, "--no-tui", "--workers", "3", "--config", cfg, "--base-url", srv.URL(), input)
 	if a.code != exitOK || strings.Count(a.stderr.String(), " COMPLETED ") != len(pos) {
@@ -248,10 +236,9 @@ func TestRetryAfterPausesEveryWorker(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			pos, csv := throttlePOs(8)
+			pos := throttlePOs(8)
 			srv := sim.Start(t, sim.Options{Seed: 13, POs: pos, NoAssets: true, Throttle: &tc.throttle})
-			input := filepath.Join(dir, "pos.csv")
-			os.WriteFile(input, []byte(csv), 0o600)
+			input := writePOList(t, dir, "pos.csv", pos)
 			a := runApp(t, dir, 4*time.Minute, "--no-tui", "--workers", "3", "--base-url", srv.URL(), input)
 			st := srv.Stats()
 			t.Logf("%d pauses, %d requests answered 429, %d inside a pause past its grace", st.Pauses, st.Throttled, st.TooEarly)

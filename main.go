@@ -77,7 +77,12 @@ func dispatch(sigs <-chan os.Signal, args []string, stdout, stderr io.Writer) in
 	}
 	switch cmd {
 	case "demo":
-		end, err := run.Demo(cfg, f.runOptions("", sigs, stdout, stderr), run.DemoOptions{Dir: f.demoDir, Out: f.out, Inspect: f.inspect})
+		site, err := startDemoSite()
+		if err != nil {
+			return fail(stderr, err)
+		}
+		defer site.Close()
+		end, err := run.Demo(cfg, f.runOptions("", sigs, stdout, stderr), run.DemoOptions{Site: site, Dir: f.demoDir, Out: f.out, Inspect: f.inspect})
 		return exitCode(end, err, stderr)
 	case "inspect":
 		ctx, stop := untilSignal(sigs)

@@ -15,11 +15,11 @@ import (
 	"testing"
 	"time"
 
-	"coupatui/coupa"
 	"coupatui/coupa/sim"
 	"coupatui/internal/testkit"
 	"coupatui/run"
 	"coupatui/sheet"
+	"coupatui/vocab"
 )
 
 // The tests run this test binary as coupatui: with COUPATUI_RUN_MAIN set,
@@ -109,6 +109,54 @@ func writeConfig(t *testing.T, dir string, lines ...string) string {
 	return path
 }
 
+// numberedPOs are n POs with the IDs first, first+1, ...: po(i) gives
+// the rest of the i-th one.
+func numberedPOs(first, n int, po func(i int) sim.PO) []sim.PO {
+	pos := make([]sim.PO, n)
+	for i := range pos {
+		pos[i] = po(i)
+		pos[i].ID = fmt.Sprint(first + i)
+	}
+	return pos
+}
+
+// writePOList writes dir/name, a CSV input of a PO_NUMBER header and the
+// POs' IDs one a line, and returns its path.
+func writePOList(t *testing.T, dir, name string, pos []sim.PO) string {
+	t.Helper()
+	csv := "PO_NUMBER\n"
+	for _, po := range pos {
+		csv += po.ID + "\n"
+	}
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// startApp starts coupatui with args in dir, its stderr read line by line
+// by the scanner returned; the caller waits for it.
+func startApp(t *testing.T, ctx context.Context, dir string, args ...string) (*exec.Cmd, *bufio.Scanner) {
+	t.Helper()
+	cmd := exec.CommandContext(ctx, os.Args[0], args...)
+	cmd.Dir = dir
+	cmd.Env, _ = env(t, dir)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd, bufio.NewScanner(stderr)
+}
+
+// oneFile is a COMPLETED PO of Acme with one small file.
+func oneFile(int) sim.PO {
+	return sim.PO{Supplier: "Acme", Want: vocab.Completed, Attachments: []sim.Attachment{{Name: "q.pdf", Size: 5000}}}
+}
+
 func hashFile(t *testing.T, path string) string {
 	t.Helper()
 	b, err := os.ReadFile(path)
@@ -148,7 +196,7 @@ func TestDemoEndsAsTheSimulatorMeant(t *testing.T) {
 	}
 	byStatus := map[string]int{}
 	for _, r := range res.Rows {
-		byStatus[r.Outcome.Status]++
+		byStatus[string(r.Outcome.Status)]++
 	}
 	if byStatus["INVALID_PO"] != 1 || byStatus["UNRECOGNISED"] != 2 || len(res.Rows) != n+2 {
 		t.Errorf("results: %d rows, statuses %v", len(res.Rows), byStatus)
@@ -171,8 +219,8 @@ func TestJSONEvents(t *testing.T) {
 	needBrowser(t)
 	dir := t.TempDir()
 	srv := sim.Start(t, sim.Options{POs: []sim.PO{
-		{ID: "4500200001", Supplier: "Acme", Want: coupa.Completed, Attachments: []sim.Attachment{{Name: "a.pdf", Size: 1000}}},
-		{ID: "4500200002", NotFound: 404, Want: coupa.NotFound},
+		{ID: "4500200001", Supplier: "Acme", Want: vocab.Completed, Attachments: []sim.Attachment{{Name: "a.pdf", Size: 1000}}},
+		{ID: "4500200002", NotFound: 404, Want: vocab.NotFound},
 	}})
 	input := filepath.Join(dir, "pos.csv")
 	os.WriteFile(input, []byte("PO_NUMBER\n4500200001\n4500200002\n"), 0o600)
@@ -190,7 +238,7 @@ func TestJSONEvents(t *testing.T) {
 		}
 		n++
 		if ev.Event == "task.finished" {
-			finished[ev.PO] = ev.Status
+			finished[ev.PO] = string(ev.Status)
 		}
 	}
 	if finished["4500200001"] != "COMPLETED" || finished["4500200002"] != "PO_NOT_FOUND" || n < 6 {
@@ -271,8 +319,8 @@ func TestBadConfigAndMissingBrowser(t *testing.T) {
 func TestUnsignedProfileExitsThreeAndFailsNoRow(t *testing.T) {
 	needBrowser(t)
 	dir := t.TempDir()
-	pos := []sim.PO{{ID: "4500300001", Want: coupa.Completed, Attachments: []sim.Attachment{{Name: "a.pdf", Size: 100}}},
-		{ID: "4500300002", Want: coupa.NoAttachments}, {ID: "4500300003", Want: coupa.NoAttachments}}
+	pos := []sim.PO{{ID: "4500300001", Want: vocab.Completed, Attachments: []sim.Attachment{{Name: "a.pdf", Size: 100}}},
+		{ID: "4500300002", Want: vocab.NoAttachments}, {ID: "4500300003", Want: vocab.NoAttachments}}
 	srv := sim.Start(t, sim.Options{SignIn: true, SessionCookie: true, POs: pos})
 	input := filepath.Join(dir, "pos.csv")
 	os.WriteFile(input, []byte("PO_NUMBER\n4500300001\n4500300002\n4500300003\n"), 0o600)
@@ -306,16 +354,9 @@ func TestUnsignedProfileExitsThreeAndFailsNoRow(t *testing.T) {
 func TestAlwaysUnderPressureCompletesOnMinWorkers(t *testing.T) {
 	needBrowser(t)
 	dir := t.TempDir()
-	var pos []sim.PO
-	csv := "PO_NUMBER\n"
-	for i := range 16 {
-		id := fmt.Sprint(4500400000 + i)
-		pos = append(pos, sim.PO{ID: id, Supplier: "Acme", Want: coupa.Completed, Attachments: []sim.Attachment{{Name: "q.pdf", Size: 5000}}})
-		csv += id + "\n"
-	}
+	pos := numberedPOs(4500400000, 16, oneFile)
 	srv := sim.Start(t, sim.Options{POs: pos, Latency: 300 * time.Millisecond})
-	input := filepath.Join(dir, "pos.csv")
-	os.WriteFile(input, []byte(csv), 0o600)
+	input := writePOList(t, dir, "pos.csv", pos)
 	cfg := writeConfig(t, dir,
 		"[pool]", "worker_count = 3", "min_workers = 1", "memory_threshold = 0.01",
 		"[monitor]", `sample_interval = "250ms"`, `pressure_window = "1s"`, "memory_critical = 0.999")
@@ -339,12 +380,10 @@ func TestAlwaysUnderPressureCompletesOnMinWorkers(t *testing.T) {
 func TestInterruptedRunResumes(t *testing.T) {
 	needBrowser(t)
 	dir := t.TempDir()
-	var pos []sim.PO
+	pos := numberedPOs(4500500000, 10, oneFile)
 	csv := "PO_NUMBER;Note\n"
-	for i := range 10 {
-		id := fmt.Sprint(4500500000 + i)
-		pos = append(pos, sim.PO{ID: id, Supplier: "Acme", Want: coupa.Completed, Attachments: []sim.Attachment{{Name: "q.pdf", Size: 5000}}})
-		csv += id + ";row " + fmt.Sprint(i+1) + "\n"
+	for i, po := range pos {
+		csv += po.ID + ";row " + fmt.Sprint(i+1) + "\n"
 	}
 	srv := sim.Start(t, sim.Options{POs: pos, Latency: 400 * time.Millisecond})
 	input := filepath.Join(dir, "pos.csv")
@@ -352,17 +391,7 @@ func TestInterruptedRunResumes(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, os.Args[0], "--no-tui", "--workers", "1", "--base-url", srv.URL(), input)
-	cmd.Dir = dir
-	cmd.Env, _ = env(t, dir)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	sc := bufio.NewScanner(stderr)
+	cmd, sc := startApp(t, ctx, dir, "--no-tui", "--workers", "1", "--base-url", srv.URL(), input)
 	var lines []string
 	for sc.Scan() {
 		lines = append(lines, sc.Text())
@@ -374,7 +403,7 @@ func TestInterruptedRunResumes(t *testing.T) {
 	for sc.Scan() {
 		lines = append(lines, sc.Text())
 	}
-	err = cmd.Wait()
+	err := cmd.Wait()
 	var exit *exec.ExitError
 	if !errors.As(err, &exit) || exit.ExitCode() != exitInterrupted {
 		t.Fatalf("interrupted run: %v\n%s", err, strings.Join(lines, "\n"))

@@ -16,10 +16,10 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
-	"coupatui/coupa"
 	"coupatui/coupa/sim"
 	"coupatui/internal/testkit"
 	"coupatui/metrics"
+	"coupatui/vocab"
 )
 
 // A monitoring address beyond loopback without a token stops coupatui with
@@ -66,7 +66,7 @@ func TestMonitoringEndpointDuringARun(t *testing.T) {
 	var pos []sim.PO
 	var lines []string
 	for i, id := range []string{"4500300001", "4500300002", "4500300003", "4500300004"} {
-		po := sim.PO{ID: id, Supplier: "Acme", Want: coupa.Completed, Attachments: []sim.Attachment{{Name: "a.pdf", Size: 4000}}}
+		po := sim.PO{ID: id, Supplier: "Acme", Want: vocab.Completed, Attachments: []sim.Attachment{{Name: "a.pdf", Size: 4000}}}
 		if i%2 == 1 {
 			po.Attachments = append(po.Attachments, slow)
 		}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -13,10 +12,10 @@ import (
 	"testing"
 	"time"
 
-	"coupatui/coupa"
 	"coupatui/coupa/sim"
 	"coupatui/sheet"
 	"coupatui/store"
+	"coupatui/vocab"
 )
 
 // statuses reads the results workbook: PO → STATUS.
@@ -28,8 +27,8 @@ func statuses(t *testing.T, report string) map[string]string {
 	}
 	out := map[string]string{}
 	for _, r := range res.Rows {
-		if po, ok := sheet.NormalizePO(r.PO); ok && out[po] == "" {
-			out[po] = r.Outcome.Status
+		if po, ok := vocab.NormalizePO(r.PO); ok && out[po] == "" {
+			out[po] = string(r.Outcome.Status)
 		}
 	}
 	return out
@@ -41,11 +40,11 @@ func TestRerunRetriesFailuresAndRedo(t *testing.T) {
 	needBrowser(t)
 	dir := t.TempDir()
 	pos := []sim.PO{
-		{ID: "4500610001", Supplier: "Acme", Want: coupa.Completed, Attachments: []sim.Attachment{{Name: "a.pdf", Size: 2000}}},
+		{ID: "4500610001", Supplier: "Acme", Want: vocab.Completed, Attachments: []sim.Attachment{{Name: "a.pdf", Size: 2000}}},
 		// Its file answers 503 more times than one attempt retries (a 503
 		// page with Retry-After would be loaded again within the attempt).
-		{ID: "4500610002", Supplier: "Acme", Want: coupa.Completed, Attachments: []sim.Attachment{{Name: "b.pdf", Size: 2000, Fail5xxTimes: 3}}},
-		{ID: "4500610003", Supplier: "Acme", Want: coupa.NoAttachments},
+		{ID: "4500610002", Supplier: "Acme", Want: vocab.Completed, Attachments: []sim.Attachment{{Name: "b.pdf", Size: 2000, Fail5xxTimes: 3}}},
+		{ID: "4500610003", Supplier: "Acme", Want: vocab.NoAttachments},
 	}
 	srv := sim.Start(t, sim.Options{POs: pos})
 	input := filepath.Join(dir, "pos.csv")
@@ -110,8 +109,8 @@ func TestPartialFetchesOnlyMissingFiles(t *testing.T) {
 	// One attempt asks for a file three times (two download retries), so
 	// 4 failures heal on the run's second attempt and 6 only on a re-run.
 	pos := []sim.PO{
-		{ID: "4500620001", Supplier: "Acme", Want: coupa.Completed, Attachments: files("r1", 4)},
-		{ID: "4500620002", Supplier: "Acme", Want: coupa.Completed, Attachments: files("r2", 6)},
+		{ID: "4500620001", Supplier: "Acme", Want: vocab.Completed, Attachments: files("r1", 4)},
+		{ID: "4500620002", Supplier: "Acme", Want: vocab.Completed, Attachments: files("r2", 6)},
 	}
 	srv := sim.Start(t, sim.Options{POs: pos})
 	input := filepath.Join(dir, "pos.csv")
@@ -161,32 +160,14 @@ func TestPartialFetchesOnlyMissingFiles(t *testing.T) {
 func TestSecondProcessIsRefused(t *testing.T) {
 	needBrowser(t)
 	dir := t.TempDir()
-	var pos []sim.PO
-	csv := "PO_NUMBER\n"
-	for i := range 6 {
-		id := fmt.Sprint(4500630000 + i)
-		pos = append(pos, sim.PO{ID: id, Supplier: "Acme", Want: coupa.NoAttachments})
-		csv += id + "\n"
-	}
+	pos := numberedPOs(4500630000, 6, func(int) sim.PO { return sim.PO{Supplier: "Acme", Want: vocab.NoAttachments} })
 	srv := sim.Start(t, sim.Options{POs: pos, Latency: 700 * time.Millisecond})
-	input := filepath.Join(dir, "pos.csv")
-	os.WriteFile(input, []byte(csv), 0o600)
-	other := filepath.Join(dir, "other.csv")
-	os.WriteFile(other, []byte(csv), 0o600)
+	input := writePOList(t, dir, "pos.csv", pos)
+	other := writePOList(t, dir, "other.csv", pos)
 
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
-	first := exec.CommandContext(ctx, os.Args[0], "--no-tui", "--workers", "1", "--base-url", srv.URL(), input)
-	first.Dir = dir
-	first.Env, _ = env(t, dir)
-	stderr, err := first.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := first.Start(); err != nil {
-		t.Fatal(err)
-	}
-	sc := bufio.NewScanner(stderr)
+	first, sc := startApp(t, ctx, dir, "--no-tui", "--workers", "1", "--base-url", srv.URL(), input)
 	for sc.Scan() && !strings.HasPrefix(sc.Text(), "[1/6]") {
 	}
 	pid := fmt.Sprintf("pid %d, started ", first.Process.Pid)
@@ -208,8 +189,7 @@ func TestSecondProcessIsRefused(t *testing.T) {
 	}
 	for sc.Scan() {
 	}
-	err = first.Wait()
-	if err != nil {
+	if err := first.Wait(); err != nil {
 		t.Fatalf("the first run: %v", err)
 	}
 	if got := statuses(t, filepath.Join(dir, "pos_results.xlsx")); len(got) != 6 {
@@ -251,7 +231,7 @@ func TestReportWithoutBrowser(t *testing.T) {
 				if i%10 == 0 {
 					status = "FAILED"
 				}
-				if err := r.Record(t.Context(), store.Transition{PO: po, Line: i + 1, State: store.StateDone, Status: status,
+				if err := r.Record(t.Context(), store.Transition{PO: po, Line: i + 1, State: vocab.TaskDone, Status: vocab.Status(status),
 					Supplier: "Acme", Found: 1, Downloaded: 1, Files: []string{"q.pdf"}, Folder: "/dl/Acme/PO" + po + "_" + status}); err != nil {
 					t.Error(err)
 					return

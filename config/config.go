@@ -4,7 +4,10 @@
 // saying what is wanted.
 package config
 
-import "time"
+import (
+	"coupatui/vocab"
+	"time"
+)
 
 // Config is the whole of coupatui's configuration. Its zero value is not
 // useful; start from Default or Load.
@@ -92,16 +95,10 @@ type Endpoint struct {
 	Slots int    `toml:"slots"` // POs it works on at once
 }
 
-// Download layouts.
-const (
-	LayoutSupplier = "supplier" // <root>/<Supplier>/PO<id>_<STATUS>
-	LayoutFlat     = "flat"     // <root>/PO<id>_<STATUS>
-)
-
 // Downloads is where files go.
 type Downloads struct {
 	Root       string `toml:"root"`   // "" = DownloadRoot(input)
-	Layout     string `toml:"layout"` // LayoutSupplier or LayoutFlat; hierarchy columns override
+	Layout     string `toml:"layout"` // vocab.LayoutSupplier or vocab.LayoutFlat; hierarchy columns override
 	PRFallback bool   `toml:"pr_fallback"`
 	EmailToPDF bool   `toml:"email_to_pdf"` // each .msg/.eml downloaded gets a PDF beside it
 }
@@ -171,7 +168,7 @@ func Default() Config {
 			MaxFileMB:       2048,
 		},
 		Downloads: Downloads{
-			Layout:     LayoutSupplier,
+			Layout:     vocab.LayoutSupplier,
 			PRFallback: true,
 			EmailToPDF: true,
 		},

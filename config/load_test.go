@@ -173,11 +173,7 @@ func TestLoadExpandsHome(t *testing.T) {
 // TestLoadErrors checks each kind of error is one line naming the file
 // and the key, and saying what is wanted.
 func TestLoadErrors(t *testing.T) {
-	tests := []struct {
-		name, content string
-		key           string // want Error.Key
-		want          string // after "<file>: "
-	}{
+	checkLoadErrors(t, []loadErrorCase{
 		{"unknown key", "[pool]\nworkers = 2\n",
 			"pool.workers", "unknown key pool.workers (did you mean pool.worker_count?)"},
 		{"misspelt key", "[pool]\nmemory_treshold = 0.5\n",
@@ -222,23 +218,7 @@ func TestLoadErrors(t *testing.T) {
 			"pool", "pool = 3: want a section [pool]"},
 		{"array for a value", "[downloads]\nlayout = [\"flat\"]\n",
 			"downloads.layout", `downloads.layout = [...]: want a quoted string`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			p := writeFile(t, t.TempDir(), "config.toml", tt.content)
-			_, err := LoadFile(p)
-			if err == nil {
-				t.Fatal("LoadFile succeeded")
-			}
-			if got, want := err.Error(), p+": "+tt.want; got != want {
-				t.Errorf("error = %q\nwant    %q", got, want)
-			}
-			var ce *Error
-			if !errors.As(err, &ce) || ce.Key != tt.key || ce.File != p {
-				t.Errorf("error %#v: want *Error with Key %q and File %q", err, tt.key, p)
-			}
-		})
-	}
+	})
 }
 
 func TestLoadSyntaxErrorNamesLineAndColumn(t *testing.T) {
@@ -337,11 +317,7 @@ browser.endpoints = [{ url = "wss://chrome.example.com", slots = 3 }]
 // TestLoadShapeErrors checks that a misspelt key or a bad value inside each
 // shape gets one line naming the file and the key in full.
 func TestLoadShapeErrors(t *testing.T) {
-	tests := []struct {
-		name, content string
-		key           string // want Error.Key
-		want          string // after "<file>: "
-	}{
+	checkLoadErrors(t, []loadErrorCase{
 		{"misspelt key in a nested table", "[coupa.selectors]\natachments = [\"a\"]\n",
 			"coupa.selectors.atachments", "unknown key coupa.selectors.atachments (did you mean coupa.selectors.attachments?)"},
 		{"misspelt nested table", "[coupa.selector]\nattachments = [\"a\"]\n",
@@ -390,7 +366,20 @@ func TestLoadShapeErrors(t *testing.T) {
 			"coupa.selectors.atachments", "unknown key coupa.selectors.atachments (did you mean coupa.selectors.attachments?)"},
 		{"unparseable URL cut before its secret", "[[browser.endpoints]]\nurl = \"10.0.0.5:9222?token=s3cret\"\nslots = 1\n",
 			"browser.endpoints[0].url", `browser.endpoints[0].url = "10.0.0.5:9222…": must be a DevTools address: "ws://host:port/...", "wss://..." or "http(s)://host:port"`},
-	}
+	})
+}
+
+// loadErrorCase is a config file LoadFile refuses, and how.
+type loadErrorCase struct {
+	name, content string
+	key           string // want Error.Key
+	want          string // after "<file>: "
+}
+
+// checkLoadErrors loads each case's file: the error is an *Error naming the
+// file and the key, says what is wanted, and shows no secret.
+func checkLoadErrors(t *testing.T, tests []loadErrorCase) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := writeFile(t, t.TempDir(), "config.toml", tt.content)

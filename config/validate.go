@@ -1,6 +1,7 @@
 package config
 
 import (
+	"coupatui/vocab"
 	"fmt"
 	"net"
 	"net/url"
@@ -112,10 +113,10 @@ var rules = map[string]rule{
 	"browser.max_file_mb": func(c *Config) string { return atLeastZero(c.Browser.MaxFileMB, "no limit") },
 	"downloads.layout": func(c *Config) string {
 		switch c.Downloads.Layout {
-		case LayoutSupplier, LayoutFlat:
+		case vocab.LayoutSupplier, vocab.LayoutFlat:
 			return ""
 		}
-		return fmt.Sprintf("must be %q or %q", LayoutSupplier, LayoutFlat)
+		return fmt.Sprintf("must be %q or %q", vocab.LayoutSupplier, vocab.LayoutFlat)
 	},
 	"monitor.memory_critical": func(c *Config) string {
 		x := c.Monitor.MemoryCritical

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"coupatui/vocab"
 	"errors"
 	"math"
 	"strings"
@@ -89,7 +90,7 @@ func TestValidate(t *testing.T) {
 			"config: pool.pipeline_depth = 0: must be between 1 and 4"},
 		{"downloads_per_po 0", func(c *Config) { c.Browser.DownloadsPerPO = 0 },
 			"config: browser.downloads_per_po = 0: must be between 1 and 16"},
-		{"layout flat", func(c *Config) { c.Downloads.Layout = LayoutFlat }, ""},
+		{"layout flat", func(c *Config) { c.Downloads.Layout = vocab.LayoutFlat }, ""},
 		{"layout tree", func(c *Config) { c.Downloads.Layout = "tree" },
 			`config: downloads.layout = "tree": must be "supplier" or "flat"`},
 		{"negative browser cap", func(c *Config) { c.Monitor.MaxBrowserMB = -5 },

@@ -8,6 +8,7 @@ import (
 
 	"coupatui/coupa"
 	"coupatui/coupa/sim"
+	"coupatui/vocab"
 )
 
 // BenchmarkProcess measures the wall time of one PO against the simulator
@@ -47,9 +48,9 @@ func BenchmarkProcess(b *testing.B) {
 				po := addPO()
 				b.StartTimer()
 				res := s.Process(context.Background(), shared, coupa.Job{PO: po}, nil)
-				want := coupa.Completed
+				want := vocab.Completed
 				if bc.files == 0 {
-					want = coupa.NoAttachments
+					want = vocab.NoAttachments
 				}
 				if res.Status != want {
 					b.Fatalf("PO %s: %v", po, res)

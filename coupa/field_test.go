@@ -17,6 +17,7 @@ import (
 
 	"coupatui/coupa"
 	"coupatui/coupa/sim"
+	"coupatui/vocab"
 )
 
 // checkPOs processes every PO of srv once and checks each against what the
@@ -148,7 +149,7 @@ func TestFieldEmptyListsNeedEvidence(t *testing.T) {
 		{ID: "4500002505", Supplier: "Rien SARL", Language: "fr", Layout: sim.LayoutFrame, LongPoll: true},
 	}})
 	for id, r := range checkPOs(t, srv, newSite(t, srv)) {
-		if r.Status != coupa.NoAttachments || r.Folder != "" {
+		if r.Status != vocab.NoAttachments || r.Folder != "" {
 			t.Errorf("PO %s: %v in %q", id, r, r.Folder)
 		}
 	}
@@ -171,7 +172,7 @@ func TestFieldUnrecognisedPagesAreSaved(t *testing.T) {
 	res := checkPOs(t, srv, s)
 	for _, id := range []string{"4500002601", "4500002602"} {
 		r := res[id]
-		if r.Status != coupa.Unrecognised || !r.Retryable || r.Folder != "" || r.Downloaded != 0 {
+		if r.Status != vocab.Unrecognised || !r.Retryable || r.Folder != "" || r.Downloaded != 0 {
 			t.Errorf("PO %s: %v retryable=%v folder %q", id, r, r.Retryable, r.Folder)
 		}
 		path := filepath.Join(s.PagesDir, "PO"+id+".html")
@@ -187,10 +188,10 @@ func TestFieldUnrecognisedPagesAreSaved(t *testing.T) {
 		t.Errorf("an item that names no file was downloaded")
 	}
 	s.NoSectionMeansEmpty = true
-	if r := process(t, s, shared, "4500002602"); r.Status != coupa.NoAttachments {
+	if r := process(t, s, shared, "4500002602"); r.Status != vocab.NoAttachments {
 		t.Errorf("no section with no_section_means_empty: %v", r)
 	}
-	if r := process(t, s, shared, "4500002601"); r.Status != coupa.Unrecognised {
+	if r := process(t, s, shared, "4500002601"); r.Status != vocab.Unrecognised {
 		t.Errorf("unknown items with no_section_means_empty: %v", r)
 	}
 }
@@ -237,7 +238,7 @@ func TestFieldSelectors(t *testing.T) {
 			att("Scan 1.pdf", 11<<10, sim.ShapeTextOnly), att("Scan 2.pdf", 12<<10, sim.ShapeTextOnly)}},
 	}})
 	s := newSite(t, srv)
-	if r := process(t, s, shared, "4500002701"); r.Status != coupa.Unrecognised {
+	if r := process(t, s, shared, "4500002701"); r.Status != vocab.Unrecognised {
 		t.Fatalf("without selectors: %v", r)
 	}
 	s.Selectors.Attachments = []string{"li > span.tile"}
@@ -246,7 +247,7 @@ func TestFieldSelectors(t *testing.T) {
 		t.Fatalf("a good selector: %v", err)
 	}
 	r := process(t, s, shared, "4500002701")
-	if r.Status != coupa.Completed || r.Downloaded != 2 {
+	if r.Status != vocab.Completed || r.Downloaded != 2 {
 		t.Fatalf("with attachments = [\"li > span.tile\"]: %v", r)
 	}
 	po, _ := srv.PO("4500002701")
@@ -295,7 +296,7 @@ func TestInspect(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Status != coupa.Completed || len(rep.Files) != 2 || rep.Supplier != "Ribeiro & Filhos" ||
+	if rep.Status != vocab.Completed || len(rep.Files) != 2 || rep.Supplier != "Ribeiro & Filhos" ||
 		rep.SupplierFrom != `label "Fornecedor"` || !strings.HasSuffix(rep.Requisition, "/requisition_headers/2100801") ||
 		!rep.FollowsRequisition || rep.Section != `heading "Anexos"` || rep.Saved == "" {
 		t.Errorf("report %+v", rep)
@@ -309,10 +310,10 @@ func TestInspect(t *testing.T) {
 	if st := srv.Stats(); len(st.Downloads) != 0 {
 		t.Errorf("inspect downloaded %v", st.Downloads)
 	}
-	if rep, err := s.Inspect(ctx, shared, "4500002802"); err != nil || rep.Status != coupa.Unrecognised || !strings.Contains(rep.Why, "no attachments section") {
+	if rep, err := s.Inspect(ctx, shared, "4500002802"); err != nil || rep.Status != vocab.Unrecognised || !strings.Contains(rep.Why, "no attachments section") {
 		t.Errorf("no section: %+v %v", rep, err)
 	}
-	if rep, err := s.Inspect(ctx, shared, "4500002803"); err != nil || rep.Status != coupa.NotFound || rep.ErrorText != sim.TextSorryPT {
+	if rep, err := s.Inspect(ctx, shared, "4500002803"); err != nil || rep.Status != vocab.NotFound || rep.ErrorText != sim.TextSorryPT {
 		t.Errorf("not found: %+v %v", rep, err)
 	}
 }
@@ -342,7 +343,7 @@ func TestFieldEmptyTextOutsideTheSectionIsNoEvidence(t *testing.T) {
 	defer srv.Close()
 	s := &coupa.Site{BaseURL: srv.URL, Root: t.TempDir(), PageTimeout: 10 * time.Second}
 	res := s.Process(testContext(t), shared, coupa.Job{PO: "4500002901"}, nil)
-	if res.Status != coupa.Completed || len(res.Files) != 1 {
+	if res.Status != vocab.Completed || len(res.Files) != 1 {
 		t.Fatalf("%v", res)
 	}
 	if got, _ := os.ReadFile(filepath.Join(res.Folder, "late.pdf")); string(got) != string(body) {

@@ -1,6 +1,7 @@
 package coupa
 
 import (
+	"coupatui/vocab"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -21,7 +22,7 @@ const (
 // Root/<hierarchy levels> or Root/<supplier>. Every level is sanitised like
 // a file name, so no level can climb out of Root.
 func (s *Site) parentDir(job Job, supplier string) string {
-	if s.Layout == LayoutFlat {
+	if s.Layout == vocab.LayoutFlat {
 		return s.Root
 	}
 	if len(job.Hierarchy) > 0 {
@@ -49,8 +50,8 @@ type poFolder struct {
 	work   string // the __WORK folder, "" until prepared
 }
 
-func workName(po string) string             { return "PO" + po + workSuffix }
-func finalName(po string, st Status) string { return "PO" + po + "_" + string(st) }
+func workName(po string) string                   { return "PO" + po + workSuffix }
+func finalName(po string, st vocab.Status) string { return "PO" + po + "_" + string(st) }
 
 // isFolderOf reports whether name is one of po's folders (work or final).
 func isFolderOf(name, po string) bool {
@@ -58,7 +59,7 @@ func isFolderOf(name, po string) bool {
 	if !ok {
 		return false
 	}
-	return rest == "_WORK" || slices.Contains(Statuses, Status(rest))
+	return rest == "_WORK" || slices.Contains(vocab.Statuses, vocab.Status(rest))
 }
 
 // prepare makes (or takes back) the PO's __WORK folder: an existing folder
@@ -96,7 +97,7 @@ func (f *poFolder) prepare() error {
 // finish renames the work folder to PO<id>_<STATUS> (merging into an
 // existing one) and returns its path; an empty work folder is removed and
 // "" returned: a PO that wrote nothing leaves no folder.
-func (f *poFolder) finish(st Status) (string, error) {
+func (f *poFolder) finish(st vocab.Status) (string, error) {
 	if f.work == "" {
 		return "", nil
 	}

@@ -15,6 +15,7 @@ import (
 	"coupatui/internal/diskfull"
 	"coupatui/internal/panics"
 	"coupatui/internal/testkit"
+	"coupatui/vocab"
 )
 
 // A panic in a download goroutine (here in the progress callback, which
@@ -23,7 +24,7 @@ import (
 // next attempt completes the PO.
 func TestPanicInADownloadIsOneFailedAttempt(t *testing.T) {
 	shared := sharedBrowser.Get(t)
-	srv := sim.Start(t, sim.Options{Seed: 3, POs: []sim.PO{{ID: "4500000801", Supplier: "Acme", Want: coupa.Completed,
+	srv := sim.Start(t, sim.Options{Seed: 3, POs: []sim.PO{{ID: "4500000801", Supplier: "Acme", Want: vocab.Completed,
 		Attachments: []sim.Attachment{att("a.pdf", 20<<10, sim.ShapeAttachmentLink), att("b.pdf", 30<<10, sim.ShapeDownloadLink),
 			att("c.docx", 25<<10, sim.ShapeButton)}}}})
 	s := newSite(t, srv)
@@ -37,7 +38,7 @@ func TestPanicInADownloadIsOneFailedAttempt(t *testing.T) {
 		}
 	})
 	pe := panics.Of(res.Err)
-	if !panicked || res.Status != coupa.Failed || !res.Retryable || pe == nil {
+	if !panicked || res.Status != vocab.Failed || !res.Retryable || pe == nil {
 		t.Fatalf("result %v (retryable %v): want a retryable FAILED carrying the panic", res, res.Retryable)
 	}
 	if !strings.Contains(string(pe.Stack), "TestPanicInADownloadIsOneFailedAttempt") {
@@ -48,7 +49,7 @@ func TestPanicInADownloadIsOneFailedAttempt(t *testing.T) {
 		t.Errorf("folder %s holds %d files after the panic, want the 2 complete ones kept", res.Folder, len(kept))
 	}
 	res = process(t, s, shared, "4500000801")
-	if res.Status != coupa.Completed {
+	if res.Status != vocab.Completed {
 		t.Fatalf("the retry: %v", res)
 	}
 	assertFiles(t, srv, res)
@@ -63,12 +64,12 @@ func TestFilesOverMaxFileBytesFailAndAreNotRetried(t *testing.T) {
 	big.ID = "big-http"
 	bigClick := att("Drawings.zip", 3<<20, sim.ShapeButton)
 	bigClick.ID = "big-click"
-	srv := sim.Start(t, sim.Options{Seed: 4, POs: []sim.PO{{ID: "4500000802", Supplier: "Acme", Want: coupa.Partial,
+	srv := sim.Start(t, sim.Options{Seed: 4, POs: []sim.PO{{ID: "4500000802", Supplier: "Acme", Want: vocab.Partial,
 		Attachments: []sim.Attachment{att("small.pdf", 20<<10, sim.ShapeAttachmentLink), big, bigClick}}}})
 	s := newSite(t, srv)
 	s.MaxFileBytes = 1 << 20
 	res := process(t, s, shared, "4500000802")
-	if res.Status != coupa.Partial || res.Retryable || res.Downloaded != 1 {
+	if res.Status != vocab.Partial || res.Retryable || res.Downloaded != 1 {
 		t.Fatalf("result %v (retryable %v): want a PARTIAL that is not retried", res, res.Retryable)
 	}
 	msg := res.ErrorMessage()
@@ -104,12 +105,12 @@ func TestFullDiskLeavesThePOPendingWithItsFiles(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			disk := testkit.Tmpfs(t, 1<<20)
-			srv := sim.Start(t, sim.Options{Seed: 5, POs: []sim.PO{{ID: "4500000803", Supplier: "Acme", Want: coupa.Completed, Attachments: tc.files}}})
+			srv := sim.Start(t, sim.Options{Seed: 5, POs: []sim.PO{{ID: "4500000803", Supplier: "Acme", Want: vocab.Completed, Attachments: tc.files}}})
 			s := newSite(t, srv)
 			s.Root = disk
 			s.DownloadsPerPO = 1 // in page order: a and b fit, c does not
 			res := process(t, s, shared, "4500000803")
-			if res.Status != coupa.Pending || res.Retryable || !diskfull.Is(res.Err) {
+			if res.Status != vocab.Pending || res.Retryable || !diskfull.Is(res.Err) {
 				t.Fatalf("result %v: want PENDING with a disk-full error", res)
 			}
 			work := filepath.Join(disk, "Acme", "PO4500000803__WORK")
@@ -121,7 +122,7 @@ func TestFullDiskLeavesThePOPendingWithItsFiles(t *testing.T) {
 			}
 			testkit.ResizeTmpfs(t, disk, 8<<20) // the operator frees space
 			res = process(t, s, shared, "4500000803")
-			if res.Status != coupa.Completed {
+			if res.Status != vocab.Completed {
 				t.Fatalf("after freeing space: %v", res)
 			}
 			assertFiles(t, srv, res)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"coupatui/browser"
+	"coupatui/vocab"
 )
 
 // Report is what the analyser saw on one PO page and the outcome it leads
@@ -19,7 +20,7 @@ type Report struct {
 	// Status is the outcome the page leads to. COMPLETED means "files to
 	// fetch": the PO ends COMPLETED when every one downloads. PENDING means
 	// Coupa asked for a sign-in.
-	Status       Status
+	Status       vocab.Status
 	Why          string
 	Title        string
 	Section      string   // how the attachments section was found, "" when none
@@ -63,10 +64,10 @@ func (s *Site) Inspect(ctx context.Context, b *browser.Browser, po string) (Repo
 	rep.FinalURL, rep.HTTPStatus = stripQueries(resp.URL), resp.Status
 	switch {
 	case isSignInRaw(resp.URL) || resp.Status == 401:
-		rep.Status, rep.Why = Pending, "Coupa shows its sign-in page: run `coupatui login`"
+		rep.Status, rep.Why = vocab.Pending, "Coupa shows its sign-in page: run `coupatui login`"
 		return rep, nil
 	case resp.Status >= 500, resp.Status == 408, resp.Status == 429:
-		rep.Status, rep.Why = Failed, fmt.Sprintf("the page answered HTTP %d (retried in a run)", resp.Status)
+		rep.Status, rep.Why = vocab.Failed, fmt.Sprintf("the page answered HTTP %d (retried in a run)", resp.Status)
 		return rep, nil
 	}
 	st, err := s.analyze(ctx, tab, po, false)
@@ -96,24 +97,24 @@ func (s *Site) Inspect(ctx context.Context, b *browser.Browser, po string) (Repo
 	}
 	switch v.kind {
 	case pageFiles:
-		rep.Status = Completed
+		rep.Status = vocab.Completed
 		if v.unknown != "" {
-			rep.Status, rep.Why = Unrecognised, v.why+"; "+v.unknown
+			rep.Status, rep.Why = vocab.Unrecognised, v.why+"; "+v.unknown
 		}
 	case pageEmpty:
-		rep.Status = NoAttachments
+		rep.Status = vocab.NoAttachments
 	case pageNotFound:
-		rep.Status = NotFound
+		rep.Status = vocab.NotFound
 	case pageSignIn:
-		rep.Status = Pending
+		rep.Status = vocab.Pending
 	case pageUnrecognised:
-		rep.Status = Unrecognised
+		rep.Status = vocab.Unrecognised
 	case pageTimeout:
-		rep.Status = Timeout
+		rep.Status = vocab.Timeout
 	default:
-		rep.Status = Failed
+		rep.Status = vocab.Failed
 	}
-	if (rep.Status == Completed || rep.Status == NoAttachments) && st.Requisition != "" && !anyPDF(st.Links) {
+	if (rep.Status == vocab.Completed || rep.Status == vocab.NoAttachments) && st.Requisition != "" && !anyPDF(st.Links) {
 		rep.FollowsRequisition = s.PRFallback
 	}
 	if s.PagesDir != "" {

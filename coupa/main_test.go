@@ -16,6 +16,7 @@ import (
 	"coupatui/coupa"
 	"coupatui/coupa/sim"
 	"coupatui/internal/testkit"
+	"coupatui/vocab"
 )
 
 // sharedBrowser is one browser for every test that does not need its own,
@@ -109,7 +110,7 @@ func assertFiles(t *testing.T, srv *sim.Server, res coupa.Result) {
 	if !slices.Equal(gotSums, wantSums) {
 		t.Errorf("PO %s: folder %q holds %d files %q; want %d files with the expected SHA-256", res.PO, res.Folder, len(gotSums), names, len(wantSums))
 	}
-	if res.Downloaded != len(want) && res.Status == coupa.Completed {
+	if res.Downloaded != len(want) && res.Status == vocab.Completed {
 		t.Errorf("PO %s: Downloaded = %d, want %d", res.PO, res.Downloaded, len(want))
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"coupatui/browser"
 	"coupatui/internal/diskfull"
+	"coupatui/vocab"
 )
 
 // Process fetches one PO in a fresh tab of b: it loads the PO page, decides
@@ -33,7 +34,7 @@ func (s *Site) Process(ctx context.Context, b *browser.Browser, job Job, progres
 		}
 	}()
 	if b == nil {
-		run.set(Failed, true, errors.New("no browser"))
+		run.set(vocab.Failed, true, errors.New("no browser"))
 		return res
 	}
 
@@ -51,7 +52,7 @@ func (s *Site) Process(ctx context.Context, b *browser.Browser, job Job, progres
 		defer since(&res.Steps.Park, time.Now())
 		// A clean end keeps the tab for the next PO; after a timeout or a
 		// cancellation the page may still be running: close it.
-		if ctx.Err() == nil && res.Status != Timeout && res.Status != Cancelled {
+		if ctx.Err() == nil && res.Status != vocab.Timeout && res.Status != vocab.Cancelled {
 			if err := tab.Park(); err == nil {
 				return
 			}
@@ -184,7 +185,7 @@ func (r *poRun) openRecord(pageURL, what, id, reqID string) (pageState, bool) {
 		r.signIn(what)
 		return pageState{}, false
 	case resp.Status >= 500, resp.Status == 408, resp.Status == 429:
-		r.set(Failed, true, fmt.Errorf("%s answered HTTP %d", what, resp.Status))
+		r.set(vocab.Failed, true, fmt.Errorf("%s answered HTTP %d", what, resp.Status))
 		return pageState{}, false
 	}
 	st, err := r.read(id, requisition)
@@ -216,19 +217,19 @@ func (r *poRun) openRecord(pageURL, what, id, reqID string) (pageState, bool) {
 		if requisition {
 			r.prDenied, r.res.Err = true, errors.New(msg)
 		} else {
-			r.set(NotFound, false, errors.New(msg))
+			r.set(vocab.NotFound, false, errors.New(msg))
 		}
 	case pageTimeout:
-		r.set(Timeout, true, fmt.Errorf("%s: %s", what, v.why))
+		r.set(vocab.Timeout, true, fmt.Errorf("%s: %s", what, v.why))
 	case pageUnrecognised:
 		r.unrecognised = append(r.unrecognised, fmt.Sprintf("%s not recognised: %s%s", what, v.why, saved))
 		if requisition {
 			r.decide()
 		} else {
-			r.set(Unrecognised, true, errors.New(strings.Join(r.unrecognised, "; ")))
+			r.set(vocab.Unrecognised, true, errors.New(strings.Join(r.unrecognised, "; ")))
 		}
 	default:
-		r.set(Failed, v.retryable, fmt.Errorf("%s: %s", what, v.why))
+		r.set(vocab.Failed, v.retryable, fmt.Errorf("%s: %s", what, v.why))
 	}
 	return st, false
 }
@@ -260,7 +261,7 @@ func (r *poRun) download(links []pageLink) bool {
 		err := r.folder.prepare()
 		since(&r.res.Steps.Folder, t0)
 		if err != nil {
-			r.set(Failed, true, err)
+			r.set(vocab.Failed, true, err)
 			return false
 		}
 	}
@@ -268,7 +269,7 @@ func (r *poRun) download(links []pageLink) bool {
 	offset := len(r.files)
 	opts, err := r.downloadOptions(links, offset)
 	if err != nil {
-		r.set(Failed, false, err)
+		r.set(vocab.Failed, false, err)
 		return false
 	}
 	inFlight := map[int]FileProgress{} // by link, touched only by the serialised callbacks below
@@ -315,7 +316,7 @@ func (r *poRun) download(links []pageLink) bool {
 	defer since(&r.res.Steps.Downloads, t0)
 	results, err := r.tab.Download(r.ctx, toBrowserLinks(links), opts)
 	if err != nil {
-		r.set(Failed, true, err) // a panic in a download: one failed attempt
+		r.set(vocab.Failed, true, err) // a panic in a download: one failed attempt
 		return false
 	}
 	r.files = append(r.files, results...)
@@ -335,7 +336,7 @@ func (r *poRun) download(links []pageLink) bool {
 			return false
 		}
 		if diskfull.Is(f.Err) {
-			r.set(Pending, false, fmt.Errorf("%s not saved: %w", fileName(f), f.Err))
+			r.set(vocab.Pending, false, fmt.Errorf("%s not saved: %w", fileName(f), f.Err))
 			return false
 		}
 	}
@@ -421,17 +422,17 @@ func (r *poRun) decide() {
 	}
 	switch {
 	case r.prDenied:
-		r.set(PRNotAccessible, false, errors.Join(r.res.Err, fileErr))
+		r.set(vocab.PRNotAccessible, false, errors.Join(r.res.Err, fileErr))
 	case len(r.unrecognised) > 0:
-		r.set(Unrecognised, true, errors.Join(errors.New(strings.Join(r.unrecognised, "; ")), fileErr))
+		r.set(vocab.Unrecognised, true, errors.Join(errors.New(strings.Join(r.unrecognised, "; ")), fileErr))
 	case r.res.Found == 0:
-		r.set(NoAttachments, false, nil)
+		r.set(vocab.NoAttachments, false, nil)
 	case r.res.Downloaded == r.res.Found:
-		r.set(Completed, false, nil)
+		r.set(vocab.Completed, false, nil)
 	case r.res.Downloaded > 0:
-		r.set(Partial, retry, fileErr)
+		r.set(vocab.Partial, retry, fileErr)
 	default:
-		r.set(Failed, retry, fileErr)
+		r.set(vocab.Failed, retry, fileErr)
 	}
 }
 
@@ -439,18 +440,18 @@ func (r *poRun) decide() {
 func (r *poRun) fail(err error) {
 	switch {
 	case errors.Is(err, ErrSignInRequired):
-		r.set(Pending, false, err)
+		r.set(vocab.Pending, false, err)
 	case r.ctx.Err() != nil && errors.Is(r.ctx.Err(), context.Canceled):
-		r.set(Cancelled, false, err)
+		r.set(vocab.Cancelled, false, err)
 	case errors.Is(err, context.DeadlineExceeded) || r.ctx.Err() != nil:
-		r.set(Timeout, true, err)
+		r.set(vocab.Timeout, true, err)
 	default:
-		r.set(Failed, true, err)
+		r.set(vocab.Failed, true, err)
 	}
 }
 
 func (r *poRun) signIn(where string) {
-	r.set(Pending, false, signInRequired(where))
+	r.set(vocab.Pending, false, signInRequired(where))
 }
 
 // set records the outcome and settles the folder: renamed to its status
@@ -459,10 +460,10 @@ func (r *poRun) signIn(where string) {
 // A full disk settles nothing: the PO is PENDING with the error (the pool
 // holds and puts it back in the queue), and its folder stays __WORK with
 // every complete file in it, for the next attempt to take back.
-func (r *poRun) set(st Status, retryable bool, err error) {
+func (r *poRun) set(st vocab.Status, retryable bool, err error) {
 	r.res.Status, r.res.Retryable, r.res.Err = st, retryable, err
 	if diskfull.Is(err) {
-		r.res.Status, r.res.Retryable = Pending, false
+		r.res.Status, r.res.Retryable = vocab.Pending, false
 		if r.folder != nil {
 			r.res.Folder = r.folder.work
 		}
@@ -478,7 +479,7 @@ func (r *poRun) set(st Status, retryable bool, err error) {
 	if ferr != nil {
 		r.res.Err = errors.Join(r.res.Err, ferr)
 		if diskfull.Is(ferr) {
-			r.res.Status, r.res.Retryable = Pending, false
+			r.res.Status, r.res.Retryable = vocab.Pending, false
 		}
 	}
 }

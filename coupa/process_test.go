@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -16,13 +15,15 @@ import (
 
 	"coupatui/coupa"
 	"coupatui/coupa/sim"
+	"coupatui/internal/testkit"
+	"coupatui/vocab"
 )
 
 func TestProcessEveryShape(t *testing.T) {
 	shared := sharedBrowser.Get(t)
 	t.Parallel()
 	srv := sim.Start(t, sim.Options{Seed: 7, POs: []sim.PO{{
-		ID: "4500000001", Supplier: "Böhm & Söhne GmbH", SupplierMarkup: sim.SupplierClassName, Want: coupa.Completed,
+		ID: "4500000001", Supplier: "Böhm & Söhne GmbH", SupplierMarkup: sim.SupplierClassName, Want: vocab.Completed,
 		Attachments: []sim.Attachment{
 			att("Quote 2024-118.pdf", 48<<10, sim.ShapeAttachmentLink),
 			att("Signed contract.pdf", 20<<10, sim.ShapeDownloadLink),
@@ -40,7 +41,7 @@ func TestProcessEveryShape(t *testing.T) {
 			phases = append(phases, p.Phase)
 		}
 	})
-	if res.Status != coupa.Completed || res.Err != nil {
+	if res.Status != vocab.Completed || res.Err != nil {
 		t.Fatalf("result %v", res)
 	}
 	if res.Supplier != "Böhm & Söhne GmbH" || res.Found != 6 || res.Downloaded != 6 {
@@ -73,15 +74,15 @@ func TestProcessEveryShape(t *testing.T) {
 func TestProcessNoAttachmentsIsDecidedQuickly(t *testing.T) {
 	shared := sharedBrowser.Get(t)
 	srv := sim.Start(t, sim.Options{Seed: 1, POs: []sim.PO{
-		{ID: "4500000010", Supplier: "Umbrella", Want: coupa.NoAttachments},
-		{ID: "4500000011", LongPoll: true, Want: coupa.NoAttachments},
-		{ID: "4500000012", InsertDelay: 800 * time.Millisecond, Want: coupa.NoAttachments},
-		{ID: "4500000013", InsertDelay: 900 * time.Millisecond, LongPoll: true, Want: coupa.Completed,
+		{ID: "4500000010", Supplier: "Umbrella", Want: vocab.NoAttachments},
+		{ID: "4500000011", LongPoll: true, Want: vocab.NoAttachments},
+		{ID: "4500000012", InsertDelay: 800 * time.Millisecond, Want: vocab.NoAttachments},
+		{ID: "4500000013", InsertDelay: 900 * time.Millisecond, LongPoll: true, Want: vocab.Completed,
 			Attachments: []sim.Attachment{att("late.pdf", 5000, sim.ShapeDownloadAttr)}},
 	}})
 	s := newSite(t, srv) // MarkerTimeout 15 s
-	var logs syncBuffer
-	s.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	var logs testkit.Buffer
+	s.Logger = logs.Logger()
 	for _, po := range srv.Catalogue() {
 		start := time.Now()
 		res := process(t, s, shared, po.ID)
@@ -95,7 +96,7 @@ func TestProcessNoAttachmentsIsDecidedQuickly(t *testing.T) {
 			t.Errorf("PO %s took %v to decide (MarkerTimeout 15 s)", po.ID, took)
 		}
 		t.Logf("PO %s: %s in %v", po.ID, res.Status, took)
-		if res.Status == coupa.NoAttachments && res.Folder != "" {
+		if res.Status == vocab.NoAttachments && res.Folder != "" {
 			t.Errorf("PO %s: a folder %q for a PO with nothing to fetch", po.ID, res.Folder)
 		}
 		assertFiles(t, srv, res)
@@ -132,18 +133,18 @@ func TestProcessNotFound(t *testing.T) {
 	var pos []sim.PO
 	for i, text := range sim.ErrorTexts {
 		status := []int{200, 404}[i%2]
-		pos = append(pos, sim.PO{ID: fmt.Sprint(4500000101 + i), NotFound: status, ErrorText: text, ErrorMarkup: i % 3, Want: coupa.NotFound})
+		pos = append(pos, sim.PO{ID: fmt.Sprint(4500000101 + i), NotFound: status, ErrorText: text, ErrorMarkup: i % 3, Want: vocab.NotFound})
 	}
 	srv := sim.Start(t, sim.Options{Seed: 2, POs: pos})
 	s := newSite(t, srv)
 	for _, po := range pos {
 		res := process(t, s, shared, po.ID)
-		if res.Status != coupa.NotFound || res.Retryable || res.Folder != "" {
+		if res.Status != vocab.NotFound || res.Retryable || res.Folder != "" {
 			t.Errorf("PO %s (HTTP %d, %q, markup %d): %v folder %q", po.ID, po.NotFound, po.ErrorText, po.ErrorMarkup, res, res.Folder)
 		}
 	}
 	// A PO the server does not know at all.
-	if res := process(t, s, shared, "4599999999"); res.Status != coupa.NotFound {
+	if res := process(t, s, shared, "4599999999"); res.Status != vocab.NotFound {
 		t.Errorf("unknown PO: %v", res)
 	}
 	if entries, _ := os.ReadDir(s.Root); len(entries) != 0 {
@@ -156,13 +157,13 @@ func TestProcessPRFallback(t *testing.T) {
 	t.Parallel()
 	srv := sim.Start(t, sim.Options{Seed: 3,
 		POs: []sim.PO{
-			{ID: "4500000201", Supplier: "Stark", Requisition: "2100001", Want: coupa.Completed,
+			{ID: "4500000201", Supplier: "Stark", Requisition: "2100001", Want: vocab.Completed,
 				Attachments: []sim.Attachment{att("Price list.xlsx", 9000, sim.ShapeAttachmentLink)}},
-			{ID: "4500000202", Supplier: "Wayne", Requisition: "2100006", Want: coupa.Completed},
-			{ID: "4500000203", Supplier: "Cyberdyne", Requisition: "2100003", Want: coupa.PRNotAccessible,
+			{ID: "4500000202", Supplier: "Wayne", Requisition: "2100006", Want: vocab.Completed},
+			{ID: "4500000203", Supplier: "Cyberdyne", Requisition: "2100003", Want: vocab.PRNotAccessible,
 				Attachments: []sim.Attachment{att("Rate card.xlsx", 7000, sim.ShapeDownloadLink)}},
-			{ID: "4500000204", Supplier: "Tyrell", Requisition: "2100004", Want: coupa.PRNotAccessible},
-			{ID: "4500000205", Supplier: "Soylent", Requisition: "2100005", Want: coupa.Completed,
+			{ID: "4500000204", Supplier: "Tyrell", Requisition: "2100004", Want: vocab.PRNotAccessible},
+			{ID: "4500000205", Supplier: "Soylent", Requisition: "2100005", Want: vocab.Completed,
 				Attachments: []sim.Attachment{att("Catering order.pdf", 4000, sim.ShapeAttachmentLink)}},
 		},
 		Requisitions: []sim.Requisition{
@@ -210,7 +211,7 @@ func TestProcessPRFallback(t *testing.T) {
 	// Without the fallback the requisition is never opened.
 	s.PRFallback = false
 	before := srv.Stats().Requisitions["2100001"]
-	if res := process(t, s, shared, "4500000201"); res.Status != coupa.Completed || res.Found != 1 {
+	if res := process(t, s, shared, "4500000201"); res.Status != vocab.Completed || res.Found != 1 {
 		t.Errorf("without fallback: %v", res)
 	}
 	if srv.Stats().Requisitions["2100001"] != before {
@@ -222,9 +223,9 @@ func TestProcessTransientFaults(t *testing.T) {
 	shared := sharedBrowser.Get(t)
 	t.Parallel()
 	srv := sim.Start(t, sim.Options{Seed: 4, POs: []sim.PO{
-		{ID: "4500000301", FirstTry5xx: true, Want: coupa.Completed,
+		{ID: "4500000301", FirstTry5xx: true, Want: vocab.Completed,
 			Attachments: []sim.Attachment{att("Subscription order.pdf", 28<<10, sim.ShapeDownloadLink)}},
-		{ID: "4500000302", Want: coupa.Completed, Attachments: []sim.Attachment{
+		{ID: "4500000302", Want: vocab.Completed, Attachments: []sim.Attachment{
 			{Name: "cut.pdf", Size: 400 << 10, Shape: sim.ShapeAttachmentLink, CutOnce: true},
 			{Name: "503.pdf", Size: 60 << 10, Shape: sim.ShapeDownloadAttr, Fail5xxOnce: true},
 			{Name: "slow.pdf", Size: 300 << 10, Shape: sim.ShapeDownloadLink, Slow: true},
@@ -235,13 +236,13 @@ func TestProcessTransientFaults(t *testing.T) {
 	s := newSite(t, srv)
 	// The 503 says Retry-After: 1: the page is loaded again after it, in
 	// the same attempt.
-	if first := process(t, s, shared, "4500000301"); first.Status != coupa.Completed {
+	if first := process(t, s, shared, "4500000301"); first.Status != vocab.Completed {
 		t.Errorf("a 503 page with Retry-After: %v", first)
 	} else {
 		assertFiles(t, srv, first)
 	}
 	res := process(t, s, shared, "4500000302")
-	if res.Status != coupa.Completed {
+	if res.Status != vocab.Completed {
 		t.Fatalf("faulty downloads: %v", res)
 	}
 	assertFiles(t, srv, res)
@@ -255,7 +256,7 @@ func TestProcessHostileNames(t *testing.T) {
 	shared := sharedBrowser.Get(t)
 	t.Parallel()
 	long := strings.Repeat("Very long scanned purchase agreement name ", 8)[:296] + ".pdf"
-	srv := sim.Start(t, sim.Options{Seed: 5, POs: []sim.PO{{ID: "4500000401", Supplier: "../../Evil Corp", Want: coupa.Completed,
+	srv := sim.Start(t, sim.Options{Seed: 5, POs: []sim.PO{{ID: "4500000401", Supplier: "../../Evil Corp", Want: vocab.Completed,
 		Attachments: []sim.Attachment{
 			att("../../etc/passwd", 3000, sim.ShapeAttachmentLink),
 			att(`..\..\win.ini`, 2000, sim.ShapeDownloadLink),
@@ -273,7 +274,7 @@ func TestProcessHostileNames(t *testing.T) {
 		}}}})
 	s := newSite(t, srv)
 	res := process(t, s, shared, "4500000401")
-	if res.Status != coupa.Completed {
+	if res.Status != vocab.Completed {
 		t.Fatalf("%v", res)
 	}
 	assertFiles(t, srv, res)
@@ -297,14 +298,14 @@ func TestProcessHostileNames(t *testing.T) {
 func TestProcessHungPageTimesOutAndTheBrowserGoesOn(t *testing.T) {
 	shared := sharedBrowser.Get(t)
 	srv := sim.Start(t, sim.Options{Seed: 6, POs: []sim.PO{
-		{ID: "4500000501", Hang: true, Want: coupa.Timeout, Attachments: []sim.Attachment{att("x.pdf", 100, sim.ShapeAttachmentLink)}},
-		{ID: "4500000502", Want: coupa.Completed, Attachments: []sim.Attachment{att("after.pdf", 5000, sim.ShapeButton)}},
+		{ID: "4500000501", Hang: true, Want: vocab.Timeout, Attachments: []sim.Attachment{att("x.pdf", 100, sim.ShapeAttachmentLink)}},
+		{ID: "4500000502", Want: vocab.Completed, Attachments: []sim.Attachment{att("after.pdf", 5000, sim.ShapeButton)}},
 	}})
 	s := newSite(t, srv)
 	s.PageTimeout, s.MarkerTimeout = 5*time.Second, 3*time.Second
 	start := time.Now()
 	res := process(t, s, shared, "4500000501")
-	if res.Status != coupa.Timeout || !res.Retryable || errors.Is(res.Err, coupa.ErrBrowserUnhealthy) {
+	if res.Status != vocab.Timeout || !res.Retryable || errors.Is(res.Err, coupa.ErrBrowserUnhealthy) {
 		t.Fatalf("hung page: %v retryable=%v", res, res.Retryable)
 	}
 	t.Logf("hung page decided in %v: %v", time.Since(start), res.Err)
@@ -312,7 +313,7 @@ func TestProcessHungPageTimesOutAndTheBrowserGoesOn(t *testing.T) {
 		t.Fatalf("browser after the hung page: %v", err)
 	}
 	next := process(t, s, shared, "4500000502")
-	if next.Status != coupa.Completed {
+	if next.Status != vocab.Completed {
 		t.Fatalf("the next PO on the same browser: %v", next)
 	}
 	assertFiles(t, srv, next)
@@ -322,18 +323,18 @@ func TestProcessCancelledAndDeadline(t *testing.T) {
 	shared := sharedBrowser.Get(t)
 	t.Parallel()
 	srv := sim.Start(t, sim.Options{Seed: 8, POs: []sim.PO{
-		{ID: "4500000601", Want: coupa.Completed, Attachments: []sim.Attachment{{Name: "big.pdf", Size: 2 << 20, Shape: sim.ShapeDownloadLink, Slow: true}}},
+		{ID: "4500000601", Want: vocab.Completed, Attachments: []sim.Attachment{{Name: "big.pdf", Size: 2 << 20, Shape: sim.ShapeDownloadLink, Slow: true}}},
 	}})
 	s := newSite(t, srv)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if res := s.Process(ctx, shared, coupa.Job{PO: "4500000601"}, nil); res.Status != coupa.Cancelled {
+	if res := s.Process(ctx, shared, coupa.Job{PO: "4500000601"}, nil); res.Status != vocab.Cancelled {
 		t.Errorf("cancelled before start: %v", res)
 	}
 	ctx, cancel = context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	res := s.Process(ctx, shared, coupa.Job{PO: "4500000601"}, nil)
-	if res.Status != coupa.Timeout || !res.Retryable {
+	if res.Status != vocab.Timeout || !res.Retryable {
 		t.Errorf("deadline during a slow download: %v", res)
 	}
 	assertContained(t, s.Root)
@@ -348,7 +349,7 @@ func TestProcessCancelledAndDeadline(t *testing.T) {
 func TestProcessRetryReusesTheFolder(t *testing.T) {
 	shared := sharedBrowser.Get(t)
 	t.Parallel()
-	srv := sim.Start(t, sim.Options{Seed: 9, POs: []sim.PO{{ID: "4500000701", Supplier: "Slow Co", Want: coupa.Completed,
+	srv := sim.Start(t, sim.Options{Seed: 9, POs: []sim.PO{{ID: "4500000701", Supplier: "Slow Co", Want: vocab.Completed,
 		Attachments: []sim.Attachment{att("small.pdf", 3000, sim.ShapeAttachmentLink),
 			{Name: "big.pdf", Size: 1 << 20, Shape: sim.ShapeDownloadLink, Slow: true}}}}})
 	s := newSite(t, srv)
@@ -361,7 +362,7 @@ func TestProcessRetryReusesTheFolder(t *testing.T) {
 			cancel()
 		}
 	})
-	if first.Status != coupa.Cancelled || first.Downloaded != 1 || !strings.HasSuffix(first.Folder, "PO4500000701_CANCELLED") {
+	if first.Status != vocab.Cancelled || first.Downloaded != 1 || !strings.HasSuffix(first.Folder, "PO4500000701_CANCELLED") {
 		t.Fatalf("first run: %v folder %q", first, first.Folder)
 	}
 	small := filepath.Join(first.Folder, "small.pdf")
@@ -373,7 +374,7 @@ func TestProcessRetryReusesTheFolder(t *testing.T) {
 	before, _ := os.Stat(small)
 
 	second := process(t, s, shared, "4500000701")
-	if second.Status != coupa.Completed {
+	if second.Status != vocab.Completed {
 		t.Fatalf("second run: %v", second)
 	}
 	assertFiles(t, srv, second)
@@ -394,8 +395,8 @@ func TestLayouts(t *testing.T) {
 	shared := sharedBrowser.Get(t)
 	t.Parallel()
 	srv := sim.Start(t, sim.Options{Seed: 10, POs: []sim.PO{
-		{ID: "4500000801", Supplier: "Acme", Want: coupa.Completed, Attachments: []sim.Attachment{att("a.pdf", 100, sim.ShapeAttachmentLink)}},
-		{ID: "4500000802", Want: coupa.Completed, Attachments: []sim.Attachment{att("b.pdf", 100, sim.ShapeAttachmentLink)}},
+		{ID: "4500000801", Supplier: "Acme", Want: vocab.Completed, Attachments: []sim.Attachment{att("a.pdf", 100, sim.ShapeAttachmentLink)}},
+		{ID: "4500000802", Want: vocab.Completed, Attachments: []sim.Attachment{att("b.pdf", 100, sim.ShapeAttachmentLink)}},
 	}})
 	s := newSite(t, srv)
 	ctx := context.Background()
@@ -406,13 +407,13 @@ func TestLayouts(t *testing.T) {
 	if res := process(t, s, shared, "4500000802"); res.Folder != filepath.Join(s.Root, "_unknown_supplier", "PO4500000802_COMPLETED") {
 		t.Errorf("no supplier: folder %q", res.Folder)
 	}
-	s.Layout = coupa.LayoutFlat
+	s.Layout = vocab.LayoutFlat
 	s.Root = t.TempDir()
 	if res := process(t, s, shared, "4500000801"); res.Folder != filepath.Join(s.Root, "PO4500000801_COMPLETED") {
 		t.Errorf("flat: folder %q", res.Folder)
 	}
 	// A second run merges into the existing final folder.
-	if res := process(t, s, shared, "4500000801"); res.Status != coupa.Completed || res.Folder != filepath.Join(s.Root, "PO4500000801_COMPLETED") {
+	if res := process(t, s, shared, "4500000801"); res.Status != vocab.Completed || res.Folder != filepath.Join(s.Root, "PO4500000801_COMPLETED") {
 		t.Errorf("second flat run: %v in %q", res, res.Folder)
 	}
 	assertContained(t, s.Root)
@@ -428,14 +429,14 @@ func TestPOURL(t *testing.T) {
 func TestProcessDownloadTimeoutBoundsOneFile(t *testing.T) {
 	shared := sharedBrowser.Get(t)
 	t.Parallel()
-	srv := sim.Start(t, sim.Options{Seed: 5, POs: []sim.PO{{ID: "4500000701", Want: coupa.Completed, Attachments: []sim.Attachment{
+	srv := sim.Start(t, sim.Options{Seed: 5, POs: []sim.PO{{ID: "4500000701", Want: vocab.Completed, Attachments: []sim.Attachment{
 		att("quick.pdf", 10<<10, sim.ShapeAttachmentLink),
 		{Name: "slow.pdf", Size: 2 << 20, Shape: sim.ShapeDownloadLink, Slow: true}, // ~8 s at 256 KB/s
 	}}}})
 	s := newSite(t, srv)
 	s.DownloadTimeout = time.Second
 	res := process(t, s, shared, "4500000701") // a 60 s bound: the slow file alone would fit
-	if res.Status != coupa.Partial || !res.Retryable || res.Downloaded != 1 {
+	if res.Status != vocab.Partial || !res.Retryable || res.Downloaded != 1 {
 		t.Fatalf("a file slower than download_timeout: %v (retryable %v)", res, res.Retryable)
 	}
 	if !slices.Equal(res.Files, []string{"quick.pdf"}) {

@@ -6,6 +6,7 @@ import (
 
 	"coupatui/coupa"
 	"coupatui/coupa/sim"
+	"coupatui/vocab"
 )
 
 // While a slow file downloads, progress shows it in flight with its bytes
@@ -18,14 +19,14 @@ func TestProcessReportsFilesInFlight(t *testing.T) {
 	slow := att("Site survey.pdf", size, sim.ShapeDownloadLink)
 	slow.Slow = true
 	srv := sim.Start(t, sim.Options{Seed: 3, POs: []sim.PO{{
-		ID: "4500000901", Supplier: "ACME", Want: coupa.Completed,
+		ID: "4500000901", Supplier: "ACME", Want: vocab.Completed,
 		Attachments: []sim.Attachment{slow, att("Quote.pdf", 8<<10, sim.ShapeAttachmentLink)}}}})
 	s := newSite(t, srv)
 	var reports []coupa.Progress
 	res := s.Process(testContext(t), shared, coupa.Job{PO: "4500000901"}, func(p coupa.Progress) {
 		reports = append(reports, p)
 	})
-	if res.Status != coupa.Completed {
+	if res.Status != vocab.Completed {
 		t.Fatalf("result %v", res)
 	}
 	if res.PageTime <= 0 || res.PageTime > 30*time.Second {

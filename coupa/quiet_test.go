@@ -3,7 +3,6 @@ package coupa_test
 import (
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -11,6 +10,8 @@ import (
 	"time"
 
 	"coupatui/coupa"
+	"coupatui/internal/testkit"
+	"coupatui/vocab"
 )
 
 // A page with no attachment list at all (no marker, no empty text, nothing
@@ -31,12 +32,12 @@ func TestPageWithoutListIsUnrecognisedAfterTheQuietDOM(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	var logs syncBuffer
+	var logs testkit.Buffer
 	s := &coupa.Site{BaseURL: srv.URL, Root: t.TempDir(), PageTimeout: 10 * time.Second, MarkerTimeout: 15 * time.Second,
-		Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
+		Logger: logs.Logger()}
 	start := time.Now()
 	res := s.Process(testContext(t), shared, coupa.Job{PO: "1"}, nil)
-	if res.Status != coupa.Unrecognised || !res.Retryable || !strings.Contains(res.ErrorMessage(), "no attachments section") {
+	if res.Status != vocab.Unrecognised || !res.Retryable || !strings.Contains(res.ErrorMessage(), "no attachments section") {
 		t.Fatalf("page without a list: %v (retryable %v)", res, res.Retryable)
 	}
 	if took := time.Since(start); took > 5*time.Second {
@@ -49,14 +50,14 @@ func TestPageWithoutListIsUnrecognisedAfterTheQuietDOM(t *testing.T) {
 		t.Logf("decided %d ms after the page was ready", waited)
 	}
 	s.NoSectionMeansEmpty = true
-	if res := s.Process(testContext(t), shared, coupa.Job{PO: "1"}, nil); res.Status != coupa.NoAttachments {
+	if res := s.Process(testContext(t), shared, coupa.Job{PO: "1"}, nil); res.Status != vocab.NoAttachments {
 		t.Errorf("with no_section_means_empty: %v", res)
 	}
 
 	// A list that never finishes loading is bounded by MarkerTimeout.
 	s.MarkerTimeout = 2 * time.Second
 	res = s.Process(testContext(t), shared, coupa.Job{PO: "2"}, nil)
-	if res.Status != coupa.Timeout || !res.Retryable {
+	if res.Status != vocab.Timeout || !res.Retryable {
 		t.Errorf("list stuck loading: %v", res)
 	}
 }
@@ -80,21 +81,21 @@ func TestPageStatuses(t *testing.T) {
 	s := &coupa.Site{BaseURL: srv.URL, Root: t.TempDir(), PageTimeout: 10 * time.Second}
 	for _, tc := range []struct {
 		code      int
-		status    coupa.Status
+		status    vocab.Status
 		retryable bool
 	}{
-		{401, coupa.Pending, false},
-		{403, coupa.NotFound, false},
-		{410, coupa.NotFound, false},
-		{429, coupa.Failed, true},
-		{400, coupa.Failed, false},
-		{502, coupa.Failed, true},
+		{401, vocab.Pending, false},
+		{403, vocab.NotFound, false},
+		{410, vocab.NotFound, false},
+		{429, vocab.Failed, true},
+		{400, vocab.Failed, false},
+		{502, vocab.Failed, true},
 	} {
 		res := s.Process(testContext(t), shared, coupa.Job{PO: fmt.Sprint(tc.code)}, nil)
 		if res.Status != tc.status || res.Retryable != tc.retryable {
 			t.Errorf("HTTP %d: %v retryable=%v, want %s retryable=%v", tc.code, res, res.Retryable, tc.status, tc.retryable)
 		}
-		if tc.status == coupa.Pending && !errors.Is(res.Err, coupa.ErrSignInRequired) {
+		if tc.status == vocab.Pending && !errors.Is(res.Err, coupa.ErrSignInRequired) {
 			t.Errorf("HTTP 401: err %v", res.Err)
 		}
 	}

@@ -1,11 +1,9 @@
 package coupa_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -17,25 +15,8 @@ import (
 	"coupatui/coupa"
 	"coupatui/coupa/sim"
 	"coupatui/internal/testkit"
+	"coupatui/vocab"
 )
-
-// syncBuffer collects log output from several goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // signIn posts the sim's sign-in form from a tab of b, as the operator
 // would, and returns the session token the browser now holds.
@@ -56,8 +37,8 @@ func signIn(t *testing.T, b *browser.Browser, srv *sim.Server) string {
 }
 
 func TestSignInWallSessionAndSecrets(t *testing.T) {
-	var logs syncBuffer
-	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	var logs testkit.Buffer
+	logger := logs.Logger()
 	opts := workerOptions(t.TempDir())
 	opts.ExecPath = testkit.Chromium(t)
 	opts.Logger = logger
@@ -70,17 +51,17 @@ func TestSignInWallSessionAndSecrets(t *testing.T) {
 	defer b.Close()
 
 	srv := sim.Start(t, sim.Options{Seed: 11, SignIn: true, Logger: logger, POs: []sim.PO{
-		{ID: "4500000901", Supplier: "Secure Co", Want: coupa.Completed, Attachments: []sim.Attachment{
+		{ID: "4500000901", Supplier: "Secure Co", Want: vocab.Completed, Attachments: []sim.Attachment{
 			att("a.pdf", 5000, sim.ShapeAttachmentLink), att("b.pdf", 6000, sim.ShapeButton),
 			att("c.pdf", 7000, sim.ShapeScriptRedirect), att("d.pdf", 8000, sim.ShapeDownloadLink)}},
-		{ID: "4500000902", Want: coupa.Completed, Attachments: []sim.Attachment{att("e.pdf", 5000, sim.ShapeAttachmentLink)}},
+		{ID: "4500000902", Want: vocab.Completed, Attachments: []sim.Attachment{att("e.pdf", 5000, sim.ShapeAttachmentLink)}},
 	}})
 	s := newSite(t, srv)
 	s.Logger = logger
 
 	// Not signed in: the wall, never PO_NOT_FOUND.
 	res := s.Process(ctx, b, coupa.Job{PO: "4500000901"}, nil)
-	if res.Status != coupa.Pending || !errors.Is(res.Err, coupa.ErrSignInRequired) || res.Folder != "" {
+	if res.Status != vocab.Pending || !errors.Is(res.Err, coupa.ErrSignInRequired) || res.Folder != "" {
 		t.Fatalf("behind the wall: %v folder %q", res, res.Folder)
 	}
 	if err := s.CheckSession(ctx, b); !errors.Is(err, coupa.ErrSignInRequired) {
@@ -92,7 +73,7 @@ func TestSignInWallSessionAndSecrets(t *testing.T) {
 		t.Errorf("CheckSession after sign-in: %v", err)
 	}
 	res = s.Process(ctx, b, coupa.Job{PO: "4500000901"}, nil)
-	if res.Status != coupa.Completed {
+	if res.Status != vocab.Completed {
 		t.Fatalf("signed in: %v", res)
 	}
 	assertFiles(t, srv, res)
@@ -100,7 +81,7 @@ func TestSignInWallSessionAndSecrets(t *testing.T) {
 	// The session expires mid-run.
 	srv.InvalidateSessions()
 	res2 := s.Process(ctx, b, coupa.Job{PO: "4500000902"}, nil)
-	if res2.Status != coupa.Pending || !errors.Is(res2.Err, coupa.ErrSignInRequired) {
+	if res2.Status != vocab.Pending || !errors.Is(res2.Err, coupa.ErrSignInRequired) {
 		t.Errorf("expired session: %v", res2)
 	}
 

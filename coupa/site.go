@@ -16,7 +16,7 @@ import (
 type Site struct {
 	BaseURL         string        // e.g. https://acme.coupahost.com (no trailing slash needed)
 	Root            string        // download root
-	Layout          string        // "supplier" (default) or "flat"
+	Layout          string        // vocab.LayoutSupplier (default) or vocab.LayoutFlat
 	PRFallback      bool          // also fetch the requisition's files when the PO shows no PDF
 	PageTimeout     time.Duration // navigation + document ready; 0 means 60 s
 	MarkerTimeout   time.Duration // upper bound waiting for attachment markers; 0 means 15 s
@@ -58,12 +58,6 @@ type Selectors struct {
 // another before the next task. It is browser.ErrUnhealthy, so errors.Is
 // matches either name.
 var ErrBrowserUnhealthy = browser.ErrUnhealthy
-
-// Layouts of the download root.
-const (
-	LayoutSupplier = "supplier"
-	LayoutFlat     = "flat"
-)
 
 const (
 	defaultPageTimeout   = 60 * time.Second

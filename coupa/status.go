@@ -1,49 +1,14 @@
-// Package coupa knows the Coupa site: its URLs, what its pages look like, the
-// status words operators use for the outcome of one PO, and how a PO's files
-// are laid out on disk. It drives a browser it is given; it never starts one.
+// Package coupa knows the Coupa site: its URLs, what its pages look like,
+// which status word (vocab.Status) a page means for a PO, and how a PO's
+// files are laid out on disk. It drives a browser it is given; it never starts one.
 package coupa
 
 import (
+	"coupatui/vocab"
 	"errors"
 	"fmt"
 	"time"
 )
-
-// Status is the outcome of one PO in the operators' own vocabulary. The
-// words are written verbatim into the results workbook.
-type Status string
-
-const (
-	Completed       Status = "COMPLETED"         // every attachment found was downloaded
-	Partial         Status = "PARTIAL"           // some attachments downloaded, some not
-	Failed          Status = "FAILED"            // the page or every download failed
-	NoAttachments   Status = "NO_ATTACHMENTS"    // the page shows an empty attachment list
-	Unrecognised    Status = "UNRECOGNISED"      // the page showed neither files, an empty list nor an error, or items not understood
-	NotFound        Status = "PO_NOT_FOUND"      // Coupa says the PO does not exist or is not ours
-	PRNotAccessible Status = "PR_NOT_ACCESSIBLE" // the PR fallback was needed but the requisition was refused
-	Timeout         Status = "TIMEOUT"           // the page or the task ran out of time
-	Cancelled       Status = "CANCELLED"         // the operator or a shutdown stopped it
-	InvalidPO       Status = "INVALID_PO"        // the input row holds no usable PO number
-	Pending         Status = "PENDING"           // not reached yet; a re-run picks it up
-)
-
-// Statuses lists every status word in the order reports show them.
-var Statuses = []Status{Completed, Partial, Failed, Unrecognised, NoAttachments, NotFound,
-	PRNotAccessible, Timeout, Cancelled, InvalidPO, Pending}
-
-// Final reports whether a row with this status is finished for this run.
-func (s Status) Final() bool { return s != "" && s != Pending }
-
-// Deterministic reports whether fetching the PO again would give the same
-// answer, so retrying it is pointless. Unrecognised is not: a page that
-// was not understood is fetched again, and never counted as a success.
-func (s Status) Deterministic() bool {
-	switch s {
-	case Completed, NoAttachments, NotFound, InvalidPO:
-		return true
-	}
-	return false
-}
 
 // ErrSignInRequired means Coupa answered with its sign-in wall: the browser's
 // session is missing or expired. It is never a property of the PO itself.
@@ -51,17 +16,17 @@ var ErrSignInRequired = errors.New("coupa sign-in required")
 
 // Result is the outcome of processing one PO once.
 type Result struct {
-	PO         string    // normalised PO number, digits only
-	Status     Status    // the outcome
-	Supplier   string    // as shown on the PO page, "" when not shown
-	Found      int       // attachments found (PO and, with the PR fallback, requisition)
-	Downloaded int       // attachments complete on disk
-	Files      []string  // names of the files on disk, in page order
-	Folder     string    // the PO's final folder, "" when nothing was written
-	URL        string    // the PO page URL
-	Err        error     // what went wrong, nil when nothing did
-	Retryable  bool      // a transient failure (5xx, cut download, crash, timeout)
-	Finished   time.Time // when the outcome was decided
+	PO         string       // normalised PO number, digits only
+	Status     vocab.Status // the outcome
+	Supplier   string       // as shown on the PO page, "" when not shown
+	Found      int          // attachments found (PO and, with the PR fallback, requisition)
+	Downloaded int          // attachments complete on disk
+	Files      []string     // names of the files on disk, in page order
+	Folder     string       // the PO's final folder, "" when nothing was written
+	URL        string       // the PO page URL
+	Err        error        // what went wrong, nil when nothing did
+	Retryable  bool         // a transient failure (5xx, cut download, crash, timeout)
+	Finished   time.Time    // when the outcome was decided
 
 	// PageTime is how long the PO page took to load and be read (until
 	// the attachment list was known, or the attempt ended without one).

@@ -1,6 +1,7 @@
 package coupa
 
 import (
+	"coupatui/vocab"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -86,7 +87,7 @@ func TestFolderPrepareMergesAndFinishRenames(t *testing.T) {
 	}
 	// A final folder of that status already exists: merge into it.
 	write("PO7_COMPLETED", "c.pdf", "c")
-	final, err := f.finish(Completed)
+	final, err := f.finish(vocab.Completed)
 	if err != nil || final != filepath.Join(parent, "PO7_COMPLETED") {
 		t.Fatalf("finish = %q, %v", final, err)
 	}
@@ -103,7 +104,7 @@ func TestFolderPrepareMergesAndFinishRenames(t *testing.T) {
 	if err := g.prepare(); err != nil {
 		t.Fatal(err)
 	}
-	if final, err := g.finish(Failed); err != nil || final != "" {
+	if final, err := g.finish(vocab.Failed); err != nil || final != "" {
 		t.Errorf("empty finish = %q, %v", final, err)
 	}
 	if _, err := os.Stat(filepath.Join(parent, "PO8__WORK")); !os.IsNotExist(err) {
@@ -134,7 +135,7 @@ func TestParentDir(t *testing.T) {
 	if got := s.parentDir(Job{Hierarchy: []string{"..", "EMEA"}}, "ignored"); got != filepath.Join("/r", "_", "EMEA") {
 		t.Errorf("hierarchy %q", got)
 	}
-	s.Layout = LayoutFlat
+	s.Layout = vocab.LayoutFlat
 	if got := s.parentDir(Job{Hierarchy: []string{"x"}}, "y"); got != "/r" {
 		t.Errorf("flat %q", got)
 	}

@@ -15,6 +15,7 @@ import (
 
 	"coupatui/coupa"
 	"coupatui/pool"
+	"coupatui/vocab"
 )
 
 // Metrics holds the registry and the collectors fed by events. Its methods
@@ -68,7 +69,7 @@ func New(snapshot func() pool.Snapshot) *Metrics {
 		}),
 	}
 	// Every status word is present from the start, so a rate is defined.
-	for _, st := range coupa.Statuses {
+	for _, st := range vocab.Statuses {
 		if st.Final() {
 			m.outcomes.WithLabelValues(string(st))
 		}
@@ -111,7 +112,7 @@ func (m *Metrics) Observe(ev pool.Event) {
 			m.downloadSeconds.Observe(pr.Took.Seconds())
 		}
 	case pool.EvTaskRetried:
-		if t.State == pool.Retrying { // an attempt that ended; its result is the attempt's
+		if t.State == vocab.TaskRetrying { // an attempt that ended; its result is the attempt's
 			m.page(t.Result)
 		}
 	case pool.EvTaskFinished, pool.EvTaskCancelled:
@@ -172,9 +173,9 @@ func (c snapshotCollector) Collect(ch chan<- prometheus.Metric) {
 	gauge := func(d *prometheus.Desc, v float64, labels ...string) {
 		ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, labels...)
 	}
-	for _, st := range coupa.Statuses {
+	for _, st := range vocab.Statuses {
 		switch {
-		case st == coupa.Pending:
+		case st == vocab.Pending:
 			gauge(descPOs, float64(s.Counts.Total-s.Counts.Done), string(st))
 		case st.Final():
 			gauge(descPOs, float64(s.Counts.ByStatus[st]), string(st))
@@ -184,7 +185,7 @@ func (c snapshotCollector) Collect(ch chan<- prometheus.Metric) {
 		"retrying": s.Counts.Retrying, "done": s.Counts.Done} {
 		gauge(descTasks, float64(n), state)
 	}
-	for p := pool.Low; p <= pool.Urgent; p++ {
+	for p := vocab.Low; p <= vocab.Urgent; p++ {
 		gauge(descQueue, float64(s.Counts.QueuedBy[p]), p.String())
 	}
 	byState := map[pool.WorkerState]int{}

@@ -21,6 +21,7 @@ import (
 	"coupatui/metrics"
 	"coupatui/pool"
 	"coupatui/pool/pooltest"
+	"coupatui/vocab"
 )
 
 // run is a real pool on the fake engine with the metrics following it and
@@ -130,7 +131,7 @@ next:
 var done = pooltest.Attempt{
 	Progress: []coupa.Progress{{Phase: "downloading", Found: 1, Done: 1, File: "a.pdf", Bytes: 2048,
 		Took: 300 * time.Millisecond, Saved: &coupa.File{Name: "a.pdf", Size: 2048}}},
-	Result: coupa.Result{Status: coupa.Completed, Found: 1, Downloaded: 1, PageTime: 800 * time.Millisecond},
+	Result: coupa.Result{Status: vocab.Completed, Found: 1, Downloaded: 1, PageTime: 800 * time.Millisecond},
 }
 
 func TestScrapeMidRunCountersMoveAndStatusIsTheSnapshot(t *testing.T) {
@@ -138,20 +139,20 @@ func TestScrapeMidRunCountersMoveAndStatusIsTheSnapshot(t *testing.T) {
 	held1, held2 := pooltest.NewGate(), pooltest.NewGate()
 	eng.On("4500000001", pooltest.Attempt{Gate: held1, Result: done.Result})
 	eng.On("4500000002", pooltest.Attempt{Gate: held2, Result: done.Result})
-	eng.On("4500000006", pooltest.Attempts(pooltest.Attempt{Result: coupa.Result{Status: coupa.Failed,
+	eng.On("4500000006", pooltest.Attempts(pooltest.Attempt{Result: coupa.Result{Status: vocab.Failed,
 		Err: errors.New("server answered 503"), Retryable: true, PageTime: time.Second}}, done))
 	r := startRun(t, "", eng)
 	for i := 1; i <= 2; i++ {
-		if _, err := r.p.Submit(fmt.Sprintf("450000000%d", i), pool.Normal, pool.Meta{}); err != nil {
+		if _, err := r.p.Submit(fmt.Sprintf("450000000%d", i), vocab.Normal, pool.Meta{}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	testkit.WaitFor(t, "both workers busy", 10*time.Second, func() bool { return r.p.Snapshot().Counts.Running == 2 })
 	var hs []*pool.Handle
 	for i := 3; i <= 6; i++ {
-		prio := pool.Normal
+		prio := vocab.Normal
 		if i == 3 {
-			prio = pool.Urgent
+			prio = vocab.Urgent
 		}
 		h, err := r.p.Submit(fmt.Sprintf("450000000%d", i), prio, pool.Meta{})
 		if err != nil {
@@ -222,7 +223,7 @@ func TestScrapeMidRunCountersMoveAndStatusIsTheSnapshot(t *testing.T) {
 	// failing once first.
 	held1.Open()
 	for _, h := range hs {
-		if ti, err := h.Wait(t.Context()); err != nil || ti.Result.Status != coupa.Completed {
+		if ti, err := h.Wait(t.Context()); err != nil || ti.Result.Status != vocab.Completed {
 			t.Fatalf("PO%s: %v %v", h.PO(), ti.Result, err)
 		}
 	}

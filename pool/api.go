@@ -3,65 +3,11 @@ package pool
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"coupatui/coupa"
+	"coupatui/vocab"
 )
-
-// Priority orders the queue: Urgent before High before Normal before Low,
-// first in first out within one priority.
-type Priority int
-
-const (
-	Low Priority = iota
-	Normal
-	High
-	Urgent
-)
-
-var priorityNames = [...]string{"LOW", "NORMAL", "HIGH", "URGENT"}
-
-func (p Priority) String() string {
-	if p < Low || p > Urgent {
-		return fmt.Sprintf("Priority(%d)", int(p))
-	}
-	return priorityNames[p]
-}
-
-// ParsePriority reads urgent|high|normal|low in any case; "" is Normal.
-func ParsePriority(s string) (Priority, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "urgent":
-		return Urgent, nil
-	case "high":
-		return High, nil
-	case "", "normal":
-		return Normal, nil
-	case "low":
-		return Low, nil
-	}
-	return Normal, fmt.Errorf("priority %q: want urgent, high, normal or low", s)
-}
-
-// TaskState is where a task is in its life.
-type TaskState int
-
-const (
-	Queued   TaskState = iota // waiting in the queue
-	Running                   // a worker is processing it
-	Retrying                  // failed transiently; waiting for its backoff before re-entering the queue
-	Done                      // final; Result holds the outcome (CANCELLED included)
-)
-
-var taskStateNames = [...]string{"queued", "running", "retrying", "done"}
-
-func (s TaskState) String() string {
-	if s < Queued || s > Done {
-		return fmt.Sprintf("TaskState(%d)", int(s))
-	}
-	return taskStateNames[s]
-}
 
 // Meta is what the caller attaches to a task and gets back in every view.
 type Meta struct {
@@ -73,8 +19,8 @@ type Meta struct {
 type TaskInfo struct {
 	ID        uint64
 	PO        string
-	Priority  Priority
-	State     TaskState
+	Priority  vocab.Priority
+	State     vocab.TaskState
 	Attempts  int       // attempts started so far
 	Worker    int       // the worker running it, -1 when none
 	Submitted time.Time // when it entered the pool
@@ -196,10 +142,10 @@ type Counts struct {
 	Running  int
 	Retrying int
 	Done     int
-	ByStatus map[coupa.Status]int // final statuses of Done tasks
+	ByStatus map[vocab.Status]int // final statuses of Done tasks
 	// QueuedBy counts the Queued tasks of each priority, indexed by
 	// Priority (Retrying ones are not in the queue yet).
-	QueuedBy [Urgent + 1]int
+	QueuedBy [vocab.Urgent + 1]int
 }
 
 // Resources is the latest reading of the machine, as the pool acts on it.

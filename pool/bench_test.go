@@ -6,6 +6,7 @@ import (
 
 	"coupatui/pool"
 	"coupatui/pool/pooltest"
+	"coupatui/vocab"
 )
 
 // pausedPool is a started pool holding n queued tasks that never dispatch.
@@ -24,7 +25,7 @@ func pausedPool(b *testing.B, n int) *pool.Pool {
 	b.Cleanup(func() { p.Shutdown(context.Background()) })
 	items := make([]pool.Item, n)
 	for i := range items {
-		items[i] = pool.Item{PO: po(i), Priority: pool.Priority(i % 4)}
+		items[i] = pool.Item{PO: po(i), Priority: vocab.Priority(i % 4)}
 	}
 	if _, err := p.SubmitMany(items); err != nil {
 		b.Fatal(err)
@@ -70,7 +71,7 @@ func BenchmarkSubmit100k(b *testing.B) {
 		p, _ := pool.New(cfg, pool.Deps{Engine: pooltest.NewEngine(nil)})
 		items := make([]pool.Item, 100_000)
 		for i := range items {
-			items[i] = pool.Item{PO: po(i), Priority: pool.Priority(i % 4)}
+			items[i] = pool.Item{PO: po(i), Priority: vocab.Priority(i % 4)}
 		}
 		b.StartTimer()
 		p.SubmitMany(items)

@@ -10,6 +10,7 @@ import (
 	"coupatui/coupa"
 	"coupatui/pool"
 	"coupatui/pool/pooltest"
+	"coupatui/vocab"
 )
 
 // batchRecorder is a fakeRecorder that also takes batches and counts them.
@@ -39,7 +40,7 @@ func bulkPool(t *testing.T, rec pool.Recorder, n int) (*pool.Pool, []string) {
 	cfg.WorkerCount, cfg.MinWorkers = 1, 1
 	e := pooltest.NewEngine(pooltest.Block)
 	e.On(po(0), pooltest.Complete)
-	e.On(po(1), pooltest.Attempts(pooltest.Attempt{Result: coupa.Result{Status: coupa.Failed, Retryable: true}}, pooltest.Block))
+	e.On(po(1), pooltest.Attempts(pooltest.Attempt{Result: coupa.Result{Status: vocab.Failed, Retryable: true}}, pooltest.Block))
 	p, err := pool.New(cfg, pool.Deps{Engine: e, Recorder: rec})
 	if err != nil {
 		t.Fatal(err)
@@ -51,7 +52,7 @@ func bulkPool(t *testing.T, rec pool.Recorder, n int) (*pool.Pool, []string) {
 	var pos []string
 	for i := range n + 3 {
 		pos = append(pos, po(i))
-		if _, err := p.Submit(po(i), pool.Normal, pool.Meta{}); err != nil {
+		if _, err := p.Submit(po(i), vocab.Normal, pool.Meta{}); err != nil {
 			t.Fatal(err)
 		}
 		if i < 3 {
@@ -67,7 +68,7 @@ func TestSetPriorityManyMovesWaitingTasksInOneCall(t *testing.T) {
 		p, pos := bulkPool(t, nil, 1000)
 		sub := p.Subscribe(10000)
 		defer sub.Close()
-		b, err := p.SetPriorityMany(pos, pool.Urgent)
+		b, err := p.SetPriorityMany(pos, vocab.Urgent)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -76,7 +77,7 @@ func TestSetPriorityManyMovesWaitingTasksInOneCall(t *testing.T) {
 			t.Fatalf("bulk: %+v", b)
 		}
 		snap := p.Snapshot()
-		if snap.Counts.QueuedBy[pool.Urgent] != 1000 || snap.Counts.QueuedBy[pool.Normal] != 0 {
+		if snap.Counts.QueuedBy[vocab.Urgent] != 1000 || snap.Counts.QueuedBy[vocab.Normal] != 0 {
 			t.Fatalf("queued by priority: %v", snap.Counts.QueuedBy)
 		}
 		moved := 0
@@ -97,7 +98,7 @@ func TestSetPriorityManyMovesWaitingTasksInOneCall(t *testing.T) {
 		if want := pos[3:7]; !slices.Equal(got, want) {
 			t.Fatalf("order after the move: %v, want %v", got, want)
 		}
-		if _, err := p.SetPriorityMany(pos, pool.Priority(9)); err == nil {
+		if _, err := p.SetPriorityMany(pos, vocab.Priority(9)); err == nil {
 			t.Fatal("an invalid priority was taken")
 		}
 	})
@@ -116,7 +117,7 @@ func TestCancelManyRecordsOneBatch(t *testing.T) {
 		}
 		synctest.Wait()
 		snap := p.Snapshot()
-		if got := snap.Counts.ByStatus[coupa.Cancelled]; got != 1002 {
+		if got := snap.Counts.ByStatus[vocab.Cancelled]; got != 1002 {
 			t.Fatalf("%d cancelled, want 1002 (%+v)", got, snap.Counts)
 		}
 		if snap.Counts.Queued != 0 || snap.Counts.Retrying != 0 || snap.Counts.Running != 0 {
@@ -147,7 +148,7 @@ func TestCancelManyWithoutBatchRecorderRecordsEach(t *testing.T) {
 				t.Fatalf("PO%s recorded %v", x, got)
 			}
 		}
-		if got := p.Snapshot().Counts.ByStatus[coupa.Cancelled]; got != 10 {
+		if got := p.Snapshot().Counts.ByStatus[vocab.Cancelled]; got != 10 {
 			t.Fatalf("%d cancelled", got)
 		}
 	})
@@ -156,10 +157,10 @@ func TestCancelManyWithoutBatchRecorderRecordsEach(t *testing.T) {
 func TestTasksSortedByColumn(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		p, _ := bulkPool(t, nil, 3)
-		if _, err := p.SetPriorityMany([]string{po(4)}, pool.Low); err != nil {
+		if _, err := p.SetPriorityMany([]string{po(4)}, vocab.Low); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := p.SetPriorityMany([]string{po(5)}, pool.High); err != nil {
+		if _, err := p.SetPriorityMany([]string{po(5)}, vocab.High); err != nil {
 			t.Fatal(err)
 		}
 		order := func(k pool.SortKey) []string {

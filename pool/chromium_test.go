@@ -19,6 +19,7 @@ import (
 	"coupatui/coupa/sim"
 	"coupatui/internal/testkit"
 	"coupatui/pool"
+	"coupatui/vocab"
 )
 
 func TestMain(m *testing.M) {
@@ -138,7 +139,7 @@ func waitAll(t *testing.T, hs []*pool.Handle, within time.Duration) []pool.TaskI
 func simplePOs(n int, first int) []sim.PO {
 	pos := make([]sim.PO, n)
 	for i := range pos {
-		pos[i] = sim.PO{ID: fmt.Sprint(4500100000 + first + i), Supplier: "Acme", Want: coupa.Completed,
+		pos[i] = sim.PO{ID: fmt.Sprint(4500100000 + first + i), Supplier: "Acme", Want: vocab.Completed,
 			Attachments: []sim.Attachment{{Name: "quote.pdf", Size: 20 << 10}}}
 	}
 	return pos
@@ -148,11 +149,11 @@ func TestRealKilledBrowserTaskCompletesOnRestartedWorker(t *testing.T) {
 	pos := simplePOs(2, 0)
 	rp := startReal(t, testConfig(1), sim.Options{POs: pos, Latency: 1500 * time.Millisecond})
 	pid0 := rp.Snapshot().Workers[0].PID
-	h, _ := rp.Submit(pos[0].ID, pool.Normal, pool.Meta{})
+	h, _ := rp.Submit(pos[0].ID, vocab.Normal, pool.Meta{})
 	// Running comes after the worker's session check, so the request in
 	// flight is the PO's page, held by the simulator's latency.
 	testkit.WaitFor(t, "the PO's page request", 30*time.Second, func() bool {
-		return h.Status().State == pool.Running && rp.srv.Stats().InFlight > 0
+		return h.Status().State == vocab.TaskRunning && rp.srv.Stats().InFlight > 0
 	})
 	browserProcess, err := os.FindProcess(pid0)
 	if err != nil {
@@ -162,7 +163,7 @@ func TestRealKilledBrowserTaskCompletesOnRestartedWorker(t *testing.T) {
 		t.Fatal(err)
 	}
 	ti := waitAll(t, []*pool.Handle{h}, 2*time.Minute)[0]
-	if ti.Result.Status != coupa.Completed || ti.Attempts != 2 {
+	if ti.Result.Status != vocab.Completed || ti.Attempts != 2 {
 		t.Fatalf("task on a killed browser: %s after %d attempts (%v), want COMPLETED after 2", ti.Result.Status, ti.Attempts, ti.Errors)
 	}
 	w := rp.Snapshot().Workers[0]
@@ -173,17 +174,17 @@ func TestRealKilledBrowserTaskCompletesOnRestartedWorker(t *testing.T) {
 
 func TestRealHungPageTimesOutAndPoolGoesOn(t *testing.T) {
 	pos := simplePOs(1, 10)
-	pos = append(pos, sim.PO{ID: "4500109999", Supplier: "Hang Inc", Hang: true, Want: coupa.Timeout})
+	pos = append(pos, sim.PO{ID: "4500109999", Supplier: "Hang Inc", Hang: true, Want: vocab.Timeout})
 	cfg := testConfig(1)
 	cfg.TaskTimeout, cfg.MaxRetries = 8*time.Second, 0
 	rp := startReal(t, cfg, sim.Options{POs: pos})
-	hung, _ := rp.Submit("4500109999", pool.Normal, pool.Meta{})
-	next, _ := rp.Submit(pos[0].ID, pool.Normal, pool.Meta{})
+	hung, _ := rp.Submit("4500109999", vocab.Normal, pool.Meta{})
+	next, _ := rp.Submit(pos[0].ID, vocab.Normal, pool.Meta{})
 	got := waitAll(t, []*pool.Handle{hung, next}, 2*time.Minute)
-	if got[0].Result.Status != coupa.Timeout {
+	if got[0].Result.Status != vocab.Timeout {
 		t.Fatalf("hung page ended %s (%v), want TIMEOUT", got[0].Result.Status, got[0].Result.Err)
 	}
-	if got[1].Result.Status != coupa.Completed {
+	if got[1].Result.Status != vocab.Completed {
 		t.Fatalf("the PO after the hung one ended %s (%v)", got[1].Result.Status, got[1].Result.Err)
 	}
 }
@@ -194,21 +195,21 @@ func TestRealCancelAndReprioritise(t *testing.T) {
 	pid := rp.Snapshot().Workers[0].PID
 	var hs []*pool.Handle
 	for _, po := range pos {
-		h, _ := rp.Submit(po.ID, pool.Normal, pool.Meta{})
+		h, _ := rp.Submit(po.ID, vocab.Normal, pool.Meta{})
 		hs = append(hs, h)
 	}
-	testkit.WaitFor(t, "the first PO to start", 30*time.Second, func() bool { return hs[0].Status().State == pool.Running })
+	testkit.WaitFor(t, "the first PO to start", 30*time.Second, func() bool { return hs[0].Status().State == vocab.TaskRunning })
 	if err := rp.Cancel(pos[1].ID); err != nil { // queued
 		t.Fatal(err)
 	}
-	if err := rp.SetPriority(pos[4].ID, pool.Urgent); err != nil {
+	if err := rp.SetPriority(pos[4].ID, vocab.Urgent); err != nil {
 		t.Fatal(err)
 	}
 	if err := hs[0].Cancel(); err != nil { // running
 		t.Fatal(err)
 	}
 	got := waitAll(t, hs, 2*time.Minute)
-	for i, want := range []coupa.Status{coupa.Cancelled, coupa.Cancelled, coupa.Completed, coupa.Completed, coupa.Completed} {
+	for i, want := range []vocab.Status{vocab.Cancelled, vocab.Cancelled, vocab.Completed, vocab.Completed, vocab.Completed} {
 		if got[i].Result.Status != want {
 			t.Errorf("PO%s ended %s (%v), want %s", got[i].PO, got[i].Result.Status, got[i].Result.Err, want)
 		}
@@ -229,7 +230,7 @@ func TestRealScaleWhileRunningProcessesEachPOOnce(t *testing.T) {
 	rp := startReal(t, testConfig(2), sim.Options{POs: pos, Latency: 100 * time.Millisecond, Jitter: 50 * time.Millisecond})
 	items := make([]pool.Item, len(pos))
 	for i, po := range pos {
-		items[i] = pool.Item{PO: po.ID, Priority: pool.Normal}
+		items[i] = pool.Item{PO: po.ID, Priority: vocab.Normal}
 	}
 	hs, err := rp.SubmitMany(items)
 	if err != nil {
@@ -248,7 +249,7 @@ func TestRealScaleWhileRunningProcessesEachPOOnce(t *testing.T) {
 	got := waitAll(t, hs, 5*time.Minute)
 	stats := rp.srv.Stats()
 	for _, ti := range got {
-		if ti.Result.Status != coupa.Completed || stats.Pages[ti.PO] != 1 {
+		if ti.Result.Status != vocab.Completed || stats.Pages[ti.PO] != 1 {
 			t.Errorf("PO%s: %s, page fetched %d times (%v)", ti.PO, ti.Result.Status, stats.Pages[ti.PO], ti.Errors)
 		}
 	}
@@ -264,7 +265,7 @@ func TestRealShutdownMidRunLeavesNothing(t *testing.T) {
 	rp := startReal(t, cfg, sim.Options{POs: pos, Latency: 300 * time.Millisecond})
 	var hs []*pool.Handle
 	for _, po := range pos {
-		h, _ := rp.Submit(po.ID, pool.Normal, pool.Meta{})
+		h, _ := rp.Submit(po.ID, vocab.Normal, pool.Meta{})
 		hs = append(hs, h)
 	}
 	testkit.WaitFor(t, "3 POs done", 2*time.Minute, func() bool { return rp.Snapshot().Counts.Done >= 3 })
@@ -279,9 +280,9 @@ func TestRealShutdownMidRunLeavesNothing(t *testing.T) {
 	pending, final := 0, 0
 	for _, h := range hs {
 		switch ti := h.Status(); {
-		case ti.State == pool.Queued:
+		case ti.State == vocab.TaskQueued:
 			pending++
-		case ti.State == pool.Done:
+		case ti.State == vocab.TaskDone:
 			final++
 		default:
 			t.Errorf("PO%s is %s after shutdown", ti.PO, ti.State)

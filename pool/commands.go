@@ -5,11 +5,12 @@ import (
 	"time"
 
 	"coupatui/coupa"
+	"coupatui/vocab"
 )
 
 // Submit queues one PO (normalised digits). A PO that already has a live
 // task gets that task's handle back, unchanged.
-func (p *Pool) Submit(po string, prio Priority, meta Meta) (*Handle, error) {
+func (p *Pool) Submit(po string, prio vocab.Priority, meta Meta) (*Handle, error) {
 	hs, err := p.SubmitMany([]Item{{PO: po, Priority: prio, Meta: meta}})
 	if err != nil {
 		return nil, err
@@ -21,10 +22,10 @@ func (p *Pool) Submit(po string, prio Priority, meta Meta) (*Handle, error) {
 // before queueing any.
 func (p *Pool) SubmitMany(items []Item) ([]*Handle, error) {
 	for _, it := range items {
-		if !validPO(it.PO) {
+		if !vocab.ValidPO(it.PO) {
 			return nil, fmt.Errorf("submit %q: %w (want 6 or more digits)", it.PO, ErrInvalidPO)
 		}
-		if it.Priority < Low || it.Priority > Urgent {
+		if !it.Priority.Valid() {
 			return nil, fmt.Errorf("submit PO%s: invalid priority %d", it.PO, it.Priority)
 		}
 	}
@@ -36,7 +37,7 @@ func (p *Pool) SubmitMany(items []Item) ([]*Handle, error) {
 	now := time.Now()
 	hs := make([]*Handle, len(items))
 	for i, it := range items {
-		if t, ok := p.tasks[it.PO]; ok && t.state != Done {
+		if t, ok := p.tasks[it.PO]; ok && t.state != vocab.TaskDone {
 			hs[i] = &Handle{p: p, t: t}
 			continue
 		}
@@ -46,7 +47,7 @@ func (p *Pool) SubmitMany(items []Item) ([]*Handle, error) {
 			po:        it.PO,
 			priority:  it.Priority,
 			meta:      it.Meta,
-			state:     Queued,
+			state:     vocab.TaskQueued,
 			index:     -1,
 			worker:    -1,
 			submitted: now,
@@ -61,18 +62,6 @@ func (p *Pool) SubmitMany(items []Item) ([]*Handle, error) {
 	}
 	p.broadcastLocked()
 	return hs, nil
-}
-
-func validPO(po string) bool {
-	if len(po) < 6 {
-		return false
-	}
-	for i := 0; i < len(po); i++ {
-		if po[i] < '0' || po[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // Lookup returns the handle of the latest task for po.
@@ -108,7 +97,7 @@ func (p *Pool) lookup(po string) (*task, error) {
 }
 
 // SetPriority moves po's queued task to prio.
-func (p *Pool) SetPriority(po string, prio Priority) error {
+func (p *Pool) SetPriority(po string, prio vocab.Priority) error {
 	t, err := p.lookup(po)
 	if err != nil {
 		return err
@@ -134,7 +123,7 @@ func (p *Pool) Retry(po string) error {
 		p.mu.Unlock()
 		return fmt.Errorf("PO%s: %w", po, ErrUnknownTask)
 	}
-	if t.state != Done || valueOf(t.result).Status.Deterministic() {
+	if t.state != vocab.TaskDone || valueOf(t.result).Status.Deterministic() {
 		st := t.status()
 		p.mu.Unlock()
 		return fmt.Errorf("PO%s is %s: %w", po, st, ErrNotFailed)
@@ -148,8 +137,8 @@ func (p *Pool) Retry(po string) error {
 // SetPriorityMany moves the waiting tasks of pos to prio under one lock,
 // in the order given (so they keep their order at the back of prio). Tasks
 // that are running, finished or unknown are skipped and counted.
-func (p *Pool) SetPriorityMany(pos []string, prio Priority) (Bulk, error) {
-	if prio < Low || prio > Urgent {
+func (p *Pool) SetPriorityMany(pos []string, prio vocab.Priority) (Bulk, error) {
+	if !prio.Valid() {
 		return Bulk{}, fmt.Errorf("set priority of %d tasks: invalid priority %d", len(pos), prio)
 	}
 	p.mu.Lock()
@@ -179,24 +168,24 @@ func (p *Pool) CancelMany(pos []string) (Bulk, error) {
 	var evs []Event
 	for _, po := range pos {
 		t, ok := p.tasks[po]
-		if !ok || t.settling || t.state == Done {
+		if !ok || t.settling || t.state == vocab.TaskDone {
 			b.Skipped++
 			continue
 		}
 		b.Changed++
 		switch t.state {
-		case Running:
+		case vocab.TaskRunning:
 			t.cancel(errCancelledByOperator)
 			continue
-		case Queued:
+		case vocab.TaskQueued:
 			p.queue.remove(t)
 			p.counts.Queued--
 			settle = append(settle, t)
-			evs = append(evs, p.beginSettleLocked(t, coupa.Result{PO: t.po, Status: coupa.Cancelled, Err: errCancelledByOperator}))
-		case Retrying:
+			evs = append(evs, p.beginSettleLocked(t, coupa.Result{PO: t.po, Status: vocab.Cancelled, Err: errCancelledByOperator}))
+		case vocab.TaskRetrying:
 			p.unretryLocked(t)
 			res := valueOf(t.result)
-			res.Status, res.Err, res.Retryable = coupa.Cancelled, errCancelledByOperator, false
+			res.Status, res.Err, res.Retryable = vocab.Cancelled, errCancelledByOperator, false
 			settle = append(settle, t)
 			evs = append(evs, p.beginSettleLocked(t, res))
 		}
@@ -207,8 +196,8 @@ func (p *Pool) CancelMany(pos []string) (Bulk, error) {
 	return b, nil
 }
 
-func (p *Pool) setPriority(t *task, prio Priority) error {
-	if prio < Low || prio > Urgent {
+func (p *Pool) setPriority(t *task, prio vocab.Priority) error {
+	if !prio.Valid() {
 		return fmt.Errorf("PO%s: invalid priority %d", t.po, prio)
 	}
 	p.mu.Lock()
@@ -216,19 +205,19 @@ func (p *Pool) setPriority(t *task, prio Priority) error {
 	return p.setPriorityLocked(t, prio)
 }
 
-func (p *Pool) setPriorityLocked(t *task, prio Priority) error {
+func (p *Pool) setPriorityLocked(t *task, prio vocab.Priority) error {
 	if t.settling {
 		return fmt.Errorf("PO%s is finishing: %w", t.po, ErrNotQueued)
 	}
 	switch t.state {
-	case Queued:
+	case vocab.TaskQueued:
 		if t.priority == prio {
 			return nil
 		}
 		old := t.priority
 		p.queue.reprioritise(t, prio)
 		p.emitTaskLocked(EvTaskReprioritised, t, fmt.Sprintf("%s → %s", old, prio))
-	case Retrying:
+	case vocab.TaskRetrying:
 		old := t.priority
 		t.priority = prio
 		p.emitTaskLocked(EvTaskReprioritised, t, fmt.Sprintf("%s → %s", old, prio))
@@ -245,16 +234,16 @@ func (p *Pool) cancelTask(t *task) error {
 		return nil // its outcome is being recorded
 	}
 	switch t.state {
-	case Queued:
+	case vocab.TaskQueued:
 		p.queue.remove(t)
 		p.counts.Queued--
-		p.finishRecordedAsyncLocked(t, coupa.Result{PO: t.po, Status: coupa.Cancelled, Err: errCancelledByOperator})
-	case Retrying:
+		p.finishRecordedAsyncLocked(t, coupa.Result{PO: t.po, Status: vocab.Cancelled, Err: errCancelledByOperator})
+	case vocab.TaskRetrying:
 		p.unretryLocked(t)
 		res := valueOf(t.result)
-		res.Status, res.Err, res.Retryable = coupa.Cancelled, errCancelledByOperator, false
+		res.Status, res.Err, res.Retryable = vocab.Cancelled, errCancelledByOperator, false
 		p.finishRecordedAsyncLocked(t, res)
-	case Running:
+	case vocab.TaskRunning:
 		t.cancel(errCancelledByOperator)
 	}
 	return nil

@@ -13,6 +13,7 @@ import (
 	"coupatui/coupa"
 	"coupatui/pool"
 	"coupatui/pool/pooltest"
+	"coupatui/vocab"
 )
 
 // A full disk holds the pool with every PO back in the queue and none
@@ -24,23 +25,13 @@ func TestDiskFullHoldsUntilResume(t *testing.T) {
 		e := pooltest.NewEngine(pooltest.ScriptFunc(func(ctx context.Context, b *pooltest.Browser, job coupa.Job, progress func(coupa.Progress)) coupa.Result {
 			if full.Load() {
 				err := &fs.PathError{Op: "write", Path: "/dl/PO" + job.PO + "__WORK/a.pdf", Err: syscall.ENOSPC}
-				return coupa.Result{PO: job.PO, Status: coupa.Partial, Found: 2, Downloaded: 1,
+				return coupa.Result{PO: job.PO, Status: vocab.Partial, Found: 2, Downloaded: 1,
 					Err: fmt.Errorf("download a.pdf: %w", err), Retryable: true}
 			}
-			return coupa.Result{PO: job.PO, Status: coupa.Completed, Found: 1, Downloaded: 1}
+			return coupa.Result{PO: job.PO, Status: vocab.Completed, Found: 1, Downloaded: 1}
 		}))
-		p, _ := pool.New(fakeConfig(), pool.Deps{Engine: e})
-		sub := p.Subscribe(0)
-		defer sub.Close()
-		if err := p.Start(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		defer p.Shutdown(context.Background())
-		var hs []*pool.Handle
-		for i := range 5 {
-			h, _ := p.Submit(po(i), pool.Normal, pool.Meta{})
-			hs = append(hs, h)
-		}
+		p, sub := startSubscribed(t, fakeConfig(), pool.Deps{Engine: e})
+		hs := submitN(t, p, 5)
 		synctest.Wait()
 		s := p.Snapshot()
 		if s.State != pool.PoolPaused || len(s.Holds) != 1 || s.Holds[0].Hold != pool.HoldDiskFull {
@@ -58,7 +49,7 @@ func TestDiskFullHoldsUntilResume(t *testing.T) {
 		}
 		for _, h := range hs {
 			ti := wait(t, h)
-			if ti.Result.Status != coupa.Completed || ti.Attempts != 1 {
+			if ti.Result.Status != vocab.Completed || ti.Attempts != 1 {
 				t.Fatalf("PO %s: %s after %d attempts, want COMPLETED after 1", ti.PO, ti.Result.Status, ti.Attempts)
 			}
 		}
@@ -87,7 +78,7 @@ func TestHoldsAreIndependent(t *testing.T) {
 		p := startPool(t, fakeConfig(), pooltest.NewEngine(nil))
 		p.Hold(pool.HoldJournal, "journal: disk I/O error")
 		p.Hold(pool.HoldDiskFull, "disk full at /dl")
-		h, _ := p.Submit(po(1), pool.Normal, pool.Meta{})
+		h, _ := p.Submit(po(1), vocab.Normal, pool.Meta{})
 		synctest.Wait()
 		if s := p.Snapshot(); s.State != pool.PoolPaused || s.Counts.Queued != 1 || len(s.Holds) != 2 {
 			t.Fatalf("snapshot %s %+v holds %d", s.State, s.Counts, len(s.Holds))
@@ -98,7 +89,7 @@ func TestHoldsAreIndependent(t *testing.T) {
 			t.Fatalf("after releasing the journal hold: %+v %+v", s.Counts, s.Holds)
 		}
 		p.Release(pool.HoldDiskFull)
-		if ti := wait(t, h); ti.Result.Status != coupa.Completed {
+		if ti := wait(t, h); ti.Result.Status != vocab.Completed {
 			t.Fatalf("status %s", ti.Result.Status)
 		}
 		if s := p.Snapshot(); s.State != pool.PoolRunning || len(s.Holds) != 0 {

@@ -14,6 +14,7 @@ import (
 	"coupatui/internal/panics"
 	"coupatui/pool"
 	"coupatui/pool/pooltest"
+	"coupatui/vocab"
 )
 
 // A panic in one attempt, in Process itself or handed back by a goroutine
@@ -34,7 +35,7 @@ func TestPanicInAnAttemptIsOneFailedAttempt(t *testing.T) {
 				defer panics.Catch(&err)
 				panic("index out of range in a download")
 			}()
-			return coupa.Result{Status: coupa.Failed, Retryable: true, Err: fmt.Errorf("download: %w", err)}
+			return coupa.Result{Status: vocab.Failed, Retryable: true, Err: fmt.Errorf("download: %w", err)}
 		})},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -44,15 +45,15 @@ func TestPanicInAnAttemptIsOneFailedAttempt(t *testing.T) {
 				cfg := fakeConfig()
 				cfg.WorkerCount = 1
 				p := startPool(t, cfg, e)
-				h, _ := p.Submit(po(1), pool.Normal, pool.Meta{})
-				after, _ := p.Submit(po(2), pool.Normal, pool.Meta{})
+				h, _ := p.Submit(po(1), vocab.Normal, pool.Meta{})
+				after, _ := p.Submit(po(2), vocab.Normal, pool.Meta{})
 				ti := wait(t, h)
-				if ti.Result.Status != coupa.Completed || ti.Attempts != 2 || len(ti.Errors) != 1 ||
+				if ti.Result.Status != vocab.Completed || ti.Attempts != 2 || len(ti.Errors) != 1 ||
 					!strings.Contains(ti.Errors[0], "panic: ") {
 					t.Fatalf("PO %s after %d attempts, errors %q: want COMPLETED on the retry after one panic",
 						ti.Result.Status, ti.Attempts, ti.Errors)
 				}
-				if st := wait(t, after).Result.Status; st != coupa.Completed {
+				if st := wait(t, after).Result.Status; st != vocab.Completed {
 					t.Fatalf("the next PO ended %s", st)
 				}
 				first := e.Browsers()[0]
@@ -79,7 +80,7 @@ func TestRetriesOfSimultaneousFailuresAreSpread(t *testing.T) {
 			n := len(starts[job.PO])
 			mu.Unlock()
 			if n == 1 {
-				return coupa.Result{Status: coupa.Failed, Err: fmt.Errorf("HTTP 503"), Retryable: true}
+				return coupa.Result{Status: vocab.Failed, Err: fmt.Errorf("HTTP 503"), Retryable: true}
 			}
 			return pooltest.Complete.Run(ctx, b, job, progress)
 		}))
@@ -93,11 +94,7 @@ func TestRetriesOfSimultaneousFailuresAreSpread(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer p.Shutdown(context.Background())
-		var hs []*pool.Handle
-		for i := range 4 {
-			h, _ := p.Submit(po(i), pool.Normal, pool.Meta{})
-			hs = append(hs, h)
-		}
+		hs := submitN(t, p, 4)
 		waits := map[time.Duration]bool{}
 		for i, h := range hs {
 			wait(t, h)

@@ -15,6 +15,7 @@ import (
 	"coupatui/coupa/sim"
 	"coupatui/internal/testkit"
 	"coupatui/pool"
+	"coupatui/vocab"
 )
 
 // folderFiles checks that PO po's one folder under root holds exactly the
@@ -69,7 +70,7 @@ func keys(m map[string]string) []string {
 func TestRealPipelinedBrowserDownloadsLandInTheirOwnPOFolders(t *testing.T) {
 	var pos []sim.PO
 	for i := range 3 {
-		po := sim.PO{ID: "45003000" + string(rune('1'+i)) + "0", Supplier: "Clicks Ltd", Want: coupa.Completed}
+		po := sim.PO{ID: "45003000" + string(rune('1'+i)) + "0", Supplier: "Clicks Ltd", Want: vocab.Completed}
 		for j := range 2 {
 			a := sim.Attachment{Name: "PO" + po.ID + " part " + string(rune('A'+j)) + ".pdf", Size: 20 << 10, Shape: sim.ShapeButton}
 			if j == 0 {
@@ -84,12 +85,12 @@ func TestRealPipelinedBrowserDownloadsLandInTheirOwnPOFolders(t *testing.T) {
 	rp := startReal(t, cfg, sim.Options{POs: pos, Latency: 200 * time.Millisecond})
 	var hs []*pool.Handle
 	for _, po := range pos {
-		h, _ := rp.Submit(po.ID, pool.Normal, pool.Meta{})
+		h, _ := rp.Submit(po.ID, vocab.Normal, pool.Meta{})
 		hs = append(hs, h)
 	}
 	got := waitAll(t, hs, 3*time.Minute)
 	for i, ti := range got {
-		if ti.Result.Status != coupa.Completed || ti.Result.Downloaded != 2 {
+		if ti.Result.Status != vocab.Completed || ti.Result.Downloaded != 2 {
 			t.Errorf("PO%s: %s, %d files (%v)", ti.PO, ti.Result.Status, ti.Result.Downloaded, ti.Errors)
 		}
 		if i > 0 && !ti.Started.Before(got[i-1].Finished) {
@@ -157,7 +158,7 @@ func (b haveBrowser) Process(ctx context.Context, job coupa.Job, progress func(c
 func TestRealBrowserKilledWithTwoPOsRetriesBothEachFileOnce(t *testing.T) {
 	var pos []sim.PO
 	for i, id := range []string{"4500310001", "4500310002", "4500310003"} {
-		po := sim.PO{ID: id, Supplier: "Twice Inc", Want: coupa.Completed}
+		po := sim.PO{ID: id, Supplier: "Twice Inc", Want: vocab.Completed}
 		for j, shape := range []sim.Shape{sim.ShapeAttachmentLink, sim.ShapeDownloadLink, sim.ShapeDownloadAttr} {
 			po.Attachments = append(po.Attachments, sim.Attachment{Name: id + "-" + string(rune('a'+j)) + ".pdf", Size: (8 + i) << 10, Shape: shape})
 		}
@@ -178,12 +179,12 @@ func TestRealBrowserKilledWithTwoPOsRetriesBothEachFileOnce(t *testing.T) {
 
 	var hs []*pool.Handle
 	for _, po := range pos {
-		h, _ := p.Submit(po.ID, pool.Normal, pool.Meta{})
+		h, _ := p.Submit(po.ID, vocab.Normal, pool.Meta{})
 		hs = append(hs, h)
 	}
 	// The first PO's files are held by the server, the second PO's page too.
 	testkit.WaitFor(t, "two POs in the browser", time.Minute, func() bool {
-		return hs[0].Status().State == pool.Running && hs[1].Status().State == pool.Running && srv.Stats().InFlight >= 2
+		return hs[0].Status().State == vocab.TaskRunning && hs[1].Status().State == vocab.TaskRunning && srv.Stats().InFlight >= 2
 	})
 	pid := p.Snapshot().Workers[0].PID
 	if w := p.Snapshot().Workers[0]; len(w.Tasks) != 2 {
@@ -202,7 +203,7 @@ func TestRealBrowserKilledWithTwoPOsRetriesBothEachFileOnce(t *testing.T) {
 		if i == 2 {
 			want = 1
 		}
-		if ti.Result.Status != coupa.Completed || ti.Attempts != want {
+		if ti.Result.Status != vocab.Completed || ti.Attempts != want {
 			t.Errorf("PO%s: %s after %d attempts (%v), want COMPLETED after %d", ti.PO, ti.Result.Status, ti.Attempts, ti.Errors, want)
 		}
 		folderFiles(t, root, srv, ti.PO)

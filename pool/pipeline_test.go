@@ -10,19 +10,20 @@ import (
 	"coupatui/coupa"
 	"coupatui/pool"
 	"coupatui/pool/pooltest"
+	"coupatui/vocab"
 )
 
 // paged is a PO whose page loads until page opens and whose downloads run
 // until files opens.
 func paged(page, files *pooltest.Gate) pooltest.Attempt {
 	return pooltest.Attempt{Page: page, Gate: files,
-		Result: coupa.Result{Status: coupa.Completed, Found: 1, Downloaded: 1}}
+		Result: coupa.Result{Status: vocab.Completed, Found: 1, Downloaded: 1}}
 }
 
 func running(p *pool.Pool, pos ...string) []string {
 	var out []string
 	for _, po := range pos {
-		if ti, ok := p.Task(po); ok && ti.State == pool.Running {
+		if ti, ok := p.Task(po); ok && ti.State == vocab.TaskRunning {
 			out = append(out, po)
 		}
 	}
@@ -60,7 +61,7 @@ func TestPipelineTakesTheNextPOOnceThePageIsRead(t *testing.T) {
 				defer p.Close()
 				var hs []*pool.Handle
 				for i := 1; i <= 3; i++ {
-					h, _ := p.Submit(po(i), pool.Normal, pool.Meta{})
+					h, _ := p.Submit(po(i), vocab.Normal, pool.Meta{})
 					hs = append(hs, h)
 				}
 				synctest.Wait()
@@ -97,7 +98,7 @@ func TestPipelineTakesTheNextPOOnceThePageIsRead(t *testing.T) {
 				}
 				files2.Open()
 				for _, h := range hs {
-					if st := wait(t, h).Result.Status; st != coupa.Completed {
+					if st := wait(t, h).Result.Status; st != vocab.Completed {
 						t.Fatalf("PO%s: %s", h.PO(), st)
 					}
 				}
@@ -123,20 +124,20 @@ func TestPipelineTakesTheNextPOOnceThePageIsRead(t *testing.T) {
 func TestPipelineKeepsPriorities(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		e := pooltest.NewEngine(pooltest.Attempt{PageRead: true,
-			Result: coupa.Result{Status: coupa.Completed, Found: 1, Downloaded: 1}})
+			Result: coupa.Result{Status: vocab.Completed, Found: 1, Downloaded: 1}})
 		page1, files1 := pooltest.NewGate(), pooltest.NewGate()
 		e.On(po(1), paged(page1, files1))
 		cfg := fakeConfig()
 		cfg.WorkerCount = 1
 		p := startPool(t, cfg, e)
-		h1, _ := p.Submit(po(1), pool.Normal, pool.Meta{})
+		h1, _ := p.Submit(po(1), vocab.Normal, pool.Meta{})
 		synctest.Wait()
 		var hs []*pool.Handle
-		for i, pr := range []pool.Priority{pool.Low, pool.Normal, pool.High, pool.Low} {
+		for i, pr := range []vocab.Priority{vocab.Low, vocab.Normal, vocab.High, vocab.Low} {
 			h, _ := p.Submit(po(2+i), pr, pool.Meta{})
 			hs = append(hs, h)
 		}
-		if err := p.SetPriority(po(5), pool.Urgent); err != nil { // while the first page loads
+		if err := p.SetPriority(po(5), vocab.Urgent); err != nil { // while the first page loads
 			t.Fatal(err)
 		}
 		page1.Open()
@@ -165,8 +166,8 @@ func TestPipelineCancelEitherPO(t *testing.T) {
 				cfg := fakeConfig()
 				cfg.WorkerCount = 1
 				p := startPool(t, cfg, e)
-				h1, _ := p.Submit(po(1), pool.Normal, pool.Meta{})
-				h2, _ := p.Submit(po(2), pool.Normal, pool.Meta{})
+				h1, _ := p.Submit(po(1), vocab.Normal, pool.Meta{})
+				h2, _ := p.Submit(po(2), vocab.Normal, pool.Meta{})
 				page1.Open()
 				synctest.Wait()
 				if got := running(p, po(1), po(2)); len(got) != 2 {
@@ -179,16 +180,16 @@ func TestPipelineCancelEitherPO(t *testing.T) {
 				if err := cancelled.Cancel(); err != nil {
 					t.Fatal(err)
 				}
-				if st := wait(t, cancelled).Result.Status; st != coupa.Cancelled {
+				if st := wait(t, cancelled).Result.Status; st != vocab.Cancelled {
 					t.Fatalf("cancelled PO: %s", st)
 				}
-				if st := other.Status(); st.State != pool.Running {
+				if st := other.Status(); st.State != vocab.TaskRunning {
 					t.Fatalf("the other PO: %s, want still running", st.State)
 				}
 				page2.Open()
 				files1.Open()
 				files2.Open()
-				if st := wait(t, other).Result.Status; st != coupa.Completed {
+				if st := wait(t, other).Result.Status; st != vocab.Completed {
 					t.Fatalf("the other PO: %s", st)
 				}
 				if n := e.Launches(); n != 1 {
@@ -214,9 +215,9 @@ func TestPipelineCrashRetriesBothPOs(t *testing.T) {
 		cfg.WorkerCount = 1
 		p := startPool(t, cfg, e)
 		p.Pause()
-		h1, _ := p.Submit(po(1), pool.Normal, pool.Meta{})
-		h2, _ := p.Submit(po(2), pool.Normal, pool.Meta{})
-		h3, _ := p.Submit(po(3), pool.Normal, pool.Meta{})
+		h1, _ := p.Submit(po(1), vocab.Normal, pool.Meta{})
+		h2, _ := p.Submit(po(2), vocab.Normal, pool.Meta{})
+		h3, _ := p.Submit(po(3), vocab.Normal, pool.Meta{})
 		p.Resume()
 		page1.Open()
 		synctest.Wait()
@@ -230,7 +231,7 @@ func TestPipelineCrashRetriesBothPOs(t *testing.T) {
 			if h == h3 {
 				want = 1
 			}
-			if ti.Result.Status != coupa.Completed || ti.Attempts != want {
+			if ti.Result.Status != vocab.Completed || ti.Attempts != want {
 				t.Errorf("PO%s: %s after %d attempts, want COMPLETED after %d", h.PO(), ti.Result.Status, ti.Attempts, want)
 			}
 		}
@@ -255,9 +256,9 @@ func TestPipelineShutdownDrainsBoth(t *testing.T) {
 		cfg.WorkerCount = 1
 		p, _ := pool.New(cfg, pool.Deps{Engine: e})
 		p.Start(context.Background())
-		h1, _ := p.Submit(po(1), pool.Normal, pool.Meta{})
-		h2, _ := p.Submit(po(2), pool.Normal, pool.Meta{})
-		h3, _ := p.Submit(po(3), pool.Normal, pool.Meta{})
+		h1, _ := p.Submit(po(1), vocab.Normal, pool.Meta{})
+		h2, _ := p.Submit(po(2), vocab.Normal, pool.Meta{})
+		h3, _ := p.Submit(po(3), vocab.Normal, pool.Meta{})
 		page1.Open()
 		synctest.Wait()
 		done := make(chan error, 1)
@@ -277,11 +278,11 @@ func TestPipelineShutdownDrainsBoth(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, h := range []*pool.Handle{h1, h2} {
-			if st := h.Status().Result.Status; st != coupa.Completed {
+			if st := h.Status().Result.Status; st != vocab.Completed {
 				t.Errorf("PO%s after the drain: %s", h.PO(), st)
 			}
 		}
-		if st := h3.Status(); st.State != pool.Queued {
+		if st := h3.Status(); st.State != vocab.TaskQueued {
 			t.Errorf("third PO: %s, want left queued (PENDING)", st.State)
 		}
 		if e.Alive() != 0 {
@@ -301,18 +302,18 @@ func TestPipelineRecyclesAfterBothPOs(t *testing.T) {
 		cfg := fakeConfig()
 		cfg.WorkerCount, cfg.RecycleAfterTasks = 1, 1
 		p := startPool(t, cfg, e)
-		h1, _ := p.Submit(po(1), pool.Normal, pool.Meta{})
-		h2, _ := p.Submit(po(2), pool.Normal, pool.Meta{})
-		h3, _ := p.Submit(po(3), pool.Normal, pool.Meta{})
+		h1, _ := p.Submit(po(1), vocab.Normal, pool.Meta{})
+		h2, _ := p.Submit(po(2), vocab.Normal, pool.Meta{})
+		h3, _ := p.Submit(po(3), vocab.Normal, pool.Meta{})
 		page1.Open()
 		synctest.Wait()
 		files1.Open()
 		wait(t, h1)
 		synctest.Wait()
-		if b := e.Browser(1); b.Closes() != 0 || h2.Status().State != pool.Running {
+		if b := e.Browser(1); b.Closes() != 0 || h2.Status().State != vocab.TaskRunning {
 			t.Fatalf("recycled with a PO in it (closes %d, second PO %s)", b.Closes(), h2.Status().State)
 		}
-		if st := h3.Status().State; st != pool.Queued {
+		if st := h3.Status().State; st != vocab.TaskQueued {
 			t.Fatalf("a browser due for recycling took another PO: %s", st)
 		}
 		page2.Open()
@@ -335,16 +336,16 @@ func TestPipelinePageThatNeverLoadsTimesOut(t *testing.T) {
 		cfg := fakeConfig()
 		cfg.WorkerCount, cfg.MaxRetries = 1, 0
 		p := startPool(t, cfg, e)
-		h1, _ := p.Submit(po(1), pool.Normal, pool.Meta{})
-		h2, _ := p.Submit(po(2), pool.Normal, pool.Meta{})
+		h1, _ := p.Submit(po(1), vocab.Normal, pool.Meta{})
+		h2, _ := p.Submit(po(2), vocab.Normal, pool.Meta{})
 		ti := wait(t, h1)
-		if ti.Result.Status != coupa.Timeout {
+		if ti.Result.Status != vocab.Timeout {
 			t.Fatalf("PO whose page never loads: %s (%v)", ti.Result.Status, ti.Result.Err)
 		}
 		if d := ti.Finished.Sub(ti.Started); d != cfg.TaskTimeout {
 			t.Errorf("took %s, want task_timeout %s", d, cfg.TaskTimeout)
 		}
-		if st := wait(t, h2).Result.Status; st != coupa.Completed {
+		if st := wait(t, h2).Result.Status; st != vocab.Completed {
 			t.Fatalf("next PO: %s", st)
 		}
 	})

@@ -6,14 +6,13 @@ package pool
 
 import (
 	"context"
+	"coupatui/vocab"
 	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"sync"
 	"time"
-
-	"coupatui/coupa"
 )
 
 // Deps are the pool's collaborators.
@@ -31,7 +30,7 @@ type Deps struct {
 // Item is one PO to submit.
 type Item struct {
 	PO       string
-	Priority Priority
+	Priority vocab.Priority
 	Meta     Meta
 }
 
@@ -144,7 +143,7 @@ func New(cfg Config, deps Deps) (*Pool, error) {
 		subs:        make(map[*Subscription]struct{}),
 		workers:     make(map[int]*worker),
 		target:      cfg.WorkerCount,
-		counts:      Counts{ByStatus: make(map[coupa.Status]int)},
+		counts:      Counts{ByStatus: make(map[vocab.Status]int)},
 		policy:      newPolicy(cfg.Policy, cfg.MinWorkers, cfg.MaxWorkers),
 	}
 	return p, nil

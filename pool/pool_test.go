@@ -15,6 +15,7 @@ import (
 	"coupatui/monitor"
 	"coupatui/pool"
 	"coupatui/pool/pooltest"
+	"coupatui/vocab"
 )
 
 // fakeConfig is the defaults with timings made short, for the fake engine.
@@ -63,6 +64,51 @@ func wait(t *testing.T, h *pool.Handle) pool.TaskInfo {
 
 func po(i int) string { return fmt.Sprintf("45%08d", i) }
 
+// startSubscribed starts a pool subscribed to from before its start, so
+// the subscription misses no event; at cleanup the pool shuts down, then
+// the subscription closes.
+func startSubscribed(t *testing.T, cfg pool.Config, deps pool.Deps) (*pool.Pool, *pool.Subscription) {
+	t.Helper()
+	p, err := pool.New(cfg, deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := p.Subscribe(0)
+	t.Cleanup(func() { sub.Close() })
+	if err := p.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Shutdown(context.Background()) })
+	return p, sub
+}
+
+// closeAfterGrace closes p once every goroutine of the bubble is blocked,
+// and checks that Close waited exactly its 10 s grace for the tasks that
+// ignore cancellation.
+func closeAfterGrace(t *testing.T, p *pool.Pool) {
+	t.Helper()
+	synctest.Wait()
+	start := time.Now()
+	p.Close()
+	if d := time.Since(start); d != 10*time.Second {
+		t.Errorf("Close took %s, want the 10s grace", d)
+	}
+}
+
+// submitN submits po(0) to po(n-1) at normal priority.
+func submitN(t *testing.T, p *pool.Pool, n int) []*pool.Handle {
+	t.Helper()
+	hs := make([]*pool.Handle, n)
+	for i := range hs {
+		h, err := p.Submit(po(i), vocab.Normal, pool.Meta{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hs[i] = h
+	}
+	return hs
+}
+
 func TestPriorityOrderOnOneWorker(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		cfg := fakeConfig()
@@ -71,14 +117,14 @@ func TestPriorityOrderOnOneWorker(t *testing.T) {
 		p := startPool(t, cfg, e)
 		p.Pause()
 		var hs []*pool.Handle
-		for i, pr := range []pool.Priority{pool.Low, pool.Normal, pool.Urgent, pool.High, pool.Normal, pool.Urgent} {
+		for i, pr := range []vocab.Priority{vocab.Low, vocab.Normal, vocab.Urgent, vocab.High, vocab.Normal, vocab.Urgent} {
 			h, err := p.Submit(po(i), pr, pool.Meta{Row: i + 1})
 			if err != nil {
 				t.Fatal(err)
 			}
 			hs = append(hs, h)
 		}
-		if err := hs[0].SetPriority(pool.Urgent); err != nil { // Low → Urgent: behind the two urgent ones
+		if err := hs[0].SetPriority(vocab.Urgent); err != nil { // Low → Urgent: behind the two urgent ones
 			t.Fatal(err)
 		}
 		p.Resume()
@@ -98,16 +144,16 @@ func TestDuplicateSubmitReturnsLiveTask(t *testing.T) {
 		e := pooltest.NewEngine(nil)
 		p := startPool(t, fakeConfig(), e)
 		p.Pause()
-		h1, _ := p.Submit(po(1), pool.Normal, pool.Meta{})
-		h2, _ := p.Submit(po(1), pool.High, pool.Meta{})
+		h1, _ := p.Submit(po(1), vocab.Normal, pool.Meta{})
+		h2, _ := p.Submit(po(1), vocab.High, pool.Meta{})
 		if h1.ID() != h2.ID() {
 			t.Fatalf("duplicate submit made task %d beside %d", h2.ID(), h1.ID())
 		}
-		if _, err := p.Submit("12AB", pool.Normal, pool.Meta{}); !errors.Is(err, pool.ErrInvalidPO) {
+		if _, err := p.Submit("12AB", vocab.Normal, pool.Meta{}); !errors.Is(err, pool.ErrInvalidPO) {
 			t.Fatalf("submit of a non-number: %v, want ErrInvalidPO", err)
 		}
 		p.Resume()
-		if got := wait(t, h1).Result.Status; got != coupa.Completed {
+		if got := wait(t, h1).Result.Status; got != vocab.Completed {
 			t.Fatalf("status %s", got)
 		}
 		if n := e.Runs(po(1)); n != 1 {
@@ -130,26 +176,26 @@ func TestCancelQueuedAndRunning(t *testing.T) {
 			return pooltest.Complete.Run(ctx, b, job, progress)
 		}))
 		p := startPool(t, cfg, e)
-		running, _ := p.Submit(po(1), pool.Normal, pool.Meta{})
-		queued, _ := p.Submit(po(2), pool.Normal, pool.Meta{})
-		after, _ := p.Submit(po(3), pool.Normal, pool.Meta{})
+		running, _ := p.Submit(po(1), vocab.Normal, pool.Meta{})
+		queued, _ := p.Submit(po(2), vocab.Normal, pool.Meta{})
+		after, _ := p.Submit(po(3), vocab.Normal, pool.Meta{})
 		synctest.Wait()
-		if st := running.Status().State; st != pool.Running {
+		if st := running.Status().State; st != vocab.TaskRunning {
 			t.Fatalf("first task %s, want running", st)
 		}
 		if err := p.Cancel(po(2)); err != nil {
 			t.Fatal(err)
 		}
-		if ti := queued.Status(); ti.State != pool.Done || ti.Result.Status != coupa.Cancelled || ti.Attempts != 0 {
+		if ti := queued.Status(); ti.State != vocab.TaskDone || ti.Result.Status != vocab.Cancelled || ti.Attempts != 0 {
 			t.Fatalf("queued task after cancel: %+v", ti)
 		}
 		if err := running.Cancel(); err != nil {
 			t.Fatal(err)
 		}
-		if got := wait(t, running).Result.Status; got != coupa.Cancelled {
+		if got := wait(t, running).Result.Status; got != vocab.Cancelled {
 			t.Fatalf("running task ended %s, want CANCELLED", got)
 		}
-		if got := wait(t, after).Result.Status; got != coupa.Completed {
+		if got := wait(t, after).Result.Status; got != vocab.Completed {
 			t.Fatalf("next task ended %s", got)
 		}
 		launches := e.Launches()
@@ -168,16 +214,16 @@ func TestRetriesWithBackoffThenSuccess(t *testing.T) {
 		e := pooltest.NewEngine(pooltest.ScriptFunc(func(ctx context.Context, b *pooltest.Browser, job coupa.Job, progress func(coupa.Progress)) coupa.Result {
 			starts = append(starts, time.Now())
 			if len(starts) < 3 {
-				return coupa.Result{Status: coupa.Failed, Err: errors.New("503 Service Unavailable"), Retryable: true}
+				return coupa.Result{Status: vocab.Failed, Err: errors.New("503 Service Unavailable"), Retryable: true}
 			}
 			return pooltest.Complete.Run(ctx, b, job, progress)
 		}))
 		cfg := fakeConfig()
 		cfg.WorkerCount = 1
 		p := startPool(t, cfg, e)
-		h, _ := p.Submit(po(1), pool.Normal, pool.Meta{})
+		h, _ := p.Submit(po(1), vocab.Normal, pool.Meta{})
 		ti := wait(t, h)
-		if ti.Result.Status != coupa.Completed || ti.Attempts != 3 || len(ti.Errors) != 2 {
+		if ti.Result.Status != vocab.Completed || ti.Attempts != 3 || len(ti.Errors) != 2 {
 			t.Fatalf("task %+v", ti)
 		}
 		if d := starts[1].Sub(starts[0]); d != time.Second {
@@ -193,19 +239,19 @@ func TestRetriesGiveUpAndDeterministicNever(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		e := pooltest.NewEngine(pooltest.ScriptFunc(func(ctx context.Context, b *pooltest.Browser, job coupa.Job, progress func(coupa.Progress)) coupa.Result {
 			if job.PO == po(1) {
-				return coupa.Result{Status: coupa.NotFound}
+				return coupa.Result{Status: vocab.NotFound}
 			}
-			return coupa.Result{Status: coupa.Failed, Err: errors.New("503"), Retryable: true}
+			return coupa.Result{Status: vocab.Failed, Err: errors.New("503"), Retryable: true}
 		}))
 		cfg := fakeConfig()
 		cfg.MaxRetries = 2
 		p := startPool(t, cfg, e)
-		nf, _ := p.Submit(po(1), pool.Normal, pool.Meta{})
-		bad, _ := p.Submit(po(2), pool.Normal, pool.Meta{})
-		if ti := wait(t, nf); ti.Result.Status != coupa.NotFound || ti.Attempts != 1 {
+		nf, _ := p.Submit(po(1), vocab.Normal, pool.Meta{})
+		bad, _ := p.Submit(po(2), vocab.Normal, pool.Meta{})
+		if ti := wait(t, nf); ti.Result.Status != vocab.NotFound || ti.Attempts != 1 {
 			t.Fatalf("not-found task: %+v", ti)
 		}
-		if ti := wait(t, bad); ti.Result.Status != coupa.Failed || ti.Attempts != 3 {
+		if ti := wait(t, bad); ti.Result.Status != vocab.Failed || ti.Attempts != 3 {
 			t.Fatalf("failing task: status %s after %d attempts, want FAILED after 3", ti.Result.Status, ti.Attempts)
 		}
 		if err := p.Retry(po(1)); !errors.Is(err, pool.ErrNotFailed) {
@@ -237,12 +283,12 @@ func TestCrashRequeuesAtFrontAndRestarts(t *testing.T) {
 		cfg.WorkerCount = 1
 		p := startPool(t, cfg, e)
 		p.Pause()
-		h1, _ := p.Submit(po(1), pool.Normal, pool.Meta{})
-		h2, _ := p.Submit(po(2), pool.Normal, pool.Meta{})
+		h1, _ := p.Submit(po(1), vocab.Normal, pool.Meta{})
+		h2, _ := p.Submit(po(2), vocab.Normal, pool.Meta{})
 		p.Resume()
 		ti := wait(t, h1)
 		wait(t, h2)
-		if ti.Result.Status != coupa.Completed || ti.Attempts != 2 {
+		if ti.Result.Status != vocab.Completed || ti.Attempts != 2 {
 			t.Fatalf("crashed task: %s after %d attempts, want COMPLETED after 2", ti.Result.Status, ti.Attempts)
 		}
 		order := e.Order()
@@ -269,9 +315,9 @@ func TestHungBrowserKilledByHealthCheck(t *testing.T) {
 		cfg.WorkerCount = 1
 		p := startPool(t, cfg, e)
 		start := time.Now()
-		h, _ := p.Submit(po(1), pool.Normal, pool.Meta{})
+		h, _ := p.Submit(po(1), vocab.Normal, pool.Meta{})
 		ti := wait(t, h)
-		if ti.Result.Status != coupa.Completed || ti.Attempts != 2 {
+		if ti.Result.Status != vocab.Completed || ti.Attempts != 2 {
 			t.Fatalf("task on hung browser: %+v", ti)
 		}
 		// Two failed checks, one interval apart, each bounded by the health timeout.
@@ -292,13 +338,13 @@ func TestTaskTimeout(t *testing.T) {
 		cfg := fakeConfig()
 		cfg.WorkerCount, cfg.MaxRetries, cfg.TaskTimeout = 1, 1, 10*time.Second
 		p := startPool(t, cfg, e)
-		h, _ := p.Submit(po(1), pool.Normal, pool.Meta{})
-		next, _ := p.Submit(po(2), pool.Normal, pool.Meta{})
+		h, _ := p.Submit(po(1), vocab.Normal, pool.Meta{})
+		next, _ := p.Submit(po(2), vocab.Normal, pool.Meta{})
 		ti := wait(t, h)
-		if ti.Result.Status != coupa.Timeout || ti.Attempts != 2 {
+		if ti.Result.Status != vocab.Timeout || ti.Attempts != 2 {
 			t.Fatalf("hung page: %s after %d attempts, want TIMEOUT after 2", ti.Result.Status, ti.Attempts)
 		}
-		if got := wait(t, next).Result.Status; got != coupa.Completed {
+		if got := wait(t, next).Result.Status; got != vocab.Completed {
 			t.Fatalf("the pool did not go on: next task %s", got)
 		}
 	})
@@ -327,7 +373,7 @@ func TestScaleUpAndDown(t *testing.T) {
 		}
 		var hs []*pool.Handle
 		for i := range 2 { // two busy workers, two idle ones
-			h, _ := p.Submit(po(i), pool.Normal, pool.Meta{})
+			h, _ := p.Submit(po(i), vocab.Normal, pool.Meta{})
 			hs = append(hs, h)
 		}
 		synctest.Wait()
@@ -365,11 +411,7 @@ func TestRecycleAfterTasks(t *testing.T) {
 		cfg := fakeConfig()
 		cfg.WorkerCount, cfg.RecycleAfterTasks = 1, 3
 		p := startPool(t, cfg, e)
-		var hs []*pool.Handle
-		for i := range 7 {
-			h, _ := p.Submit(po(i), pool.Normal, pool.Meta{})
-			hs = append(hs, h)
-		}
+		hs := submitN(t, p, 7)
 		for _, h := range hs {
 			wait(t, h)
 		}
@@ -395,7 +437,7 @@ func TestLaunchFailureRetriedWithBackoff(t *testing.T) {
 		if d := time.Since(start); d != cfg.RestartBackoff+2*cfg.RestartBackoff {
 			t.Errorf("ready after %s, want 100ms+200ms of backoff", d)
 		}
-		h, _ := p.Submit(po(1), pool.Normal, pool.Meta{})
+		h, _ := p.Submit(po(1), vocab.Normal, pool.Meta{})
 		wait(t, h)
 	})
 }
@@ -418,18 +460,8 @@ func TestSignInWallPausesAndReauthenticateResumes(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		e := pooltest.NewEngine(nil)
 		e.SetSignedIn(false)
-		p, _ := pool.New(fakeConfig(), pool.Deps{Engine: e, Rand: pooltest.NoJitter()})
-		sub := p.Subscribe(0)
-		defer sub.Close()
-		if err := p.Start(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		defer p.Shutdown(context.Background())
-		var hs []*pool.Handle
-		for i := range 5 {
-			h, _ := p.Submit(po(i), pool.Normal, pool.Meta{})
-			hs = append(hs, h)
-		}
+		p, sub := startSubscribed(t, fakeConfig(), pool.Deps{Engine: e, Rand: pooltest.NoJitter()})
+		hs := submitN(t, p, 5)
 		synctest.Wait()
 		s := p.Snapshot()
 		if s.State != pool.PoolSignInRequired {
@@ -444,7 +476,7 @@ func TestSignInWallPausesAndReauthenticateResumes(t *testing.T) {
 		}
 		for _, h := range hs {
 			ti := wait(t, h)
-			if ti.Result.Status != coupa.Completed || ti.Attempts != 1 {
+			if ti.Result.Status != vocab.Completed || ti.Attempts != 1 {
 				t.Fatalf("task after re-sign-in: %s after %d attempts", ti.Result.Status, ti.Attempts)
 			}
 		}
@@ -479,9 +511,9 @@ func TestShutdownDrainsAndForcesNothing(t *testing.T) {
 		if err := p.Start(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		quick, _ := p.Submit(po(1), pool.Normal, pool.Meta{})
-		slow, _ := p.Submit(po(2), pool.Normal, pool.Meta{})
-		pending, _ := p.Submit(po(3), pool.Normal, pool.Meta{})
+		quick, _ := p.Submit(po(1), vocab.Normal, pool.Meta{})
+		slow, _ := p.Submit(po(2), vocab.Normal, pool.Meta{})
+		pending, _ := p.Submit(po(3), vocab.Normal, pool.Meta{})
 		synctest.Wait()
 		const window = 20 * time.Second
 		ctx, cancel := context.WithTimeout(context.Background(), window)
@@ -496,10 +528,10 @@ func TestShutdownDrainsAndForcesNothing(t *testing.T) {
 		if s := p.Snapshot(); s.State != pool.PoolDraining || !s.DrainDeadline.Equal(start.Add(window)) {
 			t.Errorf("after the deadline: %s, drain deadline %v", s.State, s.DrainDeadline)
 		}
-		if got := quick.Status().Result.Status; got != coupa.Completed {
+		if got := quick.Status().Result.Status; got != vocab.Completed {
 			t.Errorf("task that finished while draining: %s", got)
 		}
-		if st := slow.Status(); st.State != pool.Running {
+		if st := slow.Status(); st.State != vocab.TaskRunning {
 			t.Errorf("Shutdown forced the slow task: %s %s", st.State, st.Result.Status)
 		}
 		start = time.Now()
@@ -509,10 +541,10 @@ func TestShutdownDrainsAndForcesNothing(t *testing.T) {
 		if d := time.Since(start); d != 0 {
 			t.Errorf("Close waited %s for a task that honours cancellation", d)
 		}
-		if got := slow.Status().Result.Status; got != coupa.Cancelled {
+		if got := slow.Status().Result.Status; got != vocab.Cancelled {
 			t.Errorf("task running at Close: %s, want CANCELLED", got)
 		}
-		if st := pending.Status(); st.State != pool.Queued {
+		if st := pending.Status(); st.State != vocab.TaskQueued {
 			t.Errorf("queued task after shutdown: %s, want queued (PENDING)", st.State)
 		}
 		if n := e.Alive(); n != 0 {
@@ -527,7 +559,7 @@ func TestShutdownDrainsAndForcesNothing(t *testing.T) {
 		if err := p.Close(); err != nil {
 			t.Errorf("second Close: %v", err)
 		}
-		if _, err := p.Submit(po(9), pool.Normal, pool.Meta{}); !errors.Is(err, pool.ErrStopped) {
+		if _, err := p.Submit(po(9), vocab.Normal, pool.Meta{}); !errors.Is(err, pool.ErrStopped) {
 			t.Errorf("submit after shutdown: %v", err)
 		}
 	})
@@ -539,7 +571,7 @@ func TestCloseDuringShutdown(t *testing.T) {
 		e := pooltest.NewEngine(pooltest.Block)
 		p, _ := pool.New(fakeConfig(), pool.Deps{Engine: e, Rand: pooltest.NoJitter()})
 		p.Start(context.Background())
-		h, _ := p.Submit(po(1), pool.Normal, pool.Meta{})
+		h, _ := p.Submit(po(1), vocab.Normal, pool.Meta{})
 		synctest.Wait()
 		first := make(chan error)
 		go func() { first <- p.Shutdown(context.Background()) }()
@@ -557,7 +589,7 @@ func TestCloseDuringShutdown(t *testing.T) {
 		if err := <-first; err != nil {
 			t.Fatal(err)
 		}
-		if got := h.Status().Result.Status; got != coupa.Cancelled {
+		if got := h.Status().Result.Status; got != vocab.Cancelled {
 			t.Fatalf("running task after Close: %s", got)
 		}
 	})
@@ -569,20 +601,15 @@ func TestCloseKillsWhatIgnoresCancellation(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		e := pooltest.NewEngine(pooltest.ScriptFunc(func(ctx context.Context, b *pooltest.Browser, job coupa.Job, progress func(coupa.Progress)) coupa.Result {
 			<-b.Done() // only a kill ends it
-			return coupa.Result{PO: job.PO, Status: coupa.Failed, Err: errors.New("browser gone"), Retryable: true}
+			return coupa.Result{PO: job.PO, Status: vocab.Failed, Err: errors.New("browser gone"), Retryable: true}
 		}))
 		cfg := fakeConfig()
 		cfg.WorkerCount = 1
 		p, _ := pool.New(cfg, pool.Deps{Engine: e})
 		p.Start(context.Background())
-		h, _ := p.Submit(po(1), pool.Normal, pool.Meta{})
-		synctest.Wait()
-		start := time.Now()
-		p.Close()
-		if d := time.Since(start); d != 10*time.Second {
-			t.Errorf("Close took %s, want the 10s grace", d)
-		}
-		if st := h.Status(); st.State == pool.Running {
+		h, _ := p.Submit(po(1), vocab.Normal, pool.Meta{})
+		closeAfterGrace(t, p)
+		if st := h.Status(); st.State == vocab.TaskRunning {
 			t.Errorf("task still running after Close")
 		}
 		if n := e.Alive(); n != 0 {
@@ -599,7 +626,7 @@ func TestWaitReturnsWhenEveryTaskIsFinal(t *testing.T) {
 		}))
 		p := startPool(t, fakeConfig(), e)
 		for i := range 6 {
-			p.Submit(po(i), pool.Normal, pool.Meta{})
+			p.Submit(po(i), vocab.Normal, pool.Meta{})
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		if err := p.Wait(ctx); !errors.Is(err, context.DeadlineExceeded) {
@@ -629,11 +656,7 @@ func TestSlowSubscriberLosesOnlyProgress(t *testing.T) {
 		p := startPool(t, cfg, e)
 		sub := p.Subscribe(16) // never read until the end
 		defer sub.Close()
-		var hs []*pool.Handle
-		for i := range 200 {
-			h, _ := p.Submit(po(i), pool.Normal, pool.Meta{})
-			hs = append(hs, h)
-		}
+		hs := submitN(t, p, 200)
 		for _, h := range hs {
 			wait(t, h)
 		}
@@ -660,9 +683,9 @@ func TestSnapshotAndTasksWindow(t *testing.T) {
 		p := startPool(t, fakeConfig(), e)
 		p.Pause()
 		for i := range 1000 {
-			pr := pool.Normal
+			pr := vocab.Normal
 			if i%100 == 0 {
-				pr = pool.Urgent
+				pr = vocab.Urgent
 			}
 			p.Submit(po(i), pr, pool.Meta{Row: i + 1})
 		}
@@ -697,11 +720,7 @@ func TestPoolAppliesPressurePolicy(t *testing.T) {
 		e := pooltest.NewEngine(nil)
 		cfg := fakeConfig()
 		cfg.WorkerCount = 4
-		p, _ := pool.New(cfg, pool.Deps{Engine: e, Monitor: mon, Rand: pooltest.NoJitter()})
-		sub := p.Subscribe(0)
-		defer sub.Close()
-		p.Start(context.Background())
-		defer p.Shutdown(context.Background())
+		p, sub := startSubscribed(t, cfg, pool.Deps{Engine: e, Monitor: mon, Rand: pooltest.NoJitter()})
 
 		mon.Send(monitor.Sample{Time: time.Now(), UsedRatio: 0.95, Pressure: monitor.Critical,
 			Trees: map[int]monitor.ProcTree{1: {Bytes: 400 << 20, Kind: "pss"}}})
@@ -714,8 +733,8 @@ func TestPoolAppliesPressurePolicy(t *testing.T) {
 			t.Fatalf("resources %+v", s.Resources)
 		}
 		// The run keeps moving on the one worker left.
-		h, _ := p.Submit(po(1), pool.Normal, pool.Meta{})
-		if got := wait(t, h).Result.Status; got != coupa.Completed {
+		h, _ := p.Submit(po(1), vocab.Normal, pool.Meta{})
+		if got := wait(t, h).Result.Status; got != vocab.Completed {
 			t.Fatalf("task at critical: %s", got)
 		}
 		var reasons []string

@@ -13,6 +13,7 @@ import (
 	"coupatui/internal/testkit"
 	"coupatui/monitor"
 	"coupatui/pool"
+	"coupatui/vocab"
 )
 
 // A page that makes its renderer allocate far more than max_browser_mb gets
@@ -20,7 +21,7 @@ import (
 func TestRealHeavyBrowserRecycledAfterItsTask(t *testing.T) {
 	exec := testkit.Chromium(t)
 	pos := simplePOs(3, 700)
-	heavy := sim.PO{ID: "4500107777", Supplier: "Heavy", AllocMB: 1000, Want: coupa.Completed,
+	heavy := sim.PO{ID: "4500107777", Supplier: "Heavy", AllocMB: 1000, Want: vocab.Completed,
 		// A slow file keeps the heavy page open long enough to be sampled.
 		Attachments: []sim.Attachment{{Name: "scan.pdf", Size: 1 << 20, Slow: true}}}
 	srv := sim.Start(t, sim.Options{POs: append([]sim.PO{heavy}, pos...)})
@@ -43,7 +44,7 @@ func TestRealHeavyBrowserRecycledAfterItsTask(t *testing.T) {
 
 	var hs []*pool.Handle
 	for _, po := range append([]sim.PO{heavy}, pos...) {
-		h, _ := p.Submit(po.ID, pool.Normal, pool.Meta{})
+		h, _ := p.Submit(po.ID, vocab.Normal, pool.Meta{})
 		hs = append(hs, h)
 	}
 	ev := waitEvent(t, sub, pool.EvPolicy, 2*time.Minute)
@@ -52,7 +53,7 @@ func TestRealHeavyBrowserRecycledAfterItsTask(t *testing.T) {
 	}
 	t.Logf("policy: %s", ev.Reason)
 	for _, ti := range waitAll(t, hs, 3*time.Minute) {
-		if ti.Result.Status != coupa.Completed {
+		if ti.Result.Status != vocab.Completed {
 			t.Errorf("PO%s: %s (%v)", ti.PO, ti.Result.Status, ti.Result.Err)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"coupatui/coupa"
 	"coupatui/pool"
 	"coupatui/pool/pooltest"
+	"coupatui/vocab"
 )
 
 // A print runs in an idle worker's browser while the other works on its
@@ -19,7 +20,7 @@ func TestPrintPDFPrefersAnIdleBrowserAndTakesNoWorker(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		gate := pooltest.NewGate()
 		e := pooltest.NewEngine(nil)
-		e.On(po(1), pooltest.Attempt{Gate: gate, Result: coupa.Result{Status: coupa.Completed}})
+		e.On(po(1), pooltest.Attempt{Gate: gate, Result: coupa.Result{Status: vocab.Completed}})
 		var mu sync.Mutex
 		var on []int
 		e.OnPrint(func(ctx context.Context, b *pooltest.Browser, html string) ([]byte, error) {
@@ -29,7 +30,7 @@ func TestPrintPDFPrefersAnIdleBrowserAndTakesNoWorker(t *testing.T) {
 			return pooltest.FakePDF(ctx, b, html)
 		})
 		p := startPool(t, fakeConfig(), e)
-		h, _ := p.Submit(po(1), pool.Normal, pool.Meta{})
+		h, _ := p.Submit(po(1), vocab.Normal, pool.Meta{})
 		synctest.Wait()
 		busy := h.Status().Worker
 		pdf, err := p.PrintPDF(t.Context(), "<p>x</p>")
@@ -39,11 +40,11 @@ func TestPrintPDFPrefersAnIdleBrowserAndTakesNoWorker(t *testing.T) {
 		if len(on) != 1 || on[0] == busy {
 			t.Errorf("printed on workers %v; worker %d was busy", on, busy)
 		}
-		if st := h.Status(); st.State != pool.Running || st.Worker != busy {
+		if st := h.Status(); st.State != vocab.TaskRunning || st.Worker != busy {
 			t.Errorf("the running PO: %+v", st)
 		}
 		gate.Open()
-		if ti := wait(t, h); ti.Result.Status != coupa.Completed {
+		if ti := wait(t, h); ti.Result.Status != vocab.Completed {
 			t.Errorf("PO %s", ti.Result.Status)
 		}
 	})

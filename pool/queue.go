@@ -2,6 +2,7 @@ package pool
 
 import (
 	"container/heap"
+	"coupatui/vocab"
 	"slices"
 )
 
@@ -11,10 +12,10 @@ import (
 // goes to the front of its priority. The pool's mutex guards it.
 type queue struct {
 	items   []*task
-	back    int64           // next order for the back of a priority
-	front   int64           // next order for the front of a priority
-	version uint64          // bumped on every change; invalidates sorted views
-	byPrio  [Urgent + 1]int // queued tasks of each priority
+	back    int64                 // next order for the back of a priority
+	front   int64                 // next order for the front of a priority
+	version uint64                // bumped on every change; invalidates sorted views
+	byPrio  [vocab.Urgent + 1]int // queued tasks of each priority
 }
 
 func (q *queue) Len() int { return len(q.items) }
@@ -90,7 +91,7 @@ func (q *queue) remove(t *task) bool {
 }
 
 // reprioritise moves a queued t to priority p, at the back of it.
-func (q *queue) reprioritise(t *task, p Priority) {
+func (q *queue) reprioritise(t *task, p vocab.Priority) {
 	q.byPrio[t.priority]--
 	q.byPrio[p]++
 	t.priority = p

@@ -1,6 +1,7 @@
 package pool
 
 import (
+	"coupatui/vocab"
 	"fmt"
 	"testing"
 )
@@ -13,19 +14,19 @@ func pos(q *queue) []string {
 	return out
 }
 
-func newTask(po string, p Priority) *task {
+func newTask(po string, p vocab.Priority) *task {
 	return &task{po: po, priority: p, index: -1}
 }
 
 func TestQueueOrder(t *testing.T) {
 	var q queue
-	q.push(newTask("low1", Low))
-	q.push(newTask("norm1", Normal))
-	q.push(newTask("urg1", Urgent))
-	q.push(newTask("norm2", Normal))
-	q.push(newTask("high1", High))
-	q.push(newTask("urg2", Urgent))
-	q.push(newTask("low2", Low))
+	q.push(newTask("low1", vocab.Low))
+	q.push(newTask("norm1", vocab.Normal))
+	q.push(newTask("urg1", vocab.Urgent))
+	q.push(newTask("norm2", vocab.Normal))
+	q.push(newTask("high1", vocab.High))
+	q.push(newTask("urg2", vocab.Urgent))
+	q.push(newTask("low2", vocab.Low))
 	want := "[urg1 urg2 high1 norm1 norm2 low1 low2]"
 	if got := fmt.Sprint(pos(&q)); got != want {
 		t.Fatalf("order %s, want %s", got, want)
@@ -34,7 +35,7 @@ func TestQueueOrder(t *testing.T) {
 
 func TestQueuePushFrontAndReprioritise(t *testing.T) {
 	var q queue
-	a, b, c, d := newTask("a", Normal), newTask("b", Normal), newTask("c", Normal), newTask("d", Low)
+	a, b, c, d := newTask("a", vocab.Normal), newTask("b", vocab.Normal), newTask("c", vocab.Normal), newTask("d", vocab.Low)
 	for _, x := range []*task{a, b, c, d} {
 		q.push(x)
 	}
@@ -43,8 +44,8 @@ func TestQueuePushFrontAndReprioritise(t *testing.T) {
 		t.Fatalf("first pop %s, want a", back.po)
 	}
 	q.pushFront(a) // a retried: front of Normal again, ahead of b
-	q.reprioritise(d, Urgent)
-	q.reprioritise(b, Low) // b drops behind d's old place, at the back of Low
+	q.reprioritise(d, vocab.Urgent)
+	q.reprioritise(b, vocab.Low) // b drops behind d's old place, at the back of Low
 	if !q.remove(c) {
 		t.Fatal("remove c: not found")
 	}
@@ -60,7 +61,7 @@ func TestQueuePushFrontAndReprioritise(t *testing.T) {
 func TestQueueWalkMatchesSorted(t *testing.T) {
 	var q queue
 	for i := range 500 {
-		x := newTask(fmt.Sprintf("%06d", i), Priority(i*7%4))
+		x := newTask(fmt.Sprintf("%06d", i), vocab.Priority(i*7%4))
 		if i%11 == 0 {
 			q.pushFront(x)
 		} else {

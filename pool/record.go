@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"coupatui/coupa"
+	"coupatui/vocab"
 )
 
 // Recorder writes a task's transitions where they survive the process: the
@@ -142,11 +143,11 @@ func (p *Pool) finalEventLocked(t *task, res coupa.Result) Event {
 		res.Finished = time.Now()
 	}
 	kind := EvTaskFinished
-	if res.Status == coupa.Cancelled {
+	if res.Status == vocab.Cancelled {
 		kind = EvTaskCancelled
 	}
 	ev := p.taskEventLocked(kind, t, res.ErrorMessage())
-	ev.Task.State = Done
+	ev.Task.State = vocab.TaskDone
 	ev.Task.Result = res
 	ev.Task.Finished = res.Finished
 	ev.Task.Worker = -1

@@ -13,6 +13,7 @@ import (
 	"coupatui/coupa"
 	"coupatui/pool"
 	"coupatui/pool/pooltest"
+	"coupatui/vocab"
 )
 
 // fakeRecorder keeps what it is given; fail makes calls fail, and gate
@@ -93,7 +94,7 @@ func TestRecorderWritesAheadOfEveryone(t *testing.T) {
 		defer sub.Close()
 		p.Start(context.Background())
 		defer p.Close()
-		h, _ := p.Submit(po(1), pool.Normal, pool.Meta{})
+		h, _ := p.Submit(po(1), vocab.Normal, pool.Meta{})
 		synctest.Wait()
 		mu.Lock()
 		if strings.Join(sawStarted, ",") != "task.started" {
@@ -101,7 +102,7 @@ func TestRecorderWritesAheadOfEveryone(t *testing.T) {
 		}
 		mu.Unlock()
 		// The outcome waits for the journal: nobody sees it yet.
-		if st := h.Status(); st.State == pool.Done {
+		if st := h.Status(); st.State == vocab.TaskDone {
 			t.Fatalf("outcome visible before it was recorded: %s", st.Result.Status)
 		}
 		if c := p.Snapshot().Counts; c.Done != 0 {
@@ -113,7 +114,7 @@ func TestRecorderWritesAheadOfEveryone(t *testing.T) {
 			}
 		}
 		close(rec.gate)
-		if got := wait(t, h).Result.Status; got != coupa.Completed {
+		if got := wait(t, h).Result.Status; got != vocab.Completed {
 			t.Fatalf("outcome %s", got)
 		}
 		if got := strings.Join(rec.kinds(po(1)), ","); got != "task.started,task.finished" {
@@ -135,11 +136,7 @@ func TestFailingRecorderHoldsAndDropsNothing(t *testing.T) {
 		defer sub.Close()
 		p.Start(context.Background())
 		defer p.Close()
-		var hs []*pool.Handle
-		for i := range 3 {
-			h, _ := p.Submit(po(i), pool.Normal, pool.Meta{})
-			hs = append(hs, h)
-		}
+		hs := submitN(t, p, 3)
 		time.Sleep(time.Minute)
 		s := p.Snapshot()
 		if len(s.Holds) != 1 || s.Holds[0].Hold != pool.HoldJournal || !strings.Contains(s.Holds[0].Reason, "disk full") {
@@ -152,7 +149,7 @@ func TestFailingRecorderHoldsAndDropsNothing(t *testing.T) {
 		rec.fail = 0
 		rec.mu.Unlock()
 		for _, h := range hs {
-			if got := wait(t, h).Result.Status; got != coupa.Completed {
+			if got := wait(t, h).Result.Status; got != vocab.Completed {
 				t.Errorf("PO%s: %s", h.PO(), got)
 			}
 		}
@@ -182,14 +179,9 @@ func TestCloseGivesUpOnUnrecordedOutcomes(t *testing.T) {
 		rec := &fakeRecorder{gate: make(chan struct{})}
 		p, _ := pool.New(fakeConfig(), pool.Deps{Engine: pooltest.NewEngine(pooltest.Complete), Recorder: rec})
 		p.Start(context.Background())
-		h, _ := p.Submit(po(1), pool.Normal, pool.Meta{})
-		synctest.Wait()
-		start := time.Now()
-		p.Close()
-		if d := time.Since(start); d != 10*time.Second {
-			t.Errorf("Close took %s, want the 10s grace", d)
-		}
-		if st := h.Status(); st.State != pool.Queued {
+		h, _ := p.Submit(po(1), vocab.Normal, pool.Meta{})
+		closeAfterGrace(t, p)
+		if st := h.Status(); st.State != vocab.TaskQueued {
 			t.Errorf("unrecorded outcome: %s %s, want queued (PENDING)", st.State, st.Result.Status)
 		}
 		if c := p.Snapshot().Counts; c.Done != 0 {
@@ -209,17 +201,17 @@ func TestCancelQueuedIsRecordedWithoutWaiting(t *testing.T) {
 		p, _ := pool.New(cfg, pool.Deps{Engine: e, Recorder: rec})
 		p.Start(context.Background())
 		defer p.Close()
-		p.Submit(po(1), pool.Normal, pool.Meta{})
-		h, _ := p.Submit(po(2), pool.Normal, pool.Meta{})
+		p.Submit(po(1), vocab.Normal, pool.Meta{})
+		h, _ := p.Submit(po(2), vocab.Normal, pool.Meta{})
 		synctest.Wait()
 		if err := h.Cancel(); err != nil {
 			t.Fatal(err)
 		}
-		if st := h.Status(); st.State == pool.Done {
+		if st := h.Status(); st.State == vocab.TaskDone {
 			t.Fatal("cancel shown before it was recorded")
 		}
 		close(rec.gate)
-		if got := wait(t, h).Result.Status; got != coupa.Cancelled {
+		if got := wait(t, h).Result.Status; got != vocab.Cancelled {
 			t.Fatalf("cancelled PO: %s", got)
 		}
 		if got := strings.Join(rec.kinds(po(2)), ","); got != "task.cancelled" {

@@ -2,7 +2,6 @@ package pool_test
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -21,6 +20,7 @@ import (
 	"coupatui/internal/testkit"
 	"coupatui/pool"
 	"coupatui/profiles"
+	"coupatui/vocab"
 )
 
 // hostToken stands for a secret in an endpoint's address: it must never
@@ -55,8 +55,8 @@ func TestRealRemoteHostsMixedWithLocal(t *testing.T) {
 	session := signIn(t, exe, m.Base(), srv, pos[0].ID)
 
 	hosts := []*testkit.ChromiumHost{testkit.StartChromiumHost(t, exe), testkit.StartChromiumHost(t, exe)}
-	var logs logBuffer
-	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	var logs testkit.Buffer
+	log := logs.Logger()
 	root := filepath.Join(tmp, "downloads")
 	engine := &pool.Chromium{
 		Site:        &coupa.Site{BaseURL: srv.URL(), Root: root, Logger: log, MarkerTimeout: 10 * time.Second},
@@ -90,7 +90,7 @@ func TestRealRemoteHostsMixedWithLocal(t *testing.T) {
 	}
 	var hs []*pool.Handle
 	for _, po := range pos {
-		h, err := p.Submit(po.ID, pool.Normal, pool.Meta{})
+		h, err := p.Submit(po.ID, vocab.Normal, pool.Meta{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -130,7 +130,7 @@ func TestRealRemoteHostsMixedWithLocal(t *testing.T) {
 	retried := 0
 	for _, ti := range infos {
 		want := len(posByID(pos, ti.PO).Attachments)
-		if ti.Result.Status != coupa.Completed || ti.Result.Downloaded != want {
+		if ti.Result.Status != vocab.Completed || ti.Result.Downloaded != want {
 			t.Errorf("PO%s: %s %d/%d (%v)", ti.PO, ti.Result.Status, ti.Result.Downloaded, want, ti.Result.Err)
 		}
 		if ti.Attempts > 1 {
@@ -289,8 +289,8 @@ func TestRealBrowserless(t *testing.T) {
 		t.Fatal(err)
 	}
 	session := signIn(t, exe, m.Base(), srv, pos[0].ID)
-	var logs logBuffer
-	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	var logs testkit.Buffer
+	log := logs.Logger()
 	engine := &pool.Chromium{
 		Site:     &coupa.Site{BaseURL: srv.URL(), Root: filepath.Join(tmp, "downloads"), Logger: log, MarkerTimeout: 10 * time.Second},
 		Browser:  browser.Options{ExecPath: exe, Headless: true, BlockResources: true, StartTimeout: time.Minute, KeepTabs: 2},
@@ -306,7 +306,7 @@ func TestRealBrowserless(t *testing.T) {
 	events.Go(func() { sawWorkerEvent(t, sub, "") })
 	var hs []*pool.Handle
 	for _, po := range pos {
-		h, err := p.Submit(po.ID, pool.Normal, pool.Meta{})
+		h, err := p.Submit(po.ID, vocab.Normal, pool.Meta{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -314,7 +314,7 @@ func TestRealBrowserless(t *testing.T) {
 	}
 	began := time.Now()
 	for _, ti := range waitAll(t, hs, 3*time.Minute) {
-		if want := len(posByID(pos, ti.PO).Attachments); ti.Result.Status != coupa.Completed || ti.Result.Downloaded != want {
+		if want := len(posByID(pos, ti.PO).Attachments); ti.Result.Status != vocab.Completed || ti.Result.Downloaded != want {
 			t.Errorf("PO%s: %s %d/%d (%v)", ti.PO, ti.Result.Status, ti.Result.Downloaded, want, ti.Result.Err)
 		}
 	}

@@ -1,14 +1,11 @@
 package pool_test
 
 import (
-	"bytes"
 	"context"
-	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,6 +15,7 @@ import (
 	"coupatui/internal/testkit"
 	"coupatui/pool"
 	"coupatui/profiles"
+	"coupatui/vocab"
 )
 
 // signIn fills the simulator's sign-in form in a browser on profile, closes
@@ -54,24 +52,6 @@ func signIn(t *testing.T, exec, profile string, srv *sim.Server, po string) stri
 	return token
 }
 
-// logBuffer collects every log line of a run, to prove no secret is in it.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 func TestRealSignedInClonesAndSessionExpiry(t *testing.T) {
 	exec := testkit.Chromium(t)
 	pos := simplePOs(12, 500)
@@ -86,8 +66,8 @@ func TestRealSignedInClonesAndSessionExpiry(t *testing.T) {
 	}
 	tokens := []string{signIn(t, exec, m.Base(), srv, pos[0].ID)}
 
-	var logs logBuffer
-	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	var logs testkit.Buffer
+	log := logs.Logger()
 	engine := &pool.Chromium{
 		Site:        &coupa.Site{BaseURL: srv.URL(), Root: filepath.Join(tmp, "downloads"), Logger: log},
 		Browser:     browser.Options{ExecPath: exec, Headless: true, BlockResources: true, StartTimeout: time.Minute},
@@ -110,7 +90,7 @@ func TestRealSignedInClonesAndSessionExpiry(t *testing.T) {
 	submit := func(pos []sim.PO) []*pool.Handle {
 		var hs []*pool.Handle
 		for _, po := range pos {
-			h, err := p.Submit(po.ID, pool.Normal, pool.Meta{})
+			h, err := p.Submit(po.ID, vocab.Normal, pool.Meta{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -121,7 +101,7 @@ func TestRealSignedInClonesAndSessionExpiry(t *testing.T) {
 	first := waitAll(t, submit(pos[:6]), 3*time.Minute)
 	workers := map[int]bool{}
 	for _, ti := range first {
-		if ti.Result.Status != coupa.Completed || ti.Result.Downloaded != 1 {
+		if ti.Result.Status != vocab.Completed || ti.Result.Downloaded != 1 {
 			t.Fatalf("protected PO%s: %s %d/%d (%v)", ti.PO, ti.Result.Status, ti.Result.Downloaded, ti.Result.Found, ti.Result.Err)
 		}
 	}
@@ -148,7 +128,7 @@ func TestRealSignedInClonesAndSessionExpiry(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, ti := range waitAll(t, rest, 3*time.Minute) {
-		if ti.Result.Status != coupa.Completed {
+		if ti.Result.Status != vocab.Completed {
 			t.Errorf("PO%s after signing in again: %s (%v)", ti.PO, ti.Result.Status, ti.Result.Err)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"coupatui/coupa"
+	"coupatui/vocab"
 )
 
 // stateLocked derives the pool's state from its flags.
@@ -93,7 +94,7 @@ func (p *Pool) finishLocked(t *task, res coupa.Result) {
 	if res.Finished.IsZero() {
 		res.Finished = time.Now()
 	}
-	t.state = Done
+	t.state = vocab.TaskDone
 	t.result = &res
 	t.finished = res.Finished
 	t.worker = -1
@@ -103,7 +104,7 @@ func (p *Pool) finishLocked(t *task, res coupa.Result) {
 	p.counts.ByStatus[res.Status]++
 	close(t.done)
 	kind := EvTaskFinished
-	if res.Status == coupa.Cancelled {
+	if res.Status == vocab.Cancelled {
 		kind = EvTaskCancelled
 	}
 	p.emitTaskLocked(kind, t, res.ErrorMessage())

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"coupatui/coupa"
+	"coupatui/vocab"
 )
 
 // task is one PO's journey through the pool. Every field is guarded by the
@@ -13,9 +14,9 @@ import (
 type task struct {
 	id       uint64
 	po       string
-	priority Priority
+	priority vocab.Priority
 	meta     Meta
-	state    TaskState
+	state    vocab.TaskState
 
 	index int   // position in the queue heap, -1 when not queued
 	order int64 // FIFO order within its priority
@@ -59,11 +60,11 @@ func (t *task) info() TaskInfo {
 
 // status is the word reports show for the task: its final status when
 // Done, PENDING while it waits or runs.
-func (t *task) status() coupa.Status {
-	if t.state == Done {
+func (t *task) status() vocab.Status {
+	if t.state == vocab.TaskDone {
 		return valueOf(t.result).Status
 	}
-	return coupa.Pending
+	return vocab.Pending
 }
 
 // valueOf is what p points to, or T's zero value for nil.
@@ -100,7 +101,7 @@ func (h *Handle) Status() TaskInfo {
 func (h *Handle) Cancel() error { return h.p.cancelTask(h.t) }
 
 // SetPriority moves a queued task to priority p.
-func (h *Handle) SetPriority(p Priority) error { return h.p.setPriority(h.t, p) }
+func (h *Handle) SetPriority(p vocab.Priority) error { return h.p.setPriority(h.t, p) }
 
 // Wait blocks until the task is Done or ctx ends, and returns its state.
 func (h *Handle) Wait(ctx context.Context) (TaskInfo, error) {

@@ -2,12 +2,11 @@ package pool
 
 import (
 	"container/heap"
+	"coupatui/vocab"
 	"maps"
 	"slices"
 	"strings"
 	"time"
-
-	"coupatui/coupa"
 )
 
 // Snapshot returns a consistent copy of the pool's state. It costs
@@ -139,9 +138,9 @@ func (p *Pool) Tasks(q TaskQuery) TaskPage {
 type sortEntry struct {
 	t        *task
 	po       string
-	priority Priority
-	state    TaskState
-	status   coupa.Status
+	priority vocab.Priority
+	state    vocab.TaskState
+	status   vocab.Status
 	attempts int
 	at       int
 }
@@ -209,7 +208,7 @@ func sortBy(k SortKey) func(a, b sortEntry) int {
 		by = func(a, b sortEntry) int { return int(b.priority - a.priority) }
 	case SortState:
 		by = func(a, b sortEntry) int {
-			if c := stateRank(a.state) - stateRank(b.state); c != 0 || a.state != Done {
+			if c := stateRank(a.state) - stateRank(b.state); c != 0 || a.state != vocab.TaskDone {
 				return c
 			}
 			return strings.Compare(string(a.status), string(b.status))
@@ -228,13 +227,13 @@ func sortBy(k SortKey) func(a, b sortEntry) int {
 }
 
 // stateRank orders states as the queue shows them: what moves first.
-func stateRank(s TaskState) int {
+func stateRank(s vocab.TaskState) int {
 	switch s {
-	case Running:
+	case vocab.TaskRunning:
 		return 0
-	case Retrying:
+	case vocab.TaskRetrying:
 		return 1
-	case Queued:
+	case vocab.TaskQueued:
 		return 2
 	}
 	return 3

@@ -10,6 +10,7 @@ import (
 
 	"coupatui/coupa"
 	"coupatui/internal/panics"
+	"coupatui/vocab"
 )
 
 // worker is one persistent browser and the goroutine that feeds it. The
@@ -379,7 +380,7 @@ func (p *Pool) roomLocked(w *worker) bool {
 func (p *Pool) pageDone(w *worker, t *task) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if t.state != Running || t.worker != w.id || t.paged {
+	if t.state != vocab.TaskRunning || t.worker != w.id || t.paged {
 		return
 	}
 	t.paged = true
@@ -391,7 +392,7 @@ func (p *Pool) pageDone(w *worker, t *task) {
 
 func (p *Pool) startLocked(w *worker, t *task) {
 	ctx, cancel := context.WithCancelCause(p.runCtx)
-	t.state = Running
+	t.state = vocab.TaskRunning
 	t.worker = w.id
 	t.attempts++
 	t.started = time.Now()
@@ -463,7 +464,7 @@ func (p *Pool) runTask(w *worker, b Browser, t *task) {
 		}
 		p.mu.Lock()
 		defer p.mu.Unlock()
-		if t.state == Running {
+		if t.state == vocab.TaskRunning {
 			t.progress = &pr
 			p.emitTaskLocked(EvTaskProgress, t, "")
 		}
@@ -520,7 +521,7 @@ func (p *Pool) process(ctx context.Context, w *worker, b Browser, job coupa.Job,
 func processOnce(ctx context.Context, b Browser, job coupa.Job, progress func(coupa.Progress)) (res coupa.Result) {
 	defer func() {
 		if v := recover(); v != nil {
-			res = coupa.Result{PO: job.PO, Status: coupa.Failed, Err: panics.New(v), Retryable: true, Finished: time.Now()}
+			res = coupa.Result{PO: job.PO, Status: vocab.Failed, Err: panics.New(v), Retryable: true, Finished: time.Now()}
 		}
 	}()
 	return b.Process(ctx, job, progress)
@@ -549,12 +550,12 @@ func (p *Pool) settleLocked(t *task, res coupa.Result, cause error, crash string
 	attempt := fmt.Sprintf("attempt %d", t.attempts)
 	switch {
 	case errors.Is(cause, errCancelledByOperator), errors.Is(cause, errCancelledByShutdown):
-		res.Status, res.Err, res.Retryable = coupa.Cancelled, cause, false
+		res.Status, res.Err, res.Retryable = vocab.Cancelled, cause, false
 		p.finishRecordedLocked(t, res)
 	case crash != "":
 		t.errors = append(t.errors, attempt+": "+crash)
 		if t.attempts > p.cfg.MaxRetries {
-			res.Status, res.Retryable = coupa.Failed, false
+			res.Status, res.Retryable = vocab.Failed, false
 			res.Err = fmt.Errorf("browser crashed on each of %d attempts", t.attempts)
 			p.finishRecordedLocked(t, res)
 			return
@@ -570,7 +571,7 @@ func (p *Pool) settleLocked(t *task, res coupa.Result, cause error, crash string
 		p.holdLocked(HoldDiskFull, diskFullReason(res.Err))
 	default:
 		if errors.Is(cause, errTaskTimeout) {
-			res.Status, res.Retryable = coupa.Timeout, true
+			res.Status, res.Retryable = vocab.Timeout, true
 			if res.Err == nil || !errors.Is(res.Err, context.DeadlineExceeded) {
 				res.Err = fmt.Errorf("no outcome within task_timeout %s", p.cfg.TaskTimeout)
 			}
@@ -592,7 +593,7 @@ func (p *Pool) settleLocked(t *task, res coupa.Result, cause error, crash string
 
 func (p *Pool) requeueFrontLocked(t *task, why string) {
 	p.leaveRunningLocked(t)
-	t.state = Queued
+	t.state = vocab.TaskQueued
 	t.worker = -1
 	p.queue.pushFront(t)
 	p.counts.Queued++
@@ -604,7 +605,7 @@ func (p *Pool) requeueFrontLocked(t *task, why string) {
 func (p *Pool) retryLaterLocked(t *task, res coupa.Result) {
 	p.leaveRunningLocked(t)
 	wait := jitter(backoff(p.cfg.RetryBackoff, p.cfg.RetryBackoffMax, t.attempts), p.rnd.Float64())
-	t.state = Retrying
+	t.state = vocab.TaskRetrying
 	t.worker = -1
 	t.result = &res
 	t.nextTry = time.Now().Add(wait)
@@ -613,7 +614,7 @@ func (p *Pool) retryLaterLocked(t *task, res coupa.Result) {
 	t.retryTimer = time.AfterFunc(wait, func() {
 		p.mu.Lock()
 		defer p.mu.Unlock()
-		if t.state != Retrying || t.retryTimer == nil {
+		if t.state != vocab.TaskRetrying || t.retryTimer == nil {
 			return
 		}
 		t.retryTimer = nil

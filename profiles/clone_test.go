@@ -2,6 +2,7 @@ package profiles
 
 import (
 	"context"
+	"coupatui/internal/testkit"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -190,8 +191,8 @@ func TestCloneCreatesMissingPreferences(t *testing.T) {
 }
 
 func TestCloneSizeCap(t *testing.T) {
-	var logs logBuffer
-	m := newTestManager(t, Options{MaxSizeMB: 1, Logger: logs.logger()})
+	var logs testkit.Buffer
+	m := newTestManager(t, Options{MaxSizeMB: 1, Logger: logs.Logger()})
 	big := strings.Repeat("x", 1<<20+1)
 	third := strings.Repeat("y", 400<<10)
 	writeTree(t, m.Base(), map[string]string{

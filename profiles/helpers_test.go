@@ -1,13 +1,10 @@
 package profiles
 
 import (
-	"bytes"
 	"io/fs"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"sort"
-	"sync"
 	"testing"
 )
 
@@ -70,26 +67,4 @@ func newTestManager(t testing.TB, opts Options) *Manager {
 		}
 	})
 	return m
-}
-
-// logBuffer is a slog handler target safe for concurrent writes.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-func (b *logBuffer) logger() *slog.Logger {
-	return slog.New(slog.NewTextHandler(b, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }

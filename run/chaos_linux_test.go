@@ -20,10 +20,10 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"coupatui/coupa"
 	"coupatui/coupa/sim"
 	"coupatui/internal/testkit"
 	"coupatui/sheet"
+	"coupatui/vocab"
 )
 
 // TestChaos runs one input of 200 POs against the simulated Coupa with 4
@@ -88,7 +88,7 @@ func TestChaos(t *testing.T) {
 			switch {
 			case row.state == "running":
 				inFlight[po] = true
-			case row.state == "done" && Kept(coupa.Status(row.status)):
+			case row.state == "done" && vocab.Status(row.status).Kept():
 				settled[po] = pages[po]
 			}
 		}
@@ -183,7 +183,7 @@ finished:
 	}
 	inBook := map[string]string{}
 	for _, r := range res.Rows {
-		inBook[r.PO] = r.Outcome.Status
+		inBook[r.PO] = string(r.Outcome.Status)
 	}
 	for _, po := range pos {
 		if row := latest[po.ID]; row.state != "done" || row.status != string(po.Want) {
@@ -254,12 +254,12 @@ func chaosCatalogue() []sim.PO {
 	var pos []sim.PO
 	for i := range 200 {
 		id := fmt.Sprint(4500900000 + i)
-		po := sim.PO{ID: id, Supplier: fmt.Sprintf("Supplier %d", i%7), Want: coupa.Completed, InsertDelay: 10 * time.Millisecond}
+		po := sim.PO{ID: id, Supplier: fmt.Sprintf("Supplier %d", i%7), Want: vocab.Completed, InsertDelay: 10 * time.Millisecond}
 		switch i % 10 {
 		case 7:
-			po.Want = coupa.NoAttachments
+			po.Want = vocab.NoAttachments
 		case 8:
-			po.NotFound, po.Want, po.Supplier = 404, coupa.NotFound, ""
+			po.NotFound, po.Want, po.Supplier = 404, vocab.NotFound, ""
 		default:
 			for k := range 1 + i%3 {
 				a := sim.Attachment{ID: fmt.Sprintf("%s-%d", id, k), Name: fmt.Sprintf("doc-%d.pdf", k), Size: 4000 + 1000*k}

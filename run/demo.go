@@ -9,19 +9,36 @@ import (
 	"strings"
 
 	"coupatui/config"
-	"coupatui/coupa"
-	"coupatui/coupa/sim"
 	"coupatui/sheet"
+	"coupatui/vocab"
 )
 
 // demoMarker marks a folder `coupatui demo` made, so a later demo may
 // empty it and nothing else is ever removed.
 const demoMarker = ".coupatui-demo"
 
+// DemoSite is the simulated Coupa a demo runs against: main starts it
+// (coupa/sim's Server), so that no package but main imports the simulator.
+type DemoSite interface {
+	URL() string
+	// POs lists the site's POs with the outcome the site means each to reach.
+	POs() []DemoPO
+	// WantFor is the outcome the site means po to reach; false for a PO it
+	// does not have.
+	WantFor(po string) (vocab.Status, bool)
+}
+
+// DemoPO is one PO of a DemoSite and the outcome it should reach.
+type DemoPO struct {
+	ID   string
+	Want vocab.Status
+}
+
 // DemoOptions are what `coupatui demo` takes beyond Options.
 type DemoOptions struct {
-	Dir string // the demo folder: an earlier demo's is emptied, any other refused
-	Out string // where the downloads go (--out, e.g. another disk); "" = <Dir>/downloads, emptied with it
+	Site DemoSite // the simulated Coupa, already serving
+	Dir  string   // the demo folder: an earlier demo's is emptied, any other refused
+	Out  string   // where the downloads go (--out, e.g. another disk); "" = <Dir>/downloads, emptied with it
 	// Inspect, when set, inspects this PO of the simulator (see
 	// DemoInspect) instead of running.
 	Inspect string
@@ -45,14 +62,9 @@ func Demo(cfg config.Config, o Options, d DemoOptions) (End, error) {
 	if err != nil {
 		return Interrupted, err
 	}
-	srv, err := sim.New(sim.Demo(1))
-	if err != nil {
-		return Interrupted, fmt.Errorf("starting the simulated Coupa: %w", err)
-	}
-	defer srv.Close()
-
+	srv := d.Site
 	input := filepath.Join(dir, "pos.xlsx")
-	if err := writeDemoInput(input, srv.Catalogue()); err != nil {
+	if err := writeDemoInput(input, srv.POs()); err != nil {
 		return Interrupted, err
 	}
 	cfg.Coupa.BaseURL = srv.URL()
@@ -68,7 +80,7 @@ func Demo(cfg config.Config, o Options, d DemoOptions) (End, error) {
 	if o.Report == "" {
 		o.Report = filepath.Join(dir, "pos_results.xlsx")
 	}
-	fmt.Fprintf(o.Stderr, "coupatui demo: simulated Coupa at %s; %d POs in %s\n", srv.URL(), len(srv.Catalogue()), input)
+	fmt.Fprintf(o.Stderr, "coupatui demo: simulated Coupa at %s; %d POs in %s\n", srv.URL(), len(srv.POs()), input)
 	end, err := Run(cfg, o)
 	if err != nil {
 		return end, err
@@ -112,7 +124,7 @@ func prepareDemoDir(dir string) (string, error) {
 // writeDemoInput writes the demo workbook: every simulated PO with the
 // outcome it should reach, plus rows that show input handling (an invalid
 // number, a duplicate, PO prefixes and a priority).
-func writeDemoInput(path string, pos []sim.PO) error {
+func writeDemoInput(path string, pos []DemoPO) error {
 	cols := []string{"PO Number", "PRIORITY", "Expected"}
 	var rows [][]string
 	for i, po := range pos {
@@ -131,7 +143,7 @@ func writeDemoInput(path string, pos []sim.PO) error {
 		rows = append(rows, []string{id, prio, string(po.Want)})
 	}
 	rows = append(rows,
-		[]string{"PO-12AB7", "", string(coupa.InvalidPO)},
+		[]string{"PO-12AB7", "", string(vocab.InvalidPO)},
 		[]string{pos[0].ID, "", "duplicate of the first row"},
 	)
 	return sheet.WriteInput(path, cols, rows)
@@ -139,28 +151,28 @@ func writeDemoInput(path string, pos []sim.PO) error {
 
 // checkDemo compares the results workbook with what the simulator meant
 // each PO to end as.
-func checkDemo(report string, srv *sim.Server, stderr io.Writer) error {
+func checkDemo(report string, srv DemoSite, stderr io.Writer) error {
 	res, err := sheet.ReadResults(report)
 	if err != nil {
 		return err
 	}
-	got := map[string]string{}
+	got := map[string]vocab.Status{}
 	for _, r := range res.Rows {
-		if po, ok := sheet.NormalizePO(r.PO); ok && got[po] == "" {
+		if po, ok := vocab.NormalizePO(r.PO); ok && got[po] == "" {
 			got[po] = r.Outcome.Status
 		}
 	}
 	var wrong []string
 	pending := 0
-	for _, po := range srv.Catalogue() {
+	for _, po := range srv.POs() {
 		switch st := got[po.ID]; {
-		case st == string(coupa.Pending) || st == string(coupa.Cancelled):
+		case st == vocab.Pending || st == vocab.Cancelled:
 			pending++
-		case st != string(po.Want):
+		case st != po.Want:
 			wrong = append(wrong, fmt.Sprintf("PO%s is %s, the simulator meant %s", po.ID, st, po.Want))
 		}
 	}
-	n := len(srv.Catalogue())
+	n := len(srv.POs())
 	switch {
 	case len(wrong) > 0:
 		return fmt.Errorf("%d of %d POs did not end as the simulator meant:\n  %s", len(wrong), n, strings.Join(wrong, "\n  "))

@@ -15,6 +15,7 @@ import (
 	"coupatui/internal/testkit"
 	"coupatui/pool"
 	"coupatui/store"
+	"coupatui/vocab"
 )
 
 // smallDisk mounts an 8 MiB tmpfs (room for SQLite's WAL to reach its
@@ -69,14 +70,14 @@ func TestJournalOnAFullDiskPausesAndResumes(t *testing.T) {
 	}
 	defer r.Finish(false)
 	// Let the journal settle its first pages, then fill what is left.
-	if err := r.Record(context.Background(), store.Transition{PO: "4500000000", State: store.StateQueued}); err != nil {
+	if err := r.Record(context.Background(), store.Transition{PO: "4500000000", State: vocab.TaskQueued}); err != nil {
 		t.Fatal(err)
 	}
 	filler := filepath.Join(disk, "filler")
 	fill(t, filler)
 
 	e := fakeEngine(func(ctx context.Context, job coupa.Job, progress func(coupa.Progress)) coupa.Result {
-		return coupa.Result{PO: job.PO, Status: coupa.Completed, Found: 1, Downloaded: 1, Files: []string{"quote.pdf"}}
+		return coupa.Result{PO: job.PO, Status: vocab.Completed, Found: 1, Downloaded: 1, Files: []string{"quote.pdf"}}
 	})
 	p, err := pool.New(testPoolConfig(2), pool.Deps{Engine: e, Recorder: &recorder{run: r}})
 	if err != nil {
@@ -85,7 +86,7 @@ func TestJournalOnAFullDiskPausesAndResumes(t *testing.T) {
 	defer p.Close()
 	var hs []*pool.Handle
 	for i := range 100 {
-		h, _ := p.Submit(po(i), pool.Normal, pool.Meta{Row: i + 1})
+		h, _ := p.Submit(po(i), vocab.Normal, pool.Meta{Row: i + 1})
 		hs = append(hs, h)
 	}
 	if err := p.Start(t.Context()); err != nil {
@@ -126,7 +127,7 @@ func TestJournalOnAFullDiskPausesAndResumes(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, h := range hs {
-		if tr := latest[h.PO()]; tr.State != store.StateDone || tr.Status != "COMPLETED" {
+		if tr := latest[h.PO()]; tr.State != vocab.TaskDone || tr.Status != "COMPLETED" {
 			t.Errorf("PO%s in the journal: %s %s", h.PO(), tr.State, tr.Status)
 		}
 	}

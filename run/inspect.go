@@ -13,9 +13,8 @@ import (
 	"coupatui/browser"
 	"coupatui/config"
 	"coupatui/coupa"
-	"coupatui/coupa/sim"
 	"coupatui/profiles"
-	"coupatui/sheet"
+	"coupatui/vocab"
 )
 
 // inspectName is the folder name, under the state folder's pages/, of the
@@ -117,7 +116,7 @@ func Inspect(ctx context.Context, cfg config.Config, args []string, w io.Writer)
 		return Interrupted, badSelector(cfg, err)
 	}
 	printReport(w, rep)
-	if rep.Status == coupa.Pending {
+	if rep.Status == vocab.Pending {
 		return SignInRequired, nil
 	}
 	return Finished, nil
@@ -141,11 +140,7 @@ func DemoInspect(cfg config.Config, d DemoOptions, w io.Writer) error {
 			return err
 		}
 	}
-	srv, err := sim.New(sim.Demo(1))
-	if err != nil {
-		return fmt.Errorf("starting the simulated Coupa: %w", err)
-	}
-	defer srv.Close()
+	srv := d.Site
 	cfg.Coupa.BaseURL = srv.URL()
 	site := siteOf(cfg)
 	site.PagesDir = filepath.Join(dir, config.PagesDirName, inspectName)
@@ -167,7 +162,7 @@ func DemoInspect(cfg config.Config, d DemoOptions, w io.Writer) error {
 	if want, ok := srv.WantFor(po); ok {
 		fmt.Fprintf(w, "  the simulator means it to end %s\n", want)
 	} else {
-		all := srv.Catalogue()
+		all := srv.POs()
 		fmt.Fprintf(w, "  the simulator has no PO %s (its POs are %s…%s)\n", po, all[0].ID, all[len(all)-1].ID)
 	}
 	return nil
@@ -177,7 +172,7 @@ func inspectArg(args []string) (string, error) {
 	if len(args) != 1 {
 		return "", errors.New("want one PO number: coupatui inspect PO (e.g. coupatui inspect 4500001234)")
 	}
-	po, ok := sheet.NormalizePO(args[0])
+	po, ok := vocab.NormalizePO(args[0])
 	if !ok {
 		return "", fmt.Errorf("%q is not a PO number (digits, 6 or more, an optional PO prefix)", args[0])
 	}
@@ -214,7 +209,7 @@ func printReport(w io.Writer, r coupa.Report) {
 	}
 	line("page", "%s, read in %s", page, r.Waited.Round(10*time.Millisecond))
 	outcome := string(r.Status)
-	if r.Status == coupa.Completed {
+	if r.Status == vocab.Completed {
 		outcome += fmt.Sprintf(" once its %d file(s) download", len(r.Files))
 	}
 	line("outcome", "%s: %s", outcome, r.Why)
@@ -234,7 +229,7 @@ func printReport(w io.Writer, r coupa.Report) {
 	}
 	if r.Supplier != "" {
 		line("supplier", "%s (from the %s)", r.Supplier, r.SupplierFrom)
-	} else if r.Status == coupa.Completed {
+	} else if r.Status == vocab.Completed {
 		line("supplier", "none shown: the files would go to _unknown_supplier")
 	} else {
 		line("supplier", "none shown")

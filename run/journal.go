@@ -10,6 +10,7 @@ import (
 	"coupatui/pool"
 	"coupatui/sheet"
 	"coupatui/store"
+	"coupatui/vocab"
 )
 
 // recorder is the pool's Recorder: it turns each event the pool writes
@@ -39,10 +40,10 @@ func (r *recorder) Record(ctx context.Context, ev pool.Event) error {
 	if err := r.run.Record(ctx, tr); err != nil {
 		return err
 	}
-	if tr.State == store.StateDone || tr.State == store.StateCancelled {
+	if tr.State == vocab.TaskDone || tr.State == vocab.TaskCancelled {
 		r.outcomes.Add(1)
 	}
-	if tr.State == store.StateDone && r.conv != nil {
+	if tr.State == vocab.TaskDone && r.conv != nil {
 		r.conv.add(tr.PO, tr.Folder, tr.Files) // behind the PO: its outcome is already recorded
 	}
 	return nil
@@ -65,7 +66,7 @@ func (r *recorder) RecordMany(ctx context.Context, evs []pool.Event) error {
 		}
 		if tr, ok := transition(ev); ok {
 			trs = append(trs, tr)
-			if tr.State == store.StateDone || tr.State == store.StateCancelled {
+			if tr.State == vocab.TaskDone || tr.State == vocab.TaskCancelled {
 				outcomes++
 			}
 		}
@@ -75,7 +76,7 @@ func (r *recorder) RecordMany(ctx context.Context, evs []pool.Event) error {
 	}
 	r.outcomes.Add(int64(outcomes))
 	for _, tr := range trs {
-		if tr.State == store.StateDone && r.conv != nil {
+		if tr.State == vocab.TaskDone && r.conv != nil {
 			r.conv.add(tr.PO, tr.Folder, tr.Files)
 		}
 	}
@@ -101,21 +102,21 @@ func transition(ev pool.Event) (store.Transition, bool) {
 	if t == nil {
 		return store.Transition{}, false
 	}
-	var state string
+	var state vocab.TaskState
 	switch ev.Kind {
 	case pool.EvTaskQueued:
-		state = store.StateQueued
+		state = vocab.TaskQueued
 	case pool.EvTaskStarted:
-		state = store.StateRunning
+		state = vocab.TaskRunning
 	case pool.EvTaskRetried:
-		state = store.StateRetrying
-		if t.State == pool.Queued {
-			state = store.StateQueued
+		state = vocab.TaskRetrying
+		if t.State == vocab.TaskQueued {
+			state = vocab.TaskQueued
 		}
 	case pool.EvTaskFinished:
-		state = store.StateDone
+		state = vocab.TaskDone
 	case pool.EvTaskCancelled:
-		state = store.StateCancelled
+		state = vocab.TaskCancelled
 	default:
 		return store.Transition{}, false
 	}
@@ -131,11 +132,11 @@ func transition(ev pool.Event) (store.Transition, bool) {
 func outcomeOf(t pool.TaskInfo) sheet.Outcome {
 	r := t.Result
 	o := sheet.Outcome{
-		Status: string(coupa.Pending), Supplier: r.Supplier, Found: r.Found, Downloaded: r.Downloaded,
+		Status: vocab.Pending, Supplier: r.Supplier, Found: r.Found, Downloaded: r.Downloaded,
 		Files: r.Files, Processed: r.Finished, Error: r.ErrorMessage(), Folder: r.Folder, URL: r.URL,
 	}
-	if t.State == pool.Done {
-		o.Status = string(r.Status)
+	if t.State == vocab.TaskDone {
+		o.Status = r.Status
 	} else if len(t.Errors) > 0 {
 		o.Error = t.Errors[len(t.Errors)-1]
 	}
@@ -145,8 +146,8 @@ func outcomeOf(t pool.TaskInfo) sheet.Outcome {
 // journalOutcome is what the results workbook shows for a PO whose latest
 // journal row is tr: its outcome once final, PENDING before.
 func journalOutcome(tr store.Transition) sheet.Outcome {
-	if tr.State != store.StateDone && tr.State != store.StateCancelled || tr.Status == "" {
-		return sheet.Outcome{Status: string(coupa.Pending), URL: tr.URL, Error: tr.Error}
+	if tr.State != vocab.TaskDone && tr.State != vocab.TaskCancelled || tr.Status == "" {
+		return sheet.Outcome{Status: vocab.Pending, URL: tr.URL, Error: tr.Error}
 	}
 	return sheet.Outcome{
 		Status: tr.Status, Supplier: tr.Supplier, Found: tr.Found, Downloaded: tr.Downloaded,

@@ -18,6 +18,7 @@ import (
 	"coupatui/pool"
 	"coupatui/sheet"
 	"coupatui/store"
+	"coupatui/vocab"
 )
 
 func testPoolConfig(workers int) pool.Config {
@@ -56,27 +57,27 @@ func openStore(t *testing.T, dir string) *store.Store {
 
 func TestTransitionOfEachTaskEvent(t *testing.T) {
 	at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
-	done := pool.TaskInfo{PO: "4500000001", State: pool.Done, Attempts: 2, Worker: -1, Meta: pool.Meta{Row: 7},
-		Result: coupa.Result{Status: coupa.Partial, Supplier: "Acme", Found: 3, Downloaded: 2, Files: []string{"a.pdf", "b.pdf"},
+	done := pool.TaskInfo{PO: "4500000001", State: vocab.TaskDone, Attempts: 2, Worker: -1, Meta: pool.Meta{Row: 7},
+		Result: coupa.Result{Status: vocab.Partial, Supplier: "Acme", Found: 3, Downloaded: 2, Files: []string{"a.pdf", "b.pdf"},
 			Folder: "/dl/Acme/PO4500000001_PARTIAL", URL: "https://x/order_headers/4500000001", Err: errors.New("c.pdf: cut"), Finished: at}}
-	running := pool.TaskInfo{PO: "4500000001", State: pool.Running, Attempts: 1, Worker: 3, Meta: pool.Meta{Row: 7}}
+	running := pool.TaskInfo{PO: "4500000001", State: vocab.TaskRunning, Attempts: 1, Worker: 3, Meta: pool.Meta{Row: 7}}
 	for _, tc := range []struct {
 		kind  pool.EventKind
 		task  pool.TaskInfo
-		state string
+		state vocab.TaskState
 	}{
-		{pool.EvTaskStarted, running, store.StateRunning},
-		{pool.EvTaskFinished, done, store.StateDone},
-		{pool.EvTaskCancelled, pool.TaskInfo{PO: "4500000001", State: pool.Done, Result: coupa.Result{Status: coupa.Cancelled}}, store.StateCancelled},
-		{pool.EvTaskRetried, pool.TaskInfo{PO: "4500000001", State: pool.Retrying, Errors: []string{"attempt 1: HTTP 503"}}, store.StateRetrying},
-		{pool.EvTaskRetried, pool.TaskInfo{PO: "4500000001", State: pool.Queued}, store.StateQueued},
+		{pool.EvTaskStarted, running, vocab.TaskRunning},
+		{pool.EvTaskFinished, done, vocab.TaskDone},
+		{pool.EvTaskCancelled, pool.TaskInfo{PO: "4500000001", State: vocab.TaskDone, Result: coupa.Result{Status: vocab.Cancelled}}, vocab.TaskCancelled},
+		{pool.EvTaskRetried, pool.TaskInfo{PO: "4500000001", State: vocab.TaskRetrying, Errors: []string{"attempt 1: HTTP 503"}}, vocab.TaskRetrying},
+		{pool.EvTaskRetried, pool.TaskInfo{PO: "4500000001", State: vocab.TaskQueued}, vocab.TaskQueued},
 	} {
 		tr, ok := transition(pool.Event{Kind: tc.kind, Task: &tc.task, Time: at})
-		if !ok || tr.State != tc.state || tr.PO != "4500000001" || !tr.At.Equal(at) {
+		if !ok || tr.State != vocab.TaskState(tc.state) || tr.PO != "4500000001" || !tr.At.Equal(at) {
 			t.Errorf("%s: %+v %v, want state %s", tc.kind, tr, ok, tc.state)
 		}
 		if tc.kind == pool.EvTaskFinished {
-			want := store.Transition{PO: "4500000001", Line: 7, State: store.StateDone, Status: "PARTIAL", Attempt: 2, Worker: -1,
+			want := store.Transition{PO: "4500000001", Line: 7, State: vocab.TaskDone, Status: "PARTIAL", Attempt: 2, Worker: -1,
 				Supplier: "Acme", Found: 3, Downloaded: 2, Files: []string{"a.pdf", "b.pdf"}, Folder: "/dl/Acme/PO4500000001_PARTIAL",
 				URL: "https://x/order_headers/4500000001", Error: "c.pdf: cut", At: at}
 			if !reflect.DeepEqual(tr, want) {
@@ -124,13 +125,13 @@ func TestPoolEventsToJournalToResults(t *testing.T) {
 				progress(coupa.Progress{Phase: "downloading", Found: 2, Done: i + 1, File: name,
 					Saved: &coupa.File{Index: i, Label: name, URL: "https://x/att/" + name, Name: name, Size: 10, SHA256: "h" + name}})
 			}
-			res.Status, res.Found, res.Downloaded, res.Files = coupa.Completed, 2, 2, []string{"a.pdf", "b.pdf"}
+			res.Status, res.Found, res.Downloaded, res.Files = vocab.Completed, 2, 2, []string{"a.pdf", "b.pdf"}
 		case "4500000002":
-			res.Status, res.Err = coupa.Failed, errors.New("HTTP 404 on the PO page")
+			res.Status, res.Err = vocab.Failed, errors.New("HTTP 404 on the PO page")
 		case "4500000003":
-			res.Status, res.Found, res.Downloaded, res.Err, res.Retryable = coupa.Partial, 2, 1, errors.New("b.pdf: cut short"), true
+			res.Status, res.Found, res.Downloaded, res.Err, res.Retryable = vocab.Partial, 2, 1, errors.New("b.pdf: cut short"), true
 		default:
-			res.Status = coupa.NoAttachments
+			res.Status = vocab.NoAttachments
 		}
 		return res
 	})
@@ -143,7 +144,7 @@ func TestPoolEventsToJournalToResults(t *testing.T) {
 	if _, err := p.SubmitMany(items(in.POs())); err != nil {
 		t.Fatal(err)
 	}
-	p.Submit("4500000099", pool.Urgent, pool.Meta{}) // added in the console
+	p.Submit("4500000099", vocab.Urgent, pool.Meta{}) // added in the console
 	if err := p.Start(t.Context()); err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +164,7 @@ func TestPoolEventsToJournalToResults(t *testing.T) {
 	want := map[string]string{"4500000001": "COMPLETED", "4500000002": "FAILED", "4500000003": "PARTIAL",
 		"4500000004": "NO_ATTACHMENTS", "4500000099": "NO_ATTACHMENTS"}
 	for po, status := range want {
-		if tr := latest[po]; tr.State != store.StateDone || tr.Status != status {
+		if tr := latest[po]; tr.State != vocab.TaskDone || tr.Status != vocab.Status(status) {
 			t.Errorf("journal PO%s: %s %s, want done %s", po, tr.State, tr.Status, status)
 		}
 	}
@@ -176,7 +177,7 @@ func TestPoolEventsToJournalToResults(t *testing.T) {
 	var partial []string
 	for _, ev := range events {
 		if ev.PO == "4500000003" {
-			partial = append(partial, ev.State)
+			partial = append(partial, string(ev.State))
 		}
 	}
 	if got := strings.Join(partial, ","); got != "running,running,done" {
@@ -205,7 +206,7 @@ func TestPoolEventsToJournalToResults(t *testing.T) {
 			if o.Status != "NO_ATTACHMENTS" {
 				t.Errorf("the PO added at run time: %+v", o)
 			}
-		case o.Status != want[row.PO]:
+		case o.Status != vocab.Status(want[row.PO]):
 			t.Errorf("results row %d (PO%s): %s, want %s", row.Line, row.PO, o.Status, want[row.PO])
 		}
 	}
@@ -220,26 +221,26 @@ func TestPoolEventsToJournalToResults(t *testing.T) {
 
 func TestResumeRules(t *testing.T) {
 	dir := t.TempDir()
-	statuses := []coupa.Status{coupa.Completed, coupa.NoAttachments, coupa.NotFound, coupa.PRNotAccessible,
-		coupa.Failed, coupa.Partial, coupa.Timeout, coupa.Cancelled, coupa.Status("UNRECOGNISED"), coupa.Pending}
+	statuses := []vocab.Status{vocab.Completed, vocab.NoAttachments, vocab.NotFound, vocab.PRNotAccessible,
+		vocab.Failed, vocab.Partial, vocab.Timeout, vocab.Cancelled, vocab.Status("UNRECOGNISED"), vocab.Pending}
 	var pos []string
 	latest := map[string]store.Transition{}
 	for i, st := range statuses {
 		po := fmt.Sprint(4500000100 + i)
 		pos = append(pos, po)
-		state := store.StateDone
+		state := vocab.TaskDone
 		switch st {
-		case coupa.Cancelled:
-			state = store.StateCancelled
-		case coupa.Pending:
-			state = store.StateRunning // an attempt a kill interrupted
+		case vocab.Cancelled:
+			state = vocab.TaskCancelled
+		case vocab.Pending:
+			state = vocab.TaskRunning // an attempt a kill interrupted
 		}
-		latest[po] = store.Transition{PO: po, Line: i + 1, State: state, Status: string(st)}
+		latest[po] = store.Transition{PO: po, Line: i + 1, State: state, Status: vocab.Status(string(st))}
 	}
 	pos = append(pos, "4500000199") // never fetched
-	latest["4500000777"] = store.Transition{PO: "4500000777", Line: 3, State: store.StateDone, Status: "COMPLETED"}
-	latest["4500000778"] = store.Transition{PO: "4500000778", Line: 0, State: store.StateDone, Status: "COMPLETED"} // added in a console
-	latest["4500000779"] = store.Transition{PO: "4500000779", Line: 4, State: store.StateRemoved, Status: "COMPLETED"}
+	latest["4500000777"] = store.Transition{PO: "4500000777", Line: 3, State: vocab.TaskDone, Status: "COMPLETED"}
+	latest["4500000778"] = store.Transition{PO: "4500000778", Line: 0, State: vocab.TaskDone, Status: "COMPLETED"} // added in a console
+	latest["4500000779"] = store.Transition{PO: "4500000779", Line: 4, State: vocab.TaskRemoved, Status: "COMPLETED"}
 	in := writeInput(t, dir, pos...)
 
 	fetched := func(p plan) []string {
@@ -257,7 +258,7 @@ func TestResumeRules(t *testing.T) {
 	if len(p.removed) != 1 || p.removed[0].PO != "4500000777" {
 		t.Errorf("removed %+v, want only PO4500000777 (added POs and rows already named are not)", p.removed)
 	}
-	p = makePlan(in, latest, false, []coupa.Status{coupa.NoAttachments, coupa.NotFound})
+	p = makePlan(in, latest, false, []vocab.Status{vocab.NoAttachments, vocab.NotFound})
 	if got := fetched(p); !slices.Contains(got, "4500000101") || !slices.Contains(got, "4500000102") || slices.Contains(got, "4500000100") || p.kept != 2 {
 		t.Errorf("--redo NO_ATTACHMENTS,PO_NOT_FOUND fetches %v (kept %d)", got, p.kept)
 	}
@@ -267,19 +268,11 @@ func TestResumeRules(t *testing.T) {
 	if n := keptCount(in, latest); n != 4 {
 		t.Errorf("keptCount %d, want 4", n)
 	}
-	for _, st := range statuses {
-		if Kept(st) != slices.Contains([]coupa.Status{coupa.Completed, coupa.NoAttachments, coupa.NotFound, coupa.PRNotAccessible}, st) {
-			t.Errorf("Kept(%s) = %v", st, Kept(st))
-		}
-	}
-	if !Kept(coupa.InvalidPO) {
-		t.Error("INVALID_PO is not kept")
-	}
 }
 
 func TestParseRedo(t *testing.T) {
 	got, err := ParseRedo(" no_attachments, PO_NOT_FOUND ,")
-	if err != nil || !slices.Equal(got, []coupa.Status{coupa.NoAttachments, coupa.NotFound}) {
+	if err != nil || !slices.Equal(got, []vocab.Status{vocab.NoAttachments, vocab.NotFound}) {
 		t.Errorf("ParseRedo = %v, %v", got, err)
 	}
 	for _, bad := range []string{"DONE", "", " , "} {
@@ -314,7 +307,7 @@ func BenchmarkReport5000(b *testing.B) {
 	defer st.Close()
 	r, _ := st.BeginRun(path)
 	for i, po := range cells {
-		if err := r.Record(context.Background(), store.Transition{PO: po, Line: i + 1, State: store.StateDone, Status: "COMPLETED",
+		if err := r.Record(context.Background(), store.Transition{PO: po, Line: i + 1, State: vocab.TaskDone, Status: "COMPLETED",
 			Supplier: "Acme Ltda", Found: 2, Downloaded: 2, Files: []string{"quote.pdf", "invoice.pdf"},
 			Folder: "/dl/Acme Ltda/PO" + po + "_COMPLETED", URL: "https://acme.coupahost.com/order_headers/" + po}); err != nil {
 			b.Fatal(err)
@@ -350,7 +343,7 @@ func TestBulkCancelIsOneJournalWrite(t *testing.T) {
 	var pos []string
 	for i := range 500 {
 		pos = append(pos, fmt.Sprintf("45%08d", i))
-		if _, err := p.Submit(pos[i], pool.Normal, pool.Meta{Row: i + 1}); err != nil {
+		if _, err := p.Submit(pos[i], vocab.Normal, pool.Meta{Row: i + 1}); err != nil {
 			t.Fatal(err)
 		}
 	}

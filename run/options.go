@@ -9,7 +9,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"coupatui/coupa"
+	"coupatui/vocab"
 )
 
 // Options are what one run needs beyond the configuration.
@@ -26,7 +26,7 @@ type Options struct {
 	Fresh bool
 	// Redo also fetches again the POs whose earlier outcome has one of
 	// these kept statuses.
-	Redo []coupa.Status
+	Redo []vocab.Status
 	// SavePages saves every PO's page (--save-pages), not only the
 	// UNRECOGNISED ones', in the state folder's pages/<input name>.
 	SavePages bool
@@ -88,21 +88,21 @@ func (o *Options) setDefaults() {
 
 // ParseRedo reads --redo's list: status words separated by commas, in any
 // case. An unknown word is an error naming it and the words there are.
-func ParseRedo(list string) ([]coupa.Status, error) {
-	var out []coupa.Status
+func ParseRedo(list string) ([]vocab.Status, error) {
+	var out []vocab.Status
 	for _, w := range strings.Split(list, ",") {
 		w = strings.ToUpper(strings.TrimSpace(w))
 		if w == "" {
 			continue
 		}
-		st := coupa.Status(w)
+		st := vocab.Status(w)
 		known := false
-		for _, s := range coupa.Statuses {
+		for _, s := range vocab.Statuses {
 			known = known || s == st
 		}
 		if !known {
 			var words []string
-			for _, s := range coupa.Statuses {
+			for _, s := range vocab.Statuses {
 				words = append(words, string(s))
 			}
 			return nil, fmt.Errorf("--redo %s: %q is not a status word (want one or more of %s)", list, w, strings.Join(words, ", "))

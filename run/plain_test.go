@@ -14,12 +14,12 @@ import (
 	"coupatui/internal/testkit"
 	"coupatui/pool"
 	"coupatui/sheet"
-	"coupatui/store"
+	"coupatui/vocab"
 )
 
 // plainSession is a session in plain mode over a real pool on a fake
 // engine and a real journal, as process() wires one.
-func plainSession(t *testing.T, attempt script, pos ...string) (*session, *syncBuffer) {
+func plainSession(t *testing.T, attempt script, pos ...string) (*session, *testkit.Buffer) {
 	t.Helper()
 	dir := t.TempDir()
 	in := writeInput(t, dir, pos...)
@@ -29,7 +29,7 @@ func plainSession(t *testing.T, attempt script, pos ...string) (*session, *syncB
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { r.Finish(false) })
-	stderr := &syncBuffer{}
+	stderr := &testkit.Buffer{}
 	s := &session{opts: Options{Input: in.Path, Report: filepath.Join(dir, "pos_results.xlsx"), NoTUI: true, Stderr: stderr, Stdout: stderr},
 		log: discardLog(), in: in, journal: st, run: r, rec: &recorder{run: r}, root: dir,
 		site: &coupa.Site{BaseURL: "https://acme.example"}, reportEvery: ReportInterval}
@@ -50,10 +50,10 @@ func plainSession(t *testing.T, attempt script, pos ...string) (*session, *syncB
 func TestPlainEndsOnAFullDisk(t *testing.T) {
 	s, stderr := plainSession(t, func(ctx context.Context, job coupa.Job, progress func(coupa.Progress)) coupa.Result {
 		if job.PO == "4500000002" {
-			return coupa.Result{PO: job.PO, Status: coupa.Failed, Retryable: true,
+			return coupa.Result{PO: job.PO, Status: vocab.Failed, Retryable: true,
 				Err: fmt.Errorf("save q.pdf: %w", &os.PathError{Op: "write", Path: "/data/downloads/Acme/PO4500000002__WORK/q.pdf", Err: syscall.ENOSPC})}
 		}
-		return coupa.Result{PO: job.PO, Status: coupa.NoAttachments}
+		return coupa.Result{PO: job.PO, Status: vocab.NoAttachments}
 	}, "4500000001", "4500000002", "4500000003")
 	sub := s.pool.Subscribe(0)
 	defer sub.Close()
@@ -69,7 +69,7 @@ func TestPlainEndsOnAFullDisk(t *testing.T) {
 	if !strings.Contains(stderr.String(), "disk full at /data/downloads/Acme/PO4500000002__WORK: free space and run again") {
 		t.Errorf("stderr %q", stderr.String())
 	}
-	if st, _ := s.pool.Task("4500000002"); st.State == pool.Done {
+	if st, _ := s.pool.Task("4500000002"); st.State == vocab.TaskDone {
 		t.Errorf("the PO that met the full disk was marked %s", st.Result.Status)
 	}
 }
@@ -77,7 +77,7 @@ func TestPlainEndsOnAFullDisk(t *testing.T) {
 // Plain mode drains once every PO is final and ends Finished.
 func TestPlainFinishes(t *testing.T) {
 	s, stderr := plainSession(t, func(ctx context.Context, job coupa.Job, progress func(coupa.Progress)) coupa.Result {
-		return coupa.Result{PO: job.PO, Status: coupa.NoAttachments}
+		return coupa.Result{PO: job.PO, Status: vocab.NoAttachments}
 	}, "4500000001", "4500000002")
 	sub := s.pool.Subscribe(0)
 	defer sub.Close()
@@ -102,7 +102,7 @@ func TestWorkbookKeptCurrentDuringTheRun(t *testing.T) {
 			case <-ctx.Done():
 			}
 		}
-		return coupa.Result{PO: job.PO, Status: coupa.NoAttachments}
+		return coupa.Result{PO: job.PO, Status: vocab.NoAttachments}
 	}, "4500000001", "4500000002")
 	defer close(release)
 	s.reportEvery = 50 * time.Millisecond
@@ -117,11 +117,11 @@ func TestWorkbookKeptCurrentDuringTheRun(t *testing.T) {
 		}
 		got := map[string]string{}
 		for _, r := range res.Rows {
-			got[r.PO] = r.Outcome.Status
+			got[r.PO] = string(r.Outcome.Status)
 		}
 		return got["4500000001"] == "NO_ATTACHMENTS" && got["4500000002"] == "PENDING"
 	})
-	if latest, _ := s.journal.Latest(s.in.Path); latest["4500000002"].State != store.StateRunning {
+	if latest, _ := s.journal.Latest(s.in.Path); latest["4500000002"].State != vocab.TaskRunning {
 		t.Errorf("the running PO in the journal: %+v", latest["4500000002"])
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"coupatui/pool"
+	"coupatui/vocab"
 )
 
 // lineWriter prints one line per finished PO for --no-tui.
@@ -64,23 +65,23 @@ func (lw *lineWriter) event(ev pool.Event) {
 
 // JSONEvent is one line of --json output: one pool event.
 type JSONEvent struct {
-	Time       time.Time `json:"time"`
-	Event      string    `json:"event"`
-	Pool       string    `json:"pool"`
-	PO         string    `json:"po,omitempty"`
-	State      string    `json:"state,omitempty"`
-	Priority   string    `json:"priority,omitempty"`
-	Status     string    `json:"status,omitempty"`
-	Attempt    int       `json:"attempt,omitempty"`
-	Worker     int       `json:"worker,omitempty"`
-	Found      int       `json:"found,omitempty"`
-	Downloaded int       `json:"downloaded,omitempty"`
-	Files      []string  `json:"files,omitempty"`
-	Folder     string    `json:"folder,omitempty"`
-	URL        string    `json:"url,omitempty"`
-	Error      string    `json:"error,omitempty"`
-	Reason     string    `json:"reason,omitempty"`
-	Missed     int       `json:"missed,omitempty"`
+	Time       time.Time    `json:"time"`
+	Event      string       `json:"event"`
+	Pool       string       `json:"pool"`
+	PO         string       `json:"po,omitempty"`
+	State      string       `json:"state,omitempty"`
+	Priority   string       `json:"priority,omitempty"`
+	Status     vocab.Status `json:"status,omitempty"`
+	Attempt    int          `json:"attempt,omitempty"`
+	Worker     int          `json:"worker,omitempty"`
+	Found      int          `json:"found,omitempty"`
+	Downloaded int          `json:"downloaded,omitempty"`
+	Files      []string     `json:"files,omitempty"`
+	Folder     string       `json:"folder,omitempty"`
+	URL        string       `json:"url,omitempty"`
+	Error      string       `json:"error,omitempty"`
+	Reason     string       `json:"reason,omitempty"`
+	Missed     int          `json:"missed,omitempty"`
 	// Started and Steps come with a final outcome: when its attempt
 	// started, and the seconds each step of it took (see coupa.Steps).
 	Started *time.Time         `json:"started,omitempty"`
@@ -95,7 +96,7 @@ func writeJSON(enc *json.Encoder, ev pool.Event) error {
 	if t := ev.Task; t != nil {
 		o := outcomeOf(*t)
 		j.PO, j.State, j.Priority, j.Attempt = t.PO, t.State.String(), t.Priority.String(), t.Attempts
-		if t.State == pool.Done {
+		if t.State == vocab.TaskDone {
 			j.Status, j.Found, j.Downloaded, j.Files, j.Folder, j.URL = o.Status, o.Found, o.Downloaded, o.Files, o.Folder, o.URL
 			if !t.Started.IsZero() {
 				started := t.Started

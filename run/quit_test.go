@@ -1,38 +1,18 @@
 package run
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
-	"coupatui/coupa"
 	"coupatui/internal/testkit"
 	"coupatui/pool"
 	"coupatui/pool/pooltest"
+	"coupatui/vocab"
 )
-
-// syncBuffer is a bytes.Buffer safe for the quitter's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // startBlocked starts a pool whose one PO runs until cancelled.
 func startBlocked(t *testing.T) (*pool.Pool, *pool.Handle) {
@@ -42,11 +22,11 @@ func startBlocked(t *testing.T) (*pool.Pool, *pool.Handle) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { p.Close() })
-	h, _ := p.Submit("4500000001", pool.Normal, pool.Meta{})
+	h, _ := p.Submit("4500000001", vocab.Normal, pool.Meta{})
 	if err := p.Start(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	testkit.WaitFor(t, "the PO running", 10*time.Second, func() bool { return h.Status().State == pool.Running })
+	testkit.WaitFor(t, "the PO running", 10*time.Second, func() bool { return h.Status().State == vocab.TaskRunning })
 	return p, h
 }
 
@@ -54,7 +34,7 @@ func startBlocked(t *testing.T) (*pool.Pool, *pool.Handle) {
 // controller closes the pool: the running PO ends CANCELLED, not lost.
 func TestSignalDrainsThenShutdownTimeoutForces(t *testing.T) {
 	p, h := startBlocked(t)
-	var stderr syncBuffer
+	var stderr testkit.Buffer
 	q := newQuitter(300*time.Millisecond, &stderr, discardLog())
 	q.attach(p, nil)
 	sigs := make(chan os.Signal, 2)
@@ -63,14 +43,14 @@ func TestSignalDrainsThenShutdownTimeoutForces(t *testing.T) {
 	start := time.Now()
 	sigs <- syscall.SIGTERM
 	testkit.WaitFor(t, "draining", 5*time.Second, func() bool { return p.Snapshot().State == pool.PoolDraining || p.Snapshot().State == pool.PoolStopped })
-	if st := h.Status(); st.State == pool.Done {
+	if st := h.Status(); st.State == vocab.TaskDone {
 		t.Fatalf("the first signal forced the running PO: %s", st.Result.Status)
 	}
 	<-p.Stopped()
 	if d := time.Since(start); d < 300*time.Millisecond {
 		t.Errorf("stopped after %s, before shutdown_timeout", d)
 	}
-	if got := h.Status().Result.Status; got != coupa.Cancelled {
+	if got := h.Status().Result.Status; got != vocab.Cancelled {
 		t.Errorf("the PO still running at shutdown_timeout: %s, want CANCELLED", got)
 	}
 	for _, want := range []string{"terminated: letting running POs finish within 300ms", "shutdown_timeout 300ms reached"} {
@@ -86,7 +66,7 @@ func TestSignalDrainsThenShutdownTimeoutForces(t *testing.T) {
 // A second signal forces at once, whatever shutdown_timeout says.
 func TestSecondSignalForcesAtOnce(t *testing.T) {
 	p, h := startBlocked(t)
-	var stderr syncBuffer
+	var stderr testkit.Buffer
 	q := newQuitter(time.Hour, &stderr, discardLog())
 	q.attach(p, nil)
 	sigs := make(chan os.Signal, 2)
@@ -100,7 +80,7 @@ func TestSecondSignalForcesAtOnce(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("the second signal did not stop the pool")
 	}
-	if got := h.Status().Result.Status; got != coupa.Cancelled {
+	if got := h.Status().Result.Status; got != vocab.Cancelled {
 		t.Errorf("forced PO: %s", got)
 	}
 	if !strings.Contains(stderr.String(), "again: stopping now") {
@@ -112,7 +92,7 @@ func TestSecondSignalForcesAtOnce(t *testing.T) {
 // path); the pool is not touched until it calls back.
 func TestSignalsGoToTheConsole(t *testing.T) {
 	p, _ := startBlocked(t)
-	q := newQuitter(time.Hour, &syncBuffer{}, discardLog())
+	q := newQuitter(time.Hour, &testkit.Buffer{}, discardLog())
 	console := make(chan struct{}, 4)
 	q.attach(p, console)
 	sigs := make(chan os.Signal, 2)
@@ -146,7 +126,7 @@ func TestSignalsGoToTheConsole(t *testing.T) {
 
 // A signal before the pool exists ends start-up.
 func TestSignalDuringStartUp(t *testing.T) {
-	q := newQuitter(time.Hour, &syncBuffer{}, discardLog())
+	q := newQuitter(time.Hour, &testkit.Buffer{}, discardLog())
 	sigs := make(chan os.Signal, 1)
 	q.watch(sigs)
 	defer q.stop()

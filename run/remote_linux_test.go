@@ -13,10 +13,10 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"coupatui/config"
-	"coupatui/coupa"
 	"coupatui/coupa/sim"
 	"coupatui/internal/testkit"
 	"coupatui/store"
+	"coupatui/vocab"
 )
 
 // Secrets in the two endpoints' addresses. Their distinctive middles are
@@ -41,7 +41,7 @@ func TestEndpointTokensShowNowhere(t *testing.T) {
 	for i := range 3 {
 		id := "45002000" + string(rune('1'+i)) + "0"
 		ids = append(ids, id)
-		pos = append(pos, sim.PO{ID: id, Supplier: "Acme", Want: coupa.Completed,
+		pos = append(pos, sim.PO{ID: id, Supplier: "Acme", Want: vocab.Completed,
 			Attachments: []sim.Attachment{{Name: "quote.pdf", Size: 8 << 10}}})
 	}
 	srv := sim.Start(t, sim.Options{POs: pos, Latency: 1500 * time.Millisecond}) // a page takes long enough to kill the host under it
@@ -70,7 +70,7 @@ func TestEndpointTokensShowNowhere(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	var stdout, stderr, frames syncBuffer
+	var stdout, stderr, frames testkit.Buffer
 	inR, inW := io.Pipe()
 	defer inW.Close()
 	ended := make(chan End, 1)
@@ -173,7 +173,7 @@ func journalRows(t *testing.T, path, input string) string {
 			t.Fatal(err)
 		}
 		for _, tr := range ts {
-			b.WriteString(strings.Join([]string{tr.PO, tr.State, tr.Status, tr.Error, tr.URL, tr.Folder}, " | ") + "\n")
+			b.WriteString(strings.Join([]string{tr.PO, string(tr.State), string(tr.Status), tr.Error, tr.URL, tr.Folder}, " | ") + "\n")
 		}
 	}
 	return b.String()

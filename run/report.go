@@ -15,6 +15,7 @@ import (
 	"coupatui/coupa"
 	"coupatui/sheet"
 	"coupatui/store"
+	"coupatui/vocab"
 )
 
 // results is the outcome of every row of in, by row line, from the
@@ -29,7 +30,7 @@ func results(in *sheet.Input, latest map[string]store.Transition, convs map[stri
 	}
 	var added []store.Transition
 	for po, tr := range latest {
-		if _, ok := lines[po]; !ok && tr.Line == 0 && tr.State != store.StateRemoved {
+		if _, ok := lines[po]; !ok && tr.Line == 0 && tr.State != vocab.TaskRemoved {
 			added = append(added, tr)
 		}
 	}
@@ -39,10 +40,10 @@ func results(in *sheet.Input, latest map[string]store.Transition, convs map[stri
 	}
 	out := make(map[int]sheet.Outcome, len(lines))
 	for po, line := range lines {
-		o := sheet.Outcome{Status: string(coupa.Pending)}
+		o := sheet.Outcome{Status: vocab.Pending}
 		if tr, ok := latest[po]; ok {
 			o = journalOutcome(tr)
-			if o.Status != string(coupa.Pending) {
+			if o.Status != vocab.Pending {
 				o.Converted = convertedCells(convs[po], o.Files)
 			}
 		}
@@ -57,7 +58,7 @@ func results(in *sheet.Input, latest map[string]store.Transition, convs map[stri
 // writeResults rewrites the results workbook (and, with csv, the CSV
 // beside it) of in from the journal, and returns how many rows have each
 // status.
-func writeResults(st *store.Store, in *sheet.Input, report string, csv bool, poURL func(string) string) (map[string]int, error) {
+func writeResults(st *store.Store, in *sheet.Input, report string, csv bool, poURL func(string) string) (map[vocab.Status]int, error) {
 	latest, err := st.Latest(in.Path)
 	if err != nil {
 		return nil, err
@@ -75,11 +76,11 @@ func writeResults(st *store.Store, in *sheet.Input, report string, csv bool, poU
 			return nil, err
 		}
 	}
-	counts := map[string]int{}
+	counts := map[vocab.Status]int{}
 	for _, r := range in.Rows {
 		switch {
 		case r.Invalid:
-			counts[string(coupa.InvalidPO)]++
+			counts[vocab.InvalidPO]++
 		case r.DuplicateOf > 0:
 			counts[outcomes[r.DuplicateOf].Status]++
 		default:
@@ -176,14 +177,14 @@ func Report(cfg config.Config, o Options) error {
 }
 
 // statusCounts formats counts in the order reports show the statuses.
-func statusCounts(counts map[string]int) string {
+func statusCounts(counts map[vocab.Status]int) string {
 	var parts []string
-	seen := map[string]bool{}
-	for _, st := range coupa.Statuses {
-		if n := counts[string(st)]; n > 0 {
+	seen := map[vocab.Status]bool{}
+	for _, st := range vocab.Statuses {
+		if n := counts[st]; n > 0 {
 			parts = append(parts, fmt.Sprintf("%s %d", st, n))
 		}
-		seen[string(st)] = true
+		seen[st] = true
 	}
 	var other []string
 	for st, n := range counts {
@@ -252,12 +253,12 @@ func historyLine(r store.RunInfo, withInput bool) string {
 	if withInput {
 		b.WriteString("  " + r.Input)
 	}
-	counts := map[string]int{}
+	counts := map[vocab.Status]int{}
 	for st, n := range r.Statuses {
 		counts[st] = n
 	}
 	if p := r.Pending(); p > 0 {
-		counts[string(coupa.Pending)] += p
+		counts[vocab.Pending] += p
 	}
 	fmt.Fprintf(&b, "\n    %d to fetch, %d kept from earlier runs", r.POs, r.Kept)
 	if r.Removed > 0 {

@@ -5,23 +5,10 @@ import (
 	"slices"
 	"strings"
 
-	"coupatui/coupa"
 	"coupatui/sheet"
 	"coupatui/store"
+	"coupatui/vocab"
 )
-
-// Kept reports whether an earlier run's outcome st stays on a re-run of
-// the same input: the answers fetching again would not change
-// (COMPLETED, NO_ATTACHMENTS, PO_NOT_FOUND, PR_NOT_ACCESSIBLE,
-// INVALID_PO). Every other status (FAILED, PARTIAL, TIMEOUT, CANCELLED,
-// UNRECOGNISED, PENDING, and any word added later) is fetched again.
-func Kept(st coupa.Status) bool {
-	switch st {
-	case coupa.Completed, coupa.NoAttachments, coupa.NotFound, coupa.PRNotAccessible, coupa.InvalidPO:
-		return true
-	}
-	return false
-}
 
 // plan is what a run of an input sets out to do, given the journal.
 type plan struct {
@@ -34,20 +21,20 @@ type plan struct {
 // kept outcome stays, unless fresh or its status is in redo; every other
 // PO of the input is fetched. Rows of earlier runs that the input no longer
 // has are listed once (a later run knows they were named).
-func makePlan(in *sheet.Input, latest map[string]store.Transition, fresh bool, redo []coupa.Status) plan {
+func makePlan(in *sheet.Input, latest map[string]store.Transition, fresh bool, redo []vocab.Status) plan {
 	var p plan
 	inInput := map[string]bool{}
 	for _, r := range in.POs() {
 		inInput[r.PO] = true
 		tr, ok := latest[r.PO]
-		if ok && !fresh && keptOutcome(tr) && !slices.Contains(redo, coupa.Status(tr.Status)) {
+		if ok && !fresh && keptOutcome(tr) && !slices.Contains(redo, tr.Status) {
 			p.kept++
 			continue
 		}
 		p.fetch = append(p.fetch, r)
 	}
 	for po, tr := range latest {
-		if !inInput[po] && tr.Line > 0 && tr.State != store.StateRemoved {
+		if !inInput[po] && tr.Line > 0 && tr.State != vocab.TaskRemoved {
 			p.removed = append(p.removed, tr)
 		}
 	}
@@ -57,7 +44,7 @@ func makePlan(in *sheet.Input, latest map[string]store.Transition, fresh bool, r
 
 // keptOutcome reports whether tr is a final outcome the resume rules keep.
 func keptOutcome(tr store.Transition) bool {
-	return tr.State == store.StateDone && Kept(coupa.Status(tr.Status))
+	return tr.State == vocab.TaskDone && tr.Status.Kept()
 }
 
 // keptCount is how many POs of in an earlier run settled for good.

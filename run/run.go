@@ -25,6 +25,7 @@ import (
 	"coupatui/sheet"
 	"coupatui/store"
 	"coupatui/ui"
+	"coupatui/vocab"
 )
 
 // ReportInterval is how often, at most, the results workbook is rewritten
@@ -192,7 +193,7 @@ func (s *session) process() (End, error) {
 		s.log.Warn(msg)
 		fmt.Fprintln(s.opts.Stderr, "coupatui:", msg)
 		for _, tr := range p.removed {
-			tr.State, tr.At, tr.Run = store.StateRemoved, time.Time{}, 0
+			tr.State, tr.At, tr.Run = vocab.TaskRemoved, time.Time{}, 0
 			if err := s.run.Record(context.Background(), tr); err != nil {
 				return Interrupted, err
 			}
@@ -393,8 +394,7 @@ func (s *session) profiles() (*profiles.Manager, error) {
 func items(rows []sheet.Row) []pool.Item {
 	out := make([]pool.Item, 0, len(rows))
 	for _, r := range rows {
-		prio, _ := pool.ParsePriority(r.Priority)
-		out = append(out, pool.Item{PO: r.PO, Priority: prio, Meta: pool.Meta{Row: r.Line, Hierarchy: r.Hierarchy}})
+		out = append(out, pool.Item{PO: r.PO, Priority: r.Priority, Meta: pool.Meta{Row: r.Line, Hierarchy: r.Hierarchy}})
 	}
 	return out
 }
@@ -452,13 +452,15 @@ func (s *session) plain(sub *pool.Subscription, total int) End {
 // console runs the Bubble Tea console until the operator quits.
 func (s *session) console(events *pool.Subscription, quit chan struct{}) End {
 	p := s.pool
+	samples, unsubscribe := s.mon.Subscribe()
+	defer unsubscribe()
 	err := ui.Run(context.Background(), ui.Options{
 		Pool:            consolePool{Pool: p, q: s.quit},
 		Events:          events.C(),
 		Quit:            quit,
 		Logs:            s.logs,
 		Logger:          s.log,
-		MemoryHistory:   s.memoryHistory,
+		Samples:         samples,
 		Input:           s.opts.Input,
 		Report:          s.opts.Report,
 		DownloadRoot:    s.root,
@@ -515,15 +517,6 @@ func (s *session) serveMetrics() (stop func(), err error) {
 		sub.Close()
 		wg.Wait()
 	}, nil
-}
-
-func (s *session) memoryHistory() []float64 {
-	h := s.mon.History(5 * time.Minute)
-	out := make([]float64, len(h))
-	for i, x := range h {
-		out[i] = x.UsedRatio * 100
-	}
-	return out
 }
 
 // writeReport rewrites the results workbook from the journal: every input

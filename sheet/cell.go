@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"coupatui/vocab"
+
 	"github.com/xuri/excelize/v2"
 )
 
@@ -182,7 +184,7 @@ func (c Cells) Values() []string {
 
 func (c Cells) blank() bool {
 	for _, cell := range c.All() {
-		if strings.TrimFunc(cell.Value, isBlank) != "" {
+		if strings.TrimFunc(cell.Value, vocab.IsBlank) != "" {
 			return false
 		}
 	}

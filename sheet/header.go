@@ -2,6 +2,8 @@ package sheet
 
 import (
 	"strings"
+
+	"coupatui/vocab"
 )
 
 // HierarchyMarker is the header of the column after which every column is a
@@ -20,7 +22,7 @@ const acceptedPONames = `PO_NUMBER (also accepted: PO, PO Number, PO No, PO #, P
 func headerKey(h string) string {
 	var b strings.Builder
 	for _, r := range strings.ToLower(h) {
-		if isBlank(r) || r == '-' || r == '_' || r == '.' {
+		if vocab.IsBlank(r) || r == '-' || r == '_' || r == '.' {
 			continue
 		}
 		b.WriteRune(r)
@@ -43,7 +45,7 @@ func findLayout(header []string) (l layout, ok bool) {
 	l = layout{po: -1, priority: -1, hierarchy: -1}
 	end := len(header)
 	for i, h := range header {
-		if strings.TrimFunc(h, isBlank) == HierarchyMarker {
+		if strings.TrimFunc(h, vocab.IsBlank) == HierarchyMarker {
 			l.hierarchy, end = i, i
 			break
 		}

@@ -1,8 +1,10 @@
 package sheet
 
 import (
+	"archive/zip"
 	"crypto/sha256"
 	"encoding/hex"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -96,7 +98,7 @@ func views(rows []Row) []rowView {
 	return out
 }
 
-func equal(t *testing.T, what string, got, want any) {
+func equal[T any](t *testing.T, what string, got, want T) {
 	t.Helper()
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("%s:\n got %#v\nwant %#v", what, got, want)
@@ -106,3 +108,18 @@ func equal(t *testing.T, what string, got, want any) {
 type excelizeStyle = excelize.Style
 
 func ptr[T any](v T) *T { return &v }
+
+// zipEntry is the whole content of one file of a zip archive.
+func zipEntry(t *testing.T, f *zip.File) []byte {
+	t.Helper()
+	rc, err := f.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}

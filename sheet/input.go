@@ -4,14 +4,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
-)
 
-// Priorities a PRIORITY cell may hold, lower case.
-const (
-	PriorityUrgent = "urgent"
-	PriorityHigh   = "high"
-	PriorityNormal = "normal"
-	PriorityLow    = "low"
+	"coupatui/vocab"
 )
 
 // Input is one input file, read whole. It is not modified after Read
@@ -36,16 +30,16 @@ type Preamble struct {
 
 // Row is one data row of the input.
 type Row struct {
-	Line        int      // 1-based distance below the header: sheet row HeaderRow+Line; stable id
-	Raw         string   // the PO cell as written (as Excel shows it, for .xlsx)
-	PO          string   // normalised digits; "" when invalid
-	Invalid     bool     // INVALID_PO: never fetched
-	Problem     string   // why the row is INVALID_PO
-	DuplicateOf int      // Line of the first row with the same PO, 0 when not a duplicate
-	Priority    string   // "urgent", "high", "normal", "low"; "" when absent or blank
-	Hierarchy   []string // folder levels: the cells after the HierarchyMarker column as Excel shows them, trimmed, blanks dropped; a merged cell counts for every row it covers
-	Cells       Cells    // every input cell, in Columns order, as stored
-	Warning     string   // something the operator should know, e.g. an unknown priority
+	Line        int            // 1-based distance below the header: sheet row HeaderRow+Line; stable id
+	Raw         string         // the PO cell as written (as Excel shows it, for .xlsx)
+	PO          string         // normalised digits; "" when invalid
+	Invalid     bool           // INVALID_PO: never fetched
+	Problem     string         // why the row is INVALID_PO
+	DuplicateOf int            // Line of the first row with the same PO, 0 when not a duplicate
+	Priority    vocab.Priority // from the PRIORITY column; Normal when absent or blank
+	Hierarchy   []string       // folder levels: the cells after the HierarchyMarker column as Excel shows them, trimmed, blanks dropped; a merged cell counts for every row it covers
+	Cells       Cells          // every input cell, in Columns order, as stored
+	Warning     string         // something the operator should know, e.g. an unknown priority
 }
 
 // POs returns the rows to fetch: valid, first occurrences, in input order.
@@ -78,7 +72,7 @@ func (in *Input) Append(po string) int {
 	}
 	var p cellPacker
 	p.add(in.POColumn, po, Untyped, 0)
-	in.Rows = append(in.Rows, Row{Line: line, Raw: po, PO: po, Cells: p.done(nil)})
+	in.Rows = append(in.Rows, Row{Line: line, Raw: po, PO: po, Priority: vocab.Normal, Cells: p.done(nil)})
 	return line
 }
 
@@ -202,7 +196,7 @@ func (b *builder) noPOColumn() error {
 	texts := first.Cells.Values()
 	hint := "name the column holding the PO numbers "
 	for _, c := range texts {
-		if _, ok := NormalizePO(c); ok {
+		if _, ok := vocab.NormalizePO(c); ok {
 			hint = "the first row already holds a PO number: insert a header row above it and name the column "
 			break
 		}
@@ -242,8 +236,9 @@ func (b *builder) finish() (*Input, error) {
 				first[po] = r.Line
 			}
 		} else {
-			r.Invalid, r.Problem = true, invalidPOProblem(r.Raw)
+			r.Invalid, r.Problem = true, vocab.InvalidPOProblem(r.Raw)
 		}
+		r.Priority = vocab.Normal
 		if b.lay.priority >= 0 {
 			r.Priority, r.Warning = parsePriority(b.text(row, r.Cells.At(b.lay.priority), b.lay.priority))
 		}
@@ -266,7 +261,7 @@ type levels []level
 func (ls levels) texts() []string {
 	var out []string
 	for _, l := range ls {
-		if t := strings.TrimFunc(l.text, isBlank); t != "" {
+		if t := strings.TrimFunc(l.text, vocab.IsBlank); t != "" {
 			out = append(out, t)
 		}
 	}
@@ -300,7 +295,7 @@ func (b *builder) levels() []levels {
 			continue // the merged cell's own row holds nothing: nothing to repeat
 		}
 		value := out[i-1].at(col)
-		if strings.TrimFunc(value, isBlank) == "" {
+		if strings.TrimFunc(value, vocab.IsBlank) == "" {
 			continue
 		}
 		for ; i < len(in.Rows) && in.HeaderRow+in.Rows[i].Line <= m.row2; i++ {
@@ -323,7 +318,7 @@ func (ls levels) at(col int) string {
 func (ls levels) fill(col int, text string) levels {
 	i := sort.Search(len(ls), func(i int) bool { return ls[i].col >= col })
 	if i < len(ls) && ls[i].col == col {
-		if strings.TrimFunc(ls[i].text, isBlank) == "" {
+		if strings.TrimFunc(ls[i].text, vocab.IsBlank) == "" {
 			ls[i].text = text
 		}
 		return ls
@@ -333,18 +328,17 @@ func (ls levels) fill(col int, text string) levels {
 
 // parsePriority reads a PRIORITY cell. An unknown word is not worth
 // refusing the whole file for: the row runs at normal priority and says so.
-func parsePriority(cell string) (priority, warning string) {
-	p := strings.ToLower(strings.TrimFunc(cell, isBlank))
-	switch p {
-	case "", PriorityUrgent, PriorityHigh, PriorityNormal, PriorityLow:
-		return p, ""
+func parsePriority(cell string) (vocab.Priority, string) {
+	p, err := vocab.ParsePriority(cell)
+	if err != nil {
+		return p, "unknown PRIORITY " + quote(cell) + " (use urgent, high, normal or low): treated as normal"
 	}
-	return PriorityNormal, "unknown PRIORITY " + quote(cell) + " (use urgent, high, normal or low): treated as normal"
+	return p, ""
 }
 
 func isBlankTexts(cells []string) bool {
 	for _, c := range cells {
-		if strings.TrimFunc(c, isBlank) != "" {
+		if strings.TrimFunc(c, vocab.IsBlank) != "" {
 			return false
 		}
 	}

@@ -1,26 +1,23 @@
 package sheet
 
-import "time"
+import (
+	"time"
 
-// Status words this package writes itself; every other status comes from
-// the Outcome.
-const (
-	StatusPending   = "PENDING"    // the row was not reached
-	StatusInvalidPO = "INVALID_PO" // the row holds no usable PO number
+	"coupatui/vocab"
 )
 
 // Outcome is what became of one PO, as the results workbook shows it.
 type Outcome struct {
-	Status     string    // coupa status word; "" is written as PENDING
-	Supplier   string    // SUPPLIER
-	Found      int       // ATTACHMENTS_FOUND
-	Downloaded int       // ATTACHMENTS_DOWNLOADED
-	Files      []string  // AttachmentName: names joined with "; "
-	Processed  time.Time // LAST_PROCESSED, a date-time in local time; zero → blank
-	Error      string    // ERROR_MESSAGE
-	Folder     string    // DOWNLOAD_FOLDER
-	URL        string    // COUPA_URL
-	Converted  []string  // CONVERTED: per e-mail file, its PDF or why there is none; joined with "; "
+	Status     vocab.Status // "" is written as PENDING
+	Supplier   string       // SUPPLIER
+	Found      int          // ATTACHMENTS_FOUND
+	Downloaded int          // ATTACHMENTS_DOWNLOADED
+	Files      []string     // AttachmentName: names joined with "; "
+	Processed  time.Time    // LAST_PROCESSED, a date-time in local time; zero → blank
+	Error      string       // ERROR_MESSAGE
+	Folder     string       // DOWNLOAD_FOLDER
+	URL        string       // COUPA_URL
+	Converted  []string     // CONVERTED: per e-mail file, its PDF or why there is none; joined with "; "
 }
 
 // The outcome columns of the results workbook, always present, in this

@@ -1,6 +1,7 @@
 package sheet
 
 import (
+	"coupatui/vocab"
 	"strings"
 	"testing"
 
@@ -29,7 +30,7 @@ func TestReadCSVDelimiters(t *testing.T) {
 		})
 		equal(t, "quoted cell with "+quote(d), in.Rows[1].Cells.At(0).Value, `Smith`+d+` "Jr"`)
 		equal(t, "hierarchy with "+quote(d), in.Rows[0].Hierarchy, []string{"DACH"})
-		equal(t, "priority with "+quote(d), in.Rows[0].Priority, "high")
+		equal(t, "priority with "+quote(d), in.Rows[0].Priority, vocab.High)
 		equal(t, "sheet name", in.Sheet, "")
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bufio"
 	"bytes"
+	"coupatui/vocab"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -159,7 +160,7 @@ func goldenText(t *testing.T, in *Input) []byte {
 		Invalid     bool   `json:",omitempty"`
 		Problem     string `json:",omitempty"`
 		DuplicateOf int    `json:",omitempty"`
-		Priority    string `json:",omitempty"`
+		Priority    string `json:",omitempty"` // "" for normal, the default
 		Hierarchy   []string
 		Cells       []string
 		Warning     string `json:",omitempty"`
@@ -181,7 +182,11 @@ func goldenText(t *testing.T, in *Input) []byte {
 		view.Preamble = append(view.Preamble, preamble{p.SheetRow, cells(p.Cells)})
 	}
 	for _, r := range in.Rows {
-		view.Rows = append(view.Rows, row{r.Line, r.Raw, r.PO, r.Invalid, r.Problem, r.DuplicateOf, r.Priority, r.Hierarchy, cells(r.Cells), r.Warning})
+		prio := strings.ToLower(r.Priority.String())
+		if r.Priority == vocab.Normal {
+			prio = ""
+		}
+		view.Rows = append(view.Rows, row{r.Line, r.Raw, r.PO, r.Invalid, r.Problem, r.DuplicateOf, prio, r.Hierarchy, cells(r.Cells), r.Warning})
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -384,15 +389,7 @@ func rowZeroXLSX(t *testing.T) []byte {
 			}
 			continue
 		}
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
+		data := zipEntry(t, f)
 		if !bytes.Contains(data, []byte(`<row r="1"`)) {
 			t.Fatalf("unexpected sheet XML: %s", data)
 		}

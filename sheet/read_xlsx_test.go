@@ -1,6 +1,7 @@
 package sheet
 
 import (
+	"coupatui/vocab"
 	"strings"
 	"testing"
 )
@@ -31,8 +32,8 @@ func TestReadXLSXRows(t *testing.T) {
 		{7, "0012345", false, 0},
 	})
 	r := in.Rows
-	equal(t, "priorities", []string{r[0].Priority, r[1].Priority, r[2].Priority, r[3].Priority, r[4].Priority, r[5].Priority},
-		[]string{"urgent", "", "low", "high", "normal", "normal"})
+	equal(t, "priorities", []vocab.Priority{r[0].Priority, r[1].Priority, r[2].Priority, r[3].Priority, r[4].Priority, r[5].Priority},
+		[]vocab.Priority{vocab.Urgent, vocab.Normal, vocab.Low, vocab.High, vocab.Normal, vocab.Normal})
 	if !strings.Contains(r[5].Warning, `unknown PRIORITY "soon"`) {
 		t.Errorf("warning for an unknown priority = %q", r[5].Warning)
 	}

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"coupatui/vocab"
 )
 
 // WriteResultsCSV writes the rows of the results workbook WriteResults
@@ -55,7 +57,7 @@ func resultRowText(in *Input, p columnPlan, r Row, outcomes map[int]Outcome) []s
 	o, known, note := outcomeOf(in, r, outcomes)
 	po := r.PO
 	if r.Invalid {
-		po = strings.TrimFunc(r.Raw, isBlank)
+		po = strings.TrimFunc(r.Raw, vocab.IsBlank)
 	}
 	set := func(k int, v string) {
 		if k == 0 && p.keepPO {
@@ -64,7 +66,7 @@ func resultRowText(in *Input, p columnPlan, r Row, outcomes map[int]Outcome) []s
 		cells[p.result[k]] = v
 	}
 	set(0, po)
-	set(1, o.Status)
+	set(1, string(o.Status))
 	set(2, o.Supplier)
 	if known {
 		set(3, strconv.Itoa(o.Found))

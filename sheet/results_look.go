@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"coupatui/vocab"
+
 	"github.com/xuri/excelize/v2"
 )
 
@@ -17,13 +19,13 @@ var statusShades = map[string]struct{ fill, font string }{
 }
 
 // statusShade is the shade of a status word; "" for a word it does not know.
-func statusShade(status string) string {
+func statusShade(status vocab.Status) string {
 	switch status {
-	case "COMPLETED", "NO_ATTACHMENTS":
+	case vocab.Completed, vocab.NoAttachments:
 		return "good"
-	case "FAILED", "PARTIAL", "TIMEOUT", "UNRECOGNISED", "PR_NOT_ACCESSIBLE":
+	case vocab.Failed, vocab.Partial, vocab.Timeout, vocab.Unrecognised, vocab.PRNotAccessible:
 		return "bad"
-	case "PO_NOT_FOUND", "CANCELLED", StatusInvalidPO, StatusPending:
+	case vocab.NotFound, vocab.Cancelled, vocab.InvalidPO, vocab.Pending:
 		return "neutral"
 	}
 	return ""
@@ -42,7 +44,7 @@ const maxLinkLen = 255
 func (s *resultStyles) dress(p columnPlan, cells []any) []any {
 	if i := p.result[1]; i < len(cells) {
 		if word, ok := cells[i].(string); ok {
-			if id := s.statusStyle(word); id != 0 {
+			if id := s.statusStyle(vocab.Status(word)); id != 0 {
 				cells[i] = excelize.Cell{StyleID: id, Value: word}
 			}
 		}
@@ -80,7 +82,7 @@ func fileURL(path string) string {
 
 // statusStyle is the style of a STATUS cell showing word; 0 (none) for a
 // word without a shade, or when the workbook cannot hold the style.
-func (s *resultStyles) statusStyle(word string) int {
+func (s *resultStyles) statusStyle(word vocab.Status) int {
 	shade := statusShade(word)
 	if shade == "" {
 		return 0

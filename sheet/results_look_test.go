@@ -81,7 +81,7 @@ func TestResultsWorkbookToWorkIn(t *testing.T) {
 	// STATUS: the word, shaded by outcome.
 	for _, c := range []struct{ ref, word, fill string }{
 		{"I3", "COMPLETED", "C6EFCE"}, {"I4", "FAILED", "FFC7CE"}, {"I6", "COMPLETED", "C6EFCE"},
-		{"I7", StatusInvalidPO, "FFEB9C"}, {"I8", "UNRECOGNISED", "FFC7CE"},
+		{"I7", "INVALID_PO", "FFEB9C"}, {"I8", "UNRECOGNISED", "FFC7CE"},
 	} {
 		if got := value(c.ref); got != c.word {
 			t.Errorf("%s says %q, want %q", c.ref, got, c.word)

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"coupatui/vocab"
+
 	"github.com/xuri/excelize/v2"
 )
 
@@ -127,7 +129,7 @@ func parseResultRow(line int, cells []string, col [resultCount]int, date1904 boo
 	}
 	rr := ResultRow{Line: line, Cells: cells, PO: get(0)}
 	o := &rr.Outcome
-	o.Status, o.Supplier = get(1), get(2)
+	o.Status, o.Supplier = vocab.Status(get(1)), get(2)
 	var err error
 	if o.Found, err = atoiBlank(get(3)); err != nil {
 		return rr, fmt.Errorf("%s: %w", ColFound, err)

@@ -2,8 +2,8 @@ package sheet
 
 import (
 	"archive/zip"
+	"coupatui/vocab"
 	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -88,7 +88,7 @@ func TestWriteResultsRoundTrip(t *testing.T) {
 	equal(t, "duplicate PO", dup.PO, "4500000001")
 
 	bad := byLine(5)
-	equal(t, "invalid status", bad.Outcome.Status, StatusInvalidPO)
+	equal(t, "invalid status", bad.Outcome.Status, vocab.InvalidPO)
 	equal(t, "invalid counts left blank", bad.Cells[10:12], []string{"", ""})
 	if !strings.Contains(bad.Outcome.Error, `not a PO number: "oops"`) {
 		t.Errorf("invalid row message = %q", bad.Outcome.Error)
@@ -96,7 +96,7 @@ func TestWriteResultsRoundTrip(t *testing.T) {
 	equal(t, "invalid PO_NUMBER keeps what was written", bad.PO, "oops")
 
 	pending := byLine(6)
-	equal(t, "pending outcome", pending.Outcome, Outcome{Status: StatusPending})
+	equal(t, "pending outcome", pending.Outcome, Outcome{Status: vocab.Pending})
 	equal(t, "pending PO", pending.PO, "4500000003")
 
 	checkWorkbookFormat(t, out, in)
@@ -197,15 +197,7 @@ func checkColsAscending(t *testing.T, path string) {
 		if zf.Name != "xl/worksheets/sheet1.xml" {
 			continue
 		}
-		rc, err := zf.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
+		data := zipEntry(t, zf)
 		last := 0
 		matches := regexp.MustCompile(`<col min="(\d+)"`).FindAllSubmatch(data, -1)
 		if len(matches) == 0 {
@@ -243,7 +235,7 @@ func TestWriteResultsReusesInputResultColumns(t *testing.T) {
 	equal(t, "own PO cell kept as written", res.Rows[0].PO, "PO-4500000001")
 	equal(t, "status rewritten", res.Rows[0].Outcome.Status, "COMPLETED")
 	equal(t, "own cell kept", res.Rows[0].Cells[2], "keep me")
-	equal(t, "row without outcome", res.Rows[1].Outcome.Status, StatusPending)
+	equal(t, "row without outcome", res.Rows[1].Outcome.Status, vocab.Pending)
 }
 
 func TestWriteResultsFromCSV(t *testing.T) {
@@ -258,7 +250,7 @@ func TestWriteResultsFromCSV(t *testing.T) {
 		t.Fatal(err)
 	}
 	equal(t, "lines", []int{res.Rows[0].Line, res.Rows[1].Line}, []int{1, 3})
-	equal(t, "statuses", []string{res.Rows[0].Outcome.Status, res.Rows[1].Outcome.Status}, []string{StatusPending, "NO_ATTACHMENTS"})
+	equal(t, "statuses", []vocab.Status{res.Rows[0].Outcome.Status, res.Rows[1].Outcome.Status}, []vocab.Status{vocab.Pending, vocab.NoAttachments})
 	equal(t, "text with a decimal comma stays text", res.Rows[0].Cells[1], "1,5")
 }
 

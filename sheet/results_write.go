@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"coupatui/vocab"
+
 	"github.com/xuri/excelize/v2"
 )
 
@@ -108,7 +110,7 @@ type columnPlan struct {
 // same name up to case and surrounding spaces. Looser variants ("PO Number")
 // are the operator's own columns and are kept beside the result columns.
 func isResultColumn(header, name string) bool {
-	return strings.EqualFold(strings.TrimFunc(header, isBlank), name)
+	return strings.EqualFold(strings.TrimFunc(header, vocab.IsBlank), name)
 }
 
 func planColumns(in *Input) columnPlan {
@@ -269,7 +271,7 @@ func resultRow(in *Input, p columnPlan, st *resultStyles, r Row, outcomes map[in
 	o, known, note := outcomeOf(in, r, outcomes)
 	po := r.PO
 	if r.Invalid {
-		po = strings.TrimFunc(r.Raw, isBlank)
+		po = strings.TrimFunc(r.Raw, vocab.IsBlank)
 	}
 	set := func(k int, v any) {
 		if k == 0 && p.keepPO {
@@ -278,7 +280,7 @@ func resultRow(in *Input, p columnPlan, st *resultStyles, r Row, outcomes map[in
 		cells[p.result[k]] = v
 	}
 	set(0, nilIfEmpty(po))
-	set(1, o.Status)
+	set(1, string(o.Status))
 	set(2, nilIfEmpty(o.Supplier))
 	if known {
 		set(3, o.Found)
@@ -309,9 +311,9 @@ func outcomeOf(in *Input, r Row, outcomes map[int]Outcome) (o Outcome, known boo
 	case r.Invalid:
 		note = r.Problem
 		if note == "" {
-			note = invalidPOProblem(r.Raw)
+			note = vocab.InvalidPOProblem(r.Raw)
 		}
-		return Outcome{Status: StatusInvalidPO}, false, note
+		return Outcome{Status: vocab.InvalidPO}, false, note
 	case r.DuplicateOf > 0:
 		note = "duplicate of row " + itoa(in.SheetRow(r.DuplicateOf)) + " (fetched once)"
 		o, known = outcomes[r.DuplicateOf]
@@ -319,7 +321,7 @@ func outcomeOf(in *Input, r Row, outcomes map[int]Outcome) (o Outcome, known boo
 		o, known = outcomes[r.Line]
 	}
 	if o.Status == "" {
-		o.Status = StatusPending
+		o.Status = vocab.Pending
 	}
 	return o, known, note
 }

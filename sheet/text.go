@@ -3,6 +3,8 @@ package sheet
 import (
 	"strconv"
 	"strings"
+
+	"coupatui/vocab"
 )
 
 func itoa(i int) string { return strconv.Itoa(i) }
@@ -15,7 +17,7 @@ func quoteList(cells []string) string {
 	const max = 20
 	var parts []string
 	for _, c := range cells {
-		if strings.TrimFunc(c, isBlank) == "" {
+		if strings.TrimFunc(c, vocab.IsBlank) == "" {
 			continue
 		}
 		if len(parts) == max {
@@ -29,3 +31,6 @@ func quoteList(cells []string) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// onlyDigits reports whether s holds ASCII digits and nothing else.
+func onlyDigits(s string) bool { return strings.TrimLeft(s, "0123456789") == "" }

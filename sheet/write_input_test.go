@@ -1,6 +1,7 @@
 package sheet
 
 import (
+	"coupatui/vocab"
 	"errors"
 	"os"
 	"path/filepath"
@@ -27,7 +28,7 @@ func TestWriteInputRoundTrip(t *testing.T) {
 			}
 		}
 		equal(t, name+" rows", views(in.Rows), []rowView{{1, "4500000001", false, 0}, {2, "0012345", false, 0}, {3, "4500000002", false, 0}})
-		equal(t, name+" priority", in.Rows[0].Priority, PriorityUrgent)
+		equal(t, name+" priority", in.Rows[0].Priority, vocab.Urgent)
 	}
 }
 

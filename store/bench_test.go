@@ -4,6 +4,7 @@ package store
 
 import (
 	"context"
+	"coupatui/vocab"
 	"fmt"
 	"path/filepath"
 	"sync"
@@ -52,13 +53,13 @@ func BenchmarkRecord(b *testing.B) {
 					po := fmt.Sprint(4500000000 + w*perWorker + i)
 					url := "https://acme.coupahost.com/order_headers/" + po
 					start := time.Now()
-					err := r.Record(ctx, Transition{PO: po, Line: i, State: StateRunning, Attempt: 1, Worker: w, URL: url})
+					err := r.Record(ctx, Transition{PO: po, Line: i, State: vocab.TaskRunning, Attempt: 1, Worker: w, URL: url})
 					if err == nil {
 						err = r.RecordFile(ctx, File{PO: po, Index: 0, Label: "quote.pdf", URL: url + "/attachments/1",
 							Name: "quote.pdf", Size: 123456, SHA256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"})
 					}
 					if err == nil {
-						err = r.Record(ctx, Transition{PO: po, Line: i, State: StateDone, Status: "COMPLETED", Attempt: 1,
+						err = r.Record(ctx, Transition{PO: po, Line: i, State: vocab.TaskDone, Status: "COMPLETED", Attempt: 1,
 							Worker: w, Supplier: "Acme Ltda", Found: 1, Downloaded: 1, Files: []string{"quote.pdf"},
 							Folder: "/dl/Acme Ltda/PO" + po + "_COMPLETED", URL: url})
 					}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"coupatui/vocab"
 	"errors"
 	"testing"
 )
@@ -12,7 +13,7 @@ func TestConversionsRoundTrip(t *testing.T) {
 	s, _ := openTemp(t)
 	r := begin(t, s, "/in.xlsx")
 	defer r.Finish(false)
-	record(t, r, Transition{PO: "4500000001", State: StateDone, Status: "COMPLETED"})
+	record(t, r, Transition{PO: "4500000001", State: vocab.TaskDone, Status: "COMPLETED"})
 	ctx := context.Background()
 	for _, c := range []Conversion{
 		{PO: "4500000001", Source: "b.msg", Error: "not an Outlook message"},

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"coupatui/vocab"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -35,7 +36,7 @@ func TestRecordManyIsOneTransaction(t *testing.T) {
 	r := begin(t, s, "/in/pos.xlsx")
 	var ts []Transition
 	for i := range 1000 {
-		ts = append(ts, Transition{PO: fmt.Sprintf("45%08d", i), State: StateCancelled, Status: "CANCELLED", Error: "cancelled by operator"})
+		ts = append(ts, Transition{PO: fmt.Sprintf("45%08d", i), State: vocab.TaskCancelled, Status: "CANCELLED", Error: "cancelled by operator"})
 	}
 	if err := r.RecordMany(context.Background(), ts); err != nil {
 		t.Fatal(err)
@@ -55,7 +56,7 @@ func TestRecordManyIsOneTransaction(t *testing.T) {
 	}
 
 	// One bad transition: nothing of the call is written.
-	bad := []Transition{{PO: "4500001000", State: StateCancelled}, {PO: "4500001001"}}
+	bad := []Transition{{PO: "4500001000", State: vocab.TaskCancelled}, {PO: "4500001001"}}
 	if err := r.RecordMany(context.Background(), bad); !errors.Is(err, ErrBadTransition) {
 		t.Fatalf("a transition without a state: %v", err)
 	}

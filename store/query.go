@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"coupatui/vocab"
 	"database/sql"
 	"encoding/json"
 	"fmt"
@@ -99,7 +100,7 @@ func (s *Store) Runs(input string) ([]RunInfo, error) {
 		if finished.Valid {
 			ri.Finished = time.Unix(0, finished.Int64)
 		}
-		ri.Statuses = map[string]int{}
+		ri.Statuses = map[vocab.Status]int{}
 		index[ri.ID] = len(out)
 		out = append(out, ri)
 	}
@@ -118,13 +119,14 @@ func (s *Store) Runs(input string) ([]RunInfo, error) {
 	defer ev.Close()
 	for ev.Next() {
 		var (
-			id            int64
-			state, status string
+			id     int64
+			state  vocab.TaskState
+			status vocab.Status
 		)
 		if err := ev.Scan(&id, &state, &status); err != nil {
 			return nil, fmt.Errorf("reading the runs in %s: %w", s.path, err)
 		}
-		if i, ok := index[id]; ok && (state == StateDone || state == StateCancelled) && status != "" {
+		if i, ok := index[id]; ok && (state == vocab.TaskDone || state == vocab.TaskCancelled) && status != "" {
 			out[i].Statuses[status]++
 		}
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"coupatui/vocab"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -71,7 +72,7 @@ func TestOpenCreatesPrivateFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := begin(t, s, "/in/pos.xlsx")
-	record(t, r, Transition{PO: "1", State: StateQueued})
+	record(t, r, Transition{PO: "1", State: vocab.TaskQueued})
 	check := func(p string, want os.FileMode) {
 		t.Helper()
 		st, err := os.Stat(p)
@@ -99,7 +100,7 @@ func TestOpenOddPath(t *testing.T) {
 	}
 	defer s.Close()
 	r := begin(t, s, "in.csv")
-	record(t, r, Transition{PO: "1", State: StateQueued})
+	record(t, r, Transition{PO: "1", State: vocab.TaskQueued})
 	if err := r.Finish(false); err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +144,7 @@ func TestDamagedJournalIsMovedAside(t *testing.T) {
 			}
 			r := begin(t, s, "/in.xlsx")
 			for i := range 2000 {
-				record(t, r, Transition{PO: fmt.Sprint(300000 + i), State: StateDone, Status: "COMPLETED", Error: strings.Repeat("x", 200)})
+				record(t, r, Transition{PO: fmt.Sprint(300000 + i), State: vocab.TaskDone, Status: "COMPLETED", Error: strings.Repeat("x", 200)})
 			}
 			r.Finish(false)
 			s.Close()
@@ -177,7 +178,7 @@ func TestDamagedJournalIsMovedAside(t *testing.T) {
 				t.Error("the damaged journal was not kept as it was")
 			}
 			r := begin(t, s, "/in.xlsx")
-			record(t, r, Transition{PO: "1", State: StateRunning})
+			record(t, r, Transition{PO: "1", State: vocab.TaskRunning})
 			if latest, err := s.Latest("/in.xlsx"); err != nil || len(latest) != 1 {
 				t.Errorf("new journal: %v %v", latest, err)
 			}
@@ -195,9 +196,9 @@ func TestRoundTrip(t *testing.T) {
 	}
 	at := time.Date(2026, 3, 1, 9, 30, 0, 123456789, time.UTC)
 	want := []Transition{
-		{PO: "4500012345", Line: 1, State: StateQueued, Worker: -1, At: at},
-		{PO: "4500012345", Line: 1, State: StateRunning, Attempt: 1, Worker: 2, URL: "https://x/order_headers/4500012345", At: at.Add(time.Second)},
-		{PO: "4500012345", Line: 1, State: StateDone, Status: "PARTIAL", Attempt: 1, Worker: 2, Supplier: "Acme Ltda",
+		{PO: "4500012345", Line: 1, State: vocab.TaskQueued, Worker: -1, At: at},
+		{PO: "4500012345", Line: 1, State: vocab.TaskRunning, Attempt: 1, Worker: 2, URL: "https://x/order_headers/4500012345", At: at.Add(time.Second)},
+		{PO: "4500012345", Line: 1, State: vocab.TaskDone, Status: "PARTIAL", Attempt: 1, Worker: 2, Supplier: "Acme Ltda",
 			Found: 3, Downloaded: 2, Files: []string{"quote.pdf", "contrato (1).pdf"},
 			Folder: "/dl/Acme Ltda/PO4500012345_PARTIAL", URL: "https://x/order_headers/4500012345",
 			Error: "invoice.pdf: connection reset", At: at.Add(2 * time.Second)},
@@ -247,7 +248,7 @@ func TestRecordCopiesFilesAndStampsTime(t *testing.T) {
 	r := begin(t, s, "/in.xlsx")
 	files := []string{"a.pdf"}
 	before := time.Now()
-	record(t, r, Transition{PO: "1", State: StateDone, Files: files})
+	record(t, r, Transition{PO: "1", State: vocab.TaskDone, Files: files})
 	files[0] = "changed.pdf" // the caller reuses its slice
 	if err := r.Finish(false); err != nil {
 		t.Fatal(err)
@@ -272,30 +273,30 @@ func TestLatestAcrossRuns(t *testing.T) {
 	input := "/data/pos.xlsx"
 
 	r1 := begin(t, s, input)
-	record(t, r1, Transition{PO: "100001", Line: 1, State: StateQueued})
-	record(t, r1, Transition{PO: "100002", Line: 2, State: StateQueued})
-	record(t, r1, Transition{PO: "100003", Line: 3, State: StateQueued})
-	record(t, r1, Transition{PO: "100001", Line: 1, State: StateRunning, Attempt: 1})
-	record(t, r1, Transition{PO: "100001", Line: 1, State: StateDone, Status: "FAILED", Attempt: 1, Error: "HTTP 502"})
-	record(t, r1, Transition{PO: "100002", Line: 2, State: StateRunning, Attempt: 1})
-	record(t, r1, Transition{PO: "100003", Line: 3, State: StateDone, Status: "COMPLETED", Attempt: 1})
+	record(t, r1, Transition{PO: "100001", Line: 1, State: vocab.TaskQueued})
+	record(t, r1, Transition{PO: "100002", Line: 2, State: vocab.TaskQueued})
+	record(t, r1, Transition{PO: "100003", Line: 3, State: vocab.TaskQueued})
+	record(t, r1, Transition{PO: "100001", Line: 1, State: vocab.TaskRunning, Attempt: 1})
+	record(t, r1, Transition{PO: "100001", Line: 1, State: vocab.TaskDone, Status: "FAILED", Attempt: 1, Error: "HTTP 502"})
+	record(t, r1, Transition{PO: "100002", Line: 2, State: vocab.TaskRunning, Attempt: 1})
+	record(t, r1, Transition{PO: "100003", Line: 3, State: vocab.TaskDone, Status: "COMPLETED", Attempt: 1})
 	if err := r1.Finish(true); err != nil { // the operator quit
 		t.Fatal(err)
 	}
 
 	other := begin(t, s, "/data/other.xlsx")
-	record(t, other, Transition{PO: "100001", State: StateDone, Status: "NO_ATTACHMENTS"})
-	record(t, other, Transition{PO: "999999", State: StateQueued})
+	record(t, other, Transition{PO: "100001", State: vocab.TaskDone, Status: "NO_ATTACHMENTS"})
+	record(t, other, Transition{PO: "999999", State: vocab.TaskQueued})
 	if err := other.Finish(false); err != nil {
 		t.Fatal(err)
 	}
 
 	r2 := begin(t, s, "/data/./sub/../pos.xlsx") // the same file, spelt otherwise
-	record(t, r2, Transition{PO: "100001", Line: 1, State: StateQueued})
-	record(t, r2, Transition{PO: "100002", Line: 2, State: StateQueued})
-	record(t, r2, Transition{PO: "100001", Line: 1, State: StateRunning, Attempt: 1})
-	record(t, r2, Transition{PO: "100001", Line: 1, State: StateDone, Status: "COMPLETED", Attempt: 1})
-	record(t, r2, Transition{PO: "100002", Line: 2, State: StateRunning, Attempt: 1})
+	record(t, r2, Transition{PO: "100001", Line: 1, State: vocab.TaskQueued})
+	record(t, r2, Transition{PO: "100002", Line: 2, State: vocab.TaskQueued})
+	record(t, r2, Transition{PO: "100001", Line: 1, State: vocab.TaskRunning, Attempt: 1})
+	record(t, r2, Transition{PO: "100001", Line: 1, State: vocab.TaskDone, Status: "COMPLETED", Attempt: 1})
+	record(t, r2, Transition{PO: "100002", Line: 2, State: vocab.TaskRunning, Attempt: 1})
 	if err := r2.Finish(false); err != nil {
 		t.Fatal(err)
 	}
@@ -305,17 +306,18 @@ func TestLatestAcrossRuns(t *testing.T) {
 		t.Fatal(err)
 	}
 	type view struct {
-		state, status string
-		run           int64
+		state  vocab.TaskState
+		status vocab.Status
+		run    int64
 	}
 	got := map[string]view{}
 	for po, tr := range latest {
 		got[po] = view{tr.State, tr.Status, tr.Run}
 	}
 	want := map[string]view{
-		"100001": {StateDone, "COMPLETED", r2.ID},
-		"100002": {StateRunning, "", r2.ID},
-		"100003": {StateDone, "COMPLETED", r1.ID},
+		"100001": {vocab.TaskDone, "COMPLETED", r2.ID},
+		"100002": {vocab.TaskRunning, "", r2.ID},
+		"100003": {vocab.TaskDone, "COMPLETED", r1.ID},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("Latest(%s) = %+v\nwant %+v", input, got, want)
@@ -329,7 +331,7 @@ func TestLatestAcrossRuns(t *testing.T) {
 		runs[1].ID != r2.ID || runs[1].Interrupted || runs[1].Events != 5 {
 		t.Fatalf("Runs(%s) = %+v", input, runs)
 	}
-	if want := map[string]int{"FAILED": 1, "COMPLETED": 1}; !reflect.DeepEqual(runs[0].Statuses, want) {
+	if want := map[vocab.Status]int{"FAILED": 1, "COMPLETED": 1}; !reflect.DeepEqual(runs[0].Statuses, want) {
 		t.Errorf("first run's statuses %v, want %v", runs[0].Statuses, want)
 	}
 	if err := r2.Plan(3, 1, 0); err == nil {
@@ -353,7 +355,7 @@ func TestConcurrentRecord(t *testing.T) {
 	input := "/in/many.csv"
 	r := begin(t, s, input)
 	const goroutines, perGoroutine = 8, 150
-	states := []string{StateQueued, StateRunning, StateDone}
+	states := []vocab.TaskState{vocab.TaskQueued, vocab.TaskRunning, vocab.TaskDone}
 
 	var wg sync.WaitGroup
 	errs := make(chan error, goroutines+2)
@@ -419,7 +421,7 @@ func TestConcurrentRecord(t *testing.T) {
 		t.Fatalf("Latest: %d POs, want %d", len(latest), goroutines*perGoroutine)
 	}
 	for po, tr := range latest {
-		if tr.State != StateDone {
+		if tr.State != vocab.TaskDone {
 			t.Fatalf("PO %s: latest state %s, want done", po, tr.State)
 		}
 	}
@@ -435,7 +437,7 @@ func TestReopenAfterClose(t *testing.T) {
 	}
 	r := begin(t, s, "/in/pos.xlsx")
 	for i := range 1000 {
-		record(t, r, Transition{PO: fmt.Sprint(200000 + i), State: StateDone, Status: "COMPLETED"})
+		record(t, r, Transition{PO: fmt.Sprint(200000 + i), State: vocab.TaskDone, Status: "COMPLETED"})
 	}
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
@@ -443,7 +445,7 @@ func TestReopenAfterClose(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Errorf("second Close: %v", err)
 	}
-	if err := r.Record(context.Background(), Transition{PO: "1", State: StateQueued}); !errors.Is(err, ErrRunFinished) {
+	if err := r.Record(context.Background(), Transition{PO: "1", State: vocab.TaskQueued}); !errors.Is(err, ErrRunFinished) {
 		t.Errorf("Record after Close = %v, want ErrRunFinished", err)
 	}
 	if err := r.Finish(false); err != nil {
@@ -486,7 +488,7 @@ func TestReopenAfterClose(t *testing.T) {
 func TestUnfinishedRunAfterCrash(t *testing.T) {
 	s, path := openTemp(t)
 	r := begin(t, s, "/in.xlsx")
-	record(t, r, Transition{PO: "1", State: StateRunning})
+	record(t, r, Transition{PO: "1", State: vocab.TaskRunning})
 	// Another process reads the journal while this one "died" mid-run.
 	s2, err := Open(path)
 	if err != nil {
@@ -514,7 +516,7 @@ func TestRecordReturnsOnceCommitted(t *testing.T) {
 	}
 	defer other.Close()
 	for i := range 20 {
-		record(t, r, Transition{PO: fmt.Sprint(i), State: StateRunning})
+		record(t, r, Transition{PO: fmt.Sprint(i), State: vocab.TaskRunning})
 		if latest, err := other.Latest("/in.xlsx"); err != nil || len(latest) != i+1 {
 			t.Fatalf("after %d Records another connection sees %d (%v)", i+1, len(latest), err)
 		}
@@ -537,7 +539,7 @@ func TestRecordRejectsIncompleteTransitions(t *testing.T) {
 	s, _ := openTemp(t)
 	r := begin(t, s, "/in.xlsx")
 	defer r.Finish(false)
-	for _, tr := range []Transition{{State: StateQueued}, {PO: "1"}} {
+	for _, tr := range []Transition{{State: vocab.TaskQueued}, {PO: "1"}} {
 		if err := r.Record(context.Background(), tr); !errors.Is(err, ErrBadTransition) {
 			t.Errorf("Record(%+v) = %v, want ErrBadTransition", tr, err)
 		}
@@ -553,7 +555,7 @@ func TestFinishTwiceAndRecordAfterFinish(t *testing.T) {
 	if err := r.Finish(false); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.Record(context.Background(), Transition{PO: "1", State: StateQueued}); !errors.Is(err, ErrRunFinished) {
+	if err := r.Record(context.Background(), Transition{PO: "1", State: vocab.TaskQueued}); !errors.Is(err, ErrRunFinished) {
 		t.Errorf("Record after Finish = %v, want ErrRunFinished", err)
 	}
 	runs, err := s.Runs("/in.xlsx")
@@ -570,20 +572,20 @@ func TestFinishTwiceAndRecordAfterFinish(t *testing.T) {
 func TestFailedCommitDoesNotPoisonLaterWrites(t *testing.T) {
 	s, _ := openTemp(t)
 	r := begin(t, s, "/in.xlsx")
-	record(t, r, Transition{PO: "1", State: StateQueued})
+	record(t, r, Transition{PO: "1", State: vocab.TaskQueued})
 	// Make writes fail: with one connection in the pool, the writer's
 	// connection becomes read-only.
 	s.db.SetMaxOpenConns(1)
 	if _, err := s.db.Exec("PRAGMA query_only = 1"); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.Record(context.Background(), Transition{PO: "2", State: StateQueued}); err == nil {
+	if err := r.Record(context.Background(), Transition{PO: "2", State: vocab.TaskQueued}); err == nil {
 		t.Fatal("Record succeeded on a read-only journal")
 	}
 	if _, err := s.db.Exec("PRAGMA query_only = 0"); err != nil {
 		t.Fatal(err)
 	}
-	record(t, r, Transition{PO: "2", State: StateQueued})
+	record(t, r, Transition{PO: "2", State: vocab.TaskQueued})
 	if err := r.Finish(false); err != nil {
 		t.Errorf("Finish after the journal recovered: %v", err)
 	}

@@ -1,38 +1,27 @@
 package store
 
 import (
+	"coupatui/vocab"
 	"fmt"
 	"time"
 )
 
-// States a task passes through, as the pool names them; "cancelled" marks a
-// task the operator or a shutdown stopped. The journal stores any non-empty
-// state word.
-const (
-	StateQueued    = "queued"
-	StateRunning   = "running"
-	StateRetrying  = "retrying"
-	StateDone      = "done"
-	StateCancelled = "cancelled"
-	StateRemoved   = "removed" // the row left the input; its earlier outcome is kept for history
-)
-
 // Transition is one change in the life of one PO's task.
 type Transition struct {
-	PO         string    // normalised PO number
-	Line       int       // input row (1-based, header excluded); 0 for POs added at run time
-	State      string    // StateQueued, StateRunning, ...
-	Status     string    // the coupa.Status word once known, "" before
-	Attempt    int       // attempts started so far
-	Worker     int       // the worker running it, -1 when none
-	Supplier   string    // as shown on the PO page
-	Found      int       // attachments found
-	Downloaded int       // attachments complete on disk
-	Files      []string  // file names on disk; nil when none
-	Folder     string    // the PO's folder
-	URL        string    // the PO page
-	Error      string    // what went wrong, "" when nothing did
-	At         time.Time // when it happened; Record sets time.Now() when zero
+	PO         string          // normalised PO number
+	Line       int             // input row (1-based, header excluded); 0 for POs added at run time
+	State      vocab.TaskState // vocab.TaskQueued, vocab.TaskRunning, ... (any non-empty word is stored)
+	Status     vocab.Status    // the status word once known, "" before
+	Attempt    int             // attempts started so far
+	Worker     int             // the worker running it, -1 when none
+	Supplier   string          // as shown on the PO page
+	Found      int             // attachments found
+	Downloaded int             // attachments complete on disk
+	Files      []string        // file names on disk; nil when none
+	Folder     string          // the PO's folder
+	URL        string          // the PO page
+	Error      string          // what went wrong, "" when nothing did
+	At         time.Time       // when it happened; Record sets time.Now() when zero
 
 	Run int64 // the run that recorded it; set when read back, ignored by Record
 }
@@ -87,7 +76,7 @@ type RunInfo struct {
 	// Statuses counts the final status each PO reached in this run, by
 	// status word; POs it set out to fetch and did not finish are not in
 	// it (Pending gives their number).
-	Statuses map[string]int
+	Statuses map[vocab.Status]int
 }
 
 // Pending is how many of the POs the run set out to fetch it did not

@@ -4,71 +4,92 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"coupatui/pool"
+	"coupatui/vocab"
 )
 
 // addDialog takes PO numbers (separated by spaces, commas or new lines)
 // and a priority.
 type addDialog struct {
+	c     *common
+	pl    Pool
+	w, h  int
 	input *lineInput
-	prio  pool.Priority
+	prio  vocab.Priority
 	field int // 0: the numbers, 1: the priority
 	err   string
 }
 
-func newAddDialog(w int) *addDialog {
-	d := &addDialog{prio: pool.Normal, input: newLineInput("POs: ", "4500000123, PO4500000124 …", 40)}
-	d.setWidth(w)
-	return d
+func newAddDialog(c *common, pl Pool) *addDialog {
+	return &addDialog{c: c, pl: pl, prio: vocab.Normal, input: newLineInput("POs: ", "4500000123, PO4500000124 …", 40)}
 }
 
-func (d *addDialog) setWidth(w int) { d.input.width = max(10, min(w, 84)-14) }
+func (d *addDialog) SetSize(w, h int) {
+	d.w, d.h = w, h
+	d.input.width = max(10, min(w, dialogWidth)-14)
+}
 
-func (m *Model) onAddKey(k tea.KeyPressMsg) tea.Cmd {
-	d := m.add
+func (d *addDialog) inStatusLine() bool { return false }
+
+func (d *addDialog) Help() (string, []key.Binding) {
+	return "add", d.c.keys.keys(actSubmit, actDismiss, actNextField, actPrioPrev, actPrioNext)
+}
+
+func (d *addDialog) Update(msg tea.Msg) (tea.Cmd, bool) {
+	switch msg := msg.(type) {
+	case tea.PasteMsg:
+		if d.field == 0 {
+			d.input.Paste(msg.Content)
+		}
+	case tea.KeyPressMsg:
+		return nil, d.key(msg)
+	}
+	return nil, false
+}
+
+// key takes one key press; it reports whether the dialog is done.
+func (d *addDialog) key(k tea.KeyPressMsg) bool {
 	ks := k.String()
 	switch {
-	case ks == "esc" || ks == "ctrl+c":
-		m.overlay, m.add = ovNone, nil
-		m.ok("nothing added")
-		return nil
-	case ks == "enter":
-		m.submitAdd()
-		return nil
-	case m.keys.matches(ks, actNextField):
+	case d.c.keys.matches(ks, actDismiss) || ks == "ctrl+c":
+		d.c.ok("nothing added")
+		return true
+	case d.c.keys.matches(ks, actSubmit):
+		return d.submit()
+	case d.c.keys.matches(ks, actNextField):
 		d.field = 1 - d.field
 		d.input.focused = d.field == 0
-		return nil
+		return false
 	}
 	if d.field == 1 {
 		switch ks {
 		case "left", "down":
-			d.prio = max(pool.Low, d.prio-1)
+			d.prio = max(vocab.Low, d.prio-1)
 		case "right", "up":
-			d.prio = min(pool.Urgent, d.prio+1)
+			d.prio = min(vocab.Urgent, d.prio+1)
 		case "u":
-			d.prio = pool.Urgent
+			d.prio = vocab.Urgent
 		case "h":
-			d.prio = pool.High
+			d.prio = vocab.High
 		case "n":
-			d.prio = pool.Normal
+			d.prio = vocab.Normal
 		case "l":
-			d.prio = pool.Low
+			d.prio = vocab.Low
 		}
-		return nil
+		return false
 	}
 	if d.input.Update(k) {
 		d.err = ""
 	}
-	return nil
+	return false
 }
 
-// submitAdd submits every PO typed; the dialog stays open when nothing in
-// it is a PO number.
-func (m *Model) submitAdd() {
-	d := m.add
+// submit submits every PO typed; the dialog stays open (it reports false)
+// when nothing in it is a PO number.
+func (d *addDialog) submit() bool {
 	pos, invalid := parsePOList(d.input.Value())
 	if len(pos) == 0 {
 		if len(invalid) > 0 {
@@ -76,16 +97,16 @@ func (m *Model) submitAdd() {
 		} else {
 			d.err = "type one or more PO numbers"
 		}
-		return
+		return false
 	}
 	var added, already, failed []string
 	var firstErr error
 	for _, po := range pos {
-		if t, ok := m.opts.Pool.Task(po); ok && t.State != pool.Done {
+		if t, ok := d.pl.Task(po); ok && t.State != vocab.TaskDone {
 			already = append(already, "PO"+po)
 			continue
 		}
-		if _, err := m.opts.Pool.Submit(po, d.prio, pool.Meta{}); err != nil {
+		if _, err := d.pl.Submit(po, d.prio, pool.Meta{}); err != nil {
 			failed = append(failed, "PO"+po)
 			if firstErr == nil {
 				firstErr = err
@@ -94,7 +115,6 @@ func (m *Model) submitAdd() {
 		}
 		added = append(added, "PO"+po)
 	}
-	m.overlay, m.add = ovNone, nil
 	var parts []string
 	if len(added) > 0 {
 		parts = append(parts, fmt.Sprintf("added %s as %s: %s", plural(len(added), "PO"), d.prio, strings.Join(added, " ")))
@@ -110,45 +130,44 @@ func (m *Model) submitAdd() {
 	}
 	msg := strings.Join(parts, "; ")
 	if len(failed) > 0 || len(added) == 0 {
-		m.fail(msg)
+		d.c.fail(msg)
 	} else {
-		m.ok(msg)
+		d.c.ok(msg)
 	}
-	m.queue.refresh(m.opts.Pool)
+	return true
 }
 
-func (d *addDialog) view(c *common, w, h int) string {
-	st := c.st
-	prios := []pool.Priority{pool.Urgent, pool.High, pool.Normal, pool.Low}
-	var pb []string
-	for _, p := range prios {
+func (d *addDialog) View() string {
+	prios := []vocab.Priority{vocab.Urgent, vocab.High, vocab.Normal, vocab.Low}
+	prioLine := []span{{text: "  Priority: "}}
+	if d.field == 1 {
+		prioLine = []span{{"▶ Priority: ", tBold}}
+	}
+	for i, p := range prios {
+		if i > 0 {
+			prioLine = append(prioLine, span{text: " "})
+		}
 		if p == d.prio {
-			pb = append(pb, st.selected.Render("["+p.String()+"]"))
+			prioLine = append(prioLine, span{"[" + p.String() + "]", tSelected})
 		} else {
-			pb = append(pb, " "+p.String()+" ")
+			prioLine = append(prioLine, span{text: " " + p.String() + " "})
 		}
 	}
-	prioLabel := "Priority: "
-	if d.field == 1 {
-		prioLabel = st.bold.Render("▶ Priority: ")
-	} else {
-		prioLabel = "  " + prioLabel
-	}
-	inputLabel := "  "
+	inputLine := []span{{text: "  "}}
 	if d.field == 0 {
-		inputLabel = st.bold.Render("▶ ")
+		inputLine = []span{{"▶ ", tBold}}
 	}
-	lines := []string{
-		"Numbers separated by spaces, commas or new lines (pasting works).",
-		"",
-		inputLabel + d.input.View(st),
-		"",
-		prioLabel + strings.Join(pb, " "),
-		"",
-		st.dim.Render("enter add · tab switch field · ←/→ or u/h/n/l priority · esc cancel"),
+	lines := [][]span{
+		plain("Numbers separated by spaces, commas or new lines (pasting works)."),
+		nil,
+		append(inputLine, d.input.View()...),
+		nil,
+		prioLine,
+		nil,
+		toned(tDim, "enter add · tab switch field · ←/→ or u/h/n/l priority · esc cancel"),
 	}
 	if d.err != "" {
-		lines = append(lines, "", st.statusErr.Render("✗ "+d.err))
+		lines = append(lines, nil, toned(tFail, "✗ "+d.err))
 	}
-	return dialog(st, "Add POs", lines, w, h)
+	return framed(d.c.st, "Add POs", lines, d.w, d.h)
 }

@@ -11,6 +11,7 @@ import (
 	"coupatui/monitor"
 	"coupatui/pool"
 	"coupatui/pool/pooltest"
+	"coupatui/vocab"
 )
 
 // benchPool is a real pool (live, on the fake engine) running 8 tasks on 8
@@ -28,14 +29,14 @@ func newBenchPool(b *testing.B) *benchPool {
 	for i := range 8 {
 		feed := pooltest.NewFeed()
 		bp.feeds = append(bp.feeds, feed)
-		bp.submit(fmt.Sprintf("45%08d", i), pool.Normal, feed)
+		bp.submit(fmt.Sprintf("45%08d", i), vocab.Normal, feed)
 	}
 	bp.settle("8 running tasks", func() bool { return bp.p.Snapshot().Counts.Running == 8 })
 	for i, feed := range bp.feeds {
 		feed.Report(coupa.Progress{Phase: "downloading", Found: 10, Done: i})
 	}
 	items := make([]pool.Item, 100_000)
-	prios := []pool.Priority{pool.Urgent, pool.High, pool.Normal, pool.Low}
+	prios := []vocab.Priority{vocab.Urgent, vocab.High, vocab.Normal, vocab.Low}
 	for i := range items {
 		items[i] = pool.Item{PO: fmt.Sprintf("46%08d", i), Priority: prios[i%4]}
 	}

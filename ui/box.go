@@ -21,10 +21,11 @@ func box(st *styles, title, note string, focused bool, w, h int, body []string) 
 	if w < 2 || h < 2 {
 		return ""
 	}
-	g, bs := lightBox, st.border
+	g, bt := lightBox, tBorder
 	if focused {
-		g, bs = heavyBox, st.borderFocused
+		g, bt = heavyBox, tBorderFocused
 	}
+	edge := func(s string) string { return st.render(bt, s) }
 	inner := w - 2
 	var b strings.Builder
 	b.Grow((w + 2) * h * 2)
@@ -45,17 +46,17 @@ func box(st *styles, title, note string, focused bool, w, h int, body []string) 
 	if inner == 0 {
 		top = g.tl
 	}
-	b.WriteString(bs.Render(top))
-	b.WriteString(st.title.Render(t))
-	b.WriteString(bs.Render(strings.Repeat(g.h, fill)))
+	b.WriteString(edge(top))
+	b.WriteString(st.render(tBold, t))
+	b.WriteString(edge(strings.Repeat(g.h, fill)))
 	if n != "" {
 		b.WriteString(n)
-		b.WriteString(bs.Render(g.h))
+		b.WriteString(edge(g.h))
 	}
-	b.WriteString(bs.Render(g.tr))
+	b.WriteString(edge(g.tr))
 	b.WriteByte('\n')
 
-	side := bs.Render(g.v)
+	side := edge(g.v)
 	for i := range h - 2 {
 		line := ""
 		if i < len(body) {
@@ -66,6 +67,6 @@ func box(st *styles, title, note string, focused bool, w, h int, body []string) 
 		b.WriteString(side)
 		b.WriteByte('\n')
 	}
-	b.WriteString(bs.Render(g.bl + strings.Repeat(g.h, inner) + g.br))
+	b.WriteString(edge(g.bl + strings.Repeat(g.h, inner) + g.br))
 	return b.String()
 }

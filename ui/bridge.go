@@ -6,6 +6,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"coupatui/monitor"
 	"coupatui/pool"
 )
 
@@ -53,18 +54,41 @@ func notable(k pool.EventKind) bool {
 	return false
 }
 
-// bridge carries pool events to the model. One goroutine (run) drains the
-// pool's channel as fast as it fills, so the pool never waits on the UI, and
-// offers at most one coalesced batch per interval on out. The model pulls
-// batches with waitEvents, so a slow frame only makes batches bigger.
+// bridge carries pool events and the monitor's samples to the model. One
+// goroutine (run) drains the pool's channel as fast as it fills, so the
+// pool never waits on the UI, and offers at most one coalesced batch per
+// interval on out. The model pulls batches with waitEvents, so a slow frame
+// only makes batches bigger. Samples go to a mailbox the resources pane
+// empties with every frame (mem), so they wake nobody.
 type bridge struct {
 	in       <-chan pool.Event
-	out      chan eventsMsg // cap 1; written and closed only by run
+	samples  <-chan monitor.Sample // nil without a monitor
+	out      chan eventsMsg        // cap 1; written and closed only by run
+	mem      chan []float64        // cap 1; memory used % of the samples not yet taken, oldest first; written only by run
 	interval time.Duration
 }
 
-func newBridge(in <-chan pool.Event, interval time.Duration) *bridge {
-	return &bridge{in: in, out: make(chan eventsMsg, 1), interval: interval}
+func newBridge(in <-chan pool.Event, samples <-chan monitor.Sample, interval time.Duration) *bridge {
+	return &bridge{in: in, samples: samples, out: make(chan eventsMsg, 1), mem: make(chan []float64, 1), interval: interval}
+}
+
+// attach feeds m from br: the event batches, and the samples to the
+// resources pane.
+func (m *Model) attach(br *bridge) {
+	m.events = br.out
+	m.res.follow(br.mem)
+}
+
+// post puts a sample's memory reading in the mailbox, after those the pane
+// has not taken yet. Only run writes the mailbox, so once it has emptied
+// it the send cannot block.
+func (b *bridge) post(s monitor.Sample) {
+	var vs []float64
+	select {
+	case vs = <-b.mem:
+	default:
+	}
+	b.mem <- appendCapped(vs, s.UsedRatio*100)
 }
 
 // run forwards batches until the event channel is closed and the last batch
@@ -89,9 +113,15 @@ func (b *bridge) run(ctx context.Context) {
 		default: // the model has not taken the last batch: keep merging
 		}
 	}
-	in := b.in
+	in, samples := b.in, b.samples
 	for {
 		select {
+		case s, ok := <-samples:
+			if !ok {
+				samples = nil
+				continue
+			}
+			b.post(s)
 		case ev, ok := <-in:
 			if !ok {
 				in = nil // stop selecting it; deliver what is pending, then end

@@ -11,8 +11,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"coupatui/coupa"
 	"coupatui/pool"
+	"coupatui/vocab"
 )
 
 // callCounter is the pool as the console sees it, counting the task
@@ -36,12 +36,12 @@ func (c *callCounter) count(name string, n int) {
 	}
 }
 
-func (c *callCounter) SetPriority(po string, p pool.Priority) error {
+func (c *callCounter) SetPriority(po string, p vocab.Priority) error {
 	c.count("SetPriority", 0)
 	return c.Pool.SetPriority(po, p)
 }
 
-func (c *callCounter) SetPriorityMany(pos []string, p pool.Priority) (pool.Bulk, error) {
+func (c *callCounter) SetPriorityMany(pos []string, p vocab.Priority) (pool.Bulk, error) {
 	c.count("SetPriorityMany", len(pos))
 	return c.Pool.SetPriorityMany(pos, p)
 }
@@ -71,10 +71,10 @@ func bulkConsole(t *testing.T) (*fixture, *Model, *callCounter) {
 	}
 	var items []pool.Item
 	for i := range 1000 {
-		items = append(items, pool.Item{PO: fmt.Sprintf("46%08d", i), Priority: pool.Normal})
+		items = append(items, pool.Item{PO: fmt.Sprintf("46%08d", i), Priority: vocab.Normal})
 	}
 	for i := range 200 {
-		items = append(items, pool.Item{PO: fmt.Sprintf("47%08d", i), Priority: pool.Normal})
+		items = append(items, pool.Item{PO: fmt.Sprintf("47%08d", i), Priority: vocab.Normal})
 	}
 	if _, err := f.p.SubmitMany(items); err != nil {
 		t.Fatal(err)
@@ -109,7 +109,7 @@ func TestBulkPriorityAndCancelOnAFilteredThousand(t *testing.T) {
 			t.Fatalf("%d tasks reprioritised, want 1000", n)
 		}
 		snap := f.p.Snapshot()
-		if q := snap.Counts.QueuedBy; q[pool.Urgent] != 1000 || q[pool.Normal] != 200 {
+		if q := snap.Counts.QueuedBy; q[vocab.Urgent] != 1000 || q[vocab.Normal] != 200 {
 			t.Fatalf("queued by priority %v", q)
 		}
 
@@ -124,7 +124,7 @@ func TestBulkPriorityAndCancelOnAFilteredThousand(t *testing.T) {
 		press(m, "x")
 		mustContain(t, screen(m), `Cancel 1000 tasks matching "4600000"? [y/N]`)
 		press(m, "y")
-		f.settle("1000 cancelled", func() bool { return f.p.Snapshot().Counts.ByStatus[coupa.Cancelled] == 1000 })
+		f.settle("1000 cancelled", func() bool { return f.p.Snapshot().Counts.ByStatus[vocab.Cancelled] == 1000 })
 		if got := cc.got(); got != "map[CancelMany:1 SetPriorityMany:1] [1000 1000]" {
 			t.Fatalf("pool calls after x, y: %s", got)
 		}
@@ -174,7 +174,7 @@ func TestMarksComeBeforeTheFilterAndTheSelection(t *testing.T) {
 			t.Fatalf("pool calls: %s", got)
 		}
 		for _, po := range []string{"4600000000", "4600000001", "4600000003"} {
-			if p := f.task(po).Priority; p != pool.High {
+			if p := f.task(po).Priority; p != vocab.High {
 				t.Errorf("PO%s is %s", po, p)
 			}
 		}
@@ -339,7 +339,7 @@ func TestBulkOnAMixedSetCountsWhatItActsOn(t *testing.T) {
 		if n := f.countCommands("priority "); n != 6 { // the one already URGENT does not move
 			t.Errorf("%d reprioritised, want 6", n)
 		}
-		if p := f.task(poRetrying).Priority; p != pool.Urgent {
+		if p := f.task(poRetrying).Priority; p != vocab.Urgent {
 			t.Errorf("the retrying task is %s", p)
 		}
 		press(m, "x")

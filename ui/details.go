@@ -5,48 +5,70 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
 	"coupatui/pool"
+	"coupatui/vocab"
 )
 
-// detailsView is the enter overlay: one task (attempts, errors, files,
+// detailsDialog is the enter view: one task (attempts, errors, files,
 // folder) or one worker and its task. Refreshed with every frame.
-type detailsView struct {
+type detailsDialog struct {
+	pager
+	pl       Pool
 	worker   bool
 	workerID int
 	wk       pool.WorkerInfo
 	po       string
 	task     pool.TaskInfo
 	found    bool
-	top      int
-	width    int // inside the dialog, for the file bars; set as it is drawn
 }
 
-func (m *Model) openDetails() {
-	d := detailsView{}
-	switch m.focus {
-	case paneWorkers:
-		w, ok := m.workers.selected()
-		if !ok {
-			m.fail("no worker selected")
-			return
-		}
-		d.worker, d.workerID, d.po = true, w.ID, w.PO
-	default:
-		t, ok := m.queue.selected()
-		if !ok {
-			m.fail("no task selected")
-			return
-		}
-		d.po = t.PO
+// newTaskDetails shows the task of po; newWorkerDetails the worker w and
+// whatever task it runs.
+func newTaskDetails(c *common, pl Pool, po string, quit func() tea.Cmd) *detailsDialog {
+	d := &detailsDialog{pager: pager{c: c, own: actDetails, quit: quit}, pl: pl, po: po}
+	d.refresh()
+	return d
+}
+
+func newWorkerDetails(c *common, pl Pool, w pool.WorkerInfo, quit func() tea.Cmd) *detailsDialog {
+	d := &detailsDialog{pager: pager{c: c, own: actDetails, quit: quit}, pl: pl, worker: true, workerID: w.ID, po: w.PO}
+	d.refresh()
+	return d
+}
+
+func (d *detailsDialog) Update(msg tea.Msg) (tea.Cmd, bool) {
+	if k, ok := msg.(tea.KeyPressMsg); ok && d.c.keys.global[k.String()] == actCopy {
+		return d.copyError(), false
 	}
-	m.details = d
-	m.details.refresh(m.opts.Pool, m.c.snap)
-	m.overlay = ovDetails
+	return d.update(msg, len(detailLines(d.c, d)))
 }
 
-func (d *detailsView) refresh(pl Pool, snap pool.Snapshot) {
+func (d *detailsDialog) Help() (string, []key.Binding) {
+	return "view", []key.Binding{d.c.keys.move, d.c.keys.bindings[actClear]}
+}
+
+// copyError puts the error of the task on the clipboard: its outcome's,
+// else its last attempt's.
+func (d *detailsDialog) copyError() tea.Cmd {
+	t := d.task
+	msg := t.Result.ErrorMessage()
+	if msg == "" && len(t.Errors) > 0 {
+		msg = t.Errors[len(t.Errors)-1]
+	}
+	if !d.found || msg == "" {
+		d.c.fail("this task has no error to copy")
+		return nil
+	}
+	d.c.ok(fmt.Sprintf("copied PO%s's error to the clipboard (OSC 52)", t.PO))
+	return tea.SetClipboard(msg)
+}
+
+func (d *detailsDialog) refresh() {
 	if d.worker {
-		for _, w := range snap.Workers {
+		for _, w := range d.c.snap.Workers {
 			if w.ID == d.workerID {
 				d.wk = w
 				if w.PO != "" {
@@ -57,7 +79,7 @@ func (d *detailsView) refresh(pl Pool, snap pool.Snapshot) {
 	}
 	d.task, d.found = pool.TaskInfo{}, false
 	if d.po != "" {
-		d.task, d.found = pl.Task(d.po)
+		d.task, d.found = d.pl.Task(d.po)
 	}
 }
 
@@ -68,94 +90,93 @@ func stamp(t time.Time) string {
 	return t.Format("15:04:05")
 }
 
-// detailLines is the overlay's content.
-func detailLines(c *common, d *detailsView) []string {
-	st := c.st
-	var l []string
+// detailLines is the view's content.
+func detailLines(c *common, d *detailsDialog) [][]span {
+	var l [][]span
 	if d.worker {
 		w := d.wk
 		l = append(l,
-			st.bold.Render(fmt.Sprintf("Worker W%d", w.ID))+fmt.Sprintf(" · %s since %s (%s)", w.State, stamp(w.Since), human(c.now.Sub(w.Since))),
-			browserLine(c, w),
-			fmt.Sprintf("Tasks done %d · restarts %d · recycles %d", w.TasksDone, w.Restarts, w.Recycles),
+			[]span{{fmt.Sprintf("Worker W%d", w.ID), tBold}, {text: fmt.Sprintf(" · %s since %s (%s)", w.State, stamp(w.Since), human(c.now.Sub(w.Since)))}},
+			plain(browserLine(c, w)),
+			plain(fmt.Sprintf("Tasks done %d · restarts %d · recycles %d", w.TasksDone, w.Restarts, w.Recycles)),
 		)
 		if w.LastError != "" {
-			l = append(l, st.warn.Render("Last error: "+w.LastError))
+			l = append(l, toned(tWarn, "Last error: "+w.LastError))
 		}
 		if w.PO == "" {
-			l = append(l, "", "No task running.")
+			l = append(l, nil, plain("No task running."))
 		}
 		if len(w.Tasks) > 1 {
-			l = append(l, "", "Holds (oldest first; the last one's page is the one open):")
+			l = append(l, nil, plain("Holds (oldest first; the last one's page is the one open):"))
 			for _, t := range w.Tasks {
 				what := "loading or reading its page"
 				if t.PageRead {
 					what = fmt.Sprintf("page read, downloading %d of %d files", t.Progress.Done, t.Progress.Found)
 				}
-				l = append(l, fmt.Sprintf("  PO%s · %s · %s", t.PO, human(c.now.Sub(t.Started)), what))
+				l = append(l, plain(fmt.Sprintf("  PO%s · %s · %s", t.PO, human(c.now.Sub(t.Started)), what)))
 			}
 		}
-		l = append(l, "")
+		l = append(l, nil)
 	}
 	if d.po == "" {
 		return l
 	}
 	if !d.found {
-		return append(l, fmt.Sprintf("PO%s is no longer in the pool.", d.po))
+		return append(l, plain(fmt.Sprintf("PO%s is no longer in the pool.", d.po)))
 	}
 	t := d.task
-	state := t.State.String()
+	state := span{text: t.State.String()}
 	switch t.State {
-	case pool.Running:
-		state = fmt.Sprintf("running on W%d", t.Worker)
-	case pool.Retrying:
-		state = fmt.Sprintf("retrying at %s (in %s)", stamp(t.NextTry), human(t.NextTry.Sub(c.now)))
-	case pool.Done:
-		s, glyph := st.statusStyle(t.Result.Status)
-		state = s.Render(glyph + " " + string(t.Result.Status))
+	case vocab.TaskRunning:
+		state.text = fmt.Sprintf("running on W%d", t.Worker)
+	case vocab.TaskRetrying:
+		state.text = fmt.Sprintf("retrying at %s (in %s)", stamp(t.NextTry), human(t.NextTry.Sub(c.now)))
+	case vocab.TaskDone:
+		tn, glyph := statusLook(t.Result.Status)
+		state = span{glyph + " " + string(t.Result.Status), tn}
 	}
 	l = append(l,
-		st.bold.Render("PO"+t.PO)+" · "+prioBadge(st, t.Priority, true)+" · "+state+fmt.Sprintf(" · attempt %d", t.Attempts),
-		fmt.Sprintf("Submitted %s · started %s · finished %s", stamp(t.Submitted), stamp(t.Started), stamp(t.Finished)),
+		[]span{{"PO" + t.PO, tBold}, {text: " · "}, prioSpan(t.Priority), {text: " · "}, state, {text: fmt.Sprintf(" · attempt %d", t.Attempts)}},
+		plain(fmt.Sprintf("Submitted %s · started %s · finished %s", stamp(t.Submitted), stamp(t.Started), stamp(t.Finished))),
 	)
-	if t.State == pool.Running {
-		l = append(l, fmt.Sprintf("Progress: %s, %d of %d files", orDash(t.Progress.Phase), t.Progress.Done, t.Progress.Found))
+	if t.State == vocab.TaskRunning {
+		l = append(l, plain(fmt.Sprintf("Progress: %s, %d of %d files", orDash(t.Progress.Phase), t.Progress.Done, t.Progress.Found)))
 		if files := t.Progress.InFlight; len(files) > 0 {
-			l = append(l, "", st.bold.Render(fmt.Sprintf("Downloading (%d)", len(files))))
+			l = append(l, nil, toned(tBold, fmt.Sprintf("Downloading (%d)", len(files))))
 			for _, f := range files {
-				l = append(l, fileLine(st, "  ", f, max(40, d.width), true))
+				l = append(l, fileLine("  ", f, max(40, dialogInner(d.w))))
 			}
 		}
 	}
 	r := t.Result
-	if t.State == pool.Done || t.State == pool.Retrying {
-		l = append(l, fmt.Sprintf("Supplier %s · %d of %d attachments downloaded", orDash(r.Supplier), r.Downloaded, r.Found))
+	if t.State == vocab.TaskDone || t.State == vocab.TaskRetrying {
+		l = append(l, plain(fmt.Sprintf("Supplier %s · %d of %d attachments downloaded", orDash(r.Supplier), r.Downloaded, r.Found)))
 	}
 	if r.Folder != "" {
-		l = append(l, "Folder "+r.Folder)
+		l = append(l, plain("Folder "+r.Folder))
 	}
 	if r.URL != "" {
-		l = append(l, "URL "+r.URL)
+		l = append(l, plain("URL "+r.URL))
 	}
 	if t.Meta.Row > 0 {
-		l = append(l, fmt.Sprintf("Input row %d", t.Meta.Row))
+		l = append(l, plain(fmt.Sprintf("Input row %d", t.Meta.Row)))
 	}
 	if len(t.Meta.Hierarchy) > 0 {
-		l = append(l, "Hierarchy "+strings.Join(t.Meta.Hierarchy, " / "))
+		l = append(l, plain("Hierarchy "+strings.Join(t.Meta.Hierarchy, " / ")))
 	}
-	l = append(l, "", st.bold.Render(fmt.Sprintf("Errors (%d)", len(t.Errors))))
+	l = append(l, nil, toned(tBold, fmt.Sprintf("Errors (%d)", len(t.Errors))))
 	if len(t.Errors) == 0 {
-		l = append(l, st.dim.Render("  none"))
+		l = append(l, toned(tDim, "  none"))
 	}
 	for i, e := range t.Errors {
-		l = append(l, st.fail.Render(fmt.Sprintf("  %d. %s", i+1, e)))
+		l = append(l, toned(tFail, fmt.Sprintf("  %d. %s", i+1, e)))
 	}
-	l = append(l, "", st.bold.Render(fmt.Sprintf("Files (%d)", len(r.Files))))
+	l = append(l, nil, toned(tBold, fmt.Sprintf("Files (%d)", len(r.Files))))
 	if len(r.Files) == 0 {
-		l = append(l, st.dim.Render("  none yet"))
+		l = append(l, toned(tDim, "  none yet"))
 	}
 	for _, f := range r.Files {
-		l = append(l, "  "+f)
+		l = append(l, plain("  "+f))
 	}
 	return l
 }
@@ -167,16 +188,12 @@ func orDash(s string) string {
 	return s
 }
 
-// renderDetails draws the overlay from its first shown line.
-func renderDetails(c *common, d *detailsView, w, h int) string {
-	d.width = dialogInner(w)
-	lines := detailLines(c, d)
-	top := max(0, min(d.top, len(lines)-(h-2)))
+func (d *detailsDialog) View() string {
 	title := "Task PO" + d.po
 	if d.worker {
 		title = fmt.Sprintf("Worker W%d", d.workerID)
 	}
-	return dialog(c.st, title, lines[top:], w, h)
+	return d.view(title, detailLines(d.c, d))
 }
 
 // browserLine says where a worker's browser runs: its process here, or the

@@ -5,11 +5,15 @@
 // rows of the queue, and never makes the pool wait: pool events reach the
 // model through one coalescing goroutine (bridge.go).
 //
-// Where things are: keys.go is the keymap (the footer, the ? help and the
-// README key table are generated from it); styles.go the colours; one file
-// per pane (header, workers, queue, resources, logpane); model.go the root
-// model, which only routes; commands.go what each key does to the pool;
-// confirm.go, filter.go, adddialog.go, overlay.go and statusbar.go the
-// prompts, inputs and views around the panes; run.go the program's life;
-// logbuffer.go the slog handler feeding the log pane.
+// Where things are: component.go says what a component is (a model that
+// knows its size, draws itself and lists its keys) and keeps the dialog
+// stack; keys.go is the keymap (the footer, the ? help and the README key
+// table are generated from it); styles.go the colours; one file per pane
+// (header, workers, queue, resources, logpane) and per dialog (help,
+// details, adddialog, filter, confirm; overlay.go the frame and scrolling
+// they share); model.go the root model and route.go where it sends keys:
+// to the top dialog, else to the pane or the command that owns the action;
+// commands.go what each key does to the pool; statusbar.go the status line
+// and footer; run.go the program's life; logbuffer.go the slog handler
+// feeding the log pane.
 package ui

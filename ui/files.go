@@ -51,33 +51,25 @@ func fileFrac(f coupa.FileProgress) (float64, bool) {
 	return clamp01(float64(f.Done) / float64(f.Total)), true
 }
 
-// fileLine draws one file in flight in w cells: its name, a bar (dots
-// when the size is not known), bytes done of the total and the percentage.
-// The bar is never the only sign: the figures are always there.
-func fileLine(st *styles, indent string, f coupa.FileProgress, w int, styled bool) string {
+// fileLine is one file in flight in w cells: its name, a bar (dots when
+// the size is not known), bytes done of the total and the percentage. The
+// bar is never the only sign: the figures are always there.
+func fileLine(indent string, f coupa.FileProgress, w int) []span {
 	frac, known := fileFrac(f)
-	b := "▕" + strings.Repeat("·", fileBarWidth) + "▏"
+	meter := []span{{text: " ▕" + strings.Repeat("·", fileBarWidth) + "▏ "}}
 	pct := "  …"
 	if known {
-		filled := bar(frac, fileBarWidth)
-		if styled {
-			filled = st.ok.Render(filled)
-		}
-		b = "▕" + filled + "▏"
+		meter = []span{{text: " ▕"}, {bar(frac, fileBarWidth), tOK}, {text: "▏ "}}
 		pct = fmt.Sprintf("%3.0f%%", frac*100)
 	}
-	tail := " " + b + " " + fitRight(sizeOf(f.Done, f.Total), 17) + " " + pct
+	tail := append(meter, span{text: fitRight(sizeOf(f.Done, f.Total), 17) + " " + pct})
 	name := "↓ " + orDash(f.Name)
-	room := w - ansi.StringWidth(indent) - ansi.StringWidth(tail)
+	room := w - ansi.StringWidth(indent) - widthOf(tail)
 	if room < 8 { // too narrow for the bar: name and figures only
-		tail = " " + sizeOf(f.Done, f.Total)
-		room = w - ansi.StringWidth(indent) - ansi.StringWidth(tail)
+		tail = []span{{text: " " + sizeOf(f.Done, f.Total)}}
+		room = w - ansi.StringWidth(indent) - widthOf(tail)
 	}
-	line := indent + fit(name, max(0, room)) + tail
-	if styled {
-		return st.dim.Render(indent) + line[len(indent):]
-	}
-	return line
+	return append([]span{{indent, tDim}, {text: fit(name, max(0, room))}}, tail...)
 }
 
 // inFlightBytes sums the bytes done and the bytes still expected of files

@@ -4,69 +4,64 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 )
 
-// filterInput edits the filter of the queue or the log in the status line;
-// the filter applies as the operator types.
-type filterInput struct {
-	target paneID
+// filterable is a pane whose rows a filter narrows: the queue and the log.
+type filterable interface {
+	filterText() string
+	setFilter(v string)
+}
+
+// filterDialog edits the filter of a pane in the status line; the filter
+// applies as the operator types.
+type filterDialog struct {
+	c      *common
+	name   string // the pane's name, for the prompt and the acknowledgement
+	target filterable
 	input  *lineInput
 }
 
-func (m *Model) openFilter() {
-	target := paneQueue
-	current := m.queue.filter
-	if m.focus == paneLog {
-		target, current = paneLog, m.logs.filter
-	}
-	f := &filterInput{target: target, input: newLineInput("/", "PO number or status", max(10, m.lay.w-40))}
-	f.input.SetValue(current)
-	m.filter = f
+func newFilterDialog(c *common, name string, target filterable) *filterDialog {
+	d := &filterDialog{c: c, name: name, target: target, input: newLineInput("/", "PO number or status", 10)}
+	d.input.SetValue(target.filterText())
+	return d
 }
 
-func (m *Model) applyFilter(v string) {
-	if m.filter.target == paneLog {
-		m.logs.setFilter(v)
-		return
-	}
-	m.queue.filter = strings.TrimSpace(v)
-	m.queue.sel, m.queue.top = 0, 0
-	m.queue.refresh(m.opts.Pool)
-}
+func (d *filterDialog) SetSize(w, _ int)   { d.input.width = max(10, w-40) }
+func (d *filterDialog) inStatusLine() bool { return true }
 
-func (m *Model) onFilterKey(k tea.KeyPressMsg) tea.Cmd {
-	ks := k.String()
-	switch {
-	case ks == "esc" || ks == "ctrl+c":
-		m.applyFilter("")
-		m.filter = nil
-		m.ok("filter cleared")
-		return nil
-	case ks == "enter":
-		v := strings.TrimSpace(m.filter.input.Value())
-		target := m.filter.target
-		m.filter = nil
-		if v != "" {
-			m.ok(fmt.Sprintf("%s filtered by %q; esc clears", target, v))
+func (d *filterDialog) Update(msg tea.Msg) (tea.Cmd, bool) {
+	switch msg := msg.(type) {
+	case tea.PasteMsg:
+		d.input.Paste(msg.Content)
+		d.target.setFilter(d.input.Value())
+	case tea.KeyPressMsg:
+		ks := msg.String()
+		switch {
+		case d.c.keys.matches(ks, actDismiss) || ks == "ctrl+c":
+			d.target.setFilter("")
+			d.c.ok("filter cleared")
+			return nil, true
+		case d.c.keys.matches(ks, actSubmit):
+			if v := strings.TrimSpace(d.input.Value()); v != "" {
+				d.c.ok(fmt.Sprintf("%s filtered by %q; esc clears", d.name, v))
+			}
+			return nil, true
 		}
-		return nil
+		if d.input.Update(msg) {
+			d.target.setFilter(d.input.Value())
+		}
 	}
-	if m.filter.input.Update(k) {
-		m.applyFilter(m.filter.input.Value())
-	}
-	return nil
+	return nil, false
 }
 
-// onPaste gives a bracketed paste to the open input; without one it is
-// ignored, so pasted text never fires commands.
-func (m *Model) onPaste(p tea.PasteMsg) tea.Cmd {
-	switch {
-	case m.filter != nil:
-		m.filter.input.Paste(p.Content)
-		m.applyFilter(m.filter.input.Value())
-	case m.overlay == ovAdd && m.add.field == 0:
-		m.add.input.Paste(p.Content)
-	}
-	return nil
+func (d *filterDialog) View() string {
+	l := append([]span{{text: " filter " + d.name + " "}}, d.input.View()...)
+	return d.c.st.paint(append(l, span{"  enter keeps · esc clears", tDim}))
+}
+
+func (d *filterDialog) Help() (string, []key.Binding) {
+	return "filter", d.c.keys.keys(actSubmit, actDismiss)
 }

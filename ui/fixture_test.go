@@ -17,6 +17,7 @@ import (
 	"coupatui/monitor"
 	"coupatui/pool"
 	"coupatui/pool/pooltest"
+	"coupatui/vocab"
 )
 
 // The console's tests drive a real *pool.Pool on pool/pooltest's fake
@@ -149,7 +150,7 @@ func (f *fixture) settle(what string, cond func() bool) {
 }
 
 // submit queues po with its script.
-func (f *fixture) submit(po string, prio pool.Priority, s pooltest.Script) {
+func (f *fixture) submit(po string, prio vocab.Priority, s pooltest.Script) {
 	f.t.Helper()
 	f.eng.On(po, s)
 	if _, err := f.p.Submit(po, prio, pool.Meta{}); err != nil {
@@ -190,7 +191,7 @@ func (f *fixture) task(po string) pool.TaskInfo {
 	return ti
 }
 
-func (f *fixture) taskIs(po string, s pool.TaskState) func() bool {
+func (f *fixture) taskIs(po string, s vocab.TaskState) func() bool {
 	return func() bool { return f.task(po).State == s }
 }
 
@@ -286,31 +287,31 @@ func liveFixturePool(t testing.TB) *fixture { return buildFixture(t, true) }
 func buildFixture(t testing.TB, live bool) *fixture {
 	t.Helper()
 	f := startFixture(t, live, fixtureConfig(live))
-	acme := func(po string, st coupa.Status, found, downloaded int, err error) coupa.Result {
+	acme := func(po string, st vocab.Status, found, downloaded int, err error) coupa.Result {
 		return coupa.Result{Status: st, Supplier: "ACME Corp", Found: found, Downloaded: downloaded,
 			Files: fixtureFiles[:downloaded], Folder: "/data/ACME Corp/PO" + po + "_" + string(st), Err: err}
 	}
 	finish := func(po string, res coupa.Result, took time.Duration) {
 		t.Helper()
 		a := f.held(coupa.Progress{Phase: "downloading", Found: res.Found}, res)
-		f.submit(po, pool.Normal, a)
-		f.settle("PO"+po+" running", f.taskIs(po, pool.Running))
+		f.submit(po, vocab.Normal, a)
+		f.settle("PO"+po+" running", f.taskIs(po, vocab.TaskRunning))
 		f.advance(took)
 		a.Gate.Open()
-		f.settle("PO"+po+" done", f.taskIs(po, pool.Done))
+		f.settle("PO"+po+" done", f.taskIs(po, vocab.TaskDone))
 	}
-	finish("4500000401", acme("4500000401", coupa.Completed, 2, 2, nil), 8*time.Second)
-	finish("4500000402", acme("4500000402", coupa.Failed, 2, 1, errors.New("download cut short")), 12*time.Second)
-	finish("4500000403", acme("4500000403", coupa.NoAttachments, 0, 0, nil), 7*time.Second)
+	finish("4500000401", acme("4500000401", vocab.Completed, 2, 2, nil), 8*time.Second)
+	finish("4500000402", acme("4500000402", vocab.Failed, 2, 1, errors.New("download cut short")), 12*time.Second)
+	finish("4500000403", acme("4500000403", vocab.NoAttachments, 0, 0, nil), 7*time.Second)
 
-	f.submit("4500000404", pool.Normal, f.held(coupa.Progress{Phase: "downloading", Found: 2, Done: 1}, coupa.Result{}))
-	f.settle("PO4500000404 running", f.taskIs("4500000404", pool.Running))
+	f.submit("4500000404", vocab.Normal, f.held(coupa.Progress{Phase: "downloading", Found: 2, Done: 1}, coupa.Result{}))
+	f.settle("PO4500000404 running", f.taskIs("4500000404", vocab.TaskRunning))
 	f.advance(6 * time.Second)
 	if err := f.p.Cancel("4500000404"); err != nil {
 		t.Fatal(err)
 	}
 	f.advance(time.Second) // the attempt gives up
-	f.settle("PO4500000404 cancelled", f.taskIs("4500000404", pool.Done))
+	f.settle("PO4500000404 cancelled", f.taskIs("4500000404", vocab.TaskDone))
 	f.advance(time.Second)
 
 	// One running task per worker: W1 at 35s, W2 at 45s, W3 at 55s.
@@ -318,9 +319,9 @@ func buildFixture(t testing.TB, live bool) *fixture {
 		if i > 0 {
 			f.advance(10 * time.Second)
 		}
-		f.submit(po, pool.Normal, f.held(coupa.Progress{Phase: "downloading", Found: 5, Done: i + 1},
-			acme(po, coupa.Completed, 2, 2, nil)))
-		f.settle("PO"+po+" running", f.taskIs(po, pool.Running))
+		f.submit(po, vocab.Normal, f.held(coupa.Progress{Phase: "downloading", Found: 5, Done: i + 1},
+			acme(po, vocab.Completed, 2, 2, nil)))
+		f.settle("PO"+po+" running", f.taskIs(po, vocab.TaskRunning))
 		if err := f.p.Scale(i + 2); err != nil {
 			t.Fatal(err)
 		}
@@ -329,10 +330,10 @@ func buildFixture(t testing.TB, live bool) *fixture {
 
 	// W4 fails PO…301 with a 503 at 57s, then its browser dies.
 	f.advance(2 * time.Second)
-	fail := pooltest.Attempt{Result: coupa.Result{Status: coupa.Failed, Err: errors.New("server answered 503"), Retryable: true}}
-	f.submit(poRetrying, pool.High, pooltest.Attempts(fail, f.held(coupa.Progress{Phase: "downloading", Found: 1},
-		acme(poRetrying, coupa.Completed, 1, 1, nil))))
-	f.settle("PO"+poRetrying+" retrying", f.taskIs(poRetrying, pool.Retrying))
+	fail := pooltest.Attempt{Result: coupa.Result{Status: vocab.Failed, Err: errors.New("server answered 503"), Retryable: true}}
+	f.submit(poRetrying, vocab.High, pooltest.Attempts(fail, f.held(coupa.Progress{Phase: "downloading", Found: 1},
+		acme(poRetrying, vocab.Completed, 1, 1, nil))))
+	f.settle("PO"+poRetrying+" retrying", f.taskIs(poRetrying, vocab.TaskRetrying))
 	f.settle("W4 idle again", f.workerIs(4, pool.WorkerIdle))
 	f.eng.Browser(4).Kill()
 	f.settle("W4 restarting", f.workerIs(4, pool.WorkerRestarting))
@@ -341,16 +342,16 @@ func buildFixture(t testing.TB, live bool) *fixture {
 	f.advance(3 * time.Second)
 	queued := []struct {
 		po   string
-		prio pool.Priority
+		prio vocab.Priority
 	}{
-		{"4500000201", pool.Normal}, {"4500000202", pool.Urgent}, {"4500000203", pool.Low},
-		{"4500000204", pool.High}, {"4500000205", pool.Normal}, {"4500000206", pool.Normal},
+		{"4500000201", vocab.Normal}, {"4500000202", vocab.Urgent}, {"4500000203", vocab.Low},
+		{"4500000204", vocab.High}, {"4500000205", vocab.Normal}, {"4500000206", vocab.Normal},
 	}
 	for i, q := range queued {
 		if i > 0 {
 			f.advance(time.Second)
 		}
-		f.submit(q.po, q.prio, f.held(coupa.Progress{Phase: "downloading", Found: 3}, acme(q.po, coupa.Completed, 2, 2, nil)))
+		f.submit(q.po, q.prio, f.held(coupa.Progress{Phase: "downloading", Found: 3}, acme(q.po, vocab.Completed, 2, 2, nil)))
 	}
 	f.settle("six queued", func() bool { return f.p.Snapshot().Counts.Queued == 6 })
 

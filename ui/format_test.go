@@ -1,11 +1,10 @@
 package ui
 
 import (
+	"slices"
 	"testing"
 	"testing/synctest"
 	"time"
-
-	"github.com/charmbracelet/x/ansi"
 
 	"coupatui/coupa"
 	"coupatui/pool"
@@ -36,12 +35,12 @@ func TestFormatHelpers(t *testing.T) {
 }
 
 func TestGaugeMarksTheThreshold(t *testing.T) {
-	st := newStyles(true)
-	g := ansi.Strip(gauge(st, st.ok, 0.5, 0.75, 8))
-	if g != "▕████░░┃░▏" {
+	g := gauge(tGaugeOK, 0.5, 0.75, 8)
+	want := []span{{text: "▕"}, {"████", tGaugeOK}, {"░░", tGaugeEmpty}, {"┃", tGaugeMark}, {"░", tGaugeEmpty}, {text: "▏"}}
+	if !slices.Equal(g, want) {
 		t.Fatalf("gauge %q", g)
 	}
-	if g := ansi.Strip(gauge(st, st.ok, 1, 0.75, 8)); g != "▕██████┃█▏" {
+	if g := textOf(gauge(tGaugeOK, 1, 0.75, 8)); g != "▕██████┃█▏" {
 		t.Fatalf("gauge over the threshold %q", g)
 	}
 }
@@ -160,11 +159,15 @@ func TestWorkerCellsNameTheOlderPOStillDownloading(t *testing.T) {
 	wk := pool.WorkerInfo{ID: 1, State: pool.WorkerBusy, Task: 8, PO: "4500000008", TaskStart: testNow.Add(-2 * time.Second),
 		Progress: coupa.Progress{Phase: "opening"},
 		Tasks: []pool.WorkerTask{
-			{ID: 7, PO: "4500000007", Started: testNow.Add(-3 * time.Second), Progress: coupa.Progress{Phase: "downloading", Found: 3, Done: 1}, PageRead: true},
+			{ID: 7, PO: "4500000007", Started: testNow.Add(-3 * time.Second), PageRead: true, Progress: coupa.Progress{
+				Phase: "downloading", Found: 3, Done: 1, InFlight: []coupa.FileProgress{{Name: "invoice.pdf", Done: 10, Total: 40}}}},
 			{ID: 8, PO: "4500000008", Started: testNow.Add(-2 * time.Second), Progress: coupa.Progress{Phase: "opening"}},
 		}}
-	cells := workerCells(c, wk, false)
-	if cells["PO"] != "PO4500000008" || cells["NOTE"] != "opening · ⇣PO4500000007 1/3" {
-		t.Fatalf("PO %q, NOTE %q", cells["PO"], cells["NOTE"])
+	cells := workerCells(c, wk)
+	if cells["PO"].text != "PO4500000008" || cells["NOTE"].text != "opening · ⇣PO4500000007 1/3" {
+		t.Fatalf("PO %q, NOTE %q", cells["PO"].text, cells["NOTE"].text)
+	} // The older PO's file in flight shows under the row too.
+	if files := workerFiles(wk); len(files) != 1 || files[0].Name != "invoice.pdf" {
+		t.Fatalf("files under the row: %+v", files)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"coupatui/pool"
+	"coupatui/vocab"
 )
 
 // Goldens are plain text (styles stripped, NoColor) of a real pool on the
@@ -44,7 +45,7 @@ func TestGoldenPanes(t *testing.T) {
 			var frames []frame
 			synctest.Test(t, func(t *testing.T) {
 				m := newSized(testOptions(fixturePool(t), fixtureLogs()), sz[0], sz[1])
-				m.ok("PO4500000202 moved to URGENT")
+				m.c.ok("PO4500000202 moved to URGENT")
 				frames = append(frames, frame{"screen", m.View().Content},
 					frame{"header", renderHeader(&m.c, m.headerState(), m.lay.w)})
 				for id := range paneCount {
@@ -103,7 +104,7 @@ func TestGoldenViews(t *testing.T) {
 		{"summary", nil, func(f *fixture, m *Model) {
 			// The operator cancels what waits; the running tasks finish.
 			for _, ti := range f.p.Tasks(pool.TaskQuery{}).Tasks {
-				if ti.State != pool.Running {
+				if ti.State != vocab.TaskRunning {
 					if err := f.p.Cancel(ti.PO); err != nil {
 						f.t.Fatal(err)
 					}
@@ -183,7 +184,7 @@ func testNoColorMeansNoColour(t *testing.T, f *fixture) {
 		opts := testOptions(f, fixtureLogs())
 		opts.NoColor = noColor
 		m := newSized(opts, 120, 40)
-		m.ok("PO4500000202 moved to URGENT")
+		m.c.ok("PO4500000202 moved to URGENT")
 		out := m.View().Content
 		has := sgrColour.MatchString(out)
 		if noColor && has {

@@ -6,10 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/x/ansi"
-
-	"coupatui/coupa"
 	"coupatui/pool"
+	"coupatui/vocab"
 )
 
 // headerState is what the header needs beyond the snapshot.
@@ -38,11 +36,11 @@ func (m *Model) headerState() headerState {
 func outcomeCounts(c pool.Counts) (ok, failed, cancelled int) {
 	for st, n := range c.ByStatus {
 		switch st {
-		case coupa.Completed, coupa.NoAttachments:
+		case vocab.Completed, vocab.NoAttachments:
 			ok += n
-		case coupa.Cancelled:
+		case vocab.Cancelled:
 			cancelled += n
-		case coupa.Pending:
+		case vocab.Pending:
 		default:
 			failed += n
 		}
@@ -63,27 +61,35 @@ func runWord(state pool.PoolState, hs headerState) string {
 
 // renderHeader draws the two header lines.
 func renderHeader(c *common, hs headerState, w int) string {
-	st, snap := c.st, c.snap
+	l1, l2 := headerLines(c, hs, w)
+	return fit(" "+c.st.paint(l1), w) + "\n" + fit(" "+c.st.paint(l2), w)
+}
+
+// headerLines are the header's content for a w-cell terminal: the run's
+// state, time and progress; then rates, outcomes and workers, in the
+// widest wording that fits.
+func headerLines(c *common, hs headerState, w int) (line1, line2 []span) {
+	snap := c.snap
 	counts := snap.Counts
 
 	word := runWord(snap.State, hs)
-	badgeStyle := st.badge[snap.State]
+	badge := badgeTone(snap.State)
 	if word == "FINISHED" {
-		badgeStyle = st.badgeDone
+		badge = tBadgeDone
 	} else if word == "DRAINING" {
-		badgeStyle = st.badge[pool.PoolDraining]
+		badge = tBadgeDraining
 	}
-	left := st.title.Render("coupatui") + " " + badgeStyle.Render(" "+word+" ") + "  " + clock(hs.elapsed)
+	left := []span{{"coupatui", tBold}, {text: " "}, {" " + word + " ", badge}, {text: "  " + clock(hs.elapsed)}}
 	frac := 0.0
 	if counts.Total > 0 {
 		frac = float64(counts.Done) / float64(counts.Total)
 	}
-	right := fmt.Sprintf("%d/%d done %5.1f%%", counts.Done, counts.Total, frac*100)
+	right := []span{{text: fmt.Sprintf("%d/%d done %5.1f%%", counts.Done, counts.Total, frac*100)}}
 	if c.opts.Input != "" && w >= wideWidth {
-		right += "  " + st.dim.Render(filepath.Base(c.opts.Input))
+		right = append(right, span{text: "  "}, span{filepath.Base(c.opts.Input), tDim})
 	}
-	bw := clampInt(w-ansi.StringWidth(left)-ansi.StringWidth(right)-6, 0, 60)
-	line1 := left + "  " + st.ok.Render(bar(frac, bw)) + "  " + right
+	bw := clampInt(w-widthOf(left)-widthOf(right)-6, 0, 60)
+	line1 = append(append(left, span{text: "  "}, span{bar(frac, bw), tOK}, span{text: "  "}), right...)
 
 	rate := c.hist.currentRate()
 	eta := "ETA —"
@@ -108,27 +114,26 @@ func renderHeader(c *common, hs headerState, w int) string {
 		{"%.1f POs/min", "✓ %d completed", "✗ %d failed", "↻ %d retrying", "⊘ %d cancelled", "", ""},
 		{"%.1f/min", "✓%d ok", "✗%d failed", "↻%d retry", "⊘%d", "", ""},
 	}
-	var line2 string
 	for _, v := range variants {
-		parts := []string{fmt.Sprintf(v[0], rate)}
+		parts := []span{{text: fmt.Sprintf(v[0], rate)}}
 		if speed != "" {
-			parts = append(parts, speed)
+			parts = append(parts, span{text: speed})
 		}
-		parts = append(parts, eta,
-			st.ok.Render(fmt.Sprintf(v[1], ok)),
-			st.fail.Render(fmt.Sprintf(v[2], failed)),
-			st.warn.Render(fmt.Sprintf(v[3], counts.Retrying)))
+		parts = append(parts, span{text: eta},
+			span{fmt.Sprintf(v[1], ok), tOK},
+			span{fmt.Sprintf(v[2], failed), tFail},
+			span{fmt.Sprintf(v[3], counts.Retrying), tWarn})
 		if cancelled > 0 {
-			parts = append(parts, st.cancelled.Render(fmt.Sprintf(v[4], cancelled)))
+			parts = append(parts, span{fmt.Sprintf(v[4], cancelled), tCancelled})
 		}
 		if v[5] != "" {
-			parts = append(parts, fmt.Sprintf(v[5], counts.Queued), fmt.Sprintf(v[6], counts.Running))
+			parts = append(parts, span{text: fmt.Sprintf(v[5], counts.Queued)}, span{text: fmt.Sprintf(v[6], counts.Running)})
 		}
-		parts = append(parts, workers)
-		line2 = strings.Join(parts, st.dim.Render(" · "))
-		if ansi.StringWidth(line2) < w {
+		parts = append(parts, span{text: workers})
+		line2 = joinSpans(parts, span{" · ", tDim})
+		if widthOf(line2) < w {
 			break
 		}
 	}
-	return fit(" "+line1, w) + "\n" + fit(" "+line2, w)
+	return line1, line2
 }

@@ -61,27 +61,8 @@ func newSized(opts Options, w, h int) *Model {
 // keyMsg turns a key name as KeyPressMsg.String() spells it into the
 // message a terminal would produce.
 func keyMsg(k string) tea.KeyPressMsg {
-	special := map[string]tea.KeyPressMsg{
-		"tab":       {Code: tea.KeyTab},
-		"shift+tab": {Code: tea.KeyTab, Mod: tea.ModShift},
-		"enter":     {Code: tea.KeyEnter},
-		"esc":       {Code: tea.KeyEscape},
-		"up":        {Code: tea.KeyUp},
-		"down":      {Code: tea.KeyDown},
-		"left":      {Code: tea.KeyLeft},
-		"right":     {Code: tea.KeyRight},
-		"home":      {Code: tea.KeyHome},
-		"end":       {Code: tea.KeyEnd},
-		"pgup":      {Code: tea.KeyPgUp},
-		"pgdown":    {Code: tea.KeyPgDown},
-		"backspace": {Code: tea.KeyBackspace},
-		"delete":    {Code: tea.KeyDelete},
-		"space":     {Code: tea.KeySpace, Text: " "},
-		"ctrl+c":    {Code: 'c', Mod: tea.ModCtrl},
-		"ctrl+u":    {Code: 'u', Mod: tea.ModCtrl},
-	}
-	if k, ok := special[k]; ok {
-		return k
+	if msg, ok := namedKeys[k]; ok {
+		return msg
 	}
 	r := []rune(k)
 	if len(r) != 1 {
@@ -89,6 +70,22 @@ func keyMsg(k string) tea.KeyPressMsg {
 	}
 	return tea.KeyPressMsg{Code: r[0], Text: k}
 }
+
+// namedKeys are the keys the tests press that are not one character, by
+// the name Bubble Tea itself gives them.
+var namedKeys = func() map[string]tea.KeyPressMsg {
+	named := map[string]tea.KeyPressMsg{}
+	for _, k := range []tea.KeyPressMsg{
+		{Code: tea.KeyTab}, {Code: tea.KeyTab, Mod: tea.ModShift}, {Code: tea.KeyEnter}, {Code: tea.KeyEscape},
+		{Code: tea.KeyUp}, {Code: tea.KeyDown}, {Code: tea.KeyLeft}, {Code: tea.KeyRight},
+		{Code: tea.KeyHome}, {Code: tea.KeyEnd}, {Code: tea.KeyPgUp}, {Code: tea.KeyPgDown},
+		{Code: tea.KeyBackspace}, {Code: tea.KeyDelete}, {Code: tea.KeySpace, Text: " "},
+		{Code: 'c', Mod: tea.ModCtrl}, {Code: 'u', Mod: tea.ModCtrl},
+	} {
+		named[k.String()] = k
+	}
+	return named
+}()
 
 // press sends keys to m and returns the commands they produced, in order.
 func press(m *Model, keys ...string) []tea.Cmd {

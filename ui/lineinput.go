@@ -104,17 +104,18 @@ func (in *lineInput) Update(k tea.KeyPressMsg) bool {
 	return true
 }
 
-// View draws the prompt and the visible part of the value with the cursor
+// View is the prompt and the visible part of the value with the cursor
 // as a reverse-video cell (visible without colour). Widths are terminal
 // cells: a full-width digit pasted from another system takes two.
-func (in *lineInput) View(st *styles) string {
+func (in *lineInput) View() []span {
 	w := max(1, in.width)
+	out := []span{{text: in.prompt}}
 	if len(in.value) == 0 && !in.focused {
-		return in.prompt + st.dim.Render(clip(in.placeholder, w))
+		return append(out, span{clip(in.placeholder, w), tDim})
 	}
 	if len(in.value) == 0 {
 		ph := []rune(in.placeholder + " ")
-		return in.prompt + st.selected.Render(string(ph[0])) + st.dim.Render(clip(string(ph[1:]), w-cells(ph[0])))
+		return append(out, span{string(ph[0]), tSelected}, span{clip(string(ph[1:]), w-cells(ph[0])), tDim})
 	}
 	// Scroll so the cursor's cell is visible: back from it, as many
 	// characters as fit.
@@ -127,13 +128,11 @@ func (in *lineInput) View(st *styles) string {
 		start--
 		used += cells(in.value[start])
 	}
-	var b strings.Builder
-	b.WriteString(in.prompt)
 	used = 0
 	for i := start; i <= len(in.value); {
 		if i == len(in.value) {
 			if i == in.pos && in.focused && used < w {
-				b.WriteString(st.selected.Render(" "))
+				out = append(out, span{" ", tSelected})
 			}
 			break
 		}
@@ -146,14 +145,14 @@ func (in *lineInput) View(st *styles) string {
 			break
 		}
 		used += width
-		ch := string(in.value[i:j])
+		ch := span{text: string(in.value[i:j])}
 		if in.pos >= i && in.pos < j && in.focused {
-			ch = st.selected.Render(ch)
+			ch.tone = tSelected
 		}
-		b.WriteString(ch)
+		out = append(out, ch)
 		i = j
 	}
-	return b.String()
+	return out
 }
 
 // cells is how many terminal cells r takes: 2 for wide characters, 0 for

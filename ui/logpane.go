@@ -20,6 +20,7 @@ type logLine struct {
 // the operator scrolls up. Owned by the model.
 type logPane struct {
 	c      *common
+	src    *LogBuffer // nil: an empty pane
 	w, h   int
 	lines  []logLine // oldest first, at most logKeep
 	seq    uint64    // newest entry copied from the buffer
@@ -35,11 +36,11 @@ func (p *logPane) SetSize(w, h int) { p.w, p.h = w, h; p.clampScroll() }
 func (p *logPane) rows() int { return max(0, p.h-2) }
 
 // refresh copies entries logged since the last refresh.
-func (p *logPane) refresh(src *LogBuffer) {
-	if src == nil {
+func (p *logPane) refresh() {
+	if p.src == nil {
 		return
 	}
-	p.buf, p.seq = src.Since(p.seq, p.buf[:0])
+	p.buf, p.seq = p.src.Since(p.seq, p.buf[:0])
 	if len(p.buf) == 0 {
 		return
 	}
@@ -65,6 +66,12 @@ func (p *logPane) refresh(src *LogBuffer) {
 	}
 }
 
+// addMissed counts progress events the bridge reported lost.
+func (p *logPane) addMissed(n int) { p.missed += n }
+
+func (p *logPane) filterText() string { return p.filter }
+
+// setFilter shows the entries that contain f, following the bottom.
 func (p *logPane) setFilter(f string) {
 	p.filter = strings.TrimSpace(f)
 	p.scroll = 0
@@ -136,23 +143,18 @@ func (p *logPane) View(focused bool) string {
 	return renderLog(p.c.st, entries, p.filter, p.scroll, p.missed, p.w, p.h, focused)
 }
 
-// renderLog draws log entries, oldest at the top, with level words styled.
+// renderLog draws log entries, oldest at the top (logLineOf).
 func renderLog(st *styles, entries []LogEntry, filter string, scroll, missed, w, h int, focused bool) string {
 	body := make([]string, 0, len(entries))
 	for _, e := range entries {
-		lvl := e.LevelWord()
-		line := e.Time.Format("15:04:05") + " " + st.levelStyle(lvl).Render(fmt.Sprintf("%-5s", lvl)) + " " + e.Message
-		if e.Attrs != "" {
-			line += " " + st.dim.Render(e.Attrs)
-		}
-		body = append(body, line)
+		body = append(body, st.paint(logLineOf(e)))
 	}
 	if len(entries) == 0 {
 		msg := "no log entries yet"
 		if filter != "" {
 			msg = fmt.Sprintf("no log entry matches %q", filter)
 		}
-		body = append(body, st.dim.Render(msg))
+		body = append(body, st.render(tDim, msg))
 	}
 	var notes []string
 	if filter != "" {
@@ -167,4 +169,15 @@ func renderLog(st *styles, entries []LogEntry, filter string, scroll, missed, w,
 		notes = append(notes, fmt.Sprintf("%d progress events skipped", missed))
 	}
 	return box(st, "Log", strings.Join(notes, " · "), focused, w, h, body)
+}
+
+// logLineOf is one entry as the pane shows it: time, level word in its
+// tone, message and attributes.
+func logLineOf(e LogEntry) []span {
+	lvl := e.LevelWord()
+	l := []span{{text: e.Time.Format("15:04:05") + " "}, {fmt.Sprintf("%-5s", lvl), levelTone(lvl)}, {text: " " + e.Message}}
+	if e.Attrs != "" {
+		l = append(l, span{text: " "}, span{e.Attrs, tDim})
+	}
+	return l
 }

@@ -30,19 +30,12 @@ type Model struct {
 	res     *resourcesPane
 	logs    *logPane
 	focus   paneID
-
-	overlay overlay
-	details detailsView
-	helpTop int // first line of the help overlay shown
-	add     *addDialog
-	filter  *filterInput
-	confirm *confirmation
-	status  statusLine
+	dialogs dialogStack // over the panes; the top one has the keys
 
 	quit          quitPhase
 	quitting      bool // tea.Quit was returned; lets the quit filter pass
 	shutdownErr   error
-	drainSeq      int  // status.seq when the drain began; later acks show beside it
+	drainSeq      int  // c.status.seq when the drain began; later acks show beside it
 	finished      bool // every task is final
 	finishedAt    time.Time
 	summaryHidden bool
@@ -51,26 +44,6 @@ type Model struct {
 	events <-chan eventsMsg // batches from the bridge; nil without one
 	bg     *background
 }
-
-// overlay is what covers the body, if anything.
-type overlay int
-
-const (
-	ovNone overlay = iota
-	ovHelp
-	ovDetails
-	ovAdd
-)
-
-// quitPhase is where the operator's quit is.
-type quitPhase int
-
-const (
-	phaseRunning  quitPhase = iota
-	phaseDraining           // Shutdown called: running tasks finish, nothing new starts
-	phaseForcing            // Shutdown called again: running tasks are cancelled
-	phaseDone               // Shutdown returned
-)
 
 // Messages of the console's own making.
 type (
@@ -96,20 +69,17 @@ func New(opts Options) *Model {
 		bg:   &background{},
 	}
 	m.c = common{st: newStyles(opts.NoColor), keys: m.keys, opts: &m.opts, hist: &history{}}
-	m.help.Styles = help.Styles{
-		ShortKey: m.c.st.helpKey, ShortDesc: m.c.st.dim, ShortSeparator: m.c.st.dim, Ellipsis: m.c.st.dim,
-		FullKey: m.c.st.helpKey, FullDesc: m.c.st.helpDesc, FullSeparator: m.c.st.dim,
-	}
+	m.help.Styles = m.c.st.helpStyles()
 	m.help.ShortSeparator = " · "
 	m.workers = &workersPane{c: &m.c}
-	m.queue = &queuePane{c: &m.c, showDone: true}
-	m.res = &resourcesPane{c: &m.c, mem: opts.MemoryHistory}
-	m.logs = &logPane{c: &m.c}
+	m.queue = &queuePane{c: &m.c, pl: m.opts.Pool, showDone: true}
+	m.res = &resourcesPane{c: &m.c}
+	m.logs = &logPane{c: &m.c, src: m.opts.Logs}
 	m.focus = paneQueue
 	return m
 }
 
-func (m *Model) pane(id paneID) component {
+func (m *Model) pane(id paneID) pane {
 	switch id {
 	case paneWorkers:
 		return m.workers
@@ -157,8 +127,10 @@ func (m *Model) animating() bool {
 	return false
 }
 
-// Update routes a message to what handles it; the work lives in the panes,
-// commands.go and dialogs.go.
+// Update routes a message to what handles it: keys and pastes to the top
+// dialog or to the main screen's actions (route.go), the pool's news and
+// the clock to a refresh, the ends of background calls to their handlers
+// (commands.go). It does no work of its own.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
@@ -166,25 +138,15 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.refresh()
 		return m, nil
 	case tickMsg:
-		m.c.frame++
-		m.refresh()
-		return m, tea.Batch(m.tick(), m.afterRefresh())
+		return m, m.onTick()
 	case eventsMsg:
-		m.onEvents(msg)
-		m.refresh()
-		return m, tea.Batch(waitEvents(m.events), m.afterRefresh())
+		return m, m.onEvents(msg)
 	case eventsClosedMsg:
-		m.refresh()
-		if m.quit == phaseRunning {
-			m.ok("the pool has stopped; press q to quit")
-		}
-		return m, m.afterRefresh()
+		return m, m.onEventsClosed()
 	case shutdownDoneMsg:
 		return m, m.onShutdownDone(msg.err)
 	case forceDoneMsg:
-		if msg.err != nil {
-			m.opts.Logger.Warn("forced shutdown", "err", msg.err)
-		}
+		m.onForceDone(msg.err)
 		return m, nil
 	case reauthDoneMsg:
 		m.onReauthDone(msg.err)
@@ -210,6 +172,23 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
+// onTick turns the spinners and refreshes; it asks for the next tick.
+func (m *Model) onTick() tea.Cmd {
+	m.c.frame++
+	m.refresh()
+	return tea.Batch(m.tick(), m.afterRefresh())
+}
+
+// onEventsClosed says the pool has stopped by itself: nothing more will
+// come from it.
+func (m *Model) onEventsClosed() tea.Cmd {
+	m.refresh()
+	if m.quit == phaseRunning {
+		m.c.ok("the pool has stopped; press q to quit")
+	}
+	return m.afterRefresh()
+}
+
 // resize relayouts every pane for a w×h terminal.
 func (m *Model) resize(w, h int) {
 	m.lay = computeLayout(w, h, m.workerLines())
@@ -217,30 +196,29 @@ func (m *Model) resize(w, h int) {
 		r := m.lay.panes[id]
 		m.pane(id).SetSize(r.w, r.h)
 	}
-	if m.add != nil {
-		m.add.setWidth(w)
-	}
-	if m.filter != nil {
-		m.filter.input.width = max(10, w-40)
+	for _, d := range m.dialogs {
+		d.SetSize(m.lay.body.w, m.lay.body.h)
 	}
 }
 
-// refresh re-reads everything the frame shows: the snapshot, the visible
-// window of the queue, new log entries and the open details.
+// refresh re-reads everything the frame shows: the snapshot, then what
+// each pane and each live dialog shows (the visible window of the queue,
+// new log entries, the open details).
 func (m *Model) refresh() {
-	pl := m.opts.Pool
 	m.c.now = m.opts.Now()
-	m.c.snap = pl.Snapshot()
+	m.c.snap = m.opts.Pool.Snapshot()
 	m.c.hist.sample(m.c.now, m.c.snap)
 	m.filePeak = max(m.filePeak, filesInFlight(m.c.snap))
 	if m.lay.w > 0 && computeLayout(m.lay.w, m.lay.h, m.workerLines()) != m.lay {
 		m.resize(m.lay.w, m.lay.h) // the worker count changed the pane heights
 	}
-	m.workers.clamp()
-	m.queue.refresh(pl)
-	m.logs.refresh(m.opts.Logs)
-	if m.overlay == ovDetails {
-		m.details.refresh(pl, m.c.snap)
+	for id := range paneCount {
+		m.pane(id).refresh()
+	}
+	for _, d := range m.dialogs {
+		if r, ok := d.(refresher); ok {
+			r.refresh()
+		}
 	}
 	counts := m.c.snap.Counts
 	done := counts.Total > 0 && counts.Done == counts.Total
@@ -261,9 +239,7 @@ func (m *Model) workerLines() int { return len(m.c.snap.Workers) + m.filePeak }
 func filesInFlight(s pool.Snapshot) int {
 	n := 0
 	for _, w := range s.Workers {
-		if w.PO != "" {
-			n += len(w.Progress.InFlight)
-		}
+		n += len(workerFiles(w))
 	}
 	return n
 }
@@ -272,34 +248,37 @@ func filesInFlight(s pool.Snapshot) int {
 // run is over and ExitWhenDone is set.
 func (m *Model) afterRefresh() tea.Cmd {
 	if m.finished && m.opts.ExitWhenDone && m.quit == phaseRunning {
-		m.ok("every task is final; quitting (--exit-when-done)")
+		m.c.ok("every task is final; quitting (--exit-when-done)")
 		return m.startDrain()
 	}
 	return nil
 }
 
-// onEvents tells the operator about the events that need them.
-func (m *Model) onEvents(b eventsMsg) {
-	m.logs.missed += b.Missed
+// onEvents tells the operator about the events that need them, refreshes
+// and waits for the next batch.
+func (m *Model) onEvents(b eventsMsg) tea.Cmd {
+	m.logs.addMissed(b.Missed)
 	for _, ev := range b.Notes {
 		switch ev.Kind {
 		case pool.EvSignInRequired:
-			m.fail("Coupa asks to sign in again: run `coupatui login` in another terminal, then press L")
+			m.c.fail("Coupa asks to sign in again: run `coupatui login` in another terminal, then press L")
 		case pool.EvSignInRestored:
-			m.ok("signed in again; dispatching resumed")
+			m.c.ok("signed in again; dispatching resumed")
 		case pool.EvPoolHeld:
-			m.fail(holdAdvice(ev.Hold, ev.Reason))
+			m.c.fail(holdAdvice(ev.Hold, ev.Reason))
 		case pool.EvPoolReleased:
-			m.ok(ev.Reason + "; dispatching resumed")
+			m.c.ok(ev.Reason + "; dispatching resumed")
 		case pool.EvWorkerCrashed:
 			if ev.Worker != nil {
-				m.fail(fmt.Sprintf("W%d's browser crashed: %s", ev.Worker.ID, ev.Reason))
+				m.c.fail(fmt.Sprintf("W%d's browser crashed: %s", ev.Worker.ID, ev.Reason))
 			}
 		}
 	}
+	m.refresh()
+	return tea.Batch(waitEvents(m.events), m.afterRefresh())
 }
 
-// View draws the frame: header, body (panes, or an overlay or the summary),
+// View draws the frame: header, body (panes, or a dialog or the summary),
 // status line and footer.
 func (m *Model) View() tea.View {
 	v := tea.NewView(m.render())
@@ -334,13 +313,9 @@ func (m *Model) render() string {
 // renderBody draws the panes, or what covers them.
 func (m *Model) renderBody() string {
 	l := m.lay
-	switch {
-	case m.overlay == ovHelp:
-		return m.renderHelp(l.body.w, l.body.h)
-	case m.overlay == ovDetails:
-		return renderDetails(&m.c, &m.details, l.body.w, l.body.h)
-	case m.overlay == ovAdd:
-		return m.add.view(&m.c, l.body.w, l.body.h)
+	switch d := m.dialogs.newest(false); {
+	case d != nil:
+		return d.View()
 	case m.finished && !m.summaryHidden:
 		return renderSummary(&m.c, m.summaryState(), l.body.w, l.body.h)
 	}

@@ -5,19 +5,21 @@ import (
 	"log/slog"
 	"time"
 
+	"coupatui/monitor"
 	"coupatui/pool"
+	"coupatui/vocab"
 )
 
 // Pool is what the console needs from the pool; *pool.Pool satisfies it.
 // Every method must be cheap and must not block on the pool's work, except
 // Shutdown and Reauthenticate, which the console runs off its event loop.
 type Pool interface {
-	Snapshot() pool.Snapshot                                                    // consistent, cheap; called per refresh
-	Tasks(q pool.TaskQuery) pool.TaskPage                                       // a window of tasks in display order
-	Task(po string) (pool.TaskInfo, bool)                                       // latest task for a PO
-	Submit(po string, prio pool.Priority, meta pool.Meta) (*pool.Handle, error) // a live duplicate returns the existing handle
-	SetPriority(po string, prio pool.Priority) error                            // pool.ErrNotQueued for running or finished tasks
-	SetPriorityMany(pos []string, prio pool.Priority) (pool.Bulk, error)        // one call for many: skips what does not wait
+	Snapshot() pool.Snapshot                                                     // consistent, cheap; called per refresh
+	Tasks(q pool.TaskQuery) pool.TaskPage                                        // a window of tasks in display order
+	Task(po string) (pool.TaskInfo, bool)                                        // latest task for a PO
+	Submit(po string, prio vocab.Priority, meta pool.Meta) (*pool.Handle, error) // a live duplicate returns the existing handle
+	SetPriority(po string, prio vocab.Priority) error                            // pool.ErrNotQueued for running or finished tasks
+	SetPriorityMany(pos []string, prio vocab.Priority) (pool.Bulk, error)        // one call for many: skips what does not wait
 	Cancel(po string) error
 	CancelMany(pos []string) (pool.Bulk, error) // one call for many; one journal transaction
 	Retry(po string) error                      // pool.ErrNotFailed unless failed, timed out or partial
@@ -37,10 +39,14 @@ type Options struct {
 	// that owns them: each is handled like a signal (the first drains,
 	// the next forces). With Quit set, the console installs no signal
 	// handler of its own.
-	Quit          <-chan struct{}
-	Logs          *LogBuffer       // the log pane's source; nil shows an empty pane
-	Logger        *slog.Logger     // the console's own log (commands, errors); nil discards
-	MemoryHistory func() []float64 // optional: memory used %, oldest first, one per second
+	Quit   <-chan struct{}
+	Logs   *LogBuffer   // the log pane's source; nil shows an empty pane
+	Logger *slog.Logger // the console's own log (commands, errors); nil discards
+	// Samples are the monitor's readings (monitor.Monitor.Subscribe); the
+	// event bridge hands them to the resources pane, which plots memory
+	// from them. Optional: without it the pane plots the pool's snapshot
+	// once a second.
+	Samples <-chan monitor.Sample
 
 	Input, Report, DownloadRoot string  // shown in the header and the run summary
 	MemoryThreshold             float64 // fraction 0..1 marked on the memory gauge; 0 hides the mark

@@ -11,66 +11,48 @@ const dialogWidth = 84
 // dialogInner is the width inside a dialog drawn in w cells.
 func dialogInner(w int) int { return min(w, dialogWidth) - 2 }
 
-// dialog centres a framed block of lines in a w×h area.
-func dialog(st *styles, title string, lines []string, w, h int) string {
+// framed centres a framed block of lines in a w×h area.
+func framed(st *styles, title string, lines [][]span, w, h int) string {
 	bw := min(w, dialogWidth)
 	bh := min(h, len(lines)+2)
-	b := box(st, title, "esc closes", true, bw, bh, lines)
+	b := box(st, title, "esc closes", true, bw, bh, st.paintLines(lines[:min(len(lines), max(0, bh-2))]))
 	return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, b)
 }
 
-// onOverlayKey handles keys while help or details cover the body.
-func (m *Model) onOverlayKey(ks string) tea.Cmd {
-	act := m.keys.global[ks]
-	switch act {
-	case actClear, actQuit:
-		m.overlay = ovNone
-	case actHelp:
-		if m.overlay == ovHelp {
-			m.overlay = ovNone
-		}
-	case actDetails:
-		if m.overlay == ovDetails {
-			m.overlay = ovNone
-		}
-	case actUp, actDown, actTop, actBottom, actPageUp, actPageDown:
-		top, n := &m.helpTop, len(m.helpLines())
-		if m.overlay == ovDetails {
-			top, n = &m.details.top, len(detailLines(&m.c, &m.details))
-		}
-		rows := max(1, m.lay.body.h-2)
-		*top = moveSel(act, *top, rows, max(1, n-rows+1))
-	case actCopy:
-		if m.overlay == ovDetails {
-			return m.copyError()
-		}
+// pager is what the help and details views share: a framed block of lines
+// over the body that j/k scroll; esc, q or the key that opened it closes
+// it, and ctrl+c closes it to quit.
+type pager struct {
+	c    *common
+	own  action         // the key that opened the view
+	quit func() tea.Cmd // the main screen's quit key
+	top  int            // first line shown
+	w, h int
+}
+
+func (p *pager) SetSize(w, h int)   { p.w, p.h = w, h }
+func (p *pager) inStatusLine() bool { return false }
+
+// update handles a key of a view of n lines.
+func (p *pager) update(msg tea.Msg, n int) (tea.Cmd, bool) {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil, false
+	}
+	switch act := p.c.keys.global[k.String()]; act {
+	case actClear, actQuit, p.own:
+		return nil, true
 	case actInterrupt:
-		m.overlay = ovNone
-		return m.quitKey()
+		return p.quit(), true
+	case actUp, actDown, actTop, actBottom, actPageUp, actPageDown:
+		rows := max(1, p.h-2)
+		p.top = moveSel(act, p.top, rows, max(1, n-rows+1))
 	}
-	return nil
+	return nil, false
 }
 
-// helpLines is the full keymap, grouped as keyTable groups it.
-func (m *Model) helpLines() []string {
-	st := m.c.st
-	names, groups := helpGroups()
-	var lines []string
-	for _, g := range names {
-		if len(lines) > 0 {
-			lines = append(lines, "")
-		}
-		lines = append(lines, st.bold.Render(g))
-		for _, d := range groups[g] {
-			lines = append(lines, "  "+st.helpKey.Render(fit(d.label, 13))+" "+d.desc)
-		}
-	}
-	return lines
-}
-
-// renderHelp draws the help overlay from its first shown line.
-func (m *Model) renderHelp(w, h int) string {
-	lines := m.helpLines()
-	top := max(0, min(m.helpTop, len(lines)-(h-2)))
-	return dialog(m.c.st, "Keys (? or esc closes, j/k scroll)", lines[top:], w, h)
+// view draws lines from the first one shown.
+func (p *pager) view(title string, lines [][]span) string {
+	top := max(0, min(p.top, len(lines)-(p.h-2)))
+	return framed(p.c.st, title, lines[top:], p.w, p.h)
 }

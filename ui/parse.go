@@ -1,10 +1,9 @@
 package ui
 
 import (
+	"coupatui/vocab"
 	"strings"
 	"unicode"
-
-	"coupatui/sheet"
 )
 
 // parsePOList reads what the operator typed or pasted into the add dialog:
@@ -23,7 +22,7 @@ func parsePOList(text string) (pos, invalid []string) {
 			tok += fields[i+1]
 			i++
 		}
-		po, ok := sheet.NormalizePO(tok)
+		po, ok := vocab.NormalizePO(tok)
 		switch {
 		case !ok:
 			invalid = append(invalid, tok)

@@ -8,6 +8,7 @@ import (
 	"coupatui/coupa"
 	"coupatui/pool"
 	"coupatui/pool/pooltest"
+	"coupatui/vocab"
 )
 
 // progressPool is three workers downloading, started a second apart, the
@@ -26,16 +27,16 @@ func progressPool(t *testing.T) (*fixture, *Model) {
 	// worker the picture says.
 	f := plainPool(t, 1, nil)
 	m := newSized(testOptions(f, fixtureLogs()), 120, 40)
-	f.submit("4500000511", pool.Normal, pooltest.Complete)
-	f.submit("4500000512", pool.Normal, pooltest.Complete)
+	f.submit("4500000511", vocab.Normal, pooltest.Complete)
+	f.submit("4500000512", vocab.Normal, pooltest.Complete)
 	f.settle("two done", func() bool { return f.p.Snapshot().Counts.Done == 2 })
 
 	feed := pooltest.NewFeed()
 	f.eng.On("4500000501", feed)
-	if _, err := f.p.Submit("4500000501", pool.Normal, pool.Meta{}); err != nil {
+	if _, err := f.p.Submit("4500000501", vocab.Normal, pool.Meta{}); err != nil {
 		t.Fatal(err)
 	}
-	f.settle("PO…501 running", f.taskIs("4500000501", pool.Running))
+	f.settle("PO…501 running", f.taskIs("4500000501", vocab.TaskRunning))
 	for i, po := range []string{"4500000502", "4500000503"} {
 		f.advance(time.Second) // the running ones list by start
 		if err := f.p.Scale(i + 2); err != nil {
@@ -46,11 +47,11 @@ func progressPool(t *testing.T) (*fixture, *Model) {
 		if i == 1 {
 			pr = coupa.Progress{Phase: "opening"}
 		}
-		f.submit(po, pool.Normal, f.held(pr, coupa.Result{}))
-		f.settle("PO"+po+" running", f.taskIs(po, pool.Running))
+		f.submit(po, vocab.Normal, f.held(pr, coupa.Result{}))
+		f.settle("PO"+po+" running", f.taskIs(po, vocab.TaskRunning))
 	}
 	for _, po := range []string{"4500000504", "4500000505", "4500000506"} {
-		f.submit(po, pool.Normal, f.held(coupa.Progress{}, coupa.Result{}))
+		f.submit(po, vocab.Normal, f.held(coupa.Progress{}, coupa.Result{}))
 	}
 	for s := 0; s <= 10; s++ {
 		feed.Report(coupa.Progress{Phase: "downloading", Found: 3, Done: 1, InFlight: []coupa.FileProgress{
@@ -77,7 +78,7 @@ func TestGoldenFileProgress(t *testing.T) {
 			frame{"header", renderHeader(&m.c, m.headerState(), m.lay.w)},
 			frame{"workers", m.workers.View(false)})
 		press(m, "shift+tab", "enter") // the workers pane, W1's details
-		m.ok("W1's details")
+		m.c.ok("W1's details")
 		frames = append(frames, frame{"details", m.View().Content})
 	})
 	checkFrames(t, 120, frames)

@@ -2,12 +2,15 @@ package ui
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
+	"strings"
 
 	"charm.land/bubbles/v2/key"
 
 	"coupatui/pool"
+	"coupatui/vocab"
 )
 
 // queuePane is a window on the pool's task list in display order (running,
@@ -16,6 +19,7 @@ import (
 // queue costs the same per frame as a short one. Owned by the model.
 type queuePane struct {
 	c        *common
+	pl       Pool
 	w, h     int
 	sel, top int    // selection and first visible row, as positions in the list
 	filter   string // case-insensitive substring of the PO or status
@@ -25,22 +29,82 @@ type queuePane struct {
 	page     pool.TaskPage
 }
 
-// toggleMark marks the selected task, or unmarks it; it reports the new
-// state and the PO.
+// toggleMark marks the selected task, or unmarks it, and moves down, so a
+// run of tasks is marked by holding space; it reports the PO and its new
+// state.
 func (p *queuePane) toggleMark() (po string, marked, ok bool) {
 	t, ok := p.selected()
 	if !ok {
 		return "", false, false
 	}
-	if p.marks[t.PO] {
+	marked = !p.marks[t.PO]
+	if marked {
+		if p.marks == nil {
+			p.marks = map[string]bool{}
+		}
+		p.marks[t.PO] = true
+	} else {
 		delete(p.marks, t.PO)
-		return t.PO, false, true
 	}
-	if p.marks == nil {
-		p.marks = map[string]bool{}
+	p.Move(actDown)
+	return t.PO, marked, true
+}
+
+// marked counts the marks; clearMarks drops them and says how many there
+// were.
+func (p *queuePane) marked() int { return len(p.marks) }
+
+func (p *queuePane) clearMarks() int {
+	n := len(p.marks)
+	p.marks = nil
+	return n
+}
+
+// bulk is what the task keys act on when it is more than the selected
+// task: the marked tasks, else every task the filter shows; source says
+// which ("marked", `matching "102"`), "" when there are neither marks nor
+// a filter.
+func (p *queuePane) bulk() (ts []pool.TaskInfo, source string) {
+	switch {
+	case len(p.marks) > 0:
+		// In the order the queue shows them, which the pool keeps; marked
+		// ones the filter or d hides now come after, by PO.
+		seen := map[string]bool{}
+		for _, t := range p.pl.Tasks(p.query(0, 0)).Tasks {
+			if p.marks[t.PO] {
+				ts = append(ts, t)
+				seen[t.PO] = true
+			}
+		}
+		for _, po := range slices.Sorted(maps.Keys(p.marks)) {
+			if t, found := p.pl.Task(po); found && !seen[po] {
+				ts = append(ts, t)
+			}
+		}
+		return ts, "marked"
+	case p.filter != "":
+		return p.pl.Tasks(p.query(0, 0)).Tasks, fmt.Sprintf("matching %q", p.filter)
 	}
-	p.marks[t.PO] = true
-	return t.PO, true, true
+	return nil, ""
+}
+
+// sortBy moves the sort to the next (+1) or previous (-1) column and
+// shows the queue from the top.
+func (p *queuePane) sortBy(step int) pool.SortKey {
+	const n = int(pool.SortAttempts) + 1
+	p.sort = pool.SortKey((int(p.sort) + step + n) % n)
+	p.sel, p.top = 0, 0
+	p.refresh()
+	return p.sort
+}
+
+// toggleDone shows or hides the finished tasks; it reports whether they
+// show now.
+func (p *queuePane) toggleDone() bool {
+	p.showDone = !p.showDone
+	p.sel, p.top = 0, 0
+	p.refresh()
+	return p.showDone
 }
 
 // query is what the pane shows, from offset, limit tasks (0: all).
@@ -55,6 +119,12 @@ func (p *queuePane) rows() int { return max(0, p.h-3) }
 func (p *queuePane) Move(act action) {
 	p.sel = moveSel(act, p.sel, p.rows(), p.page.Total)
 	p.clamp()
+	p.refresh()
+}
+
+func (p *queuePane) selectRow(row int) {
+	p.sel = p.top + row
+	p.clamp()
 }
 
 func (p *queuePane) clamp() {
@@ -64,18 +134,27 @@ func (p *queuePane) clamp() {
 
 // refresh fetches the visible window. The total may have changed since the
 // last fetch, so the window is re-clamped and fetched again at most once.
-func (p *queuePane) refresh(pl Pool) {
+func (p *queuePane) refresh() {
 	if p.rows() <= 0 {
 		return // not laid out yet, or too small: a Limit of 0 would ask for every task
 	}
 	for range 2 {
-		p.page = pl.Tasks(p.query(p.top, p.rows()))
+		p.page = p.pl.Tasks(p.query(p.top, p.rows()))
 		before := p.top
 		p.clamp()
 		if p.top == before {
 			return
 		}
 	}
+}
+
+func (p *queuePane) filterText() string { return p.filter }
+
+// setFilter shows the tasks whose PO or status contains v, from the top.
+func (p *queuePane) setFilter(v string) {
+	p.filter = strings.TrimSpace(v)
+	p.sel, p.top = 0, 0
+	p.refresh()
 }
 
 // selected is the task on the selected row as the screen shows it.
@@ -107,7 +186,8 @@ var queueColumns = []column{
 	{title: "INFO", width: 6, flex: true, drop: 2},
 }
 
-// renderQueue draws the queue pane from its page of tasks.
+// renderQueue draws the queue pane from its page of tasks, a row each
+// (taskCells).
 func renderQueue(c *common, p *queuePane, focused bool) string {
 	page, filter, sel, top, w, h := p.page, p.filter, p.sel, p.top, p.w, p.h
 	st := c.st
@@ -120,20 +200,20 @@ func renderQueue(c *common, p *queuePane, focused bool) string {
 	body := []string{tableHeader(st, cols)}
 	for i, t := range page.Tasks {
 		pos := top + i
-		selected := pos == sel && focused
-		cells := taskCells(c, t, !selected)
-		cells["#"] = strconv.Itoa(pos + 1)
+		row := taskCells(c, t)
+		row["#"] = span{text: strconv.Itoa(pos + 1)}
 		mark := " "
 		if p.marks[t.PO] {
 			mark = "✓"
 		}
-		cells[" "] = " " + mark
+		row[" "] = span{text: " " + mark}
 		if pos == sel {
-			cells[" "] = "▶" + mark
+			row[" "] = span{text: "▶" + mark}
 		}
-		line := tableRow(cols, cells)
+		selected := pos == sel && focused
+		line := tableRow(st, cols, row, !selected)
 		if selected {
-			line = st.selected.Render(line)
+			line = st.render(tSelected, line)
 		}
 		body = append(body, line)
 	}
@@ -142,7 +222,7 @@ func renderQueue(c *common, p *queuePane, focused bool) string {
 		if filter != "" {
 			msg = fmt.Sprintf("no task matches %q", filter)
 		}
-		body = append(body, st.dim.Render(msg))
+		body = append(body, st.render(tDim, msg))
 	}
 	title := "Queue"
 	if !p.showDone {
@@ -164,59 +244,45 @@ func renderQueue(c *common, p *queuePane, focused bool) string {
 	return box(st, title, note, focused, w, h, body)
 }
 
-// prioBadge is the priority word, coloured unless plain.
-func prioBadge(st *styles, p pool.Priority, styled bool) string {
-	if !styled || p < pool.Low || p > pool.Urgent {
-		return p.String()
-	}
-	return st.prio[p].Render(p.String())
-}
+// prioSpan is the priority word in its tone.
+func prioSpan(p vocab.Priority) span { return span{p.String(), prioTone(p)} }
 
-// taskCells formats one task; styled adds colour to words already shown.
-func taskCells(c *common, t pool.TaskInfo, styled bool) map[string]string {
-	st := c.st
-	cells := map[string]string{
-		"PO":   "PO" + t.PO,
-		"PRIO": prioBadge(st, t.Priority, styled),
-		"ATT":  strconv.Itoa(t.Attempts),
+// taskCells is one task's row: PO, priority, state and what it is doing
+// or how it ended.
+func taskCells(c *common, t pool.TaskInfo) tableCells {
+	row := tableCells{
+		"PO":   {text: "PO" + t.PO},
+		"PRIO": prioSpan(t.Priority),
+		"ATT":  {text: strconv.Itoa(t.Attempts)},
 	}
-	state, info := t.State.String(), ""
+	state, info := span{text: t.State.String()}, ""
 	switch t.State {
-	case pool.Running:
-		state = c.spinner() + " running"
+	case vocab.TaskRunning:
+		state = span{c.spinner() + " running", tOK}
 		info = fmt.Sprintf("W%d %s %d/%d", t.Worker, t.Progress.Phase, t.Progress.Done, t.Progress.Found)
 		if !t.Started.IsZero() {
 			info += " · " + clock(c.now.Sub(t.Started))
 		}
-		if styled {
-			state = st.ok.Render(state)
-		}
-	case pool.Retrying:
-		state = "↻ retrying"
+	case vocab.TaskRetrying:
+		state = span{"↻ retrying", tWarn}
 		info = "retry in " + human(t.NextTry.Sub(c.now))
 		if n := len(t.Errors); n > 0 {
 			info += ": " + t.Errors[n-1]
 		}
-		if styled {
-			state = st.warn.Render(state)
-		}
-	case pool.Queued:
-		state = "· queued"
+	case vocab.TaskQueued:
+		state = span{text: "· queued"}
 		if !t.Submitted.IsZero() {
 			info = "waiting " + human(c.now.Sub(t.Submitted))
 		}
-	case pool.Done:
-		s, glyph := st.statusStyle(t.Result.Status)
-		state = glyph + " " + string(t.Result.Status)
-		if styled {
-			state = s.Render(state)
-		}
+	case vocab.TaskDone:
+		tn, glyph := statusLook(t.Result.Status)
+		state = span{glyph + " " + string(t.Result.Status), tn}
 		info = fmt.Sprintf("%d/%d files", t.Result.Downloaded, t.Result.Found)
 		if msg := t.Result.ErrorMessage(); msg != "" {
 			info += " · " + msg
 		}
 	}
-	cells["STATE"] = state
-	cells["INFO"] = info
-	return cells
+	row["STATE"] = state
+	row["INFO"] = span{text: info}
+	return row
 }

@@ -30,8 +30,8 @@ func Run(ctx context.Context, opts Options, progOpts ...tea.ProgramOption) error
 	m := New(opts)
 	m.ctx = ctx
 
-	br := newBridge(opts.Events, bridgeInterval)
-	m.events = br.out
+	br := newBridge(opts.Events, opts.Samples, bridgeInterval)
+	m.attach(br)
 	bctx, stopBridge := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	wg.Go(func() { br.run(bctx) })

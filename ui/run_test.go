@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"context"
+	"coupatui/vocab"
 	"errors"
 	"io"
 	"slices"
@@ -11,8 +12,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"go.uber.org/goleak"
-
-	"coupatui/coupa"
 )
 
 // syncBuffer is an io.Writer the program and the test can share.
@@ -64,7 +63,7 @@ func TestRunQuitsAfterTheDrainAndLeavesNothingRunning(t *testing.T) {
 	if got := f.commands(); !slices.Equal(got, []string{"draining"}) {
 		t.Fatalf("the pool did %q, want one graceful shutdown", got)
 	}
-	assertEnded(t, f, coupa.Completed)
+	assertEnded(t, f, vocab.Completed)
 	if out.b.Len() == 0 {
 		t.Fatal("nothing was drawn")
 	}
@@ -96,7 +95,7 @@ func TestRunEndedByContextForcesTheShutdown(t *testing.T) {
 	if got := f.commands(); len(got) == 0 || got[0] != "draining" {
 		t.Fatalf("the pool did %q, want a shutdown", got)
 	}
-	assertEnded(t, f, coupa.Cancelled) // the ended ctx forced it
+	assertEnded(t, f, vocab.Cancelled) // the ended ctx forced it
 }
 
 func TestRunNeedsAPool(t *testing.T) {

@@ -8,33 +8,50 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
+// statusLine is the acknowledgement of the last command.
+type statusLine struct {
+	text string
+	err  bool
+	seq  int // counts acknowledgements, so newer ones can be told apart
+}
+
+// ok acknowledges a command that worked; it is logged as well.
+func (c *common) ok(text string) {
+	c.status = statusLine{text: text, seq: c.status.seq + 1}
+	c.opts.Logger.Info("console: " + text)
+}
+
+// fail reports a command that did not work.
+func (c *common) fail(text string) {
+	c.status = statusLine{text: text, err: true, seq: c.status.seq + 1}
+	c.opts.Logger.Warn("console: " + text)
+}
+
 // renderStatus draws the status line: a prompt or input when one is open,
 // the draining progress while quitting, otherwise the last acknowledgement.
 func (m *Model) renderStatus() string {
 	st := m.c.st
 	switch {
-	case m.confirm != nil:
-		return st.prompt.Render(" "+m.confirm.question+" [y/N] ") + " " + st.dim.Render("y confirms; enter, esc or any other key keeps it")
-	case m.filter != nil:
-		return fmt.Sprintf(" filter %s %s", m.filter.target, m.filter.input.View(st)) + st.dim.Render("  enter keeps · esc clears")
+	case m.dialogs.newest(true) != nil:
+		return m.dialogs.newest(true).View()
 	case m.quit == phaseDraining || m.quit == phaseForcing:
-		s := " " + st.prompt.Render(" "+m.drainText()+" ")
-		if m.status.seq > m.drainSeq {
-			s += " " + m.ackText()
+		l := []span{{text: " "}, {" " + m.drainText() + " ", tPrompt}}
+		if m.c.status.seq > m.drainSeq {
+			l = append(l, span{text: " "}, m.c.status.span())
 		}
-		return s
-	case m.status.text == "":
+		return st.paint(l)
+	case m.c.status.text == "":
 		return ""
 	}
-	return " " + m.ackText()
+	return st.paint([]span{{text: " "}, m.c.status.span()})
 }
 
-// ackText is the last acknowledgement with its mark: ✓ done, ✗ refused.
-func (m *Model) ackText() string {
-	if m.status.err {
-		return m.c.st.statusErr.Render("✗ " + m.status.text)
+// span is the acknowledgement with its mark: ✓ done, ✗ refused.
+func (s statusLine) span() span {
+	if s.err {
+		return span{"✗ " + s.text, tFail}
 	}
-	return m.c.st.statusOK.Render("✓ " + m.status.text)
+	return span{"✓ " + s.text, tOK}
 }
 
 // drainText says how the quit is going: tasks still running, time left.
@@ -55,33 +72,26 @@ func (m *Model) drainText() string {
 }
 
 // renderFooter draws the short help of what has the keys now, generated
-// from the keymap: a prompt, an input, an overlay, or the focused pane
-// followed by the global keys. Help and quit stay pinned to the right.
+// from the keymap: the top dialog's, or the focused pane's followed by the
+// global keys. Help and quit stay pinned to the right.
 func (m *Model) renderFooter() string {
 	k := m.keys
 	var title string
 	var left []key.Binding
-	switch {
-	case m.confirm != nil:
-		title, left = "confirm", k.keys(actYes, actNo)
-	case m.filter != nil:
-		title, left = "filter", k.keys(actSubmit, actDismiss)
-	case m.overlay == ovAdd:
-		title, left = "add", k.keys(actSubmit, actDismiss, actNextField, actPrioPrev, actPrioNext)
-	case m.overlay != ovNone:
-		title, left = "view", []key.Binding{k.move, k.bindings[actClear]}
-	default:
+	if d := m.dialogs.top(); d != nil {
+		title, left = d.Help()
+	} else {
 		title, left = m.focus.String(), append(m.pane(m.focus).Help(), k.shortHelp()...)
 	}
 	right := m.help.ShortHelpView(k.keys(actHelp, actQuit))
-	prefix := " " + m.c.st.bold.Render(title) + " "
+	prefix := m.c.st.paint([]span{{text: " "}, {title, tBold}, {text: " "}})
 	room := m.lay.w - ansi.StringWidth(prefix) - ansi.StringWidth(right) - 2
 	// Whole entries only, as many as fit, then an ellipsis.
 	l := ""
 	for n := len(left); n > 0; n-- {
 		l = m.help.ShortHelpView(left[:n])
 		if n < len(left) {
-			l += m.c.st.dim.Render(" …")
+			l += m.c.st.render(tDim, " …")
 		}
 		if ansi.StringWidth(l) <= room {
 			break

@@ -1,37 +1,78 @@
 package ui
 
 import (
-	"charm.land/lipgloss/v2"
+	"strings"
 
-	"coupatui/coupa"
+	"charm.land/bubbles/v2/help"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
 	"coupatui/pool"
+	"coupatui/vocab"
 )
 
-// styles holds every lipgloss style the console uses. Colours only ever
-// repeat what a word or glyph already says; with noColor they are left out
-// and only bold, faint and reverse remain (https://no-color.org).
+// Styling happens in this file and nowhere else. Renderers return data:
+// table cells and lines of spans, each span a run of text with a tone that
+// says what it means (a failure, a hint, the selection). paint turns them
+// into terminal text with the style newStyles gives each tone.
+
+// tone is what a run of text means to the eye.
+type tone uint8
+
+const (
+	tPlain         tone = iota // written as it is
+	tBold                      // titles, headings, the focused field
+	tDim                       // secondary text: column titles, hints, separators
+	tSelected                  // the selected row, the input's cursor
+	tOK                        // ✓ outcomes, busy workers, progress
+	tFail                      // ✗ failures and errors
+	tWarn                      // retrying, restarting, last errors
+	tInfo                      // the CPU gauge, the memory sparkline
+	tCancelled                 // ⊘ cancelled
+	tBorder                    // a pane's frame
+	tBorderFocused             // the focused pane's frame
+	tPrompt                    // a y/N question, the drain banner
+	tHelpKey                   // a key in the help
+	tHelpDesc                  // what a key does, in the footer's full help
+	tPrioLow                   // the priorities, lowest first (prioTone)
+	tPrioNormal
+	tPrioHigh
+	tPrioUrgent
+	tLevelDebug // the log levels (levelTone)
+	tLevelInfo
+	tLevelWarn
+	tLevelError
+	tGaugeOK // the memory gauge's fill by pressure (gaugeTone), its empty part and its threshold mark
+	tGaugeElevated
+	tGaugeCritical
+	tGaugeEmpty
+	tGaugeMark
+	tBadgeStarting // the run's badge by pool state (badgeTone), and when every task is final
+	tBadgeRunning
+	tBadgePaused
+	tBadgeSignIn
+	tBadgeDraining
+	tBadgeStopped
+	tBadgeDone
+	toneCount
+)
+
+// span is a run of text of one tone; a line of a view is a []span.
+type span struct {
+	text string
+	tone tone
+}
+
+// plain is a line of plain text; toned a line of one tone.
+func plain(text string) []span         { return []span{{text: text}} }
+func toned(t tone, text string) []span { return []span{{text, t}} }
+
+// styles maps every tone to its style. Colours only ever repeat what a
+// word or glyph already says; with noColor they are left out and only
+// bold, faint and reverse remain (https://no-color.org).
 type styles struct {
 	noColor bool
-
-	title, bold, dim, selected, marker lipgloss.Style
-	border, borderFocused              lipgloss.Style
-
-	ok, fail, warn, info, cancelled lipgloss.Style
-	prio                            [pool.Urgent + 1]lipgloss.Style
-	level                           map[string]lipgloss.Style // log level word → style
-
-	gaugeFill   map[string]lipgloss.Style // pressure → filled part of the memory gauge
-	gaugeEmpty  lipgloss.Style
-	gaugeMarker lipgloss.Style
-
-	badge        map[pool.PoolState]lipgloss.Style
-	badgeDone    lipgloss.Style
-	statusOK     lipgloss.Style
-	statusErr    lipgloss.Style
-	prompt       lipgloss.Style
-	helpKey      lipgloss.Style
-	helpDesc     lipgloss.Style
-	dialogBorder lipgloss.Style
+	of      [toneCount]lipgloss.Style
 }
 
 func newStyles(noColor bool) *styles {
@@ -47,75 +88,166 @@ func newStyles(noColor bool) *styles {
 		}
 		return lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("0")).Background(lipgloss.Color(c))
 	}
+	plainStyle, bold := lipgloss.NewStyle(), lipgloss.NewStyle().Bold(true)
+	faint := fg("8").Faint(noColor)
+	alarm := fg("1").Bold(true)
+	// Each look once, with the tones that wear it.
+	looks := []struct {
+		style lipgloss.Style
+		tones []tone
+	}{
+		{plainStyle, []tone{tPlain, tPrioNormal}},
+		{bold, []tone{tBold}},
+		{faint, []tone{tDim, tPrioLow, tLevelDebug}},
+		{lipgloss.NewStyle().Reverse(true), []tone{tSelected}},
+		{fg("2"), []tone{tOK, tGaugeOK}},
+		{alarm, []tone{tFail, tPrioUrgent, tLevelError, tGaugeMark}},
+		{fg("3"), []tone{tWarn, tGaugeElevated}},
+		{fg("3").Bold(true), []tone{tPrioHigh, tLevelWarn}},
+		{fg("6"), []tone{tInfo, tLevelInfo}},
+		{fg("8"), []tone{tCancelled, tBorder, tGaugeEmpty}},
+		{fg("6").Bold(true), []tone{tBorderFocused, tHelpKey}},
+		{bold.Reverse(true), []tone{tPrompt}},
+		{fg("7"), []tone{tHelpDesc}},
+		{fg("1"), []tone{tGaugeCritical}},
+	}
 	s := &styles{noColor: noColor}
-	s.title = lipgloss.NewStyle().Bold(true)
-	s.bold = lipgloss.NewStyle().Bold(true)
-	s.dim = fg("8").Faint(noColor)
-	s.selected = lipgloss.NewStyle().Reverse(true)
-	s.marker = fg("6").Bold(true)
-	s.border = fg("8")
-	s.borderFocused = fg("6").Bold(true)
-
-	s.ok = fg("2")
-	s.fail = fg("1").Bold(true)
-	s.warn = fg("3")
-	s.info = fg("6")
-	s.cancelled = fg("8")
-	s.prio[pool.Urgent] = fg("1").Bold(true)
-	s.prio[pool.High] = fg("3").Bold(true)
-	s.prio[pool.Normal] = lipgloss.NewStyle()
-	s.prio[pool.Low] = fg("8").Faint(noColor)
-	s.level = map[string]lipgloss.Style{
-		"DEBUG": fg("8").Faint(noColor),
-		"INFO":  fg("6"),
-		"WARN":  fg("3").Bold(true),
-		"ERROR": fg("1").Bold(true),
+	for _, l := range looks {
+		for _, t := range l.tones {
+			s.of[t] = l.style
+		}
 	}
-
-	s.gaugeFill = map[string]lipgloss.Style{
-		"ok":       fg("2"),
-		"elevated": fg("3"),
-		"critical": fg("1"),
+	// The run's badge: black on the state's colour.
+	for t, c := range map[tone]string{
+		tBadgeStarting: "4", tBadgeRunning: "2", tBadgePaused: "3", tBadgeSignIn: "1",
+		tBadgeDraining: "5", tBadgeStopped: "8", tBadgeDone: "6",
+	} {
+		s.of[t] = badge(c)
 	}
-	s.gaugeEmpty = fg("8")
-	s.gaugeMarker = fg("1").Bold(true)
-
-	s.badge = map[pool.PoolState]lipgloss.Style{
-		pool.PoolStarting:       badge("4"),
-		pool.PoolRunning:        badge("2"),
-		pool.PoolPaused:         badge("3"),
-		pool.PoolSignInRequired: badge("1"),
-		pool.PoolDraining:       badge("5"),
-		pool.PoolStopped:        badge("8"),
-	}
-	s.badgeDone = badge("6")
-	s.statusOK = fg("2")
-	s.statusErr = fg("1").Bold(true)
-	s.prompt = lipgloss.NewStyle().Bold(true).Reverse(true)
-	s.helpKey = fg("6").Bold(true)
-	s.helpDesc = fg("7")
-	s.dialogBorder = fg("6")
 	return s
 }
 
-// statusStyle picks the style and glyph of a final status: ✓ for outcomes
-// that need nothing more, ✗ for failures, ⊘ for cancelled.
-func (s *styles) statusStyle(st coupa.Status) (lipgloss.Style, string) {
-	switch st {
-	case coupa.Completed, coupa.NoAttachments:
-		return s.ok, "✓"
-	case coupa.Cancelled:
-		return s.cancelled, "⊘"
-	case coupa.Pending, "":
-		return s.dim, "·"
+// helpStyles are the footer's, for bubbles' help.
+func (s *styles) helpStyles() help.Styles {
+	return help.Styles{
+		ShortKey: s.of[tHelpKey], ShortDesc: s.of[tDim], ShortSeparator: s.of[tDim], Ellipsis: s.of[tDim],
+		FullKey: s.of[tHelpKey], FullDesc: s.of[tHelpDesc], FullSeparator: s.of[tDim],
 	}
-	return s.fail, "✗"
 }
 
-// levelStyle styles a log level word; unknown levels stay plain.
-func (s *styles) levelStyle(word string) lipgloss.Style {
-	if st, ok := s.level[word]; ok {
-		return st
+// render styles text with t's style; plain text is left as it is.
+func (s *styles) render(t tone, text string) string {
+	if t == tPlain {
+		return text
 	}
-	return lipgloss.NewStyle()
+	return s.of[t].Render(text)
+}
+
+// paint renders a line of spans.
+func (s *styles) paint(l []span) string {
+	var b strings.Builder
+	for _, sp := range l {
+		b.WriteString(s.render(sp.tone, sp.text))
+	}
+	return b.String()
+}
+
+// paintLines renders lines of spans, one string each.
+func (s *styles) paintLines(ls [][]span) []string {
+	out := make([]string, len(ls))
+	for i, l := range ls {
+		out[i] = s.paint(l)
+	}
+	return out
+}
+
+// joinSpans puts sep between the spans of parts.
+func joinSpans(parts []span, sep span) []span {
+	out := make([]span, 0, 2*len(parts))
+	for i, p := range parts {
+		if i > 0 {
+			out = append(out, sep)
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// textOf is a line without its tones: what tests read and widths count.
+func textOf(l []span) string {
+	var b strings.Builder
+	for _, sp := range l {
+		b.WriteString(sp.text)
+	}
+	return b.String()
+}
+
+// widthOf is how many cells a line of spans takes.
+func widthOf(l []span) int { return ansi.StringWidth(textOf(l)) }
+
+// statusLook is the tone and glyph of a final status: ✓ for outcomes that
+// need nothing more, ✗ for failures, ⊘ for cancelled.
+func statusLook(st vocab.Status) (tone, string) {
+	switch st {
+	case vocab.Completed, vocab.NoAttachments:
+		return tOK, "✓"
+	case vocab.Cancelled:
+		return tCancelled, "⊘"
+	case vocab.Pending, "":
+		return tDim, "·"
+	}
+	return tFail, "✗"
+}
+
+// prioTone is a priority's tone; a priority out of range stays plain.
+func prioTone(p vocab.Priority) tone {
+	if p < vocab.Low || p > vocab.Urgent {
+		return tPlain
+	}
+	return tPrioLow + tone(p-vocab.Low)
+}
+
+// levelTone is a log level word's tone (LogEntry.LevelWord).
+func levelTone(word string) tone {
+	switch word {
+	case "DEBUG":
+		return tLevelDebug
+	case "INFO":
+		return tLevelInfo
+	case "WARN":
+		return tLevelWarn
+	case "ERROR":
+		return tLevelError
+	}
+	return tPlain
+}
+
+// gaugeTone is the memory gauge's fill under a pressure word.
+func gaugeTone(pressure string) tone {
+	switch pressure {
+	case "elevated":
+		return tGaugeElevated
+	case "critical":
+		return tGaugeCritical
+	}
+	return tGaugeOK
+}
+
+// badgeTone is the run badge's tone in a pool state.
+func badgeTone(s pool.PoolState) tone {
+	switch s {
+	case pool.PoolStarting:
+		return tBadgeStarting
+	case pool.PoolRunning:
+		return tBadgeRunning
+	case pool.PoolPaused:
+		return tBadgePaused
+	case pool.PoolSignInRequired:
+		return tBadgeSignIn
+	case pool.PoolDraining:
+		return tBadgeDraining
+	case pool.PoolStopped:
+		return tBadgeStopped
+	}
+	return tPlain
 }

@@ -47,14 +47,23 @@ func layoutColumns(cols []column, w int) []column {
 	return out
 }
 
-// tableRow joins cells (indexed like cols) fitted to their widths.
-func tableRow(cols []column, cells map[string]string) string {
+// tableCells is one row of a table as data: each column's text and tone, by
+// the column's title.
+type tableCells map[string]span
+
+// tableRow joins the cells of the columns cols fitted to their widths,
+// each in its tone when styled (a selected row is drawn in reverse as a
+// whole instead).
+func tableRow(st *styles, cols []column, row tableCells, styled bool) string {
 	var b strings.Builder
 	for i, c := range cols {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
-		v := cells[c.title]
+		v := row[c.title].text
+		if styled {
+			v = st.render(row[c.title].tone, v)
+		}
 		if c.right {
 			b.WriteString(fitRight(v, c.width))
 		} else {
@@ -66,11 +75,11 @@ func tableRow(cols []column, cells map[string]string) string {
 
 // tableHeader renders the column titles.
 func tableHeader(st *styles, cols []column) string {
-	cells := make(map[string]string, len(cols))
+	titles := make(tableCells, len(cols))
 	for _, c := range cols {
-		cells[c.title] = c.title
+		titles[c.title] = span{text: c.title}
 	}
-	return st.dim.Render(tableRow(cols, cells))
+	return st.render(tDim, tableRow(st, cols, titles, false))
 }
 
 // scrollTo keeps sel visible in a window of rows starting at top.

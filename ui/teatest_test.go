@@ -12,9 +12,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
-	"coupatui/coupa"
-	"coupatui/pool"
 	"coupatui/pool/pooltest"
+	"coupatui/vocab"
 )
 
 // probeMsg asks the running program for its current screen. The filter
@@ -52,8 +51,8 @@ func TestTeatestFlow(t *testing.T) {
 	opts := testOptions(f, fixtureLogs())
 	opts.TickInterval = time.Hour // frames come from events and keys only
 	m := New(opts)
-	br := newBridge(sub.C(), 10*time.Millisecond)
-	m.events = br.out
+	br := newBridge(sub.C(), nil, 10*time.Millisecond)
+	m.attach(br)
 	bridgeDone := make(chan struct{})
 	go func() { defer close(bridgeDone); br.run(t.Context()) }()
 
@@ -81,7 +80,7 @@ func TestTeatestFlow(t *testing.T) {
 
 	// A PO submitted to the pool from elsewhere: its event reaches the
 	// model through the bridge, which refreshes the screen.
-	f.submit("4500000777", pool.Low, pooltest.Block)
+	f.submit("4500000777", vocab.Low, pooltest.Block)
 	waitForBatch(t, tm, "4/16 done")
 
 	// Reprioritise it to LOW, then cancel it: enter is not yes, y is.
@@ -123,7 +122,7 @@ func TestTeatestFlow(t *testing.T) {
 	if got := f.commands(); !slices.Equal(got, want) {
 		t.Fatalf("the pool did %q, want %q", got, want)
 	}
-	assertEnded(t, f, coupa.Completed)
+	assertEnded(t, f, vocab.Completed)
 }
 
 // waitForBatch probes until the screen shows want: the bridge delivers on

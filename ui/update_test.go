@@ -14,6 +14,7 @@ import (
 	"coupatui/coupa"
 	"coupatui/pool"
 	"coupatui/pool/pooltest"
+	"coupatui/vocab"
 )
 
 // Queue positions of the fixture (display order, finished tasks included).
@@ -323,10 +324,10 @@ func TestPasteWithoutInputFiresNothing(t *testing.T) {
 var runningPOs = []string{poRunning1, poRunning2, poRunning3}
 
 // assertEnded checks how the fixture's running tasks ended.
-func assertEnded(t *testing.T, f *fixture, want coupa.Status) {
+func assertEnded(t *testing.T, f *fixture, want vocab.Status) {
 	t.Helper()
 	for _, po := range runningPOs {
-		if ti := f.task(po); ti.State != pool.Done || ti.Result.Status != want {
+		if ti := f.task(po); ti.State != vocab.TaskDone || ti.Result.Status != want {
 			t.Errorf("PO%s ended %s %s, want %s", po, ti.State, ti.Result.Status, want)
 		}
 	}
@@ -368,7 +369,7 @@ func TestQuitDrainsThenSecondQAsksThenForces(t *testing.T) {
 				if n := f.countCommands("draining"); n != 2 {
 					t.Fatalf("force must close the pool: %d shutdown phases", n)
 				}
-				assertEnded(t, f, coupa.Cancelled)
+				assertEnded(t, f, vocab.Cancelled)
 				_, quit := m.Update(drainCmd())
 				if quit == nil || quit() != (tea.QuitMsg{}) {
 					t.Fatal("the console did not quit after the shutdown finished")
@@ -393,7 +394,7 @@ func TestQuitSecondQNoKeepsDraining(t *testing.T) {
 		if msg := drainCmd(); msg != (shutdownDoneMsg{}) {
 			t.Fatalf("drain finished with %#v", msg)
 		}
-		assertEnded(t, f, coupa.Completed)
+		assertEnded(t, f, vocab.Completed)
 	})
 }
 
@@ -411,7 +412,7 @@ func TestSignalDrainsThenForcesWithoutAsking(t *testing.T) {
 			t.Fatal("a second signal did not force")
 		}
 		forceCmd()
-		assertEnded(t, f, coupa.Cancelled)
+		assertEnded(t, f, vocab.Cancelled)
 		_, quit := m.Update(drainCmd())
 		if quit() != (tea.QuitMsg{}) {
 			t.Fatal("no quit after the shutdown")
@@ -426,8 +427,8 @@ func TestRunEndShowsSummaryAndExitWhenDoneQuits(t *testing.T) {
 	for _, exit := range []bool{false, true} {
 		synctest.Test(t, func(t *testing.T) {
 			f := plainPool(t, 2, nil)
-			for i, st := range []coupa.Status{coupa.Completed, coupa.Completed, coupa.Failed, coupa.NoAttachments} {
-				f.submit(fmt.Sprintf("45000005%d0", i), pool.Normal, pooltest.Attempt{Result: coupa.Result{Status: st}})
+			for i, st := range []vocab.Status{vocab.Completed, vocab.Completed, vocab.Failed, vocab.NoAttachments} {
+				f.submit(fmt.Sprintf("45000005%d0", i), vocab.Normal, pooltest.Attempt{Result: coupa.Result{Status: st}})
 			}
 			f.settle("every task final", func() bool { return f.p.Snapshot().Counts.Done == 4 })
 			f.advance(75 * time.Second)
@@ -469,7 +470,7 @@ func TestSignInEventThenL(t *testing.T) {
 		f := plainPool(t, 1, nil)
 		m := newSized(testOptions(f, nil), 120, 40)
 		f.eng.SetSignedIn(false)
-		f.submit("4500000601", pool.Normal, pooltest.Complete)
+		f.submit("4500000601", vocab.Normal, pooltest.Complete)
 		f.settle("sign-in required", func() bool { return f.p.Snapshot().State == pool.PoolSignInRequired })
 		var batch eventsMsg // what the bridge would deliver
 		for _, ev := range f.rec.Events() {
@@ -491,7 +492,7 @@ func TestSignInEventThenL(t *testing.T) {
 		}
 		f.settle("the task ran after the sign-in", func() bool {
 			ti := f.task("4500000601")
-			return ti.State == pool.Done && ti.Result.Status == coupa.Completed
+			return ti.State == vocab.TaskDone && ti.Result.Status == vocab.Completed
 		})
 	})
 }
@@ -584,12 +585,12 @@ func TestDrainWithNothingRunningSaysWhatItWaitsFor(t *testing.T) {
 		if err := f.p.Pause(); err != nil {
 			t.Fatal(err)
 		}
-		f.submit("4500000201", pool.Normal, pooltest.Complete)
+		f.submit("4500000201", vocab.Normal, pooltest.Complete)
 		m := newSized(testOptions(f, nil), 120, 40)
 		press(m, "q")
 		mustContain(t, screen(m), "Quitting: no task running; stopping the workers…")
 		m.bg.wait()
-		if ti := f.task("4500000201"); ti.State != pool.Queued {
+		if ti := f.task("4500000201"); ti.State != vocab.TaskQueued {
 			t.Fatalf("the queued task after the shutdown: %s, want queued (PENDING)", ti.State)
 		}
 	})

@@ -7,6 +7,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 
+	"coupatui/coupa"
 	"coupatui/pool"
 )
 
@@ -26,11 +27,18 @@ func (p *workersPane) Move(act action) {
 	p.clamp()
 }
 
+func (p *workersPane) refresh() { p.clamp() }
+
 // clamp keeps the selection valid after the worker list changed.
 func (p *workersPane) clamp() {
 	n := len(p.c.snap.Workers)
 	p.sel = max(0, min(p.sel, n-1))
 	p.top = scrollTo(p.sel, p.top, p.rows(), n)
+}
+
+func (p *workersPane) selectRow(row int) {
+	p.sel = p.top + row
+	p.clamp()
 }
 
 // selected is the worker under the cursor.
@@ -64,9 +72,9 @@ var workerColumns = []column{
 	{title: "NOTE", width: 8, flex: true, drop: 6},
 }
 
-// renderWorkers draws the workers pane: state with a spinner, current PO,
-// time on it, files done/found, browser memory, tasks done and restarts;
-// under a busy worker, each file it is downloading, as room allows.
+// renderWorkers draws the workers pane: a row per worker (workerCells)
+// and, under a busy worker, a line per file it is downloading, as room
+// allows.
 func renderWorkers(c *common, sel, top, w, h int, focused bool) string {
 	st, snap := c.st, c.snap
 	cols := layoutColumns(workerColumns, w-2)
@@ -77,29 +85,26 @@ func renderWorkers(c *common, sel, top, w, h int, focused bool) string {
 	spare := rows - min(rows, max(0, len(snap.Workers)-top))
 	for i := top; i < len(snap.Workers) && i < top+rows; i++ {
 		wk := snap.Workers[i]
-		selected := i == sel && focused
-		cells := workerCells(c, wk, !selected)
+		row := workerCells(c, wk)
 		if i == sel {
-			cells[" "] = "▶"
+			row[" "] = span{text: "▶"}
 		}
-		line := tableRow(cols, cells)
+		selected := i == sel && focused
+		line := tableRow(st, cols, row, !selected)
 		if selected {
-			line = st.selected.Render(line)
+			line = st.render(tSelected, line)
 		}
 		body = append(body, line)
-		if wk.PO == "" {
-			continue
-		}
-		for _, f := range wk.Progress.InFlight {
+		for _, f := range workerFiles(wk) {
 			if spare == 0 {
 				break
 			}
-			body = append(body, fileLine(st, "      ", f, w-2, true))
+			body = append(body, st.paint(fileLine("      ", f, w-2)))
 			spare--
 		}
 	}
 	if len(snap.Workers) == 0 {
-		body = append(body, st.dim.Render("no workers yet"))
+		body = append(body, st.render(tDim, "no workers yet"))
 	}
 	title := fmt.Sprintf("Workers %d/%d", snap.WorkerCount, snap.TargetWorkers)
 	note := ""
@@ -115,10 +120,27 @@ func renderWorkers(c *common, sel, top, w, h int, focused bool) string {
 	return box(st, title, note, focused, w, h, body)
 }
 
-// workerCells formats one worker; styled adds colour to state words.
-func workerCells(c *common, wk pool.WorkerInfo, styled bool) map[string]string {
-	st := c.st
-	glyph := "·"
+// workerFiles are the files a worker is downloading, shown under its row:
+// those of every PO it holds, oldest first (with pipeline_depth above 1
+// the older POs download while the newest one's page loads).
+func workerFiles(wk pool.WorkerInfo) []coupa.FileProgress {
+	if wk.PO == "" {
+		return nil
+	}
+	if len(wk.Tasks) == 0 {
+		return wk.Progress.InFlight
+	}
+	var files []coupa.FileProgress
+	for _, t := range wk.Tasks {
+		files = append(files, t.Progress.InFlight...)
+	}
+	return files
+}
+
+// workerCells is one worker's row: state with a spinner, current PO, time
+// on it, files done/found, browser memory, tasks done and restarts.
+func workerCells(c *common, wk pool.WorkerInfo) tableCells {
+	glyph, state := "·", tPlain
 	switch wk.State {
 	case pool.WorkerBusy, pool.WorkerStarting, pool.WorkerRetiring:
 		glyph = c.spinner()
@@ -127,48 +149,41 @@ func workerCells(c *common, wk pool.WorkerInfo, styled bool) map[string]string {
 	case pool.WorkerStopped:
 		glyph = "■"
 	}
-	state := glyph + " " + wk.State.String()
-	if styled {
-		switch wk.State {
-		case pool.WorkerBusy:
-			state = st.ok.Render(state)
-		case pool.WorkerRestarting:
-			state = st.warn.Render(state)
-		case pool.WorkerStopped, pool.WorkerIdle:
-			state = st.dim.Render(state)
-		}
+	switch wk.State {
+	case pool.WorkerBusy:
+		state = tOK
+	case pool.WorkerRestarting:
+		state = tWarn
+	case pool.WorkerStopped, pool.WorkerIdle:
+		state = tDim
 	}
-	cells := map[string]string{
-		"W":     "W" + strconv.Itoa(wk.ID),
-		"STATE": state,
-		"TASKS": strconv.Itoa(wk.TasksDone),
-		"RST":   strconv.Itoa(wk.Restarts),
+	row := tableCells{
+		"W":     {text: "W" + strconv.Itoa(wk.ID)},
+		"STATE": {glyph + " " + wk.State.String(), state},
+		"TASKS": {text: strconv.Itoa(wk.TasksDone)},
+		"RST":   {text: strconv.Itoa(wk.Restarts)},
 	}
 	if wk.MemBytes > 0 {
-		cells["MEM"] = bytesHuman(wk.MemBytes)
+		row["MEM"] = span{text: bytesHuman(wk.MemBytes)}
 	}
 	if e := endpointOf(c.snap, wk); e != nil {
-		cells["MEM"] = "@" + e.Name // a remote slot: its memory is its host's
+		row["MEM"] = span{text: "@" + e.Name} // a remote slot: its memory is its host's
 	}
 	if wk.PO != "" {
 		// PO, TIME and FILES are the PO whose page the browser opened
 		// last; NOTE names the older ones it still downloads
 		// (pipeline_depth).
-		cells["PO"] = "PO" + wk.PO
+		row["PO"] = span{text: "PO" + wk.PO}
 		if !wk.TaskStart.IsZero() {
-			cells["TIME"] = clock(c.now.Sub(wk.TaskStart))
+			row["TIME"] = span{text: clock(c.now.Sub(wk.TaskStart))}
 		}
-		cells["FILES"] = fmt.Sprintf("%d/%d", wk.Progress.Done, wk.Progress.Found)
-		cells["NOTE"] = wk.Progress.Phase + olderTasks(wk)
+		row["FILES"] = span{text: fmt.Sprintf("%d/%d", wk.Progress.Done, wk.Progress.Found)}
+		row["NOTE"] = span{text: wk.Progress.Phase + olderTasks(wk)}
 	}
 	if wk.LastError != "" && wk.State != pool.WorkerBusy {
-		note := "last error: " + wk.LastError
-		if styled {
-			note = st.warn.Render(note)
-		}
-		cells["NOTE"] = note
+		row["NOTE"] = span{"last error: " + wk.LastError, tWarn}
 	}
-	return cells
+	return row
 }
 
 // endpointOf is the endpoint of a remote worker, nil for a local one.

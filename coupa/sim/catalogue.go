@@ -1,14 +1,13 @@
 package sim
 
 import (
+	"coupatui/vocab"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
-
-	"coupatui/coupa"
 )
 
 // poState is one PO and what happened to it; guarded by Server.mu.
@@ -299,33 +298,33 @@ func hasPDF(atts []Attachment) bool {
 // WantFor applies DESIGN.md's outcome rules to po as this server would
 // serve it: the status a correct client reaches. The Demo's Want fields
 // agree with it (a test checks).
-func (s *Server) WantFor(poID string) (coupa.Status, bool) {
+func (s *Server) WantFor(poID string) (vocab.Status, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st, ok := s.pos[poID]
 	if !ok {
-		return coupa.NotFound, false
+		return vocab.NotFound, false
 	}
 	po := st.po
 	switch {
 	case po.NotFound != 0:
-		return coupa.NotFound, true
+		return vocab.NotFound, true
 	case po.Hang:
-		return coupa.Timeout, true
+		return vocab.Timeout, true
 	case unrecognised(po):
-		return coupa.Unrecognised, true
+		return vocab.Unrecognised, true
 	}
 	n := len(po.Attachments)
 	if rq, ok := s.fallbackLocked(po); ok {
 		if rq.Denied {
-			return coupa.PRNotAccessible, true
+			return vocab.PRNotAccessible, true
 		}
 		n += len(rq.Attachments)
 	}
 	if n == 0 {
-		return coupa.NoAttachments, true
+		return vocab.NoAttachments, true
 	}
-	return coupa.Completed, true
+	return vocab.Completed, true
 }
 
 // unrecognised reports whether po's page shows neither files, an empty

@@ -1,12 +1,11 @@
 package sim
 
 import (
+	"coupatui/vocab"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
-
-	"coupatui/coupa"
 )
 
 func TestNewRefusesInvalidCatalogues(t *testing.T) {
@@ -72,7 +71,7 @@ func TestAddPOAtRunTime(t *testing.T) {
 	s := Start(t, Options{NoAssets: true, POs: []PO{{ID: "4500001401", Attachments: []Attachment{{ID: "taken", Name: "a.pdf", Size: 1}}}}})
 	c := newClient(t)
 	mustStatus(t, c, s.URL()+"/order_headers/4500001402", http.StatusNotFound)
-	po := PO{ID: "4500001402", Supplier: "Late Supplier", Attachments: []Attachment{{Name: "late.pdf", Size: 64}}, Want: coupa.Completed}
+	po := PO{ID: "4500001402", Supplier: "Late Supplier", Attachments: []Attachment{{Name: "late.pdf", Size: 64}}, Want: vocab.Completed}
 	if err := s.AddPO(po); err != nil {
 		t.Fatalf("AddPO: %v", err)
 	}
@@ -143,10 +142,10 @@ func TestWantForAppliesTheRules(t *testing.T) {
 			{ID: "11", Denied: true},
 			{ID: "12"},
 		}})
-	want := map[string]coupa.Status{
-		"1": coupa.Completed, "2": coupa.NoAttachments, "3": coupa.NotFound, "4": coupa.Timeout,
-		"5": coupa.Completed, "6": coupa.PRNotAccessible, "7": coupa.NoAttachments,
-		"8": coupa.PRNotAccessible, "9": coupa.Completed,
+	want := map[string]vocab.Status{
+		"1": vocab.Completed, "2": vocab.NoAttachments, "3": vocab.NotFound, "4": vocab.Timeout,
+		"5": vocab.Completed, "6": vocab.PRNotAccessible, "7": vocab.NoAttachments,
+		"8": vocab.PRNotAccessible, "9": vocab.Completed,
 	}
 	for id, w := range want {
 		if got, ok := s.WantFor(id); !ok || got != w {

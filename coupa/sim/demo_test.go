@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"coupatui/vocab"
 	"crypto/sha256"
 	"encoding/hex"
 	"html"
@@ -10,8 +11,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"coupatui/coupa"
 )
 
 // behaviours are everything the demo must show; each needs at least one PO.
@@ -121,7 +120,7 @@ func init() {
 	add("LongPoll with files", func(po PO, _ map[string]Requisition) bool { return po.LongPoll && len(po.Attachments) > 0 })
 	add("LongPoll without files", func(po PO, _ map[string]Requisition) bool { return po.LongPoll && len(po.Attachments) == 0 })
 	add("late insertion 800 ms", func(po PO, _ map[string]Requisition) bool { return po.InsertDelay >= 800e6 })
-	for _, w := range []coupa.Status{coupa.Completed, coupa.NoAttachments, coupa.NotFound, coupa.PRNotAccessible, coupa.Unrecognised} {
+	for _, w := range []vocab.Status{vocab.Completed, vocab.NoAttachments, vocab.NotFound, vocab.PRNotAccessible, vocab.Unrecognised} {
 		add("want "+string(w), func(po PO, _ map[string]Requisition) bool { return po.Want == w })
 	}
 }
@@ -284,18 +283,18 @@ func listed(t *testing.T, c *http.Client, s *Server, page string) (out []found, 
 // file may be called "Access denied letter.pdf".
 func isErrorPage(page string) bool { return errorRe.MatchString(staticHTML(page)) }
 
-func walkPO(t *testing.T, c *http.Client, s *Server, id string) (coupa.Status, []File) {
+func walkPO(t *testing.T, c *http.Client, s *Server, id string) (vocab.Status, []File) {
 	t.Helper()
 	resp, page := fetch(t, c, s.URL()+"/order_headers/"+id)
 	if resp.StatusCode == http.StatusServiceUnavailable {
 		resp, page = fetch(t, c, s.URL()+"/order_headers/"+id)
 	}
 	if isErrorPage(string(page)) {
-		return coupa.NotFound, nil
+		return vocab.NotFound, nil
 	}
 	atts, unknown, none := listed(t, c, s, string(page))
 	if unknown || none {
-		return coupa.Unrecognised, nil
+		return vocab.Unrecognised, nil
 	}
 	var files []File
 	for _, f := range atts {
@@ -305,7 +304,7 @@ func walkPO(t *testing.T, c *http.Client, s *Server, id string) (coupa.Status, [
 	if m := reqLinkRe.FindStringSubmatch(string(page)); m != nil && !pdf {
 		_, rq := fetch(t, c, s.URL()+m[1])
 		if isErrorPage(string(rq)) {
-			return coupa.PRNotAccessible, files
+			return vocab.PRNotAccessible, files
 		}
 		more, _, _ := listed(t, c, s, string(rq))
 		for _, f := range more {
@@ -313,9 +312,9 @@ func walkPO(t *testing.T, c *http.Client, s *Server, id string) (coupa.Status, [
 		}
 	}
 	if len(files) == 0 {
-		return coupa.NoAttachments, nil
+		return vocab.NoAttachments, nil
 	}
-	return coupa.Completed, files
+	return vocab.Completed, files
 }
 
 // download fetches one listed attachment, retrying 503s and cuts.

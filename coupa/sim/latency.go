@@ -45,6 +45,14 @@ func (s *Server) pageDelay(r *http.Request) bool {
 	s.pageHits[r.URL.Path] = n + 1
 	s.mu.Unlock()
 	d := s.latencyFor(r.URL.Path, n)
+	return sleep(r, d)
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// sleep waits d, or less when the request ends first; it reports whether
+// the request is still wanted.
+func sleep(r *http.Request, d time.Duration) bool {
 	if d <= 0 {
 		return r.Context().Err() == nil
 	}
@@ -57,5 +65,3 @@ func (s *Server) pageDelay(r *http.Request) bool {
 		return false
 	}
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

@@ -9,8 +9,8 @@ import (
 
 	"go.uber.org/goleak"
 
-	"coupatui/coupa"
 	"coupatui/internal/testkit"
+	"coupatui/vocab"
 )
 
 // holdPoll opens /poll and returns once the server holds it (the response
@@ -130,7 +130,7 @@ func TestRequestsAfterCloseFail(t *testing.T) {
 func TestStartRegistersClose(t *testing.T) {
 	var s *Server
 	t.Run("inner", func(t *testing.T) {
-		s = Start(t, Options{NoAssets: true, POs: []PO{{ID: "4500001103", Want: coupa.NoAttachments}}})
+		s = Start(t, Options{NoAssets: true, POs: []PO{{ID: "4500001103", Want: vocab.NoAttachments}}})
 	})
 	c := newClient(t)
 	if resp, err := c.Get(s.URL() + "/order_headers/4500001103"); err == nil {

@@ -1,10 +1,9 @@
 package sim
 
 import (
+	"coupatui/vocab"
 	"log/slog"
 	"time"
-
-	"coupatui/coupa"
 )
 
 // Shape is how an attachment appears on a page. Every shape is one of the
@@ -221,7 +220,7 @@ type PO struct {
 	InsertDelay time.Duration
 	Hang        bool         // the page's script loops forever after load (renderer hung)
 	AllocMB     int          // the page's script allocates and holds this many MB
-	Want        coupa.Status // the outcome a correct client reaches
+	Want        vocab.Status // the outcome a correct client reaches
 }
 
 // Requisition is one requisition page, reached from a PO for the PR fallback.

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"coupatui/vocab"
 	"fmt"
 	"image/png"
 	"net/http"
@@ -9,8 +10,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"coupatui/coupa"
 )
 
 func everyShape(prefix string) []Attachment {
@@ -23,7 +22,7 @@ func everyShape(prefix string) []Attachment {
 
 func TestPOPageListsEveryShapeByScript(t *testing.T) {
 	s := Start(t, Options{Seed: 1, NoAssets: true, POs: []PO{
-		{ID: "4500000001", Supplier: "Acme", Attachments: everyShape("a-"), Want: coupa.Completed},
+		{ID: "4500000001", Supplier: "Acme", Attachments: everyShape("a-"), Want: vocab.Completed},
 	}})
 	c := newClient(t)
 	resp, page := mustStatus(t, c, s.URL()+"/order_headers/4500000001", http.StatusOK)
@@ -126,8 +125,8 @@ func TestBoundEventsAndLayouts(t *testing.T) {
 	lacks(t, "page without a section", none, "<h3>")
 	contains(t, "page without a section", none, `<span class="label">Fornecedor</span><span class="sep">:</span> <span>Acme</span>`)
 	contains(t, "floating bar", none, `class="page_buttons_right orderHeaderShowFloatingSection floatingSectionOnTop"`)
-	for id, want := range map[string]coupa.Status{"4500000906": coupa.NoAttachments, "4500000907": coupa.Unrecognised,
-		"4500000908": coupa.Unrecognised, "4500000905": coupa.Completed} {
+	for id, want := range map[string]vocab.Status{"4500000906": vocab.NoAttachments, "4500000907": vocab.Unrecognised,
+		"4500000908": vocab.Unrecognised, "4500000905": vocab.Completed} {
 		if got, _ := s.WantFor(id); got != want {
 			t.Errorf("WantFor(%s) = %s, want %s", id, got, want)
 		}
@@ -138,7 +137,7 @@ func TestBoundEventsAndLayouts(t *testing.T) {
 }
 
 func TestEmptyPOShowsNoAttachmentsText(t *testing.T) {
-	s := Start(t, Options{NoAssets: true, POs: []PO{{ID: "4500000002", Want: coupa.NoAttachments}}})
+	s := Start(t, Options{NoAssets: true, POs: []PO{{ID: "4500000002", Want: vocab.NoAttachments}}})
 	_, page := mustStatus(t, newClient(t), s.URL()+"/order_headers/4500000002", http.StatusOK)
 	if got := insertedHTML(t, page); got != `<p class="empty-list">No attachments</p>` {
 		t.Errorf("empty list inserts %q", got)
@@ -191,7 +190,7 @@ func TestNotFoundPages(t *testing.T) {
 			id := fmt.Sprintf("4500000%03d", 200+n)
 			m := (ti + status) % 4
 			n++
-			pos = append(pos, PO{ID: id, NotFound: status, ErrorText: text, ErrorMarkup: m, Want: coupa.NotFound})
+			pos = append(pos, PO{ID: id, NotFound: status, ErrorText: text, ErrorMarkup: m, Want: vocab.NotFound})
 			if text == "" {
 				text = TextOops
 			}
@@ -268,7 +267,7 @@ func TestFirstTry5xxAnswers503Once(t *testing.T) {
 func TestScriptBehaviours(t *testing.T) {
 	s := Start(t, Options{Seed: 3, NoAssets: true, POs: []PO{
 		{ID: "4500000501", LongPoll: true},
-		{ID: "4500000502", Hang: true, Want: coupa.Timeout},
+		{ID: "4500000502", Hang: true, Want: vocab.Timeout},
 		{ID: "4500000503", AllocMB: 64},
 		{ID: "4500000504", InsertDelay: 800 * time.Millisecond},
 		{ID: "4500000505"},

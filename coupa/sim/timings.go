@@ -132,15 +132,5 @@ func (s *Server) downloadDelay(r *http.Request, id string) bool {
 	if j := s.opts.DownloadJitter; j > 0 {
 		d += time.Duration(s.derive("download latency", id, strconv.Itoa(n)).Int64N(int64(2*j)+1)) - j
 	}
-	if d <= 0 {
-		return r.Context().Err() == nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-r.Context().Done():
-		return false
-	}
+	return sleep(r, d)
 }

@@ -18,6 +18,7 @@ import (
 
 	"coupatui/coupa"
 	"coupatui/pool"
+	"coupatui/vocab"
 )
 
 // Engine launches Browsers whose Process runs the script chosen for the PO
@@ -216,7 +217,7 @@ func (b *Browser) Process(ctx context.Context, job coupa.Job, progress func(coup
 		e.mu.Unlock()
 	}()
 	if !signedIn {
-		return coupa.Result{PO: job.PO, Status: coupa.Pending, Err: fmt.Errorf("PO%s: %w", job.PO, coupa.ErrSignInRequired)}
+		return coupa.Result{PO: job.PO, Status: vocab.Pending, Err: fmt.Errorf("PO%s: %w", job.PO, coupa.ErrSignInRequired)}
 	}
 	res := s.Run(ctx, b, job, progress)
 	res.PO = job.PO

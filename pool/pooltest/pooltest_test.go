@@ -12,6 +12,7 @@ import (
 	"coupatui/monitor"
 	"coupatui/pool"
 	"coupatui/pool/pooltest"
+	"coupatui/vocab"
 )
 
 func launch(t *testing.T, e *pooltest.Engine, worker int) *pooltest.Browser {
@@ -28,7 +29,7 @@ func TestAttemptEndsOnGateContextOrDeath(t *testing.T) {
 		a := pooltest.Attempt{
 			Progress:  []coupa.Progress{{Phase: "downloading", Found: 2}},
 			Gate:      gate,
-			Result:    coupa.Result{Status: coupa.Completed, Found: 2, Downloaded: 2},
+			Result:    coupa.Result{Status: vocab.Completed, Found: 2, Downloaded: 2},
 			StopDelay: time.Second,
 		}
 		e := pooltest.NewEngine(nil)
@@ -44,7 +45,7 @@ func TestAttemptEndsOnGateContextOrDeath(t *testing.T) {
 			t.Fatalf("progress %+v", got)
 		}
 		gate.Open()
-		if r := <-res; r.Status != coupa.Completed || r.PO != job.PO {
+		if r := <-res; r.Status != vocab.Completed || r.PO != job.PO {
 			t.Fatalf("after the gate opened: %+v", r)
 		}
 
@@ -56,14 +57,14 @@ func TestAttemptEndsOnGateContextOrDeath(t *testing.T) {
 		synctest.Wait()
 		cancel()
 		start := time.Now()
-		if r := <-res; r.Status != coupa.Cancelled || time.Since(start) != time.Second {
+		if r := <-res; r.Status != vocab.Cancelled || time.Since(start) != time.Second {
 			t.Fatalf("after cancel: %s after %s", r.Status, time.Since(start))
 		}
 
 		go func() { res <- b.Process(context.Background(), job, func(coupa.Progress) {}) }()
 		synctest.Wait()
 		b.Kill()
-		if r := <-res; r.Status != coupa.Failed || !r.Retryable {
+		if r := <-res; r.Status != vocab.Failed || !r.Retryable {
 			t.Fatalf("after the browser died: %+v", r)
 		}
 		if n := e.Runs(job.PO); n != 3 {
@@ -73,14 +74,14 @@ func TestAttemptEndsOnGateContextOrDeath(t *testing.T) {
 }
 
 func TestAttemptsPlaysOneScriptPerAttempt(t *testing.T) {
-	fail := pooltest.Attempt{Result: coupa.Result{Status: coupa.Failed, Err: errors.New("503"), Retryable: true}}
+	fail := pooltest.Attempt{Result: coupa.Result{Status: vocab.Failed, Err: errors.New("503"), Retryable: true}}
 	e := pooltest.NewEngine(pooltest.Attempts(fail, pooltest.Complete))
 	b := launch(t, e, 1)
-	var got []coupa.Status
+	var got []vocab.Status
 	for range 3 {
 		got = append(got, b.Process(context.Background(), coupa.Job{PO: "4500000002"}, func(coupa.Progress) {}).Status)
 	}
-	if got[0] != coupa.Failed || got[1] != coupa.Completed || got[2] != coupa.Completed {
+	if got[0] != vocab.Failed || got[1] != vocab.Completed || got[2] != vocab.Completed {
 		t.Fatalf("statuses %v", got)
 	}
 }
@@ -126,9 +127,9 @@ func TestDrivesARealPool(t *testing.T) {
 		if err := p.Start(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		h, _ := p.Submit("4500000004", pool.Normal, pool.Meta{})
+		h, _ := p.Submit("4500000004", vocab.Normal, pool.Meta{})
 		feed.Report(coupa.Progress{Phase: "downloading", Found: 3, Done: 1})
-		if ti := h.Status(); ti.State != pool.Running || ti.Progress.Done != 1 {
+		if ti := h.Status(); ti.State != vocab.TaskRunning || ti.Progress.Done != 1 {
 			t.Fatalf("task %+v", ti)
 		}
 		mon.Send(monitor.Sample{UsedRatio: 0.5, TotalBytes: 8 << 30, Trees: map[int]monitor.ProcTree{1: {Bytes: 300 << 20, Kind: "pss"}}})
@@ -140,7 +141,7 @@ func TestDrivesARealPool(t *testing.T) {
 			t.Fatalf("tracked pid %d", pid)
 		}
 		p.Cancel("4500000004")
-		if ti, _ := h.Wait(context.Background()); ti.Result.Status != coupa.Cancelled {
+		if ti, _ := h.Wait(context.Background()); ti.Result.Status != vocab.Cancelled {
 			t.Fatalf("cancelled task %+v", ti)
 		}
 		p.Shutdown(context.Background())

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"coupatui/coupa"
+	"coupatui/vocab"
 )
 
 // Script plays one attempt of one PO on a fake browser, as the real
@@ -26,7 +27,7 @@ func (f ScriptFunc) Run(ctx context.Context, b *Browser, job coupa.Job, progress
 // Complete is a PO with one file that downloads at once.
 var Complete Script = Attempt{
 	Progress: []coupa.Progress{{Phase: "downloading", Found: 1}},
-	Result:   coupa.Result{Status: coupa.Completed, Found: 1, Downloaded: 1},
+	Result:   coupa.Result{Status: vocab.Completed, Found: 1, Downloaded: 1},
 }
 
 // Block runs until the attempt's context ends (a page that never settles).
@@ -85,15 +86,15 @@ func interrupted(ctx context.Context, b *Browser, stopDelay time.Duration) coupa
 	select {
 	case <-ctx.Done():
 	case <-b.done:
-		return coupa.Result{Status: coupa.Failed, Err: errors.New("connection lost"), Retryable: true}
+		return coupa.Result{Status: vocab.Failed, Err: errors.New("connection lost"), Retryable: true}
 	}
 	if stopDelay > 0 {
 		time.Sleep(stopDelay)
 	}
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return coupa.Result{Status: coupa.Timeout, Err: ctx.Err(), Retryable: true}
+		return coupa.Result{Status: vocab.Timeout, Err: ctx.Err(), Retryable: true}
 	}
-	return coupa.Result{Status: coupa.Cancelled, Err: ctx.Err()}
+	return coupa.Result{Status: vocab.Cancelled, Err: ctx.Err()}
 }
 
 // Attempts plays scripts[i] on a PO's attempt i+1 and the last script on

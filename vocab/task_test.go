@@ -1,0 +1,44 @@
+package vocab
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParsePriority(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want Priority
+		ok   bool
+	}{
+		{"urgent", Urgent, true}, {" HIGH ", High, true}, {"Normal", Normal, true}, {"low", Low, true},
+		{"", Normal, true}, {"\u00a0", Normal, true}, {"soon", Normal, false},
+	} {
+		got, err := ParsePriority(c.in)
+		if got != c.want || (err == nil) != c.ok {
+			t.Errorf("ParsePriority(%q) = %v, %v; want %v, ok %v", c.in, got, err, c.want, c.ok)
+		}
+		if err != nil && !strings.Contains(err.Error(), `"soon"`) {
+			t.Errorf("error %q does not name the word", err)
+		}
+	}
+}
+
+func TestPriorityOrderAndNames(t *testing.T) {
+	if !(Urgent > High && High > Normal && Normal > Low) {
+		t.Fatal("priorities are out of order")
+	}
+	for p, want := range map[Priority]string{Low: "LOW", Normal: "NORMAL", High: "HIGH", Urgent: "URGENT", 9: "Priority(9)"} {
+		if p.String() != want || p.Valid() != !strings.HasPrefix(want, "Priority(") {
+			t.Errorf("%d: String %q Valid %v", int(p), p.String(), p.Valid())
+		}
+	}
+}
+
+func TestValidPO(t *testing.T) {
+	for po, want := range map[string]bool{"123456": true, "0012345": true, "12345": false, "12AB56": false, "": false, "PO123456": false} {
+		if ValidPO(po) != want {
+			t.Errorf("ValidPO(%q) = %v", po, !want)
+		}
+	}
+}
