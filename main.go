@@ -1,6 +1,6 @@
 // Command coupatui downloads the attachments of Coupa purchase orders listed
 // in a spreadsheet, with a pool of signed-in headless browsers and a live
-// terminal console. See README.md and DESIGN.md.
+// terminal console. See README.md and docs/ARCHITECTURE.md.
 package main
 
 import (
@@ -17,7 +17,7 @@ import (
 	"coupatui/run"
 )
 
-// Exit codes (DESIGN.md "Command line").
+// Exit codes (docs/ARCHITECTURE.md "The run", README "Exit codes").
 const (
 	exitOK          = 0   // every row reached a final status, failures included
 	exitFatal       = 1   // bad input, no browser, bad config

@@ -5,8 +5,9 @@
 package config
 
 import (
-	"coupatui/vocab"
 	"time"
+
+	"coupatui/vocab"
 )
 
 // Config is the whole of coupatui's configuration. Its zero value is not
@@ -50,8 +51,9 @@ type Selectors struct {
 	Empty       []string `toml:"empty"`       // the text of an empty attachment list
 }
 
-// Pool is the browser pool. The first eight keys keep the seed's
-// PoolConfig names.
+// Pool is the browser pool. The first eight keys keep the names of the
+// pool configuration operators knew before coupatui (worker_count,
+// headless_mode, ...): their scripts and habits carry over.
 type Pool struct {
 	WorkerCount              Count    `toml:"worker_count"` // a number, or "auto"
 	HeadlessMode             bool     `toml:"headless_mode"`

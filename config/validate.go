@@ -1,12 +1,13 @@
 package config
 
 import (
-	"coupatui/vocab"
 	"fmt"
 	"net"
 	"net/url"
 	"strconv"
 	"strings"
+
+	"coupatui/vocab"
 )
 
 // Limits the pool can honour on any machine.

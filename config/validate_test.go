@@ -1,12 +1,13 @@
 package config
 
 import (
-	"coupatui/vocab"
 	"errors"
 	"math"
 	"strings"
 	"testing"
 	"time"
+
+	"coupatui/vocab"
 )
 
 func TestValidate(t *testing.T) {

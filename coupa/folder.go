@@ -1,7 +1,6 @@
 package coupa
 
 import (
-	"coupatui/vocab"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -9,6 +8,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"coupatui/vocab"
 )
 
 // Folder names: one folder per PO, "PO<id>__WORK" while in flight,

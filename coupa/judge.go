@@ -34,8 +34,8 @@ type verdict struct {
 }
 
 // judge decides what a page shows from the analyser's description: every
-// outcome needs something the page positively showed (DESIGN.md "No
-// outcome without evidence"); a page that shows none of these is
+// outcome needs something the page positively showed (docs/ARCHITECTURE.md,
+// "No outcome without evidence"); a page that shows none of these is
 // unrecognised, never "no attachments".
 func (s *Site) judge(status int, st pageState) verdict {
 	unknownItems := func() string {

@@ -11,7 +11,7 @@ import (
 	"coupatui/browser"
 )
 
-// The built-in markers (DESIGN.md "What Coupa pages look like", and the
+// The built-in markers (docs/ARCHITECTURE.md "What Coupa pages look like", and the
 // shapes a public Coupa downloader looks for). Selectors of
 // [coupa.selectors] are added to them.
 var (

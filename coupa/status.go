@@ -4,10 +4,11 @@
 package coupa
 
 import (
-	"coupatui/vocab"
 	"errors"
 	"fmt"
 	"time"
+
+	"coupatui/vocab"
 )
 
 // ErrSignInRequired means Coupa answered with its sign-in wall: the browser's

@@ -1,12 +1,13 @@
 package coupa
 
 import (
-	"coupatui/vocab"
 	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"coupatui/vocab"
 )
 
 func TestIsSignInURL(t *testing.T) {

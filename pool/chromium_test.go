@@ -136,6 +136,20 @@ func waitAll(t *testing.T, hs []*pool.Handle, within time.Duration) []pool.TaskI
 	return out
 }
 
+// submitPOs submits pos at normal priority.
+func submitPOs(t *testing.T, p *pool.Pool, pos []sim.PO) []*pool.Handle {
+	t.Helper()
+	var hs []*pool.Handle
+	for _, po := range pos {
+		h, err := p.Submit(po.ID, vocab.Normal, pool.Meta{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hs = append(hs, h)
+	}
+	return hs
+}
+
 func simplePOs(n int, first int) []sim.PO {
 	pos := make([]sim.PO, n)
 	for i := range pos {
@@ -193,11 +207,7 @@ func TestRealCancelAndReprioritise(t *testing.T) {
 	pos := simplePOs(5, 20)
 	rp := startReal(t, testConfig(1), sim.Options{POs: pos, Latency: time.Second})
 	pid := rp.Snapshot().Workers[0].PID
-	var hs []*pool.Handle
-	for _, po := range pos {
-		h, _ := rp.Submit(po.ID, vocab.Normal, pool.Meta{})
-		hs = append(hs, h)
-	}
+	hs := submitPOs(t, rp.Pool, pos)
 	testkit.WaitFor(t, "the first PO to start", 30*time.Second, func() bool { return hs[0].Status().State == vocab.TaskRunning })
 	if err := rp.Cancel(pos[1].ID); err != nil { // queued
 		t.Fatal(err)
@@ -263,11 +273,7 @@ func TestRealShutdownMidRunLeavesNothing(t *testing.T) {
 	pos := simplePOs(20, 300)
 	cfg := testConfig(2)
 	rp := startReal(t, cfg, sim.Options{POs: pos, Latency: 300 * time.Millisecond})
-	var hs []*pool.Handle
-	for _, po := range pos {
-		h, _ := rp.Submit(po.ID, vocab.Normal, pool.Meta{})
-		hs = append(hs, h)
-	}
+	hs := submitPOs(t, rp.Pool, pos)
 	testkit.WaitFor(t, "3 POs done", 2*time.Minute, func() bool { return rp.Snapshot().Counts.Done >= 3 })
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
 	defer cancel()

@@ -30,7 +30,7 @@ func (p *Pool) SubmitMany(items []Item) ([]*Handle, error) {
 		}
 	}
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.unlock()
 	if p.draining {
 		return nil, ErrStopped
 	}
@@ -67,7 +67,7 @@ func (p *Pool) SubmitMany(items []Item) ([]*Handle, error) {
 // Lookup returns the handle of the latest task for po.
 func (p *Pool) Lookup(po string) (*Handle, bool) {
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.unlock()
 	t, ok := p.tasks[po]
 	if !ok {
 		return nil, false
@@ -78,7 +78,7 @@ func (p *Pool) Lookup(po string) (*Handle, bool) {
 // Task returns a copy of the latest task for po.
 func (p *Pool) Task(po string) (TaskInfo, bool) {
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.unlock()
 	t, ok := p.tasks[po]
 	if !ok {
 		return TaskInfo{}, false
@@ -88,7 +88,7 @@ func (p *Pool) Task(po string) (TaskInfo, bool) {
 
 func (p *Pool) lookup(po string) (*task, error) {
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.unlock()
 	t, ok := p.tasks[po]
 	if !ok {
 		return nil, fmt.Errorf("PO%s: %w", po, ErrUnknownTask)
@@ -120,16 +120,16 @@ func (p *Pool) Retry(po string) error {
 	p.mu.Lock()
 	t, ok := p.tasks[po]
 	if !ok {
-		p.mu.Unlock()
+		p.unlock()
 		return fmt.Errorf("PO%s: %w", po, ErrUnknownTask)
 	}
 	if t.state != vocab.TaskDone || valueOf(t.result).Status.Deterministic() {
 		st := t.status()
-		p.mu.Unlock()
+		p.unlock()
 		return fmt.Errorf("PO%s is %s: %w", po, st, ErrNotFailed)
 	}
 	prio, meta := t.priority, t.meta
-	p.mu.Unlock()
+	p.unlock()
 	_, err := p.Submit(po, prio, meta)
 	return err
 }
@@ -142,7 +142,7 @@ func (p *Pool) SetPriorityMany(pos []string, prio vocab.Priority) (Bulk, error) 
 		return Bulk{}, fmt.Errorf("set priority of %d tasks: invalid priority %d", len(pos), prio)
 	}
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.unlock()
 	var b Bulk
 	for _, po := range pos {
 		t, ok := p.tasks[po]
@@ -162,7 +162,7 @@ func (p *Pool) SetPriorityMany(pos []string, prio vocab.Priority) (Bulk, error) 
 // skipped and counted.
 func (p *Pool) CancelMany(pos []string) (Bulk, error) {
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.unlock()
 	var b Bulk
 	var settle []*task
 	var evs []Event
@@ -201,7 +201,7 @@ func (p *Pool) setPriority(t *task, prio vocab.Priority) error {
 		return fmt.Errorf("PO%s: invalid priority %d", t.po, prio)
 	}
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.unlock()
 	return p.setPriorityLocked(t, prio)
 }
 
@@ -229,7 +229,7 @@ func (p *Pool) setPriorityLocked(t *task, prio vocab.Priority) error {
 
 func (p *Pool) cancelTask(t *task) error {
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.unlock()
 	if t.settling {
 		return nil // its outcome is being recorded
 	}
@@ -262,7 +262,7 @@ func (p *Pool) unretryLocked(t *task) {
 // Under memory pressure the pool may run fewer than the target for a while.
 func (p *Pool) Scale(n int) error {
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.unlock()
 	if n < p.cfg.MinWorkers || n > p.cfg.MaxWorkers {
 		return fmt.Errorf("scale to %d: %w (min %d, max %d)", n, ErrScaleLimit, p.cfg.MinWorkers, p.cfg.MaxWorkers)
 	}
@@ -284,7 +284,7 @@ func (p *Pool) Scale(n int) error {
 // Pause stops dispatching tasks; running tasks go on.
 func (p *Pool) Pause() error {
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.unlock()
 	if p.draining {
 		return ErrStopped
 	}
@@ -300,7 +300,7 @@ func (p *Pool) Pause() error {
 // was fixed); if the cause is still there, the next write holds again.
 func (p *Pool) Resume() error {
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.unlock()
 	if p.draining {
 		return ErrStopped
 	}
@@ -319,7 +319,7 @@ func (p *Pool) Resume() error {
 // is restarted on a fresh clone of the base profile and dispatch resumes.
 func (p *Pool) Reauthenticate() error {
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.unlock()
 	if p.draining {
 		return ErrStopped
 	}
@@ -340,7 +340,7 @@ func (p *Pool) Reauthenticate() error {
 func (p *Pool) Subscribe(buffer int) *Subscription {
 	s := newSubscription(buffer)
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.unlock()
 	if p.finished {
 		s.end()
 		return s

@@ -8,10 +8,10 @@ import (
 	"coupatui/config"
 )
 
-// Config holds the pool's settings. The names follow the seed's
-// PoolConfig. The pool has no defaults of its own: ConfigFrom fills a
-// Config from the configuration, whose config.Default is the one source of
-// every default.
+// Config holds the pool's settings, named after their config.toml keys
+// (docs/ARCHITECTURE.md "Configuration"). The pool has no defaults of its
+// own: ConfigFrom fills a Config from the configuration, whose
+// config.Default is the one source of every default.
 type Config struct {
 	WorkerCount       int           // target workers at start (worker_count)
 	MinWorkers        int           // floor for scaling and memory policy

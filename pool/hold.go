@@ -47,7 +47,7 @@ func IsDiskFull(err error) bool { return diskfull.Is(err) }
 // tasks go on. Holding an active hold again only updates its reason.
 func (p *Pool) Hold(h Hold, reason string) error {
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.unlock()
 	if p.draining {
 		return ErrStopped
 	}
@@ -59,7 +59,7 @@ func (p *Pool) Hold(h Hold, reason string) error {
 // still stops it.
 func (p *Pool) Release(h Hold) error {
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.unlock()
 	if p.draining {
 		return ErrStopped
 	}

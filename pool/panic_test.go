@@ -42,8 +42,7 @@ func TestPanicInAnAttemptIsOneFailedAttempt(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				e := pooltest.NewEngine(nil)
 				e.On(po(1), pooltest.Attempts(tc.panic, pooltest.Complete))
-				cfg := fakeConfig()
-				cfg.WorkerCount = 1
+				cfg := oneWorker()
 				p := startPool(t, cfg, e)
 				h, _ := p.Submit(po(1), vocab.Normal, pool.Meta{})
 				after, _ := p.Submit(po(2), vocab.Normal, pool.Meta{})

@@ -83,11 +83,7 @@ func TestRealPipelinedBrowserDownloadsLandInTheirOwnPOFolders(t *testing.T) {
 	cfg := testConfig(1)
 	cfg.PipelineDepth = 2
 	rp := startReal(t, cfg, sim.Options{POs: pos, Latency: 200 * time.Millisecond})
-	var hs []*pool.Handle
-	for _, po := range pos {
-		h, _ := rp.Submit(po.ID, vocab.Normal, pool.Meta{})
-		hs = append(hs, h)
-	}
+	hs := submitPOs(t, rp.Pool, pos)
 	got := waitAll(t, hs, 3*time.Minute)
 	for i, ti := range got {
 		if ti.Result.Status != vocab.Completed || ti.Result.Downloaded != 2 {
@@ -177,11 +173,7 @@ func TestRealBrowserKilledWithTwoPOsRetriesBothEachFileOnce(t *testing.T) {
 	t.Cleanup(func() { (&realPool{profiles: profiles}).assertClean(t) }) // runs after runPool's shutdown
 	p, _ := runPool(t, cfg, pool.Deps{Engine: haveEngine{Engine: engine, f: journal}, Recorder: journal})
 
-	var hs []*pool.Handle
-	for _, po := range pos {
-		h, _ := p.Submit(po.ID, vocab.Normal, pool.Meta{})
-		hs = append(hs, h)
-	}
+	hs := submitPOs(t, p, pos)
 	// The first PO's files are held by the server, the second PO's page too.
 	testkit.WaitFor(t, "two POs in the browser", time.Minute, func() bool {
 		return hs[0].Status().State == vocab.TaskRunning && hs[1].Status().State == vocab.TaskRunning && srv.Stats().InFlight >= 2

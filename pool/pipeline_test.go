@@ -20,6 +20,15 @@ func paged(page, files *pooltest.Gate) pooltest.Attempt {
 		Result: coupa.Result{Status: vocab.Completed, Found: 1, Downloaded: 1}}
 }
 
+// gatePair scripts po(1) and po(2) on e: each reads its page when its
+// page gate opens and ends COMPLETED when its files gate opens.
+func gatePair(e *pooltest.Engine) (page1, files1, page2, files2 *pooltest.Gate) {
+	page1, files1, page2, files2 = pooltest.NewGate(), pooltest.NewGate(), pooltest.NewGate(), pooltest.NewGate()
+	e.On(po(1), paged(page1, files1))
+	e.On(po(2), paged(page2, files2))
+	return page1, files1, page2, files2
+}
+
 func running(p *pool.Pool, pos ...string) []string {
 	var out []string
 	for _, po := range pos {
@@ -51,9 +60,7 @@ func TestPipelineTakesTheNextPOOnceThePageIsRead(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				rec := &fakeRecorder{}
 				e := pooltest.NewEngine(nil)
-				page1, files1, page2, files2 := pooltest.NewGate(), pooltest.NewGate(), pooltest.NewGate(), pooltest.NewGate()
-				e.On(po(1), paged(page1, files1))
-				e.On(po(2), paged(page2, files2))
+				page1, files1, page2, files2 := gatePair(e)
 				cfg := fakeConfig()
 				cfg.WorkerCount, cfg.PipelineDepth = 1, depth
 				p, _ := pool.New(cfg, pool.Deps{Engine: e, Recorder: rec})
@@ -127,8 +134,7 @@ func TestPipelineKeepsPriorities(t *testing.T) {
 			Result: coupa.Result{Status: vocab.Completed, Found: 1, Downloaded: 1}})
 		page1, files1 := pooltest.NewGate(), pooltest.NewGate()
 		e.On(po(1), paged(page1, files1))
-		cfg := fakeConfig()
-		cfg.WorkerCount = 1
+		cfg := oneWorker()
 		p := startPool(t, cfg, e)
 		h1, _ := p.Submit(po(1), vocab.Normal, pool.Meta{})
 		synctest.Wait()
@@ -160,11 +166,8 @@ func TestPipelineCancelEitherPO(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				e := pooltest.NewEngine(nil)
-				page1, files1, page2, files2 := pooltest.NewGate(), pooltest.NewGate(), pooltest.NewGate(), pooltest.NewGate()
-				e.On(po(1), paged(page1, files1))
-				e.On(po(2), paged(page2, files2))
-				cfg := fakeConfig()
-				cfg.WorkerCount = 1
+				page1, files1, page2, files2 := gatePair(e)
+				cfg := oneWorker()
 				p := startPool(t, cfg, e)
 				h1, _ := p.Submit(po(1), vocab.Normal, pool.Meta{})
 				h2, _ := p.Submit(po(2), vocab.Normal, pool.Meta{})
@@ -211,8 +214,7 @@ func TestPipelineCrashRetriesBothPOs(t *testing.T) {
 		}
 		e.On(po(1), first(paged(page1, files1)))
 		e.On(po(2), first(paged(page2, pooltest.NewGate())))
-		cfg := fakeConfig()
-		cfg.WorkerCount = 1
+		cfg := oneWorker()
 		p := startPool(t, cfg, e)
 		p.Pause()
 		h1, _ := p.Submit(po(1), vocab.Normal, pool.Meta{})
@@ -249,11 +251,8 @@ func TestPipelineCrashRetriesBothPOs(t *testing.T) {
 func TestPipelineShutdownDrainsBoth(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		e := pooltest.NewEngine(nil)
-		page1, files1, page2, files2 := pooltest.NewGate(), pooltest.NewGate(), pooltest.NewGate(), pooltest.NewGate()
-		e.On(po(1), paged(page1, files1))
-		e.On(po(2), paged(page2, files2))
-		cfg := fakeConfig()
-		cfg.WorkerCount = 1
+		page1, files1, page2, files2 := gatePair(e)
+		cfg := oneWorker()
 		p, _ := pool.New(cfg, pool.Deps{Engine: e})
 		p.Start(context.Background())
 		h1, _ := p.Submit(po(1), vocab.Normal, pool.Meta{})
@@ -296,9 +295,7 @@ func TestPipelineShutdownDrainsBoth(t *testing.T) {
 func TestPipelineRecyclesAfterBothPOs(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		e := pooltest.NewEngine(nil)
-		page1, files1, page2, files2 := pooltest.NewGate(), pooltest.NewGate(), pooltest.NewGate(), pooltest.NewGate()
-		e.On(po(1), paged(page1, files1))
-		e.On(po(2), paged(page2, files2))
+		page1, files1, page2, files2 := gatePair(e)
 		cfg := fakeConfig()
 		cfg.WorkerCount, cfg.RecycleAfterTasks = 1, 1
 		p := startPool(t, cfg, e)

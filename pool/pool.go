@@ -6,13 +6,14 @@ package pool
 
 import (
 	"context"
-	"coupatui/vocab"
 	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"sync"
 	"time"
+
+	"coupatui/vocab"
 )
 
 // Deps are the pool's collaborators.
@@ -64,6 +65,9 @@ type Pool struct {
 
 	mu         sync.Mutex
 	changed    chan struct{} // closed and replaced on every change workers wait on
+	logq       []slog.Record // log lines made under mu, not yet written (see log.go)
+	logging    bool          // a goroutine is writing logq out
+	logIdle    chan struct{} // closed when that goroutine is done
 	began      bool
 	started    time.Time
 	ready      bool              // Start returned
@@ -157,14 +161,14 @@ func New(cfg Config, deps Deps) (*Pool, error) {
 func (p *Pool) Start(ctx context.Context) error {
 	p.mu.Lock()
 	if p.began {
-		p.mu.Unlock()
+		p.unlock()
 		return errors.New("pool: already started")
 	}
 	p.began = true
 	p.started = time.Now()
 	p.spawnRemoteLocked()
 	p.rebalanceLocked()
-	p.mu.Unlock()
+	p.unlock()
 
 	p.wg.Add(1)
 	go p.supervise()
@@ -177,11 +181,11 @@ func (p *Pool) Start(ctx context.Context) error {
 	deadline := time.NewTimer(p.cfg.StartupTimeout)
 	defer deadline.Stop()
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.unlock()
 wait:
 	for !p.allLaunchedLocked() && !p.draining {
 		ch := p.changed
-		p.mu.Unlock()
+		p.unlock()
 		select {
 		case <-ch:
 			p.mu.Lock()

@@ -30,6 +30,13 @@ func fakeConfig() pool.Config {
 	return c
 }
 
+// oneWorker is fakeConfig with one worker.
+func oneWorker() pool.Config {
+	c := fakeConfig()
+	c.WorkerCount = 1
+	return c
+}
+
 func startPool(t *testing.T, cfg pool.Config, e *pooltest.Engine) *pool.Pool {
 	t.Helper()
 	p, err := pool.New(cfg, pool.Deps{Engine: e, Rand: pooltest.NoJitter()})
@@ -111,8 +118,7 @@ func submitN(t *testing.T, p *pool.Pool, n int) []*pool.Handle {
 
 func TestPriorityOrderOnOneWorker(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		cfg := fakeConfig()
-		cfg.WorkerCount = 1
+		cfg := oneWorker()
 		e := pooltest.NewEngine(nil)
 		p := startPool(t, cfg, e)
 		p.Pause()
@@ -167,8 +173,7 @@ func TestDuplicateSubmitReturnsLiveTask(t *testing.T) {
 
 func TestCancelQueuedAndRunning(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		cfg := fakeConfig()
-		cfg.WorkerCount = 1
+		cfg := oneWorker()
 		e := pooltest.NewEngine(pooltest.ScriptFunc(func(ctx context.Context, b *pooltest.Browser, job coupa.Job, progress func(coupa.Progress)) coupa.Result {
 			if job.PO == po(1) {
 				return pooltest.Block.Run(ctx, b, job, progress)
@@ -218,8 +223,7 @@ func TestRetriesWithBackoffThenSuccess(t *testing.T) {
 			}
 			return pooltest.Complete.Run(ctx, b, job, progress)
 		}))
-		cfg := fakeConfig()
-		cfg.WorkerCount = 1
+		cfg := oneWorker()
 		p := startPool(t, cfg, e)
 		h, _ := p.Submit(po(1), vocab.Normal, pool.Meta{})
 		ti := wait(t, h)
@@ -279,8 +283,7 @@ func TestCrashRequeuesAtFrontAndRestarts(t *testing.T) {
 			}
 			return pooltest.Complete.Run(ctx, b, job, progress)
 		}))
-		cfg := fakeConfig()
-		cfg.WorkerCount = 1
+		cfg := oneWorker()
 		p := startPool(t, cfg, e)
 		p.Pause()
 		h1, _ := p.Submit(po(1), vocab.Normal, pool.Meta{})
@@ -311,8 +314,7 @@ func TestHungBrowserKilledByHealthCheck(t *testing.T) {
 			}
 			return pooltest.Complete.Run(ctx, b, job, progress)
 		}))
-		cfg := fakeConfig()
-		cfg.WorkerCount = 1
+		cfg := oneWorker()
 		p := startPool(t, cfg, e)
 		start := time.Now()
 		h, _ := p.Submit(po(1), vocab.Normal, pool.Meta{})
@@ -430,8 +432,7 @@ func TestLaunchFailureRetriedWithBackoff(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		e := pooltest.NewEngine(nil)
 		e.FailLaunches(2)
-		cfg := fakeConfig()
-		cfg.WorkerCount = 1
+		cfg := oneWorker()
 		start := time.Now()
 		p := startPool(t, cfg, e)
 		if d := time.Since(start); d != cfg.RestartBackoff+2*cfg.RestartBackoff {
@@ -603,8 +604,7 @@ func TestCloseKillsWhatIgnoresCancellation(t *testing.T) {
 			<-b.Done() // only a kill ends it
 			return coupa.Result{PO: job.PO, Status: vocab.Failed, Err: errors.New("browser gone"), Retryable: true}
 		}))
-		cfg := fakeConfig()
-		cfg.WorkerCount = 1
+		cfg := oneWorker()
 		p, _ := pool.New(cfg, pool.Deps{Engine: e})
 		p.Start(context.Background())
 		h, _ := p.Submit(po(1), vocab.Normal, pool.Meta{})
@@ -651,8 +651,7 @@ func TestSlowSubscriberLosesOnlyProgress(t *testing.T) {
 		e := pooltest.NewEngine(pooltest.ScriptFunc(func(ctx context.Context, b *pooltest.Browser, job coupa.Job, progress func(coupa.Progress)) coupa.Result {
 			return pooltest.Complete.Run(ctx, b, job, progress)
 		}))
-		cfg := fakeConfig()
-		cfg.WorkerCount = 1
+		cfg := oneWorker()
 		p := startPool(t, cfg, e)
 		sub := p.Subscribe(16) // never read until the end
 		defer sub.Close()

@@ -42,11 +42,7 @@ func TestRealHeavyBrowserRecycledAfterItsTask(t *testing.T) {
 	}
 	p, sub := runPool(t, cfg, pool.Deps{Engine: engine, Monitor: mon})
 
-	var hs []*pool.Handle
-	for _, po := range append([]sim.PO{heavy}, pos...) {
-		h, _ := p.Submit(po.ID, vocab.Normal, pool.Meta{})
-		hs = append(hs, h)
-	}
+	hs := submitPOs(t, p, append([]sim.PO{heavy}, pos...))
 	ev := waitEvent(t, sub, pool.EvPolicy, 2*time.Minute)
 	if !strings.Contains(ev.Reason, "max_browser_mb") {
 		t.Fatalf("policy event %q, want the max_browser_mb recycle", ev.Reason)

@@ -43,8 +43,8 @@ func (p *Pool) PrintPDF(ctx context.Context, html string) ([]byte, error) {
 		p.mu.Lock()
 		w.printing--
 		p.broadcastLocked()
-		p.mu.Unlock()
-		if err == nil || ctx.Err() != nil || !closed(b.Done()) || attempt > 0 {
+		p.unlock()
+		if err == nil || ctx.Err() != nil || !isClosed(b.Done()) || attempt > 0 {
 			return pdf, err
 		}
 		tried = append(tried, w.id)
@@ -55,10 +55,10 @@ func (p *Pool) PrintPDF(ctx context.Context, html string) ([]byte, error) {
 // its worker; nil when there is none (skipping the workers in skip).
 func (p *Pool) printer(skip []int) (*worker, Browser) {
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.unlock()
 	var best *worker
 	for _, w := range p.workers {
-		if w.b == nil || closed(w.b.Done()) || w.recycle != "" || containsInt(skip, w.id) {
+		if w.b == nil || isClosed(w.b.Done()) || w.recycle != "" || containsInt(skip, w.id) {
 			continue
 		}
 		if best == nil || printRank(w) < printRank(best) || printRank(w) == printRank(best) && w.id < best.id {
@@ -94,10 +94,10 @@ func (p *Pool) waitPrints(w *worker) {
 	deadline := time.NewTimer(printDrainTimeout)
 	defer deadline.Stop()
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.unlock()
 	for w.printing > 0 {
 		ch := p.changed
-		p.mu.Unlock()
+		p.unlock()
 		select {
 		case <-ch:
 		case <-deadline.C:

@@ -95,8 +95,7 @@ func TestPrintPDFTriesAnotherBrowserWhenOneDies(t *testing.T) {
 // running in it.
 func TestCloseWaitsForARunningPrint(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		cfg := fakeConfig()
-		cfg.WorkerCount = 1
+		cfg := oneWorker()
 		gate := pooltest.NewGate()
 		e := pooltest.NewEngine(nil)
 		e.OnPrint(func(ctx context.Context, b *pooltest.Browser, html string) ([]byte, error) {

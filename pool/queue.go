@@ -2,8 +2,9 @@ package pool
 
 import (
 	"container/heap"
-	"coupatui/vocab"
 	"slices"
+
+	"coupatui/vocab"
 )
 
 // queue is the priority heap of waiting tasks: higher priority first, then

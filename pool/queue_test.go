@@ -1,9 +1,10 @@
 package pool
 
 import (
-	"coupatui/vocab"
 	"fmt"
 	"testing"
+
+	"coupatui/vocab"
 )
 
 func pos(q *queue) []string {

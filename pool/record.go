@@ -3,6 +3,7 @@ package pool
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"coupatui/coupa"
@@ -86,12 +87,12 @@ func (p *Pool) retryRecord(what string, write func(ctx context.Context) error) b
 			if failed {
 				p.mu.Lock()
 				p.releaseLocked(HoldJournal, "journal records again")
-				p.mu.Unlock()
+				p.unlock()
 			}
 			return true
 		}
 		if p.recCtx.Err() != nil {
-			p.log.Warn("journal: giving up on a transition: the pool is closing", "event", what, "err", err)
+			p.logNow(slog.LevelWarn, "journal: giving up on a transition: the pool is closing", "event", what, "err", err)
 			return false
 		}
 		failed = true
@@ -102,12 +103,12 @@ func (p *Pool) retryRecord(what string, write func(ctx context.Context) error) b
 		}
 		p.mu.Lock()
 		p.holdLocked(HoldJournal, reason)
-		p.mu.Unlock()
+		p.unlock()
 		if n == 1 || n%10 == 0 {
-			p.log.Error("journal write failed; dispatch held, retrying", "attempt", n, "retry_in", wait, "err", err)
+			p.logNow(slog.LevelError, "journal write failed; dispatch held, retrying", "attempt", n, "retry_in", wait, "err", err)
 		}
 		if !p.sleepCtx(p.recCtx, wait) {
-			p.log.Warn("journal: giving up on a transition: the pool is closing", "event", what, "err", err)
+			p.logNow(slog.LevelWarn, "journal: giving up on a transition: the pool is closing", "event", what, "err", err)
 			return false
 		}
 	}
@@ -165,7 +166,7 @@ func (p *Pool) finishRecordedLocked(t *task, res coupa.Result) {
 		p.endSettleLocked(t, ev, true)
 		return
 	}
-	p.mu.Unlock()
+	p.unlock()
 	ok := p.record(ev)
 	p.mu.Lock()
 	p.endSettleLocked(t, ev, ok)
@@ -185,7 +186,7 @@ func (p *Pool) finishRecordedAsyncLocked(t *task, res coupa.Result) {
 		defer p.wg.Done()
 		ok := p.record(ev)
 		p.mu.Lock()
-		defer p.mu.Unlock()
+		defer p.unlock()
 		p.endSettleLocked(t, ev, ok)
 	}()
 }
@@ -205,7 +206,7 @@ func (p *Pool) settleManyAsyncLocked(ts []*task, evs []Event) {
 		defer p.wg.Done()
 		n := p.recordAll(evs)
 		p.mu.Lock()
-		defer p.mu.Unlock()
+		defer p.unlock()
 		for i, t := range ts {
 			p.endSettleLocked(t, evs[i], i < n)
 		}

@@ -129,8 +129,7 @@ func TestFailingRecorderHoldsAndDropsNothing(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		rec := &fakeRecorder{fail: -1, err: fmt.Errorf("journal: %w", syscall.ENOSPC)}
 		e := pooltest.NewEngine(pooltest.Complete)
-		cfg := fakeConfig()
-		cfg.WorkerCount = 1
+		cfg := oneWorker()
 		p, _ := pool.New(cfg, pool.Deps{Engine: e, Recorder: rec})
 		sub := p.Subscribe(0)
 		defer sub.Close()
@@ -195,8 +194,7 @@ func TestCloseGivesUpOnUnrecordedOutcomes(t *testing.T) {
 func TestCancelQueuedIsRecordedWithoutWaiting(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		rec := &fakeRecorder{gate: make(chan struct{})}
-		cfg := fakeConfig()
-		cfg.WorkerCount = 1
+		cfg := oneWorker()
 		e := pooltest.NewEngine(pooltest.Block)
 		p, _ := pool.New(cfg, pool.Deps{Engine: e, Recorder: rec})
 		p.Start(context.Background())

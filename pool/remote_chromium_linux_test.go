@@ -16,11 +16,9 @@ import (
 	"github.com/chromedp/cdproto/network"
 
 	"coupatui/browser"
-	"coupatui/coupa"
 	"coupatui/coupa/sim"
 	"coupatui/internal/testkit"
 	"coupatui/pool"
-	"coupatui/profiles"
 	"coupatui/vocab"
 )
 
@@ -38,20 +36,10 @@ const hostToken = "h0st-t0ken-5ecret"
 func TestRealRemoteHostsMixedWithLocal(t *testing.T) {
 	exe := testkit.Chromium(t)
 	pos := simplePOs(60, 700)
-	for i := range pos {
-		if i%3 == 0 { // a role=button item: only a click downloads it
-			pos[i].Attachments = append(pos[i].Attachments, sim.Attachment{Name: "signed.pdf", Size: 12 << 10, Shape: sim.ShapeButton})
-		}
-	}
+	addClickOnlyItems(pos)
 	srv := sim.Start(t, sim.Options{SignIn: true, SessionCookie: true, POs: pos, Latency: 2 * time.Second}) // slow enough that POs are left when the host comes back
 	tmp := t.TempDir()
-	m, err := profiles.New(profiles.Options{Base: filepath.Join(tmp, "base"), ClonesDir: filepath.Join(tmp, "clones")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := m.EnsureBase(); err != nil {
-		t.Fatal(err)
-	}
+	m := newProfiles(t, tmp)
 	other := plantForeignCookie(t, exe, m.Base())
 	session := signIn(t, exe, m.Base(), srv, pos[0].ID)
 
@@ -59,13 +47,8 @@ func TestRealRemoteHostsMixedWithLocal(t *testing.T) {
 	var logs testkit.Buffer
 	log := logs.Logger()
 	root := filepath.Join(tmp, "downloads")
-	engine := &pool.Chromium{
-		Site:        &coupa.Site{BaseURL: srv.URL(), Root: root, Logger: log, MarkerTimeout: 10 * time.Second},
-		Browser:     browser.Options{ExecPath: exe, Headless: true, BlockResources: true, StartTimeout: time.Minute, KeepTabs: 2},
-		Profiles:    m,
-		NameWorkers: true,
-		Logger:      log,
-	}
+	engine := profileEngine(exe, srv, root, m, log)
+	engine.Site.MarkerTimeout, engine.Browser.KeepTabs = 10*time.Second, 2
 	cfg := testConfig(2)
 	cfg.RestartBackoffMax = 2 * time.Second // reconnect soon after the host is back
 	for _, h := range hosts {
@@ -89,14 +72,7 @@ func TestRealRemoteHostsMixedWithLocal(t *testing.T) {
 	if len(s.Workers) != 6 || len(s.Endpoints) != 2 || s.Endpoints[0].Health() != "up" || s.Endpoints[1].Health() != "up" {
 		t.Fatalf("after start: %d workers, endpoints %+v", len(s.Workers), s.Endpoints)
 	}
-	var hs []*pool.Handle
-	for _, po := range pos {
-		h, err := p.Submit(po.ID, vocab.Normal, pool.Meta{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		hs = append(hs, h)
-	}
+	hs := submitPOs(t, p, pos)
 
 	// Kill host 1 while its slots work.
 	testkit.WaitFor(t, "host 1's slots to work", time.Minute, func() bool {
@@ -207,6 +183,16 @@ func workerReasons(t *testing.T, sub *pool.Subscription, token string) map[int][
 	return out
 }
 
+// addClickOnlyItems gives every third PO a role=button item: only a click
+// downloads it.
+func addClickOnlyItems(pos []sim.PO) {
+	for i := range pos {
+		if i%3 == 0 {
+			pos[i].Attachments = append(pos[i].Attachments, sim.Attachment{Name: "signed.pdf", Size: 12 << 10, Shape: sim.ShapeButton})
+		}
+	}
+}
+
 // foreignCookie is a cookie of another site in the signed-in profile.
 const foreignCookie = "other_site_secret"
 
@@ -222,25 +208,14 @@ func plantForeignCookie(t *testing.T, exe, profile string) string {
 	origin := strings.Replace(other.URL, "127.0.0.1", "localhost", 1)
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
-	b, err := browser.Launch(ctx, browser.Options{ExecPath: exe, Headless: true, ProfileDir: profile, StartTimeout: time.Minute})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	tab, err := b.NewTab(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, tab := openTab(t, ctx, browser.Options{ExecPath: exe, Headless: true, ProfileDir: profile, StartTimeout: time.Minute})
 	if _, err := tab.Navigate(ctx, origin+"/"); err != nil {
 		t.Fatal(err)
 	}
 	if c, err := tab.Cookies(ctx, origin+"/"); err != nil || len(c) != 1 {
 		t.Fatalf("the other site's cookie: %v, %v", c, err)
 	}
-	tab.Close()
-	if err := b.Close(); err != nil {
-		t.Fatal(err)
-	}
+	closeCleanly(t, b, tab)
 	return origin
 }
 
@@ -258,15 +233,8 @@ func checkRemoteCookies(t *testing.T, host string, cookies []*network.CookiePara
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
-	b, err := browser.Launch(ctx, browser.Options{Remote: host, Cookies: cookies, StartTimeout: time.Minute})
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, tab := openTab(t, ctx, browser.Options{Remote: host, Cookies: cookies, StartTimeout: time.Minute})
 	defer b.Close()
-	tab, err := b.NewTab(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
 	defer tab.Close()
 	if c, err := tab.Cookies(ctx, other+"/"); err != nil || len(c) != 0 {
 		t.Errorf("the remote context holds %d cookies of the other origin (%v)", len(c), err)
@@ -290,30 +258,16 @@ func TestRealBrowserless(t *testing.T) {
 	exe := testkit.Chromium(t)
 	bl := testkit.StartBrowserless(t, browserlessToken, 3, 0)
 	pos := simplePOs(30, 900)
-	for i := range pos {
-		if i%3 == 0 {
-			pos[i].Attachments = append(pos[i].Attachments, sim.Attachment{Name: "signed.pdf", Size: 12 << 10, Shape: sim.ShapeButton})
-		}
-	}
+	addClickOnlyItems(pos)
 	srv := sim.Start(t, sim.Options{SignIn: true, SessionCookie: true, POs: pos, Latency: 200 * time.Millisecond})
 	tmp := t.TempDir()
-	m, err := profiles.New(profiles.Options{Base: filepath.Join(tmp, "base"), ClonesDir: filepath.Join(tmp, "clones")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := m.EnsureBase(); err != nil {
-		t.Fatal(err)
-	}
+	m := newProfiles(t, tmp)
 	session := signIn(t, exe, m.Base(), srv, pos[0].ID)
 	var logs testkit.Buffer
 	log := logs.Logger()
-	engine := &pool.Chromium{
-		Site:     &coupa.Site{BaseURL: srv.URL(), Root: filepath.Join(tmp, "downloads"), Logger: log, MarkerTimeout: 10 * time.Second},
-		Browser:  browser.Options{ExecPath: exe, Headless: true, BlockResources: true, StartTimeout: time.Minute, KeepTabs: 2},
-		Profiles: m,
-		Logger:   log,
-		Remotes:  []string{bl.URL()},
-	}
+	engine := profileEngine(exe, srv, filepath.Join(tmp, "downloads"), m, log)
+	engine.Site.MarkerTimeout, engine.Browser.KeepTabs = 10*time.Second, 2
+	engine.NameWorkers, engine.Remotes = false, []string{bl.URL()}
 	cfg := testConfig(0)
 	cfg.MinWorkers = 0
 	cfg.Endpoints = []pool.Endpoint{{Name: browser.RemoteHost(bl.URL()), Slots: 4}}
@@ -322,14 +276,7 @@ func TestRealBrowserless(t *testing.T) {
 	var events sync.WaitGroup
 	var reasons map[int][]string
 	events.Go(func() { reasons = workerReasons(t, sub, browserlessToken) })
-	var hs []*pool.Handle
-	for _, po := range pos {
-		h, err := p.Submit(po.ID, vocab.Normal, pool.Meta{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		hs = append(hs, h)
-	}
+	hs := submitPOs(t, p, pos)
 	began := time.Now()
 	for _, ti := range waitAll(t, hs, 3*time.Minute) {
 		if want := len(posByID(pos, ti.PO).Attachments); ti.Result.Status != vocab.Completed || ti.Result.Downloaded != want {
@@ -365,10 +312,11 @@ func TestRealBrowserless(t *testing.T) {
 				}
 			}
 		}
-		t.Logf("worker %d: %d reconnections, waits %v; first: %s", id, len(waits), waits, rs[0])
 		if len(waits) < 3 || waits[len(waits)-1] <= waits[0] || !strings.Contains(strings.Join(rs, "\n"), "429") {
 			t.Errorf("worker %d did not go down on 429 and back off:\n%s", id, strings.Join(rs, "\n"))
+			continue
 		}
+		t.Logf("worker %d: %d reconnections, waits %s … %s; first: %s", id, len(waits), waits[0], waits[len(waits)-1], rs[0])
 	}
 	if len(reasons) != 1 {
 		t.Errorf("%d workers went down, want the one refused slot", len(reasons))

@@ -3,6 +3,7 @@ package pool
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
 )
 
@@ -25,7 +26,7 @@ func (p *Pool) Shutdown(ctx context.Context) error {
 		p.drainUntil = d
 	}
 	p.drainLocked()
-	p.mu.Unlock()
+	p.unlock()
 	select {
 	case <-p.stopped:
 		return nil
@@ -45,7 +46,7 @@ func (p *Pool) Close() error {
 	p.mu.Lock()
 	p.drainLocked()
 	p.forceLocked("closing")
-	p.mu.Unlock()
+	p.unlock()
 
 	grace := time.NewTimer(forceGrace)
 	defer grace.Stop()
@@ -55,8 +56,8 @@ func (p *Pool) Close() error {
 	case <-grace.C:
 	}
 	p.mu.Lock()
-	p.log.Warn("tasks did not stop within the grace period; killing their browsers", "running", len(p.running))
-	p.mu.Unlock()
+	p.logLocked(slog.LevelWarn, "tasks did not stop within the grace period; killing their browsers", "running", len(p.running))
+	p.unlock()
 	p.recCancel() // outcomes still waiting for the recorder are given up
 	p.killRunning()
 	<-p.stopped
@@ -68,13 +69,13 @@ func (p *Pool) Close() error {
 // when the pool stopped with tasks still pending.
 func (p *Pool) Wait(ctx context.Context) error {
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.unlock()
 	for p.counts.Done < p.counts.Total {
 		if p.finished {
 			return fmt.Errorf("%d of %d tasks not final: %w", p.counts.Total-p.counts.Done, p.counts.Total, ErrStopped)
 		}
 		ch := p.changed
-		p.mu.Unlock()
+		p.unlock()
 		select {
 		case <-ch:
 			p.mu.Lock()
@@ -114,11 +115,11 @@ func (p *Pool) stop() {
 	p.mu.Lock()
 	for len(p.running) > 0 || p.settling > 0 {
 		ch := p.changed
-		p.mu.Unlock()
+		p.unlock()
 		<-ch
 		p.mu.Lock()
 	}
-	p.mu.Unlock()
+	p.unlock()
 
 	p.runCancel()
 	p.wg.Wait()
@@ -133,7 +134,8 @@ func (p *Pool) stop() {
 	}
 	clear(p.subs)
 	p.broadcastLocked()
-	p.mu.Unlock()
+	p.unlock()
+	p.waitLog()
 	close(p.stopped)
 }
 
@@ -159,11 +161,11 @@ func (p *Pool) killRunning() {
 	var hung []Browser
 	for _, t := range p.running {
 		if w, ok := p.workers[t.worker]; ok && w.b != nil {
-			p.log.Warn("killing the browser of a task that did not stop", "worker", w.id, "po", t.po)
+			p.logLocked(slog.LevelWarn, "killing the browser of a task that did not stop", "worker", w.id, "po", t.po)
 			hung = append(hung, w.b)
 		}
 	}
-	p.mu.Unlock()
+	p.unlock()
 	for _, b := range hung {
 		b.Kill()
 	}

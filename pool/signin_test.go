@@ -2,6 +2,7 @@ package pool_test
 
 import (
 	"context"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -24,15 +25,7 @@ func signIn(t *testing.T, exec, profile string, srv *sim.Server, po string) stri
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
-	b, err := browser.Launch(ctx, browser.Options{ExecPath: exec, Headless: true, ProfileDir: profile, StartTimeout: time.Minute})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	tab, err := b.NewTab(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, tab := openTab(t, ctx, browser.Options{ExecPath: exec, Headless: true, ProfileDir: profile, StartTimeout: time.Minute})
 	poURL := srv.URL() + "/order_headers/" + po
 	resp, err := tab.Navigate(ctx, poURL)
 	if err != nil {
@@ -45,18 +38,39 @@ func signIn(t *testing.T, exec, profile string, srv *sim.Server, po string) stri
 	if !strings.HasSuffix(landed, "/order_headers/"+po) {
 		t.Fatalf("signing in led to %s", landed)
 	}
+	closeCleanly(t, b, tab)
+	return token
+}
+
+// openTab launches a browser with opts and opens a tab in it. The test's
+// cleanup closes the browser if the caller has not.
+func openTab(t *testing.T, ctx context.Context, opts browser.Options) (*browser.Browser, *browser.Tab) {
+	t.Helper()
+	b, err := browser.Launch(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	tab, err := b.NewTab(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b, tab
+}
+
+// closeCleanly closes tab and then its browser, which must exit cleanly:
+// what the browser wrote to its profile is what the next one reads.
+func closeCleanly(t *testing.T, b *browser.Browser, tab *browser.Tab) {
+	t.Helper()
 	tab.Close()
 	if err := b.Close(); err != nil {
 		t.Fatal(err)
 	}
-	return token
 }
 
-func TestRealSignedInClonesAndSessionExpiry(t *testing.T) {
-	exec := testkit.Chromium(t)
-	pos := simplePOs(12, 500)
-	srv := sim.Start(t, sim.Options{SignIn: true, SessionCookie: true, POs: pos, Latency: 200 * time.Millisecond})
-	tmp := t.TempDir()
+// newProfiles makes a profile manager under tmp with its base profile.
+func newProfiles(t *testing.T, tmp string) *profiles.Manager {
+	t.Helper()
 	m, err := profiles.New(profiles.Options{Base: filepath.Join(tmp, "base"), ClonesDir: filepath.Join(tmp, "clones")})
 	if err != nil {
 		t.Fatal(err)
@@ -64,17 +78,32 @@ func TestRealSignedInClonesAndSessionExpiry(t *testing.T) {
 	if err := m.EnsureBase(); err != nil {
 		t.Fatal(err)
 	}
-	tokens := []string{signIn(t, exec, m.Base(), srv, pos[0].ID)}
+	return m
+}
 
-	var logs testkit.Buffer
-	log := logs.Logger()
-	engine := &pool.Chromium{
-		Site:        &coupa.Site{BaseURL: srv.URL(), Root: filepath.Join(tmp, "downloads"), Logger: log},
+// profileEngine is a Chromium engine on clones of m's signed-in base
+// profile, working against srv with downloads under root.
+func profileEngine(exec string, srv *sim.Server, root string, m *profiles.Manager, log *slog.Logger) *pool.Chromium {
+	return &pool.Chromium{
+		Site:        &coupa.Site{BaseURL: srv.URL(), Root: root, Logger: log},
 		Browser:     browser.Options{ExecPath: exec, Headless: true, BlockResources: true, StartTimeout: time.Minute},
 		Profiles:    m,
 		NameWorkers: true,
 		Logger:      log,
 	}
+}
+
+func TestRealSignedInClonesAndSessionExpiry(t *testing.T) {
+	exec := testkit.Chromium(t)
+	pos := simplePOs(12, 500)
+	srv := sim.Start(t, sim.Options{SignIn: true, SessionCookie: true, POs: pos, Latency: 200 * time.Millisecond})
+	tmp := t.TempDir()
+	m := newProfiles(t, tmp)
+	tokens := []string{signIn(t, exec, m.Base(), srv, pos[0].ID)}
+
+	var logs testkit.Buffer
+	log := logs.Logger()
+	engine := profileEngine(exec, srv, filepath.Join(tmp, "downloads"), m, log)
 	p, sub := runPool(t, testConfig(3), pool.Deps{Engine: engine, Logger: log})
 
 	clones, _ := os.ReadDir(m.ClonesDir())
@@ -87,18 +116,7 @@ func TestRealSignedInClonesAndSessionExpiry(t *testing.T) {
 		}
 	}
 
-	submit := func(pos []sim.PO) []*pool.Handle {
-		var hs []*pool.Handle
-		for _, po := range pos {
-			h, err := p.Submit(po.ID, vocab.Normal, pool.Meta{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			hs = append(hs, h)
-		}
-		return hs
-	}
-	first := waitAll(t, submit(pos[:6]), 3*time.Minute)
+	first := waitAll(t, submitPOs(t, p, pos[:6]), 3*time.Minute)
 	workers := map[int]bool{}
 	for _, ti := range first {
 		if ti.Result.Status != vocab.Completed || ti.Result.Downloaded != 1 {
@@ -114,7 +132,7 @@ func TestRealSignedInClonesAndSessionExpiry(t *testing.T) {
 
 	// The session expires mid-run: the pool pauses, nothing fails.
 	srv.InvalidateSessions()
-	rest := submit(pos[6:])
+	rest := submitPOs(t, p, pos[6:])
 	waitEvent(t, sub, pool.EvSignInRequired, 2*time.Minute)
 	testkit.WaitFor(t, "running tasks to return to the queue", time.Minute, func() bool { return p.Snapshot().Counts.Running == 0 })
 	s := p.Snapshot()

@@ -55,9 +55,9 @@ func (p *Pool) emitLocked(ev Event) {
 	case ev.Kind == EvTaskProgress:
 	case ev.Task == nil || ev.Kind == EvPolicy || ev.Kind == EvWorkerCrashed:
 		// Pool-wide changes and decisions are news; the rest is detail.
-		p.log.Info(ev.String())
+		p.logLocked(slog.LevelInfo, ev.String())
 	default:
-		p.log.Debug(ev.String())
+		p.logLocked(slog.LevelDebug, ev.String())
 	}
 }
 

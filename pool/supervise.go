@@ -3,6 +3,7 @@ package pool
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -26,11 +27,11 @@ func (p *Pool) supervise() {
 		draining := p.draining
 		targets := make(map[*worker]Browser)
 		for _, w := range p.workers {
-			if w.b != nil && !closed(w.b.Done()) {
+			if w.b != nil && !isClosed(w.b.Done()) {
 				targets[w] = w.b
 			}
 		}
-		p.mu.Unlock()
+		p.unlock()
 		if draining {
 			continue
 		}
@@ -48,12 +49,12 @@ func (p *Pool) check(w *worker, b Browser) {
 	cancel()
 	p.mu.Lock()
 	if w.b != b {
-		p.mu.Unlock()
+		p.unlock()
 		return // relaunched meanwhile
 	}
 	if err == nil {
 		w.pingFails = 0
-		p.mu.Unlock()
+		p.unlock()
 		return
 	}
 	w.pingFails++
@@ -61,10 +62,10 @@ func (p *Pool) check(w *worker, b Browser) {
 	if hung {
 		w.lastErr = "browser stopped answering: " + err.Error()
 		p.emitWorkerLocked(EvWorkerCrashed, w, fmt.Sprintf("health check failed twice (%v); killing the browser", err))
+		p.logLocked(slog.LevelWarn, "killing hung browser", "worker", w.id, "err", err)
 	}
-	p.mu.Unlock()
+	p.unlock()
 	if hung {
-		p.log.Warn("killing hung browser", "worker", w.id, "err", err)
 		b.Kill()
 	}
 }
@@ -89,7 +90,7 @@ func (p *Pool) followSamples(samples <-chan monitor.Sample, unsubscribe func()) 
 
 func (p *Pool) applySample(s monitor.Sample) {
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.unlock()
 	var browserBytes uint64
 	kind := ""
 	for id, tree := range s.Trees {

@@ -91,7 +91,7 @@ func (h *Handle) PO() string { return h.t.po }
 // Status returns a copy of the task's state.
 func (h *Handle) Status() TaskInfo {
 	h.p.mu.Lock()
-	defer h.p.mu.Unlock()
+	defer h.p.unlock()
 	return h.t.info()
 }
 

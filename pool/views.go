@@ -2,18 +2,19 @@ package pool
 
 import (
 	"container/heap"
-	"coupatui/vocab"
 	"maps"
 	"slices"
 	"strings"
 	"time"
+
+	"coupatui/vocab"
 )
 
 // Snapshot returns a consistent copy of the pool's state. It costs
 // O(workers), whatever the length of the queue.
 func (p *Pool) Snapshot() Snapshot {
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.unlock()
 	now := time.Now()
 	s := Snapshot{
 		Taken:         now,
@@ -55,7 +56,7 @@ func (p *Pool) Snapshot() Snapshot {
 // O(n) under the pool's lock and the O(n log n) sort outside it.
 func (p *Pool) Tasks(q TaskQuery) TaskPage {
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.unlock()
 	match := matcher(q.Filter)
 	var page TaskPage
 	take := func(t *task) {
@@ -117,7 +118,7 @@ func (p *Pool) Tasks(q TaskQuery) TaskPage {
 	if q.Sort != SortDisplay {
 		// Sorted on the copied keys without the lock, so workers are not
 		// held up by a long queue; the window's tasks are read after.
-		p.mu.Unlock()
+		p.unlock()
 		first := all
 		if q.Limit > 0 {
 			first = firstK(all, q.Offset+q.Limit, sortBy(q.Sort))
@@ -254,7 +255,7 @@ func (p *Pool) endpointsLocked() []EndpointInfo {
 		}
 		e := &out[w.endpoint-1]
 		switch {
-		case w.b != nil && !closed(w.b.Done()):
+		case w.b != nil && !isClosed(w.b.Done()):
 			e.Connected++
 			if len(w.tasks) > 0 {
 				e.Busy++

@@ -2,7 +2,6 @@ package profiles
 
 import (
 	"context"
-	"coupatui/internal/testkit"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -15,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"coupatui/internal/testkit"
 )
 
 // A profile like the ones Chromium 156 writes, with what a clone keeps and

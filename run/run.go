@@ -3,11 +3,8 @@ package run
 import (
 	"bufio"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
@@ -18,7 +15,6 @@ import (
 	"coupatui/config"
 	"coupatui/coupa"
 	"coupatui/internal/diskfull"
-	"coupatui/metrics"
 	"coupatui/monitor"
 	"coupatui/pool"
 	"coupatui/profiles"
@@ -315,42 +311,6 @@ func (s *session) process() (End, error) {
 	return end, nil
 }
 
-// finishConversions ends the e-mail conversions once the pool has
-// stopped: a finished run converts what is still queued (within
-// shutdown_timeout, with a browser of its own), an interrupted one leaves
-// it; either way it says what is left and how to convert it.
-func (s *session) finishConversions(end End) {
-	if s.conv == nil {
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.Pool.ShutdownTimeout.Duration)
-	if end != Finished {
-		cancel()
-	}
-	defer cancel()
-	if left := s.conv.finish(ctx); left > 0 {
-		msg := fmt.Sprintf("%d e-mails were not converted to PDF before the run ended: `coupatui pdf %s` converts them", left, s.root)
-		s.log.Warn(msg)
-		fmt.Fprintln(s.opts.Stderr, "coupatui:", msg)
-	}
-}
-
-// drainWhenConverted drains the run once the e-mails of the finished POs
-// are converted, so their PDFs come from the pool's browsers; a signal
-// drains at once.
-func (s *session) drainWhenConverted(why string) {
-	if s.conv == nil {
-		s.quit.Drain(why)
-		return
-	}
-	s.bg.Go(func() {
-		ctx, cancel := context.WithTimeout(s.quit.startCtx, s.cfg.Pool.ShutdownTimeout.Duration)
-		defer cancel()
-		s.conv.idle(ctx)
-		s.quit.Drain(why)
-	})
-}
-
 // askFresh asks, before the console starts, whether --fresh may fetch
 // again POs earlier runs settled; answered is false when a signal came
 // first. (The read of the answer cannot be stopped: a signal leaves it
@@ -397,179 +357,6 @@ func items(rows []sheet.Row) []pool.Item {
 		out = append(out, pool.Item{PO: r.PO, Priority: r.Priority, Meta: pool.Meta{Row: r.Line, Hierarchy: r.Hierarchy}})
 	}
 	return out
-}
-
-// plain follows the run without a console: a line per PO on stderr (or
-// JSON events on stdout) until the pool stops. It asks the quit
-// controller to drain once every PO is final, on Coupa's sign-in wall, and
-// when the disk fills: the one place where a hold picks the exit code.
-func (s *session) plain(sub *pool.Subscription, total int) End {
-	lw := &lineWriter{w: s.opts.Stderr, total: total, root: s.root}
-	enc := json.NewEncoder(s.opts.Stdout)
-	end, done := Finished, 0
-	if total == 0 {
-		s.quit.Drain("nothing to fetch")
-	}
-	for ev := range sub.C() {
-		if s.opts.JSON {
-			writeJSON(enc, ev)
-		} else {
-			lw.event(ev)
-		}
-		switch ev.Kind {
-		case pool.EvTaskFinished, pool.EvTaskCancelled:
-			if done++; done == total {
-				s.drainWhenConverted("every PO is final")
-			}
-		case pool.EvSignInRequired:
-			if end == Finished {
-				fmt.Fprintf(s.opts.Stderr, "coupatui: %s.\nSign in with `coupatui login` (it opens a browser window), then run this command again: POs already done are kept.\n", ev.Reason)
-				end = SignInRequired
-			}
-			s.quit.Drain("sign-in required")
-		case pool.EvPoolHeld:
-			switch ev.Hold {
-			case pool.HoldDiskFull:
-				if end == Finished {
-					fmt.Fprintf(s.opts.Stderr, "coupatui: %s: free space and run again: POs already done and files already downloaded are kept.\n", ev.Reason)
-					end = DiskFull
-				}
-				s.quit.Drain("disk full")
-			default:
-				fmt.Fprintf(s.opts.Stderr, "coupatui: paused: %s\n", ev.Reason)
-			}
-		case pool.EvPoolReleased:
-			fmt.Fprintf(s.opts.Stderr, "coupatui: resumed: %s\n", ev.Reason)
-		}
-	}
-	s.bg.Wait()
-	if end == Finished && done < total {
-		end = Interrupted
-	}
-	return end
-}
-
-// console runs the Bubble Tea console until the operator quits.
-func (s *session) console(events *pool.Subscription, quit chan struct{}) End {
-	p := s.pool
-	samples, unsubscribe := s.mon.Subscribe()
-	defer unsubscribe()
-	err := ui.Run(context.Background(), ui.Options{
-		Pool:            consolePool{Pool: p, q: s.quit},
-		Events:          events.C(),
-		Quit:            quit,
-		Logs:            s.logs,
-		Logger:          s.log,
-		Samples:         samples,
-		Input:           s.opts.Input,
-		Report:          s.opts.Report,
-		DownloadRoot:    s.root,
-		MemoryThreshold: s.cfg.Pool.MemoryThreshold,
-		ExitWhenDone:    s.cfg.UI.ExitWhenDone,
-		Mouse:           s.cfg.UI.Mouse,
-		NoColor:         os.Getenv("NO_COLOR") != "",
-	}, s.opts.consoleOpts...)
-	if err != nil && !errors.Is(err, context.Canceled) {
-		s.log.Error("console", "err", err)
-	}
-	p.Close() // the console has stopped it; make sure
-	snap := p.Snapshot()
-	switch {
-	case snap.Counts.Done == snap.Counts.Total:
-		return Finished
-	case snap.SignIn:
-		return SignInRequired
-	}
-	return Interrupted
-}
-
-// CheckMonitor refuses a monitoring address that cannot be served as
-// configured (beyond loopback without a token), before any work starts.
-func CheckMonitor(cfg config.Config) error {
-	if cfg.Monitor.Listen == "" {
-		return nil
-	}
-	if err := metrics.CheckListen(cfg.Monitor.Listen, cfg.Monitor.ListenToken); err != nil {
-		return fmt.Errorf("--listen / [monitor] listen: %w", err)
-	}
-	return nil
-}
-
-// serveMetrics starts the monitoring endpoint on the pool and the journal
-// (before the pool starts, so the first attempt is counted) and returns
-// what stops it: the server, then the metrics' subscription.
-func (s *session) serveMetrics() (stop func(), err error) {
-	m := metrics.New(s.pool.Snapshot)
-	s.rec.timed = m.JournalWrite
-	srv, err := metrics.Listen(s.cfg.Monitor.Listen, s.cfg.Monitor.ListenToken, m, s.log)
-	if err != nil {
-		return nil, err
-	}
-	// A large buffer: the metrics read fast, and a dropped progress
-	// event is a file the download histograms miss.
-	sub := s.pool.Subscribe(1 << 16)
-	var wg sync.WaitGroup
-	wg.Go(func() { m.Follow(sub) })
-	return func() {
-		if err := srv.Close(); err != nil {
-			s.log.Warn("closing the monitoring endpoint", "err", err)
-		}
-		sub.Close()
-		wg.Wait()
-	}, nil
-}
-
-// writeReport rewrites the results workbook from the journal: every input
-// row with the latest outcome recorded for it (this run's or an earlier
-// run's) or PENDING, plus POs added in the console.
-func (s *session) writeReport() error {
-	s.reportMu.Lock()
-	defer s.reportMu.Unlock()
-	if _, err := writeResults(s.journal, s.in, s.opts.Report, false, s.site.POURL); err != nil {
-		return err
-	}
-	s.log.Info("results written", "report", s.opts.Report)
-	return nil
-}
-
-// keepReport rewrites the results workbook every reportEvery while
-// outcomes are recorded, so a crash leaves a current one; it returns the
-// function that stops it. A workbook of many rows takes seconds and much
-// memory to write, so the wait is also at least ten times the last write
-// (a tenth of a core at most), and the memory a write used goes back to
-// the system at once instead of staying in the process for minutes.
-func (s *session) keepReport() (stop func()) {
-	quit := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		wait := time.NewTimer(s.reportEvery)
-		defer wait.Stop()
-		written := int64(0)
-		for {
-			select {
-			case <-quit:
-				return
-			case <-wait.C:
-			}
-			took := time.Duration(0)
-			if n := s.rec.outcomes.Load(); n != written {
-				began := time.Now()
-				err := s.writeReport()
-				took = time.Since(began)
-				debug.FreeOSMemory()
-				if err != nil {
-					s.log.Warn("rewriting the results workbook", "err", err)
-				} else {
-					written = n
-				}
-			}
-			wait.Reset(max(s.reportEvery, 10*took))
-		}
-	})
-	return func() {
-		close(quit)
-		wg.Wait()
-	}
 }
 
 // diskFullAt says where a disk-full error happened: "disk full at DIR".

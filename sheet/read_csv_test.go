@@ -1,12 +1,13 @@
 package sheet
 
 import (
-	"coupatui/vocab"
 	"strings"
 	"testing"
 
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/unicode"
+
+	"coupatui/vocab"
 )
 
 // csvRows is the content most CSV tests read, with {D} for the delimiter.

@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"bufio"
 	"bytes"
-	"coupatui/vocab"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -18,6 +17,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"coupatui/vocab"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/read")

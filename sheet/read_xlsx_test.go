@@ -1,9 +1,10 @@
 package sheet
 
 import (
-	"coupatui/vocab"
 	"strings"
 	"testing"
+
+	"coupatui/vocab"
 )
 
 func TestReadXLSXRows(t *testing.T) {

@@ -2,7 +2,6 @@ package sheet
 
 import (
 	"archive/zip"
-	"coupatui/vocab"
 	"errors"
 	"os"
 	"path/filepath"
@@ -13,6 +12,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"coupatui/vocab"
 )
 
 // roundTripInput is an input with a title row, own columns of several

@@ -1,11 +1,12 @@
 package sheet
 
 import (
-	"coupatui/vocab"
 	"errors"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"coupatui/vocab"
 )
 
 func TestWriteInputRoundTrip(t *testing.T) {

@@ -4,7 +4,6 @@ package store
 
 import (
 	"context"
-	"coupatui/vocab"
 	"fmt"
 	"path/filepath"
 	"sync"
@@ -12,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"coupatui/vocab"
 )
 
 // cpuTime is the user plus system CPU time of this process so far.

@@ -2,9 +2,10 @@ package store
 
 import (
 	"context"
-	"coupatui/vocab"
 	"errors"
 	"testing"
+
+	"coupatui/vocab"
 )
 
 // A conversion is kept per PO and file; the latest of the same file

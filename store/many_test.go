@@ -2,13 +2,14 @@ package store
 
 import (
 	"context"
-	"coupatui/vocab"
 	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
 	"testing"
+
+	"coupatui/vocab"
 )
 
 // countingHandler counts the journal's "batch committed" records.

@@ -2,11 +2,12 @@ package store
 
 import (
 	"context"
-	"coupatui/vocab"
 	"database/sql"
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"coupatui/vocab"
 )
 
 // eventColumns are read by scanTransition, in its order.

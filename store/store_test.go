@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"coupatui/vocab"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -15,6 +14,8 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+
+	"coupatui/vocab"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }

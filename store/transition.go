@@ -1,9 +1,10 @@
 package store
 
 import (
-	"coupatui/vocab"
 	"fmt"
 	"time"
+
+	"coupatui/vocab"
 )
 
 // Transition is one change in the life of one PO's task.

@@ -1,9 +1,10 @@
 package ui
 
 import (
-	"coupatui/vocab"
 	"strings"
 	"unicode"
+
+	"coupatui/vocab"
 )
 
 // parsePOList reads what the operator typed or pasted into the add dialog:

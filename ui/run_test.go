@@ -3,7 +3,6 @@ package ui
 import (
 	"bytes"
 	"context"
-	"coupatui/vocab"
 	"errors"
 	"io"
 	"slices"
@@ -12,6 +11,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"go.uber.org/goleak"
+
+	"coupatui/vocab"
 )
 
 // syncBuffer is an io.Writer the program and the test can share.

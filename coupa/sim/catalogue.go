@@ -1,13 +1,14 @@
 package sim
 
 import (
-	"coupatui/vocab"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
+
+	"coupatui/vocab"
 )
 
 // poState is one PO and what happened to it; guarded by Server.mu.
@@ -295,7 +296,7 @@ func hasPDF(atts []Attachment) bool {
 	return false
 }
 
-// WantFor applies DESIGN.md's outcome rules to po as this server would
+// WantFor applies the outcome rules (docs/ARCHITECTURE.md) to po as this server would
 // serve it: the status a correct client reaches. The Demo's Want fields
 // agree with it (a test checks).
 func (s *Server) WantFor(poID string) (vocab.Status, bool) {

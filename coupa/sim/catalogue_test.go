@@ -1,11 +1,12 @@
 package sim
 
 import (
-	"coupatui/vocab"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
+
+	"coupatui/vocab"
 )
 
 func TestNewRefusesInvalidCatalogues(t *testing.T) {

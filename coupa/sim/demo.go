@@ -9,7 +9,7 @@ import (
 )
 
 // Demo is the catalogue `coupatui demo` runs: 63 POs (4500001001…4500001063)
-// and 6 requisitions covering every page behaviour DESIGN.md lists and the
+// and 6 requisitions covering every page behaviour docs/ARCHITECTURE.md lists and the
 // page shapes of the field (bound clicks, title- and text-only items, other
 // languages, tables, collapsed panels, frames, popups, unknown items, no
 // section), each PO with the Want a correct client reaches; 300 ms ± 200 ms

@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"coupatui/vocab"
 	"crypto/sha256"
 	"encoding/hex"
 	"html"
@@ -11,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"coupatui/vocab"
 )
 
 // behaviours are everything the demo must show; each needs at least one PO.

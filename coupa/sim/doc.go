@@ -21,7 +21,7 @@
 // the page. The bound shapes carry no URL: the script binds a click,
 // mousedown or pointerdown handler on them after inserting the list.
 // Unknown ids, NotFound POs and Denied requisitions get error pages with the
-// DESIGN.md texts (and their Portuguese, Spanish, French, German and one
+// texts docs/ARCHITECTURE.md lists (and their Portuguese, Spanish, French, German and one
 // Italian variant) in their markup variant, at the PO's status code. Unless
 // NoAssets, pages pull two ~1 MB PNGs, a ~500 KB web font, a poster and a
 // video from /assets/ (counted in Stats.Assets, never cached). A LongPoll

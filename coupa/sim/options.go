@@ -1,13 +1,14 @@
 package sim
 
 import (
-	"coupatui/vocab"
 	"log/slog"
 	"time"
+
+	"coupatui/vocab"
 )
 
 // Shape is how an attachment appears on a page. Every shape is one of the
-// attachment markers DESIGN.md lists, so a client that knows those markers
+// attachment markers docs/ARCHITECTURE.md lists, so a client that knows those markers
 // finds all of them.
 type Shape int
 
@@ -161,7 +162,7 @@ const (
 	ErrorRoleAlert       = 3 // <div class="notice" role="alert">
 )
 
-// The not-found and no-access texts Coupa shows (DESIGN.md), for PO.ErrorText.
+// The not-found and no-access texts Coupa shows (docs/ARCHITECTURE.md), for PO.ErrorText.
 const (
 	TextOops            = "Oops! We couldn't find what you wanted"
 	TextNotAuthorized   = "You are not authorized"

@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"coupatui/vocab"
 	"fmt"
 	"image/png"
 	"net/http"
@@ -10,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"coupatui/vocab"
 )
 
 func everyShape(prefix string) []Attachment {
