@@ -23,6 +23,7 @@ import (
 	"coupatui/browser"
 	"coupatui/config"
 	"coupatui/coupa/sim"
+	"coupatui/internal/devtoolshost"
 	"coupatui/monitor"
 	"coupatui/profiles"
 	"coupatui/run"
@@ -46,7 +47,10 @@ type benchFlags struct {
 	size           int64
 	profileMB      int
 	json           bool
-	dir            string // where the runs' files go; "" = a temporary folder removed at the end
+	dir            string     // where the runs' files go; "" = a temporary folder removed at the end
+	remotes        remoteFlag // --remote [SLOTS@]URL, repeatable: endpoints every run also uses
+	hosts          int        // Chromium hosts on loopback bench starts for the runs
+	hostSlots      int        // slots of each of them
 }
 
 func parseBenchFlags(args []string) (*benchFlags, error) {
@@ -63,9 +67,15 @@ func parseBenchFlags(args []string) (*benchFlags, error) {
 	fs.IntVar(&f.profileMB, "profile-mb", 100, "")
 	fs.BoolVar(&f.json, "json", false, "")
 	fs.StringVar(&f.dir, "dir", "", "")
+	fs.Var(&f.remotes, "remote", "")
+	fs.IntVar(&f.hosts, "hosts", 0, "")
+	fs.IntVar(&f.hostSlots, "host-slots", 2, "")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, err
+		}
+		if f.remotes.err != nil { // the flag package's message would quote the URL, token and all
+			return nil, fmt.Errorf("bench: %w", f.remotes.err)
 		}
 		return nil, fmt.Errorf("bench: %w (coupatui help lists the flags)", err)
 	}
@@ -79,8 +89,8 @@ func parseBenchFlags(args []string) (*benchFlags, error) {
 			continue
 		}
 		n, err := strconv.Atoi(w)
-		if err != nil || n < 1 || n > config.MaxWorkerLimit {
-			return nil, fmt.Errorf("bench: --workers %q: want worker counts from 1 to %d or \"auto\", separated by commas, e.g. 1,2,4,8", *workers, config.MaxWorkerLimit)
+		if err != nil || n < 0 || n > config.MaxWorkerLimit {
+			return nil, fmt.Errorf("bench: --workers %q: want worker counts from 0 (remote browsers only) to %d or \"auto\", separated by commas, e.g. 1,2,4,8", *workers, config.MaxWorkerLimit)
 		}
 		f.workers = append(f.workers, config.Count{N: n})
 	}
@@ -114,8 +124,26 @@ func parseBenchFlags(args []string) (*benchFlags, error) {
 		return nil, fmt.Errorf("bench: --latency %s: want 0 to 1m", f.latency)
 	case f.profileMB < 0 || f.profileMB > 10_000:
 		return nil, fmt.Errorf("bench: --profile-mb %d: want 0 (an empty profile) to 10000", f.profileMB)
+	case f.hosts < 0 || f.hosts > 16:
+		return nil, fmt.Errorf("bench: --hosts %d: want 0 to 16 Chromium hosts", f.hosts)
+	case f.hostSlots < 1 || f.hostSlots > config.MaxWorkerLimit:
+		return nil, fmt.Errorf("bench: --host-slots %d: want 1 to %d slots a host", f.hostSlots, config.MaxWorkerLimit)
 	}
 	return f, nil
+}
+
+// checkEndpoints refuses a run with no browser at all: --workers 0 needs
+// endpoints (of the configuration, --remote or --hosts).
+func (f *benchFlags) checkEndpoints(endpoints []config.Endpoint) error {
+	if len(endpoints) > 0 || f.hosts > 0 {
+		return nil
+	}
+	for _, w := range f.workers {
+		if !w.Auto && w.N == 0 {
+			return errors.New("bench: --workers 0: no browser would be left; give remote ones with --remote [SLOTS@]URL or --hosts N")
+		}
+	}
+	return nil
 }
 
 // newBenchDir makes dir for --dir: it must not exist yet, or be empty.
@@ -161,8 +189,13 @@ func bench(sigs <-chan os.Signal, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, err)
 	}
-	if cfg.Browser.Remote != "" {
-		return fail(stderr, errors.New("bench: starts its own browsers; leave browser.remote empty"))
+	// Every run uses the configuration's endpoints, --remote's and the hosts'.
+	cfg.Browser.Endpoints = append(cfg.Browser.Endpoints, f.remotes.endpoints...)
+	if err := f.checkEndpoints(cfg.Browser.Endpoints); err != nil {
+		return fail(stderr, err)
+	}
+	if err := cfg.Validate(); err != nil {
+		return fail(stderr, fmt.Errorf("bench: %w", err))
 	}
 	if cfg.Browser.ExecPath, err = browser.FindExec(cfg.Browser.ExecPath); err != nil {
 		return fail(stderr, err)
@@ -187,6 +220,15 @@ func bench(sigs <-chan os.Signal, args []string, stdout, stderr io.Writer) int {
 	site := newBenchSite(f.pos, f.minAtt, f.maxAtt, f.size, f.latency)
 	b := &benchRunner{cfg: cfg, exe: exe, site: site, dir: tmp, input: filepath.Join(tmp, "pos.xlsx"),
 		base: filepath.Join(tmp, "base-profile"), stderr: stderr}
+	for i := range f.hosts {
+		h, err := devtoolshost.Start(cfg.Browser.ExecPath, filepath.Join(tmp, fmt.Sprintf("host-%d", i+1)))
+		if err != nil {
+			return fail(stderr, fmt.Errorf("bench: --hosts: %w", err))
+		}
+		defer h.Kill()
+		b.hosts = append(b.hosts, h)
+		b.cfg.Browser.Endpoints = append(b.cfg.Browser.Endpoints, config.Endpoint{URL: h.URL(), Slots: f.hostSlots})
+	}
 	if err := site.writeInput(b.input); err != nil {
 		return fail(stderr, err)
 	}
@@ -199,7 +241,7 @@ func bench(sigs <-chan os.Signal, args []string, stdout, stderr io.Writer) int {
 	defer close(stop)
 
 	out := &benchOutput{w: stdout, json: f.json}
-	out.header(f, site, cfg.Browser.ExecPath)
+	out.header(f, site, cfg.Browser.ExecPath, b.cfg.Browser.Endpoints, len(b.hosts))
 	var results []benchResult
 	for _, depth := range f.depths {
 		for _, w := range f.workers {
@@ -232,6 +274,7 @@ type benchRunner struct {
 	input  string
 	base   string
 	stderr io.Writer
+	hosts  []*devtoolshost.Host // started for the bench; their endpoints are the last of cfg's
 
 	mu      sync.Mutex
 	cur     *exec.Cmd
@@ -268,7 +311,8 @@ func (b *benchRunner) interrupted() bool {
 
 // benchResult is one run: one row of the report.
 type benchResult struct {
-	Workers       string             `json:"workers"`                 // "4" or "auto"
+	Workers       string             `json:"workers"`                 // local browsers: "4" or "auto"
+	RemoteSlots   int                `json:"remote_slots"`            // workers on remote browsers (endpoints' slots)
 	Settled       int                `json:"settled_workers"`         // workers at the end (auto: the count it found)
 	Path          []int              `json:"worker_counts,omitempty"` // the worker counts it ran with, in order
 	Depth         int                `json:"pipeline_depth"`
@@ -299,6 +343,9 @@ func (b *benchRunner) run(w config.Count, depth int) (benchResult, error) {
 	name := w.String() + "-" + strconv.Itoa(depth)
 	dir := filepath.Join(b.dir, "run-"+name)
 	res := benchResult{Workers: w.String(), Depth: depth, POs: len(b.site.pos), Load: loadAverage()}
+	for _, e := range b.cfg.Browser.Endpoints {
+		res.RemoteSlots += e.Slots
+	}
 	srv, err := b.site.serve()
 	if err != nil {
 		return res, fmt.Errorf("bench: starting the simulated Coupa: %w", err)
@@ -310,6 +357,9 @@ func (b *benchRunner) run(w config.Count, depth int) (benchResult, error) {
 	c.Coupa.BaseURL = srv.URL()
 	c.Pool.WorkerCount, c.Pool.PipelineDepth = w, depth
 	c.Pool.MinWorkers = 1
+	if !w.Auto {
+		c.Pool.MinWorkers = min(1, w.N) // 0: remote browsers only
+	}
 	c.Pool.MaxWorkers = max(c.Pool.MaxWorkers, w.N)
 	c.Pool.BaseProfilePath = b.base
 	c.Downloads.Root = filepath.Join(dir, "downloads")
@@ -354,7 +404,11 @@ func (b *benchRunner) run(w config.Count, depth int) (benchResult, error) {
 
 	samples := make(chan procFigures, 1)
 	stopSampling := make(chan struct{})
-	go func() { samples <- sampleProc(cmd.Process.Pid, stopSampling) }()
+	var hostPIDs []int
+	for _, h := range b.hosts {
+		hostPIDs = append(hostPIDs, h.PID())
+	}
+	go func() { samples <- sampleProc(cmd.Process.Pid, hostPIDs, stopSampling) }()
 
 	ev := newEventLog()
 	dec := json.NewDecoder(bufio.NewReader(pipe))
@@ -389,6 +443,7 @@ func (b *benchRunner) run(w config.Count, depth int) (benchResult, error) {
 	if w.Auto {
 		initial = min(max(2, c.Pool.MinWorkers), c.Pool.MaxWorkers) // pool's autoStart
 	}
+	initial += res.RemoteSlots
 	if t, ok := ev.workingAt(initial); ok {
 		res.Ready = t.Sub(start).Seconds()
 	}
@@ -407,6 +462,7 @@ func (b *benchRunner) lines(res *benchResult, ev *eventLog, timings []sim.Timing
 	workers := float64(max(1, res.Settled))
 	if res.Workers != "auto" {
 		workers, _ = strconv.ParseFloat(res.Workers, 64)
+		workers += float64(res.RemoteSlots)
 	}
 	var page, crit time.Duration
 	var over []float64
@@ -481,9 +537,10 @@ type procFigures struct {
 }
 
 // sampleProc reads the child's own figures every 200 ms and its browsers'
-// PSS every 2 s (reading every Chromium process costs a millisecond each)
-// until stop closes.
-func sampleProc(pid int, stop <-chan struct{}) procFigures {
+// PSS every 2 s (reading every Chromium process costs a millisecond each),
+// the hosts' browsers (bench's own remote ones) counted with them, until
+// stop closes.
+func sampleProc(pid int, hosts []int, stop <-chan struct{}) procFigures {
 	var f procFigures
 	tick := time.NewTicker(200 * time.Millisecond)
 	defer tick.Stop()
@@ -492,8 +549,14 @@ func sampleProc(pid int, stop <-chan struct{}) procFigures {
 		if err == nil {
 			f.hwm, f.cpu = max(f.hwm, hwm), cpu
 			if i%10 == 5 {
-				if tree, err := monitor.TreeMemory(pid); err == nil && tree.Bytes > pss {
-					f.browsers = max(f.browsers, tree.Bytes-pss)
+				if tree, err := monitor.TreeMemory(pid); err == nil && tree.Bytes >= pss {
+					browsers := tree.Bytes - pss
+					for _, h := range hosts {
+						if ht, err := monitor.TreeMemory(h); err == nil {
+							browsers += ht.Bytes
+						}
+					}
+					f.browsers = max(f.browsers, browsers)
 				}
 			}
 		}

@@ -6,6 +6,9 @@ import (
 	"io"
 	"runtime"
 	"strings"
+
+	"coupatui/browser"
+	"coupatui/config"
 )
 
 // benchOutput writes bench's report: a header, a row per run as it ends,
@@ -16,7 +19,7 @@ type benchOutput struct {
 	json bool
 }
 
-func (o *benchOutput) header(f *benchFlags, site benchSite, execPath string) {
+func (o *benchOutput) header(f *benchFlags, site benchSite, execPath string, endpoints []config.Endpoint, ownHosts int) {
 	if o.json {
 		return
 	}
@@ -32,10 +35,21 @@ func (o *benchOutput) header(f *benchFlags, site benchSite, execPath string) {
 	}
 	fmt.Fprintf(o.w, "machine: %s%d cores, %s/%s; %s; base profile %d MB\n",
 		machine, runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, orDash(chromiumVersion(execPath)), f.profileMB)
-	fmt.Fprintln(o.w, "lines: the simulator's own seconds ÷ workers: page = its page time, critical = page + slowest file per PO")
+	if len(endpoints) > 0 {
+		var es []string
+		for i, e := range endpoints {
+			what := ""
+			if i >= len(endpoints)-ownHosts {
+				what = " (a Chromium host bench started)"
+			}
+			es = append(es, fmt.Sprintf("%s × %d slot%s%s", browser.RemoteHost(e.URL), e.Slots, plural(e.Slots), what))
+		}
+		fmt.Fprintf(o.w, "remote browsers in every run (the remote column: their slots): %s\n", strings.Join(es, "; "))
+	}
+	fmt.Fprintln(o.w, "lines: the simulator's own seconds ÷ workers (local and remote): page = its page time, critical = page + slowest file per PO")
 	fmt.Fprintln(o.w)
-	fmt.Fprintf(o.w, "%-7s %5s %8s %9s %9s %8s %6s %6s %8s %8s %6s %6s %9s %7s %7s %5s\n",
-		"workers", "depth", "POs/min", "page", "critical", "wall", "÷page", "÷crit", "over p50", "over p95",
+	fmt.Fprintf(o.w, "%-7s %6s %5s %8s %9s %9s %8s %6s %6s %8s %8s %6s %6s %9s %7s %7s %5s\n",
+		"workers", "remote", "depth", "POs/min", "page", "critical", "wall", "÷page", "÷crit", "over p50", "over p95",
 		"ready", "RSS", "browsers", "CPU/PO", "own/PO", "load")
 }
 
@@ -48,8 +62,8 @@ func (o *benchOutput) row(r benchResult) {
 	if r.Workers == "auto" {
 		workers = fmt.Sprintf("auto→%d", r.Settled)
 	}
-	fmt.Fprintf(o.w, "%-7s %5d %8.1f %8.1fs %8.1fs %7.1fs %6.2f %6.2f %7.2fs %7.2fs %5.2fs %4.0fMB %7.0fMB %6.2fs %6.3fs %5s\n",
-		workers, r.Depth, r.POsPerMin, r.PageLine, r.CriticalLine, r.Wall, r.WallPerPage, r.WallPerCrit,
+	fmt.Fprintf(o.w, "%-7s %6s %5d %8.1f %8.1fs %8.1fs %7.1fs %6.2f %6.2f %7.2fs %7.2fs %5.2fs %4.0fMB %7.0fMB %6.2fs %6.3fs %5s\n",
+		workers, orDash(remoteSlots(r.RemoteSlots)), r.Depth, r.POsPerMin, r.PageLine, r.CriticalLine, r.Wall, r.WallPerPage, r.WallPerCrit,
 		r.OverMedian, r.OverP95, r.Ready, r.RSSMB, r.BrowsersMB, r.CPUPerPO, r.OwnCPUPerPO, r.Load)
 	if r.Workers == "auto" && len(r.Path) > 0 {
 		var p []string
@@ -78,18 +92,33 @@ func (o *benchOutput) flush(rs []benchResult) {
 	fmt.Fprintln(o.w)
 	fmt.Fprintln(o.w, "where a PO's time goes (medians over POs, seconds; (server) is the simulator's own time inside the step before it;")
 	fmt.Fprintln(o.w, "pool+jrnl is a PO's time outside its steps: journal writes and dispatch; between is a worker's idle time between two POs)")
-	fmt.Fprintf(o.w, "%-7s %5s", "workers", "depth")
+	fmt.Fprintf(o.w, "%-7s %6s %5s", "workers", "remote", "depth")
 	for _, s := range benchSteps {
 		fmt.Fprintf(o.w, " %9s", s.title)
 	}
 	fmt.Fprintln(o.w)
 	for _, r := range rs {
-		fmt.Fprintf(o.w, "%-7s %5d", r.Workers, r.Depth)
+		fmt.Fprintf(o.w, "%-7s %6s %5d", r.Workers, orDash(remoteSlots(r.RemoteSlots)), r.Depth)
 		for _, s := range benchSteps {
 			fmt.Fprintf(o.w, " %9.3f", r.Steps[s.key])
 		}
 		fmt.Fprintln(o.w)
 	}
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// remoteSlots is the remote column: "" (shown as —) without endpoints.
+func remoteSlots(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprint(n)
 }
 
 func sizeHuman(n int64) string {

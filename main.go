@@ -223,7 +223,11 @@ Flags:
   --inspect PO        demo: inspect one simulated PO instead of running
 
 Bench flags (coupatui bench; a row per worker count and pipeline depth):
-  --workers 1,2,4,8   worker counts to run ("auto" too)
+  --workers 1,2,4,8   local worker counts to run ("auto" too; 0 with --remote or --hosts)
+  --remote [SLOTS@]URL
+                      every run also uses this remote browser with SLOTS workers; repeatable
+  --hosts N           start N Chromium hosts on loopback (--remote-debugging-port) for the runs
+  --host-slots 2      workers on each of them
   --pipeline-depth 1,2
                       pipeline depths to run (default: the configuration's pool.pipeline_depth)
   --latency 500ms     server time of every page and every download start, ±50%

@@ -3,6 +3,7 @@ package browser
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/url"
 	"strings"
 
@@ -37,17 +38,21 @@ func SessionCookies(ctx context.Context, opts Options, site string) ([]*network.
 // CookiesFor keeps the cookies a request to site would carry by domain
 // (host-only cookies of its host, domain cookies of its host or a parent
 // domain) as parameters to set them elsewhere: host-only ones stay
-// host-only, session cookies stay session cookies.
+// host-only, session cookies stay session cookies. Ports do not separate
+// cookies (RFC 6265 §8.5; Chromium does not bind them to ports), so the
+// site's host-only cookies set on another port are kept. A partitioned
+// cookie is kept only in the site's own partition (a first-party visit),
+// and stays partitioned.
 func CookiesFor(site *url.URL, cookies []*network.Cookie) []*network.CookieParam {
 	host := strings.ToLower(site.Hostname())
 	var out []*network.CookieParam
 	for _, c := range cookies {
-		if c == nil || !domainMatch(host, c.Domain) {
+		if c == nil || !domainMatch(host, c.Domain) || !firstParty(host, c.PartitionKey) {
 			continue
 		}
 		p := &network.CookieParam{
 			Name: c.Name, Value: c.Value, Path: c.Path, Secure: c.Secure, HTTPOnly: c.HTTPOnly,
-			SameSite: c.SameSite, Priority: c.Priority,
+			SameSite: c.SameSite, Priority: c.Priority, PartitionKey: c.PartitionKey,
 		}
 		if strings.HasPrefix(c.Domain, ".") {
 			p.Domain = c.Domain
@@ -65,11 +70,29 @@ func CookiesFor(site *url.URL, cookies []*network.Cookie) []*network.CookieParam
 
 // domainMatch reports whether a cookie of domain goes to host: a host-only
 // cookie ("host") to that host alone, a domain cookie (".example.com") to
-// the domain and every host under it.
+// the domain and every host under it. An IP address has no parent domain.
 func domainMatch(host, domain string) bool {
 	domain = strings.ToLower(domain)
 	if d, ok := strings.CutPrefix(domain, "."); ok {
+		if net.ParseIP(host) != nil {
+			return host == d
+		}
 		return host == d || strings.HasSuffix(host, "."+d)
 	}
 	return host == domain
+}
+
+// firstParty reports whether a cookie of partition key (nil: not
+// partitioned) goes with a top-level visit of host: its partition's
+// top-level site is host's own site (host or a parent domain of it) and
+// no cross-site frame set it.
+func firstParty(host string, key *network.CookiePartitionKey) bool {
+	if key == nil {
+		return true
+	}
+	top, err := url.Parse(key.TopLevelSite)
+	if err != nil || top.Hostname() == "" || key.HasCrossSiteAncestor {
+		return false
+	}
+	return domainMatch(host, "."+strings.ToLower(top.Hostname()))
 }

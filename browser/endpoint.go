@@ -28,9 +28,13 @@ var urlInText = regexp.MustCompile(`(?i)\b(wss?|https?)://[^\s"'<>]+`)
 
 // ScrubURLs replaces every URL in s by its redacted form (no user info,
 // no query, no fragment): errors of the websocket and HTTP libraries quote
-// the address they dialled, token included.
+// the address they dialled, token included. Punctuation that ends the
+// sentence around a URL ("dial ws://h/?token=x: refused") stays.
 func ScrubURLs(s string) string {
-	return urlInText.ReplaceAllStringFunc(s, redactURL)
+	return urlInText.ReplaceAllStringFunc(s, func(u string) string {
+		end := len(strings.TrimRight(u, ".,;:)]}"))
+		return redactURL(u[:end]) + u[end:]
+	})
 }
 
 // scrubbedError shows its cause's message without URL secrets and still

@@ -259,11 +259,11 @@ func notShorter(d, floor Duration, floorKey string) string {
 }
 
 // isHostPort reports whether s is scheme://host:port with one of the
-// schemes and nothing after the port but an optional "/".
+// schemes and nothing after the port but an optional "/" and a query (a
+// token, which /json/version and the websocket address it names both get).
 func isHostPort(s string, schemes ...string) bool {
 	u, err := url.Parse(s)
-	return err == nil && isURL(s, schemes...) && u.Port() != "" && (u.Path == "" || u.Path == "/") &&
-		u.RawQuery == "" && u.Fragment == ""
+	return err == nil && isURL(s, schemes...) && u.Port() != "" && (u.Path == "" || u.Path == "/") && u.Fragment == ""
 }
 
 // isURL reports whether s is an absolute URL with one of the schemes and a host.

@@ -71,10 +71,13 @@ func TestValidate(t *testing.T) {
 			`config: browser.remote = "ftp://127.0.0.1:9222/?…": must be "" or a DevTools address: "ws://host:port/...", "wss://..." or "http(s)://host:port" (better: a [[browser.endpoints]] block)`},
 		{"endpoints of every scheme", func(c *Config) {
 			c.Browser.Endpoints = []Endpoint{{"ws://127.0.0.1:9222/devtools/browser/abc", 1}, {"wss://chrome.example.com?token=x", 4},
-				{"http://10.0.0.5:9222", 2}, {"https://chrome.example.com:443/", 1}}
+				{"http://10.0.0.5:9222", 2}, {"https://chrome.example.com:443/", 1},
+				{"http://10.0.0.6:3000?token=x", 1}, {"http://10.0.0.7:3000/?token=x&timeout=600000", 1}}
 		}, ""},
 		{"http endpoint with a path", func(c *Config) { c.Browser.Endpoints = []Endpoint{{"http://10.0.0.5:9222/json/version", 1}} },
 			`config: browser.endpoints[0].url = "http://10.0.0.5:9222/json/version": must be a DevTools address: "ws://host:port/...", "wss://..." or "http(s)://host:port"`},
+		{"http endpoint with a fragment", func(c *Config) { c.Browser.Endpoints = []Endpoint{{"http://10.0.0.5:9222/#s3cret", 1}} },
+			`config: browser.endpoints[0].url = "http://10.0.0.5:9222/?…": must be a DevTools address: "ws://host:port/...", "wss://..." or "http(s)://host:port"`},
 		{"endpoint slots 0", func(c *Config) { c.Browser.Endpoints = []Endpoint{{"ws://a:1", 1}, {"ws://b:1", 0}} },
 			"config: browser.endpoints[1].slots = 0: must be 1 or more"},
 		{"selectors", func(c *Config) {

@@ -160,7 +160,7 @@ func (p *Pool) runTask(w *worker, b Browser, t *task) {
 	w.tasksDone++
 	w.sinceLaunch++
 	crashed := isClosed(b.Done())
-	p.settleLocked(t, res, cause, crashed) // may release the lock while the outcome is recorded
+	p.settleLocked(t, res, cause, crashReason(w, b, crashed)) // may release the lock while the outcome is recorded
 	w.dropTaskLocked(t)
 
 	switch {

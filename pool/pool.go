@@ -155,7 +155,9 @@ func New(cfg Config, deps Deps) (*Pool, error) {
 
 // Start launches the workers and returns when all have started or
 // worker_startup_timeout passed; workers that failed keep retrying in the
-// background. It fails only when no worker started at all.
+// background. A remote slot its endpoint refused (unreachable, browserless's
+// 429) does not hold Start: the refusal is its answer. It fails only when
+// no worker started at all.
 func (p *Pool) Start(ctx context.Context) error {
 	p.mu.Lock()
 	if p.began {
@@ -212,7 +214,8 @@ wait:
 
 func (p *Pool) allLaunchedLocked() bool {
 	for _, w := range p.workers {
-		if w.state != WorkerStopped && !w.launched {
+		refused := w.endpoint != 0 && w.failures > 0
+		if w.state != WorkerStopped && !w.launched && !refused {
 			return false
 		}
 	}

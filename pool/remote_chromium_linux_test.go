@@ -2,6 +2,7 @@ package pool_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -159,15 +160,27 @@ func posByID(pos []sim.PO, id string) sim.PO {
 // worker event said what; no event may name the token.
 func sawWorkerEvent(t *testing.T, sub *pool.Subscription, what string) bool {
 	seen := false
-	for ev := range sub.C() {
-		if ev.Kind == pool.EvWorkerCrashed && strings.Contains(ev.Reason, what) {
-			seen = true
-		}
-		if strings.Contains(ev.Reason, hostToken) || ev.Worker != nil && strings.Contains(ev.Worker.LastError, hostToken) {
-			t.Errorf("an event shows the endpoint's token: %s", ev.Kind)
+	for _, reasons := range workerReasons(t, sub, hostToken) {
+		for _, r := range reasons {
+			seen = seen || strings.HasPrefix(r, pool.EvWorkerCrashed.String()+": ") && strings.Contains(r, what)
 		}
 	}
 	return seen
+}
+
+// workerReasons reads sub until the pool stops and returns, per worker,
+// its crash and restart events as "kind: reason"; no event may name token.
+func workerReasons(t *testing.T, sub *pool.Subscription, token string) map[int][]string {
+	out := map[int][]string{}
+	for ev := range sub.C() {
+		if ev.Worker != nil && (ev.Kind == pool.EvWorkerCrashed || ev.Kind == pool.EvWorkerRestarting) {
+			out[ev.Worker.ID] = append(out[ev.Worker.ID], fmt.Sprintf("%s: %s", ev.Kind, ev.Reason))
+		}
+		if strings.Contains(ev.Reason, token) || ev.Worker != nil && strings.Contains(ev.Worker.LastError, token) {
+			t.Errorf("an event shows the endpoint's token: %s", ev.Kind)
+		}
+	}
+	return out
 }
 
 // addClickOnlyItems gives every third PO a role=button item: only a click
@@ -237,10 +250,13 @@ const browserlessToken = "bl-t0ken-5ecret-4242"
 // TestRealBrowserless runs 30 protected POs through a real browserless v2
 // (npm, with this machine's Chromium) on loopback with a token, on its
 // slots only (no local worker): the sign-in travels as cookies, the files
-// come home, and the token shows nowhere.
+// come home, and the token shows nowhere. The endpoint has one slot more
+// than browserless's CONCURRENT and no queue: that slot meets its 429
+// ("too many sessions"), is down with the reason and reconnects with
+// backoff while the others finish the run.
 func TestRealBrowserless(t *testing.T) {
 	exe := testkit.Chromium(t)
-	bl := testkit.StartBrowserless(t, browserlessToken, 3)
+	bl := testkit.StartBrowserless(t, browserlessToken, 3, 0)
 	pos := simplePOs(30, 900)
 	addClickOnlyItems(pos)
 	srv := sim.Start(t, sim.Options{SignIn: true, SessionCookie: true, POs: pos, Latency: 200 * time.Millisecond})
@@ -254,10 +270,12 @@ func TestRealBrowserless(t *testing.T) {
 	engine.NameWorkers, engine.Remotes = false, []string{bl.URL()}
 	cfg := testConfig(0)
 	cfg.MinWorkers = 0
-	cfg.Endpoints = []pool.Endpoint{{Name: browser.RemoteHost(bl.URL()), Slots: 3}}
+	cfg.Endpoints = []pool.Endpoint{{Name: browser.RemoteHost(bl.URL()), Slots: 4}}
+	cfg.RestartBackoff, cfg.RestartBackoffMax = 100*time.Millisecond, time.Second
 	p, sub := runPool(t, cfg, pool.Deps{Engine: engine, Logger: log})
 	var events sync.WaitGroup
-	events.Go(func() { sawWorkerEvent(t, sub, "") })
+	var reasons map[int][]string
+	events.Go(func() { reasons = workerReasons(t, sub, browserlessToken) })
 	hs := submitPOs(t, p, pos)
 	began := time.Now()
 	for _, ti := range waitAll(t, hs, 3*time.Minute) {
@@ -267,15 +285,42 @@ func TestRealBrowserless(t *testing.T) {
 	}
 	t.Logf("30 POs through browserless in %s", time.Since(began).Round(100*time.Millisecond))
 	s := p.Snapshot()
+	refused := 0
 	for _, w := range s.Workers {
 		if w.Endpoint != 1 || strings.Contains(w.LastError, browserlessToken) {
 			t.Errorf("worker %d: endpoint %d, error %q", w.ID, w.Endpoint, w.LastError)
 		}
+		if strings.Contains(w.LastError, "429") {
+			refused++
+		}
+	}
+	if e := s.Endpoints[0]; refused != 1 || e.Connected != 3 || e.Health() != "degraded" || !strings.Contains(e.LastError, "429") {
+		t.Errorf("%d workers refused with 429; endpoint %+v", refused, e)
 	}
 	if err := p.Shutdown(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	events.Wait()
+	// The refused slot went down with the reason and tried again, waiting
+	// longer each time.
+	for id, rs := range reasons {
+		var waits []time.Duration
+		for _, r := range rs {
+			if _, after, ok := strings.Cut(r, "reconnecting in "); ok {
+				if d, err := time.ParseDuration(after); err == nil {
+					waits = append(waits, d)
+				}
+			}
+		}
+		if len(waits) < 3 || waits[len(waits)-1] <= waits[0] || !strings.Contains(strings.Join(rs, "\n"), "429") {
+			t.Errorf("worker %d did not go down on 429 and back off:\n%s", id, strings.Join(rs, "\n"))
+			continue
+		}
+		t.Logf("worker %d: %d reconnections, waits %s … %s; first: %s", id, len(waits), waits[0], waits[len(waits)-1], rs[0])
+	}
+	if len(reasons) != 1 {
+		t.Errorf("%d workers went down, want the one refused slot", len(reasons))
+	}
 	all := logs.String()
 	if !strings.Contains(all, "remote browser attached") {
 		t.Fatal("the log captured no remote browser; this test would prove nothing")

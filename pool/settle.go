@@ -13,17 +13,33 @@ import (
 // What follows an attempt: done, retried after a backoff, or back to the
 // front of the queue.
 
+// crashReason says why an attempt's browser ended under it, "" when it did
+// not: a remote one names its endpoint by host (never a token).
+func crashReason(w *worker, b Browser, crashed bool) string {
+	switch {
+	case !crashed:
+		return ""
+	case w.endpoint == 0:
+		return "browser crashed"
+	}
+	if e, ok := b.(interface{ Err() error }); ok && e.Err() != nil {
+		return e.Err().Error()
+	}
+	return "remote browser lost"
+}
+
 // settleLocked decides what follows one attempt: done (recorded first,
 // with the lock released meanwhile), retry later, or back to the front of
-// the queue.
-func (p *Pool) settleLocked(t *task, res coupa.Result, cause error, crashed bool) {
+// the queue. crash is why the browser ended under the attempt, "" when it
+// did not.
+func (p *Pool) settleLocked(t *task, res coupa.Result, cause error, crash string) {
 	attempt := fmt.Sprintf("attempt %d", t.attempts)
 	switch {
 	case errors.Is(cause, errCancelledByOperator), errors.Is(cause, errCancelledByShutdown):
 		res.Status, res.Err, res.Retryable = vocab.Cancelled, cause, false
 		p.finishRecordedLocked(t, res)
-	case crashed:
-		t.errors = append(t.errors, attempt+": browser crashed")
+	case crash != "":
+		t.errors = append(t.errors, attempt+": "+crash)
 		if t.attempts > p.cfg.MaxRetries {
 			res.Status, res.Retryable = vocab.Failed, false
 			res.Err = fmt.Errorf("browser crashed on each of %d attempts", t.attempts)

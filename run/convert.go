@@ -226,7 +226,7 @@ type localPrinter struct {
 
 func newLocalPrinter(cfg config.Config, log *slog.Logger) *localPrinter {
 	return &localPrinter{log: log, opts: browser.Options{
-		ExecPath: cfg.Browser.ExecPath, Headless: true, Remote: cfg.Browser.Remote,
+		ExecPath: cfg.Browser.ExecPath, Headless: true,
 		StartTimeout: cfg.Pool.WorkerStartupTimeout.Duration, Logger: log,
 	}}
 }
@@ -238,14 +238,12 @@ func (l *localPrinter) browser(ctx context.Context) (*browser.Browser, error) {
 		return l.b, l.err
 	}
 	opts := l.opts
-	if opts.Remote == "" {
-		dir, err := os.MkdirTemp("", "coupatui-pdf-")
-		if err != nil {
-			l.err = fmt.Errorf("%w: a profile folder: %w", errNoPrinter, err)
-			return nil, l.err
-		}
-		opts.ProfileDir, l.profile = dir, dir
+	dir, err := os.MkdirTemp("", "coupatui-pdf-")
+	if err != nil {
+		l.err = fmt.Errorf("%w: a profile folder: %w", errNoPrinter, err)
+		return nil, l.err
 	}
+	opts.ProfileDir, l.profile = dir, dir
 	b, err := browser.Launch(ctx, opts)
 	if err != nil {
 		l.err = fmt.Errorf("%w: %w", errNoPrinter, err)

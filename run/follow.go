@@ -80,7 +80,7 @@ func (s *session) console(events *pool.Subscription, quit chan struct{}) End {
 		ExitWhenDone:    s.cfg.UI.ExitWhenDone,
 		Mouse:           s.cfg.UI.Mouse,
 		NoColor:         os.Getenv("NO_COLOR") != "",
-	})
+	}, s.opts.consoleOpts...)
 	if err != nil && !errors.Is(err, context.Canceled) {
 		s.log.Error("console", "err", err)
 	}

@@ -43,22 +43,20 @@ func siteOf(cfg config.Config) *coupa.Site {
 // checkSelectors tries the operator's [coupa.selectors] in a browser of
 // their own before any work starts (a bad one would fail every page
 // silently): one message names the file, the key and the selector. It
-// starts no browser when there are none.
+// starts no browser when there are none, and a local one (on an empty
+// profile) even when the workers use remote browsers.
 func checkSelectors(cfg config.Config, site *coupa.Site) error {
 	sel := site.Selectors
 	if len(sel.Attachments)+len(sel.Supplier)+len(sel.Error)+len(sel.Empty) == 0 {
 		return nil
 	}
-	opts := browser.Options{ExecPath: cfg.Browser.ExecPath, Headless: true, Remote: cfg.Browser.Remote,
-		StartTimeout: cfg.Pool.WorkerStartupTimeout.Duration}
-	if opts.Remote == "" {
-		profile, err := os.MkdirTemp("", "coupatui-selectors-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(profile)
-		opts.ProfileDir = profile
+	profile, err := os.MkdirTemp("", "coupatui-selectors-")
+	if err != nil {
+		return err
 	}
+	defer os.RemoveAll(profile)
+	opts := browser.Options{ExecPath: cfg.Browser.ExecPath, Headless: true, ProfileDir: profile,
+		StartTimeout: cfg.Pool.WorkerStartupTimeout.Duration}
 	ctx, cancel := context.WithTimeout(context.Background(), opts.StartTimeout+30*time.Second)
 	defer cancel()
 	b, err := browser.Launch(ctx, opts)
@@ -82,8 +80,8 @@ func badSelector(cfg config.Config, err error) error {
 }
 
 // Inspect is `coupatui inspect PO`: it opens one PO on the configured
-// site with a copy of the signed-in profile (or in the remote browser) and
-// writes what the page analyser saw on w. It downloads nothing; the page
+// site in a local browser on a copy of the signed-in profile (remote
+// endpoints are for runs) and writes what the page analyser saw on w. It downloads nothing; the page
 // is saved under the state folder's pages/inspect. It ends
 // SignInRequired when Coupa shows its sign-in wall.
 func Inspect(ctx context.Context, cfg config.Config, args []string, w io.Writer) (End, error) {
@@ -99,22 +97,20 @@ func Inspect(ctx context.Context, cfg config.Config, args []string, w io.Writer)
 		return Interrupted, err
 	}
 	opts := browser.Options{Headless: cfg.Pool.HeadlessMode, BlockResources: cfg.Browser.BlockResources,
-		Remote: cfg.Browser.Remote, StartTimeout: cfg.Pool.WorkerStartupTimeout.Duration}
-	if opts.Remote == "" {
-		if opts.ExecPath, err = browser.FindExec(cfg.Browser.ExecPath); err != nil {
-			return Interrupted, err
-		}
-		m, err := profileManager(cfg, nil)
-		if err != nil {
-			return Interrupted, err
-		}
-		clone, err := m.Clone(ctx, 0)
-		if err != nil {
-			return Interrupted, err
-		}
-		defer clone.Remove()
-		opts.ProfileDir, opts.Flags = clone.Dir, profiles.CloneFlags()
+		StartTimeout: cfg.Pool.WorkerStartupTimeout.Duration}
+	if opts.ExecPath, err = browser.FindExec(cfg.Browser.ExecPath); err != nil {
+		return Interrupted, err
 	}
+	m, err := profileManager(cfg, nil)
+	if err != nil {
+		return Interrupted, err
+	}
+	clone, err := m.Clone(ctx, 0)
+	if err != nil {
+		return Interrupted, err
+	}
+	defer clone.Remove()
+	opts.ProfileDir, opts.Flags = clone.Dir, profiles.CloneFlags()
 	rep, err := inspectWith(ctx, site, opts, po)
 	if err != nil {
 		return Interrupted, badSelector(cfg, err)

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	tea "charm.land/bubbletea/v2"
+
 	"coupatui/vocab"
 )
 
@@ -38,6 +40,9 @@ type Options struct {
 
 	demo     bool   // the simulator serves the site: workers need no signed-in profile
 	pagesDir string // where pages are saved; "" = the state folder's pages/<input name>
+	// consoleOpts are passed to the console's program (tests give it an
+	// input, an output and a size instead of the terminal).
+	consoleOpts []tea.ProgramOption
 }
 
 // End is how a run ended; main maps it to the exit code.

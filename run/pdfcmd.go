@@ -31,12 +31,9 @@ func PDF(ctx context.Context, cfg config.Config, folder string, w io.Writer) err
 	if !fi.IsDir() {
 		return fmt.Errorf("pdf %s: not a folder: give the folder holding the e-mails (the download root or one PO's folder)", folder)
 	}
-	if cfg.Browser.Remote == "" {
-		exec, err := browser.FindExec(cfg.Browser.ExecPath)
-		if err != nil {
-			return err
-		}
-		cfg.Browser.ExecPath = exec
+	// A local browser prints, whatever endpoints the runs use.
+	if cfg.Browser.ExecPath, err = browser.FindExec(cfg.Browser.ExecPath); err != nil {
+		return err
 	}
 	var found []string
 	err = filepath.WalkDir(folder, func(path string, d fs.DirEntry, err error) error {

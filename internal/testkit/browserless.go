@@ -44,9 +44,10 @@ func (b *Browserless) URL() string { return "ws://127.0.0.1:" + b.Port + "/?toke
 
 // StartBrowserless runs the browserless that scripts/ensure-browserless.sh
 // installed, with token, on a free loopback port, with at most concurrent
-// sessions; the test's end stops it. It skips tb under -short and when
-// node or the install is missing, saying how to install it.
-func StartBrowserless(tb testing.TB, token string, concurrent int) *Browserless {
+// sessions and queued more waiting (beyond them it answers 429); the
+// test's end stops it and the browsers it started. It skips tb under
+// -short and when node or the install is missing, saying how to install it.
+func StartBrowserless(tb testing.TB, token string, concurrent, queued int) *Browserless {
 	tb.Helper()
 	if testing.Short() {
 		tb.Skip("-short: skipping browserless test")
@@ -65,6 +66,7 @@ func StartBrowserless(tb testing.TB, token string, concurrent int) *Browserless 
 	}
 	_, port, _ := net.SplitHostPort(l.Addr().String())
 	l.Close()
+	tmp := tb.TempDir() // its browsers' profiles go here: the sweep finds them by it
 	script := filepath.Join(dir, "coupatui-start.mjs")
 	if err := os.WriteFile(script, []byte(browserlessStart), 0o600); err != nil {
 		tb.Fatal(err)
@@ -72,8 +74,8 @@ func StartBrowserless(tb testing.TB, token string, concurrent int) *Browserless 
 	cmd := exec.Command(node, script)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "HOST=127.0.0.1", "PORT="+port, "TOKEN="+token,
-		fmt.Sprint("CONCURRENT=", concurrent), "QUEUED=4", "TIMEOUT=600000",
-		"PLAYWRIGHT_BROWSERS_PATH="+filepath.Join(dir, "browsers"), "TMPDIR="+tb.TempDir())
+		fmt.Sprint("CONCURRENT=", concurrent), fmt.Sprint("QUEUED=", queued), "TIMEOUT=600000",
+		"PLAYWRIGHT_BROWSERS_PATH="+filepath.Join(dir, "browsers"), "TMPDIR="+tmp)
 	setGroup(cmd)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -99,6 +101,9 @@ func StartBrowserless(tb testing.TB, token string, concurrent int) *Browserless 
 		cmd.Wait()
 		for range lines {
 		}
+		// Its browsers run in process groups of their own (the launcher
+		// detaches them), so the group's kill misses them.
+		killUsing(tmp)
 	})
 	var seen []string
 	timeout := time.After(90 * time.Second)
