@@ -1,11 +1,14 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"os/exec"
 	"runtime"
 	"strings"
+	"time"
 
 	"coupatui/browser"
 	"coupatui/config"
@@ -136,4 +139,30 @@ func orDash(s string) string {
 		return "—"
 	}
 	return s
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "not finished"
+	}
+	return s
+}
+
+func tail(s string, lines int) string {
+	l := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(l) > lines {
+		l = l[len(l)-lines:]
+	}
+	return strings.Join(l, "\n")
+}
+
+// chromiumVersion asks the browser for its version, "" when it will not say.
+func chromiumVersion(path string) string {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, path, "--version").Output()
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
 }
