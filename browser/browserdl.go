@@ -333,6 +333,3 @@ func (d *downloader) checkBrowserFile(got browserFile, total int64) (browserFile
 	}
 	return got, nil
 }
-
-// seenResponse is what a download's name can come from.
-type seenResponse struct{ disposition, mimeType string }

@@ -145,3 +145,6 @@ func (s *downloadSources) closePopups(ctx context.Context) {
 		}
 	}
 }
+
+// seenResponse is what a download's name can come from.
+type seenResponse struct{ disposition, mimeType string }
