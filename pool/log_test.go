@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -15,9 +16,12 @@ import (
 	"coupatui/vocab"
 )
 
-// stuckHandler blocks every line while armed, until released: a log sink
-// that stopped reading (a full pipe, a hung remote collector).
+// stuckHandler blocks, while armed, every line whose message holds on,
+// until released: a log sink that stopped reading (a full pipe, a hung
+// remote collector). Other lines (a worker coming up) pass, so the test
+// knows which line is stuck.
 type stuckHandler struct {
+	on      string
 	armed   atomic.Bool
 	entered chan struct{} // one send per line that blocks
 	release chan struct{}
@@ -26,8 +30,8 @@ type stuckHandler struct {
 func (h *stuckHandler) Enabled(context.Context, slog.Level) bool { return true }
 func (h *stuckHandler) WithAttrs([]slog.Attr) slog.Handler       { return h }
 func (h *stuckHandler) WithGroup(string) slog.Handler            { return h }
-func (h *stuckHandler) Handle(context.Context, slog.Record) error {
-	if h.armed.Load() {
+func (h *stuckHandler) Handle(_ context.Context, r slog.Record) error {
+	if h.armed.Load() && strings.Contains(r.Message, h.on) {
 		h.entered <- struct{}{}
 		<-h.release
 	}
@@ -37,7 +41,7 @@ func (h *stuckHandler) Handle(context.Context, slog.Record) error {
 // A log handler that does not return holds up the goroutine that logs,
 // never the pool: a snapshot (the console's every frame) still answers.
 func TestSlowLogHandlerDoesNotHoldThePool(t *testing.T) {
-	h := &stuckHandler{entered: make(chan struct{}), release: make(chan struct{})}
+	h := &stuckHandler{on: "paused", entered: make(chan struct{}), release: make(chan struct{})}
 	cfg := oneWorker()
 	p, err := pool.New(cfg, pool.Deps{Engine: pooltest.NewEngine(nil), Logger: slog.New(h), Rand: pooltest.NoJitter()})
 	if err != nil {
