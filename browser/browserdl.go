@@ -202,13 +202,19 @@ func (d *downloader) awaitDownload(ctx context.Context, i int, lctx context.Cont
 	idle := time.NewTimer(d.opts.IdleTimeout)
 	idle.Stop()
 	defer idle.Stop()
-	cancelDownload := func() {
+	// cancelDownload stops the download; with wait it returns once the
+	// browser has said the download ended, since until then it may still
+	// write into the staging folder, which the caller removes next (a late
+	// write would make the folder again, beside the PO's files).
+	cancelDownload := func(wait bool) {
 		if got.guid == "" {
 			return
 		}
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
-		cdp.Call(cctx, b.cdp, cdpbrowser.CancelDownload, cdpbrowser.CancelDownloadParams{GUID: got.guid})
+		if _, err := cdp.Call(cctx, b.cdp, cdpbrowser.CancelDownload, cdpbrowser.CancelDownloadParams{GUID: got.guid}); err == nil && wait {
+			events.waitEnded(cctx, got.guid)
+		}
 	}
 	for {
 		select {
@@ -255,11 +261,18 @@ func (d *downloader) awaitDownload(ctx context.Context, i int, lctx context.Cont
 					if limit := d.opts.MaxBytes; limit > 0 && e.State != cdpbrowser.DownloadProgressStateCanceled {
 						name := SanitizeFileName(got.suggested)
 						switch {
+						case int64(e.TotalBytes) > limit && e.ReceivedBytes == 0:
+							// Not yet: a download cancelled before its first
+							// bytes can leave its .crdownload behind, written
+							// after the cancel (measured on Chromium 148); once
+							// bytes arrived the file exists and the cancel
+							// removes it.
+							continue
 						case int64(e.TotalBytes) > limit:
-							cancelDownload()
+							cancelDownload(true)
 							return got, tooLarge(name, int64(e.TotalBytes), limit, "announced")
 						case int64(e.ReceivedBytes) > limit:
-							cancelDownload()
+							cancelDownload(true)
 							return got, tooLarge(name, int64(e.ReceivedBytes), limit, "received")
 						}
 					}
@@ -285,10 +298,10 @@ func (d *downloader) awaitDownload(ctx context.Context, i int, lctx context.Cont
 			}
 			return got, fmt.Errorf("no download started within %s", d.opts.BeginTimeout)
 		case <-idle.C:
-			cancelDownload()
+			cancelDownload(true)
 			return got, retryable(fmt.Errorf("%w for %s", errIdle, d.opts.IdleTimeout))
 		case <-lctx.Done():
-			cancelDownload()
+			cancelDownload(false) // the tab's events are gone with it
 			if ctx.Err() != nil {
 				return got, ctx.Err()
 			}

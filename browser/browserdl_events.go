@@ -148,3 +148,21 @@ func (s *downloadSources) closePopups(ctx context.Context) {
 
 // seenResponse is what a download's name can come from.
 type seenResponse struct{ disposition, mimeType string }
+
+// waitEnded waits, until ctx ends, for download guid to report that it
+// completed or was canceled.
+func (q *eventQueue) waitEnded(ctx context.Context, guid string) {
+	for {
+		for _, ev := range q.drain() {
+			if e, ok := ev.(*cdpbrowser.EventDownloadProgress); ok && e.GUID == guid &&
+				(e.State == cdpbrowser.DownloadProgressStateCanceled || e.State == cdpbrowser.DownloadProgressStateCompleted) {
+				return
+			}
+		}
+		select {
+		case <-q.notify:
+		case <-ctx.Done():
+			return
+		}
+	}
+}

@@ -140,6 +140,10 @@ func (t *Tab) Download(ctx context.Context, links []Link, opts DownloadOptions) 
 	}
 	defer f.close()
 	f.sweep()
+	// And again at the end: a browser told to cancel a download may still
+	// make that download's private folder (its file thread runs behind the
+	// cancel it reports).
+	defer f.sweep()
 	d := newDownloader(t, f, links, opts)
 	defer d.transport.CloseIdleConnections()
 	d.run(ctx)
