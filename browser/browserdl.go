@@ -242,12 +242,8 @@ func (d *downloader) awaitDownload(ctx context.Context, i int, lctx context.Cont
 					err := fmt.Errorf("the page went to an error page (HTTP %d) instead of a download", status)
 					switch {
 					case throttled(status):
-						t := errThrottled{err: err}
-						if wait, ok := retryAfter(headerValue(e.Response.Headers, "Retry-After"), time.Now()); ok {
-							t.after = wait
-							b.opts.Gate.Pause(wait, fmt.Sprintf("HTTP %d on %s", status, redactURL(e.Response.URL)))
-						}
-						return got, retryable(t)
+						wait := b.opts.Gate.throttle(status, headerValue(e.Response.Headers, "Retry-After"), e.Response.URL)
+						return got, retryable(errThrottled{err: err, after: wait})
 					case status >= 500, status == 408:
 						return got, retryable(err)
 					}

@@ -140,6 +140,21 @@ func throttled(status int) bool {
 	return status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable
 }
 
+// throttle pauses g for the Retry-After value retry of an answer of status
+// to url when that status asks to slow down (429, 503), and returns the
+// wait it paused for; 0 when none.
+func (g *Gate) throttle(status int, retry, url string) time.Duration {
+	if !throttled(status) {
+		return 0
+	}
+	d, ok := retryAfter(retry, time.Now())
+	if !ok {
+		return 0
+	}
+	g.Pause(d, fmt.Sprintf("HTTP %d on %s", status, redactURL(url)))
+	return d
+}
+
 // retryAfter reads a Retry-After value, in seconds or as an HTTP date, as
 // a wait from now capped at MaxPause; ok is false when there is none or it
 // is not understood.

@@ -143,12 +143,10 @@ func (d *downloader) httpAttempt(ctx context.Context, client *http.Client, i int
 	}
 	switch {
 	case throttled(resp.StatusCode):
-		err := errThrottled{err: fmt.Errorf("GET %s: %s", redactURL(u.String()), resp.Status)}
-		if wait, ok := retryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
-			err.after = wait
-			d.tab.b.opts.Gate.Pause(wait, fmt.Sprintf("HTTP %d on %s", resp.StatusCode, redactURL(u.String())))
-		}
-		return FileResult{}, false, retryable(err)
+		return FileResult{}, false, retryable(errThrottled{
+			err:   fmt.Errorf("GET %s: %s", redactURL(u.String()), resp.Status),
+			after: d.tab.b.opts.Gate.throttle(resp.StatusCode, resp.Header.Get("Retry-After"), u.String()),
+		})
 	case resp.StatusCode >= 500, resp.StatusCode == http.StatusRequestTimeout:
 		return FileResult{}, false, retryable(fmt.Errorf("GET %s: %s", redactURL(u.String()), resp.Status))
 	case resp.StatusCode < 200 || resp.StatusCode > 299:

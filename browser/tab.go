@@ -240,12 +240,7 @@ func (t *Tab) Navigate(ctx context.Context, url string) (Response, error) {
 		return Response{URL: loc}, nil
 	}
 	r := Response{URL: resp.URL, Status: int(resp.Status), MIMEType: resp.MimeType}
-	if throttled(r.Status) {
-		if d, ok := retryAfter(headerValue(resp.Headers, "Retry-After"), time.Now()); ok {
-			r.RetryAfter = d
-			t.b.opts.Gate.Pause(d, fmt.Sprintf("HTTP %d on %s", r.Status, redactURL(r.URL)))
-		}
-	}
+	r.RetryAfter = t.b.opts.Gate.throttle(r.Status, headerValue(resp.Headers, "Retry-After"), r.URL)
 	return r, nil
 }
 
