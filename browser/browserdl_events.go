@@ -2,7 +2,6 @@ package browser
 
 import (
 	"context"
-	"strings"
 	"sync"
 	"time"
 
@@ -54,12 +53,7 @@ func (q *eventQueue) pushResponse(ev any) {
 	if !ok || e.Response == nil {
 		return
 	}
-	seen := seenResponse{mimeType: e.Response.MimeType}
-	for k, v := range e.Response.Headers {
-		if s, ok := v.(string); ok && strings.EqualFold(k, "Content-Disposition") {
-			seen.disposition = s
-		}
-	}
+	seen := seenResponse{mimeType: e.Response.MimeType, disposition: headerValue(e.Response.Headers, "Content-Disposition")}
 	q.mu.Lock()
 	q.responses[e.Response.URL] = seen
 	// A main document that is an error page means the trigger led to an
