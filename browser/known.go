@@ -38,26 +38,32 @@ func StripQuery(raw string) string {
 // existing returns link i's result without any request when the folder
 // already holds the file an earlier download recorded for it, intact.
 func (d *downloader) existing(ctx context.Context, i int) (FileResult, bool) {
-	link := d.links[i]
-	for _, k := range d.opts.Known {
-		if k.Index != i || k.URL != StripQuery(link.URL) || k.Text != link.Text || k.Name == "" {
-			continue
-		}
-		if d.folder.checkName(k.Name) != nil || d.folder.completeSize(k.Name) != k.Size {
-			return FileResult{}, false
-		}
-		sum, _, err := d.folder.hash(k.Name)
-		if err != nil || sum != k.SHA256 {
-			return FileResult{}, false
-		}
-		name, err := d.names.claim(ctx, i, k.Name)
-		if err != nil || name != k.Name {
-			// An earlier link took the name meanwhile: fetch this one anew.
-			return FileResult{}, false
-		}
-		return FileResult{Name: name, Size: k.Size, SHA256: sum, Via: "existing"}, true
+	k, ok := d.known(i)
+	if !ok || d.folder.checkName(k.Name) != nil || d.folder.completeSize(k.Name) != k.Size {
+		return FileResult{}, false
 	}
-	return FileResult{}, false
+	sum, _, err := d.folder.hash(k.Name)
+	if err != nil || sum != k.SHA256 {
+		return FileResult{}, false
+	}
+	name, err := d.names.claim(ctx, i, k.Name)
+	if err != nil || name != k.Name {
+		// An earlier link took the name meanwhile: fetch this one anew.
+		return FileResult{}, false
+	}
+	return FileResult{Name: name, Size: k.Size, SHA256: sum, Via: "existing"}, true
+}
+
+// known is the file an earlier download recorded for link i, if any.
+func (d *downloader) known(i int) (Known, bool) {
+	link := d.links[i]
+	stripped := StripQuery(link.URL)
+	for _, k := range d.opts.Known {
+		if k.Index == i && k.URL == stripped && k.Text == link.Text && k.Name != "" {
+			return k, true
+		}
+	}
+	return Known{}, false
 }
 
 // hash is the sha256 (hex) and size of a file of the folder.

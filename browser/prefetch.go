@@ -47,8 +47,11 @@ func (t *Tab) Prefetch(ctx context.Context, links []Link, opts DownloadOptions) 
 			break
 		}
 		u, err := url.Parse(l.URL)
-		if err != nil || u.Scheme != "http" && u.Scheme != "https" || u.Host == "" || d.known(i) {
+		if err != nil || u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
 			continue
+		}
+		if _, kept := d.known(i); kept {
+			continue // Download keeps its file without a request
 		}
 		if _, dup := p.byURL[u.String()]; dup {
 			continue
@@ -78,17 +81,6 @@ func (t *Tab) Prefetch(ctx context.Context, links []Link, opts DownloadOptions) 
 		})
 	}
 	return p
-}
-
-// known reports whether link i matches a file an earlier download left:
-// Download keeps such a file without a request, so none is made early.
-func (d *downloader) known(i int) bool {
-	for _, k := range d.opts.Known {
-		if k.Index == i && k.URL == StripQuery(d.links[i].URL) && k.Text == d.links[i].Text {
-			return true
-		}
-	}
-	return false
 }
 
 // has reports whether rawURL has an early request nobody took yet.
