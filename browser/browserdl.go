@@ -84,7 +84,7 @@ func (d *downloader) browserAttempt(ctx context.Context, i int, rawURL, click st
 	if err := d.folder.adopt(filepath.Join(got.stage, got.guid), name); err != nil {
 		return FileResult{Name: name}, err
 	}
-	sum, _, err := d.folder.hash(name)
+	sum, err := d.folder.hash(name)
 	if err != nil {
 		return FileResult{Name: name}, fmt.Errorf("reading the browser's download of %s: %w", what, err)
 	}

@@ -42,7 +42,7 @@ func (d *downloader) existing(ctx context.Context, i int) (FileResult, bool) {
 	if !ok || d.folder.checkName(k.Name) != nil || d.folder.completeSize(k.Name) != k.Size {
 		return FileResult{}, false
 	}
-	sum, _, err := d.folder.hash(k.Name)
+	sum, err := d.folder.hash(k.Name)
 	if err != nil || sum != k.SHA256 {
 		return FileResult{}, false
 	}
@@ -66,17 +66,16 @@ func (d *downloader) known(i int) (Known, bool) {
 	return Known{}, false
 }
 
-// hash is the sha256 (hex) and size of a file of the folder.
-func (f *folder) hash(name string) (string, int64, error) {
+// hash is the sha256 (hex) of a file of the folder.
+func (f *folder) hash(name string) (string, error) {
 	file, err := f.root.Open(name)
 	if err != nil {
-		return "", 0, err
+		return "", err
 	}
 	defer file.Close()
 	h := sha256.New()
-	n, err := io.Copy(h, file)
-	if err != nil {
-		return "", n, err
+	if _, err := io.Copy(h, file); err != nil {
+		return "", err
 	}
-	return hex.EncodeToString(h.Sum(nil)), n, nil
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
