@@ -255,7 +255,6 @@ func (d *downloader) awaitDownload(ctx context.Context, i int, lctx context.Cont
 					idle.Reset(d.opts.IdleTimeout)
 					d.reportBytes(i, got.suggested, int64(e.ReceivedBytes), int64(e.TotalBytes), false)
 					if limit := d.opts.MaxBytes; limit > 0 && e.State != cdpbrowser.DownloadProgressStateCanceled {
-						name := SanitizeFileName(got.suggested)
 						switch {
 						case int64(e.TotalBytes) > limit && e.ReceivedBytes == 0:
 							// Not yet: a download cancelled before its first
@@ -266,10 +265,10 @@ func (d *downloader) awaitDownload(ctx context.Context, i int, lctx context.Cont
 							continue
 						case int64(e.TotalBytes) > limit:
 							cancelDownload(true)
-							return got, tooLarge(name, int64(e.TotalBytes), limit, "announced")
+							return got, tooLarge(SanitizeFileName(got.suggested), int64(e.TotalBytes), limit, "announced")
 						case int64(e.ReceivedBytes) > limit:
 							cancelDownload(true)
-							return got, tooLarge(name, int64(e.ReceivedBytes), limit, "received")
+							return got, tooLarge(SanitizeFileName(got.suggested), int64(e.ReceivedBytes), limit, "received")
 						}
 					}
 					switch e.State {
