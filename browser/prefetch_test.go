@@ -48,7 +48,7 @@ func TestPrefetchedRequestsAreTakenByDownload(t *testing.T) {
 	}
 	got := folderFiles(t, dir)
 	if !bytes.Equal(got["one.pdf"], content(1, 50_000)) || !bytes.Equal(got["two.pdf"], content(2, 40_000)) || len(got) != 2 {
-		t.Fatalf("folder holds %d entries: %v", len(got), keysOf(got))
+		t.Fatalf("folder holds %d entries: %v", len(got), keys(got))
 	}
 	if n := srv.count("/f/1"); n != 1 {
 		t.Errorf("/f/1 asked %d times, want once: Download took the early request", n)
@@ -60,12 +60,4 @@ func TestPrefetchedRequestsAreTakenByDownload(t *testing.T) {
 	if n := srv.count("/f/4"); n > 1 {
 		t.Errorf("/f/4 asked %d times", n)
 	}
-}
-
-func keysOf(m map[string][]byte) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
 }
