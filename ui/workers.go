@@ -120,18 +120,28 @@ func renderWorkers(c *common, sel, top, w, h int, focused bool) string {
 	return box(st, title, note, focused, w, h, body)
 }
 
-// workerFiles are the files a worker is downloading, shown under its row:
-// those of every PO it holds, oldest first (with pipeline_depth above 1
-// the older POs download while the newest one's page loads).
-func workerFiles(wk pool.WorkerInfo) []coupa.FileProgress {
+// heldTasks are the tasks a worker holds, oldest first (with
+// pipeline_depth above 1 the older POs download while the newest one's
+// page loads); a snapshot that lists none but names a task holds that one.
+func heldTasks(wk pool.WorkerInfo) []pool.WorkerTask {
 	if wk.PO == "" {
 		return nil
 	}
 	if len(wk.Tasks) == 0 {
-		return wk.Progress.InFlight
+		return []pool.WorkerTask{{ID: wk.Task, PO: wk.PO, Started: wk.TaskStart, Progress: wk.Progress}}
+	}
+	return wk.Tasks
+}
+
+// workerFiles are the files a worker is downloading, shown under its row:
+// those of every PO it holds, oldest first.
+func workerFiles(wk pool.WorkerInfo) []coupa.FileProgress {
+	ts := heldTasks(wk)
+	if len(ts) == 1 {
+		return ts[0].Progress.InFlight
 	}
 	var files []coupa.FileProgress
-	for _, t := range wk.Tasks {
+	for _, t := range ts {
 		files = append(files, t.Progress.InFlight...)
 	}
 	return files
