@@ -147,16 +147,22 @@ func workerFiles(wk pool.WorkerInfo) []coupa.FileProgress {
 	return files
 }
 
+// spins says a worker in state s shows a spinner: it is busy, starting or
+// retiring. The console ticks fast only while one does (animating).
+func spins(s pool.WorkerState) bool {
+	return s == pool.WorkerBusy || s == pool.WorkerStarting || s == pool.WorkerRetiring
+}
+
 // workerCells is one worker's row: state with a spinner, current PO, time
 // on it, files done/found, browser memory, tasks done and restarts.
 func workerCells(c *common, wk pool.WorkerInfo) tableCells {
 	glyph, state := "·", tPlain
-	switch wk.State {
-	case pool.WorkerBusy, pool.WorkerStarting, pool.WorkerRetiring:
+	switch {
+	case spins(wk.State):
 		glyph = c.spinner()
-	case pool.WorkerRestarting:
+	case wk.State == pool.WorkerRestarting:
 		glyph = "↻"
-	case pool.WorkerStopped:
+	case wk.State == pool.WorkerStopped:
 		glyph = "■"
 	}
 	switch wk.State {
