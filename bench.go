@@ -333,10 +333,11 @@ func sampleProc(pid int, hosts []int, stop <-chan struct{}) procFigures {
 	tick := time.NewTicker(200 * time.Millisecond)
 	defer tick.Stop()
 	for i := 0; ; i++ {
-		hwm, pss, cpu, err := procOwn(pid)
+		withTree := i%10 == 5 // every 2 s: the tree, and the child's own PSS to take from it
+		hwm, pss, cpu, err := procOwn(pid, withTree)
 		if err == nil {
 			f.hwm, f.cpu = max(f.hwm, hwm), cpu
-			if i%10 == 5 {
+			if withTree {
 				if tree, err := monitor.TreeMemory(pid); err == nil && tree.Bytes >= pss {
 					browsers := tree.Bytes - pss
 					for _, h := range hosts {

@@ -59,16 +59,11 @@ func parseBenchFlags(args []string) (*benchFlags, error) {
 		return nil, fmt.Errorf("bench: unexpected argument %q (coupatui help lists the flags)", fs.Arg(0))
 	}
 	for _, w := range strings.Split(*workers, ",") {
-		w = strings.TrimSpace(w)
-		if w == "auto" {
-			f.workers = append(f.workers, config.Count{Auto: true})
-			continue
-		}
-		n, err := strconv.Atoi(w)
-		if err != nil || n < 0 || n > config.MaxWorkerLimit {
+		c, err := parseCount(w)
+		if err != nil || !c.Auto && (c.N < 0 || c.N > config.MaxWorkerLimit) {
 			return nil, fmt.Errorf("bench: --workers %q: want worker counts from 0 (remote browsers only) to %d or \"auto\", separated by commas, e.g. 1,2,4,8", *workers, config.MaxWorkerLimit)
 		}
-		f.workers = append(f.workers, config.Count{N: n})
+		f.workers = append(f.workers, c)
 	}
 	if *depths != "" {
 		for _, d := range strings.Split(*depths, ",") {

@@ -15,16 +15,19 @@ import (
 const clockTicks = 100
 
 // procOwn reads one process's own figures, without its children: its peak
-// resident set (VmHWM), its proportional set size now, and the CPU time it
-// used so far.
-func procOwn(pid int) (hwm, pss uint64, cpu time.Duration, err error) {
+// resident set (VmHWM), its proportional set size now when withPSS (its
+// smaps_rollup walks the process's whole memory map: read it only when it
+// is used), and the CPU time it used so far.
+func procOwn(pid int, withPSS bool) (hwm, pss uint64, cpu time.Duration, err error) {
 	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0, 0, 0, err
 	}
 	hwm = kbField(status, "VmHWM:")
-	if rollup, err := os.ReadFile(fmt.Sprintf("/proc/%d/smaps_rollup", pid)); err == nil {
-		pss = kbField(rollup, "Pss:")
+	if withPSS {
+		if rollup, err := os.ReadFile(fmt.Sprintf("/proc/%d/smaps_rollup", pid)); err == nil {
+			pss = kbField(rollup, "Pss:")
+		}
 	}
 	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {

@@ -9,7 +9,7 @@ import (
 
 // procOwn is Linux-only: elsewhere the bench reports no memory figures and
 // only the CPU time the operating system gives for the whole process tree.
-func procOwn(pid int) (hwm, pss uint64, cpu time.Duration, err error) {
+func procOwn(pid int, withPSS bool) (hwm, pss uint64, cpu time.Duration, err error) {
 	return 0, 0, 0, errors.New("process figures are read on Linux only")
 }
 

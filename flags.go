@@ -90,7 +90,8 @@ func parseFlags(cmd string, args []string, stderr io.Writer) (*flags, error) {
 	}
 	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
 	if f.set["workers"] {
-		if err := f.workers.UnmarshalTOML(autoOrInt(*workers)); err != nil || !f.workers.Auto && f.workers.N < 0 {
+		var err error
+		if f.workers, err = parseCount(*workers); err != nil || !f.workers.Auto && f.workers.N < 0 {
 			return nil, fmt.Errorf("--workers %q: want a number (0 only with remote browsers: --remote), or \"auto\"", *workers)
 		}
 	}
@@ -102,12 +103,17 @@ func parseFlags(cmd string, args []string, stderr io.Writer) (*flags, error) {
 	return f, nil
 }
 
-// autoOrInt is --workers' text as config.Count reads it from TOML.
-func autoOrInt(s string) any {
-	if n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64); err == nil {
-		return n
+// parseCount reads a worker count as --workers gives it: a number or
+// "auto", as config.Count reads it from TOML.
+func parseCount(s string) (config.Count, error) {
+	s = strings.TrimSpace(s)
+	var v any = s
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		v = n
 	}
-	return strings.TrimSpace(s)
+	var c config.Count
+	err := c.UnmarshalTOML(v)
+	return c, err
 }
 
 // config loads the configuration file and applies the flags over it.

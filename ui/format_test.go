@@ -116,6 +116,30 @@ func TestHistoryETAUsesBytes(t *testing.T) {
 	}
 }
 
+// With pipeline_depth 2 the older PO downloads while the newest one's page
+// loads: its files count in the byte rate and the ETA.
+func TestHistoryFollowsTheOlderPOsFiles(t *testing.T) {
+	busy := func(done int64) pool.Snapshot {
+		return pool.Snapshot{Counts: pool.Counts{Total: 3, Running: 2}, Workers: []pool.WorkerInfo{{ID: 1, Task: 8, PO: "4500000008",
+			Progress: coupa.Progress{Phase: "opening"},
+			Tasks: []pool.WorkerTask{
+				{ID: 7, PO: "4500000007", PageRead: true, Progress: coupa.Progress{Found: 1, InFlight: []coupa.FileProgress{
+					{Name: "big.pdf", Done: done, Total: 100 << 20}}}},
+				{ID: 8, PO: "4500000008", Progress: coupa.Progress{Phase: "opening"}},
+			}}}}
+	}
+	var h history
+	for s := range 11 { // 1 MB/s for ten seconds
+		h.sample(testNow.Add(time.Duration(s)*time.Second), busy(int64(s)<<20))
+	}
+	if r := h.byteRate(); r != 1<<20 {
+		t.Fatalf("byte rate %v, want 1 MiB/s", r)
+	}
+	if d, lower, ok := h.eta(busy(10 << 20)); !ok || !lower || d != 90*time.Second {
+		t.Fatalf("eta %v lower %v ok %v, want ≥90s", d, lower, ok)
+	}
+}
+
 func TestLayoutFitsEveryPane(t *testing.T) {
 	for _, sz := range [][2]int{{64, 18}, {80, 24}, {119, 30}, {120, 40}, {200, 60}, {300, 100}} {
 		for _, n := range []int{0, 1, 8, 40} {

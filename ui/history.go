@@ -94,22 +94,22 @@ func (h *history) lastMem() float64 {
 	return h.mem[len(h.mem)-1]
 }
 
-// follow notes how far each file in flight has come; a file seen for the
-// first time, or whose download started again, starts a new flight.
+// follow notes how far each file in flight has come, of every task a
+// worker holds (heldTasks); a file seen for the first time, or whose
+// download started again, starts a new flight.
 func (h *history) follow(now time.Time, snap pool.Snapshot) {
 	next := map[fileKey]flight{}
 	for _, w := range snap.Workers {
-		if w.PO == "" {
-			continue
-		}
-		for _, f := range w.Progress.InFlight {
-			k := fileKey{w.Task, f.Name}
-			fl, ok := h.flights[k]
-			if !ok || f.Done < fl.done {
-				fl = flight{since: now, from: f.Done}
+		for _, t := range heldTasks(w) {
+			for _, f := range t.Progress.InFlight {
+				k := fileKey{t.ID, f.Name}
+				fl, ok := h.flights[k]
+				if !ok || f.Done < fl.done {
+					fl = flight{since: now, from: f.Done}
+				}
+				fl.at, fl.done = now, f.Done
+				next[k] = fl
 			}
-			fl.at, fl.done = now, f.Done
-			next[k] = fl
 		}
 	}
 	h.flights = next
@@ -158,20 +158,19 @@ func (h *history) eta(snap pool.Snapshot) (d time.Duration, lower, ok bool) {
 	}
 	var files time.Duration
 	for _, w := range snap.Workers {
-		pr := w.Progress
-		if w.PO == "" {
-			continue
-		}
-		part := float64(pr.Done)
-		for _, f := range pr.InFlight {
-			frac, known := fileFrac(f)
-			part += frac
-			if sp := h.flights[fileKey{w.Task, f.Name}].speed(); known && sp > 0 && f.Total > f.Done {
-				files = max(files, time.Duration(float64(f.Total-f.Done)/sp*float64(time.Second)))
+		for _, t := range heldTasks(w) {
+			pr := t.Progress
+			part := float64(pr.Done)
+			for _, f := range pr.InFlight {
+				frac, known := fileFrac(f)
+				part += frac
+				if sp := h.flights[fileKey{t.ID, f.Name}].speed(); known && sp > 0 && f.Total > f.Done {
+					files = max(files, time.Duration(float64(f.Total-f.Done)/sp*float64(time.Second)))
+				}
 			}
-		}
-		if pr.Found > 0 {
-			remaining -= min(1, part/float64(pr.Found))
+			if pr.Found > 0 {
+				remaining -= min(1, part/float64(pr.Found))
+			}
 		}
 	}
 	if r := h.currentRate(); r > 0 {

@@ -119,8 +119,7 @@ func (m *Model) animating() bool {
 		return true
 	}
 	for _, w := range m.c.snap.Workers {
-		switch w.State {
-		case pool.WorkerBusy, pool.WorkerStarting, pool.WorkerRetiring:
+		if spins(w.State) {
 			return true
 		}
 	}

@@ -120,33 +120,49 @@ func renderWorkers(c *common, sel, top, w, h int, focused bool) string {
 	return box(st, title, note, focused, w, h, body)
 }
 
-// workerFiles are the files a worker is downloading, shown under its row:
-// those of every PO it holds, oldest first (with pipeline_depth above 1
-// the older POs download while the newest one's page loads).
-func workerFiles(wk pool.WorkerInfo) []coupa.FileProgress {
+// heldTasks are the tasks a worker holds, oldest first (with
+// pipeline_depth above 1 the older POs download while the newest one's
+// page loads); a snapshot that lists none but names a task holds that one.
+func heldTasks(wk pool.WorkerInfo) []pool.WorkerTask {
 	if wk.PO == "" {
 		return nil
 	}
 	if len(wk.Tasks) == 0 {
-		return wk.Progress.InFlight
+		return []pool.WorkerTask{{ID: wk.Task, PO: wk.PO, Started: wk.TaskStart, Progress: wk.Progress}}
+	}
+	return wk.Tasks
+}
+
+// workerFiles are the files a worker is downloading, shown under its row:
+// those of every PO it holds, oldest first.
+func workerFiles(wk pool.WorkerInfo) []coupa.FileProgress {
+	ts := heldTasks(wk)
+	if len(ts) == 1 {
+		return ts[0].Progress.InFlight
 	}
 	var files []coupa.FileProgress
-	for _, t := range wk.Tasks {
+	for _, t := range ts {
 		files = append(files, t.Progress.InFlight...)
 	}
 	return files
+}
+
+// spins says a worker in state s shows a spinner: it is busy, starting or
+// retiring. The console ticks fast only while one does (animating).
+func spins(s pool.WorkerState) bool {
+	return s == pool.WorkerBusy || s == pool.WorkerStarting || s == pool.WorkerRetiring
 }
 
 // workerCells is one worker's row: state with a spinner, current PO, time
 // on it, files done/found, browser memory, tasks done and restarts.
 func workerCells(c *common, wk pool.WorkerInfo) tableCells {
 	glyph, state := "·", tPlain
-	switch wk.State {
-	case pool.WorkerBusy, pool.WorkerStarting, pool.WorkerRetiring:
+	switch {
+	case spins(wk.State):
 		glyph = c.spinner()
-	case pool.WorkerRestarting:
+	case wk.State == pool.WorkerRestarting:
 		glyph = "↻"
-	case pool.WorkerStopped:
+	case wk.State == pool.WorkerStopped:
 		glyph = "■"
 	}
 	switch wk.State {
