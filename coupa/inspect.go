@@ -3,7 +3,6 @@ package coupa
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"coupatui/browser"
@@ -118,9 +117,7 @@ func (s *Site) Inspect(ctx context.Context, b *browser.Browser, po string) (Repo
 		rep.FollowsRequisition = s.PRFallback
 	}
 	if s.PagesDir != "" {
-		if note := s.savePageNote(ctx, tab, po, ""); strings.HasPrefix(note, "; page saved to ") {
-			rep.Saved = strings.TrimPrefix(note, "; page saved to ")
-		}
+		rep.Saved, _ = s.savePageOf(ctx, tab, po, "") // "" when it could not be; logged
 	}
 	return rep, nil
 }

@@ -66,7 +66,7 @@ func (s *Site) judge(status int, st pageState) verdict {
 			v.unknown = unknownItems()
 		}
 		return v
-	case st.Empty != "":
+	case st.Empty != "" && !st.Loading: // an empty text next to a spinner is a placeholder, not an answer
 		return verdict{kind: pageEmpty, why: fmt.Sprintf("the page shows %q", st.Empty)}
 	case st.Outcome == "timeout":
 		return verdict{kind: pageTimeout, retryable: true,

@@ -52,6 +52,16 @@ func (s *Site) savePageNote(ctx context.Context, tab *browser.Tab, po, reqID str
 	if s.PagesDir == "" {
 		return ""
 	}
+	path, err := s.savePageOf(ctx, tab, po, reqID)
+	if err != nil {
+		return "; the page could not be saved: " + err.Error()
+	}
+	return "; page saved to " + path
+}
+
+// savePageOf saves the tab's page for PO po (or for its requisition
+// reqID), logs how that went and returns the file's path.
+func (s *Site) savePageOf(ctx context.Context, tab *browser.Tab, po, reqID string) (string, error) {
 	name := "PO" + po + ".html"
 	if reqID != "" {
 		name = "PO" + po + "_requisition_" + SanitizeFileName(reqID) + ".html"
@@ -59,10 +69,10 @@ func (s *Site) savePageNote(ctx context.Context, tab *browser.Tab, po, reqID str
 	path, err := s.savePage(ctx, tab, name)
 	if err != nil {
 		s.log().Warn("saving a page failed", "po", po, "err", err)
-		return "; the page could not be saved: " + err.Error()
+		return "", err
 	}
 	s.log().Info("page saved", "po", po, "path", path)
-	return "; page saved to " + path
+	return path, nil
 }
 
 // savePage writes the tab's page, cleaned by cleanHTML, to PagesDir/name

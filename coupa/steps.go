@@ -37,9 +37,5 @@ func (s Steps) Total() time.Duration {
 	return t
 }
 
-// since adds the time since start to *d and returns now, for the next step.
-func since(d *time.Duration, start time.Time) time.Time {
-	now := time.Now()
-	*d += now.Sub(start)
-	return now
-}
+// since adds the time since start to *d.
+func since(d *time.Duration, start time.Time) { *d += time.Since(start) }

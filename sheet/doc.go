@@ -28,7 +28,7 @@
 //
 // Writing: WriteResults writes one sheet, PO_Data, that repeats the input
 // row for row (rows above the header included), each cell with the type
-// and number format it had, and adds the ten outcome columns after the
+// and number format it had, and adds the eleven outcome columns (ResultColumns) after the
 // input's own ones. The file is written to a temporary
 // file in the same folder, synced and renamed, so a results file is either
 // the old one or the complete new one. The input file is never modified.

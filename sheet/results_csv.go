@@ -7,10 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"time"
-
-	"coupatui/vocab"
 )
 
 // WriteResultsCSV writes the rows of the results workbook WriteResults
@@ -54,37 +51,21 @@ func resultRowText(in *Input, p columnPlan, r Row, outcomes map[int]Outcome) []s
 		}
 		cells[col] = c.Text(in.Date1904)
 	}
-	o, known, note := outcomeOf(in, r, outcomes)
-	po := r.PO
-	if r.Invalid {
-		po = strings.TrimFunc(r.Raw, vocab.IsBlank)
-	}
-	set := func(k int, v string) {
+	for k, v := range resultValues(in, r, outcomes) {
 		if k == 0 && p.keepPO {
-			return
+			continue
 		}
-		cells[p.result[k]] = v
+		text := "" // nil: blank, over an input column that carries this result too
+		switch v := v.(type) {
+		case string:
+			text = v
+		case int:
+			text = strconv.Itoa(v)
+		case time.Time:
+			text = v.Format("2006-01-02 15:04:05")
+		}
+		cells[p.result[k]] = text
 	}
-	set(0, po)
-	set(1, string(o.Status))
-	set(2, o.Supplier)
-	if known {
-		set(3, strconv.Itoa(o.Found))
-		set(4, strconv.Itoa(o.Downloaded))
-	} else {
-		set(3, "")
-		set(4, "")
-	}
-	set(5, strings.Join(o.Files, filesSeparator))
-	if !o.Processed.IsZero() {
-		set(6, o.Processed.Local().Round(time.Second).Format("2006-01-02 15:04:05"))
-	} else {
-		set(6, "")
-	}
-	set(7, joinNonEmpty("; ", note, o.Error, r.Warning))
-	set(8, o.Folder)
-	set(9, o.URL)
-	set(10, strings.Join(o.Converted, filesSeparator))
 	return cells
 }
 

@@ -261,38 +261,38 @@ func resultRow(in *Input, p columnPlan, st *resultStyles, r Row, outcomes map[in
 		}
 		cells[col] = carriedValue(c, st)
 	}
+	for k, v := range resultValues(in, r, outcomes) {
+		if k == 0 && p.keepPO {
+			continue // the input's own PO_NUMBER cell stays as written
+		}
+		if t, ok := v.(time.Time); ok {
+			v = excelize.Cell{StyleID: st.dateTime, Value: t}
+		}
+		cells[p.result[k]] = v
+	}
+	return cells
+}
+
+// resultValues are the values of a row's result columns, in ResultColumns
+// order: nil for a blank cell, else a string, an int, or a time.Time in
+// local time to the second. WriteResults and WriteResultsCSV both show them.
+func resultValues(in *Input, r Row, outcomes map[int]Outcome) [resultCount]any {
 	o, known, note := outcomeOf(in, r, outcomes)
 	po := r.PO
 	if r.Invalid {
 		po = strings.TrimFunc(r.Raw, vocab.IsBlank)
 	}
-	set := func(k int, v any) {
-		if k == 0 && p.keepPO {
-			return // the input's own PO_NUMBER cell stays as written
-		}
-		cells[p.result[k]] = v
-	}
-	set(0, nilIfEmpty(po))
-	set(1, string(o.Status))
-	set(2, nilIfEmpty(o.Supplier))
+	v := [resultCount]any{nilIfEmpty(po), string(o.Status), nilIfEmpty(o.Supplier), nil, nil,
+		nilIfEmpty(strings.Join(o.Files, filesSeparator)), nil,
+		nilIfEmpty(joinNonEmpty("; ", note, o.Error, r.Warning)), nilIfEmpty(o.Folder), nilIfEmpty(o.URL),
+		nilIfEmpty(strings.Join(o.Converted, filesSeparator))}
 	if known {
-		set(3, o.Found)
-		set(4, o.Downloaded)
-	} else {
-		set(3, nil)
-		set(4, nil)
+		v[3], v[4] = o.Found, o.Downloaded
 	}
-	set(5, nilIfEmpty(strings.Join(o.Files, filesSeparator)))
-	if o.Processed.IsZero() {
-		set(6, nil)
-	} else {
-		set(6, excelize.Cell{StyleID: st.dateTime, Value: o.Processed.Local().Round(time.Second)})
+	if !o.Processed.IsZero() {
+		v[6] = o.Processed.Local().Round(time.Second)
 	}
-	set(7, nilIfEmpty(joinNonEmpty("; ", note, o.Error, r.Warning)))
-	set(8, nilIfEmpty(o.Folder))
-	set(9, nilIfEmpty(o.URL))
-	set(10, nilIfEmpty(strings.Join(o.Converted, filesSeparator)))
-	return cells
+	return v
 }
 
 // outcomeOf decides the outcome shown for a row: invalid rows are

@@ -79,20 +79,6 @@ func newSheetMeta(r io.Reader, charset func(string, io.Reader) (io.Reader, error
 	return &sheetMeta{dec: dec}
 }
 
-// at returns the cells of sheet row n; rows must be asked for in
-// increasing order. A row the sheet does not have comes back empty.
-func (m *sheetMeta) at(n int) ([]cellMeta, error) {
-	for !m.ended && m.row < n {
-		if err := m.nextRow(); err != nil {
-			return nil, err
-		}
-	}
-	if m.row == n {
-		return m.cells, nil
-	}
-	return nil, nil
-}
-
 // nextRow reads the next <row> element, numbering rows and cells the way
 // excelize's iterator does: a missing (or zero) r attribute is the next
 // row or column. Rows and cells out of order are refused: the iterator
@@ -259,7 +245,8 @@ func (m *sheetMeta) feed() *metaFeed {
 	return f
 }
 
-// at is sheetMeta.at for the reader's goroutine.
+// at returns the cells of sheet row n; rows must be asked for in
+// increasing order. A row the sheet does not have comes back empty.
 func (f *metaFeed) at(n int) ([]cellMeta, error) {
 	for !f.have || f.next.n < n {
 		r, ok := <-f.rows
