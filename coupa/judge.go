@@ -66,7 +66,10 @@ func (s *Site) judge(status int, st pageState) verdict {
 			v.unknown = unknownItems()
 		}
 		return v
-	case st.Empty != "" && !st.Loading: // an empty text next to a spinner is a placeholder, not an answer
+	// An empty text next to a spinner is a placeholder, not an answer; and
+	// outside an attachments section it counts only on the PO's own page
+	// (its number shows), not in some other widget of an unknown page.
+	case st.Empty != "" && !st.Loading && (st.Section != "" || st.Heading):
 		return verdict{kind: pageEmpty, why: fmt.Sprintf("the page shows %q", st.Empty)}
 	case st.Outcome == "timeout":
 		return verdict{kind: pageTimeout, retryable: true,

@@ -32,6 +32,8 @@ func TestJudgeNeedsEvidence(t *testing.T) {
 		{"script error", 200, pageState{Outcome: "script", Note: "boom"}, false, pageFailed, "boom"},
 		{"files", 200, pageState{Outcome: "found", Links: files}, false, pageFiles, "1 attachment"},
 		{"empty text", 200, pageState{Outcome: "empty", Empty: "Nenhum anexo", Section: `heading "Anexos"`}, false, pageEmpty, "Nenhum anexo"},
+		{"empty text on the PO's page, no section", 200, pageState{Outcome: "empty", Empty: "No attachments", Heading: true}, false, pageEmpty, "No attachments"},
+		{"empty text on a page that is not the PO's", 200, pageState{Outcome: "empty", Empty: "No files"}, false, pageUnrecognised, "no record number"},
 		{"empty text while still loading", 200, pageState{Outcome: "timeout", Loading: true, Empty: "No attachments", Section: "container #attachments"}, false, pageTimeout, "still loading"},
 		{"still loading", 200, pageState{Outcome: "timeout", Loading: true, Section: "container #attachments"}, false, pageTimeout, "still loading"},
 		{"section of unknown items", 200, pageState{Outcome: "settled", Section: "container #attachments", UnknownCount: 2, Unknown: []string{"li.row", "li.row"}}, false, pageUnrecognised, "2 item(s) that name no file"},
