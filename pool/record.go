@@ -227,10 +227,7 @@ func (p *Pool) beginSettleLocked(t *task, res coupa.Result) Event {
 func (p *Pool) endSettleLocked(t *task, ev Event, recorded bool) {
 	t.settling = false
 	p.settling--
-	if _, running := p.running[t.id]; running {
-		delete(p.running, t.id)
-		p.counts.Running--
-	}
+	p.leaveRunningLocked(t)
 	if !recorded {
 		p.requeueFrontLocked(t, "outcome not recorded: left pending")
 		p.broadcastLocked()
