@@ -45,7 +45,7 @@ func (p *Pool) record(ev Event) bool {
 	if p.rec == nil {
 		return true
 	}
-	return p.retryRecord(ev.String(), func(ctx context.Context) error {
+	return p.retryRecord(ev.String, func(ctx context.Context) error {
 		ev.Time = time.Now()
 		return p.rec.Record(ctx, ev)
 	})
@@ -64,7 +64,8 @@ func (p *Pool) recordAll(evs []Event) int {
 		}
 		return len(evs)
 	}
-	ok := p.retryRecord(fmt.Sprintf("%d transitions", len(evs)), func(ctx context.Context) error {
+	what := func() string { return fmt.Sprintf("%d transitions", len(evs)) }
+	ok := p.retryRecord(what, func(ctx context.Context) error {
 		now := time.Now()
 		for i := range evs {
 			evs[i].Time = now
@@ -78,8 +79,10 @@ func (p *Pool) recordAll(evs []Event) int {
 }
 
 // retryRecord calls write until it succeeds, holding dispatch while it
-// fails; it returns false only when the pool gave up (Close).
-func (p *Pool) retryRecord(what string, write func(ctx context.Context) error) bool {
+// fails; it returns false only when the pool gave up (Close). what names
+// the write in those lines only: every transition passes here, and most
+// succeed at once.
+func (p *Pool) retryRecord(what func() string, write func(ctx context.Context) error) bool {
 	failed := false
 	for n := 1; ; n++ {
 		err := write(p.recCtx)
@@ -92,7 +95,7 @@ func (p *Pool) retryRecord(what string, write func(ctx context.Context) error) b
 			return true
 		}
 		if p.recCtx.Err() != nil {
-			p.logNow(slog.LevelWarn, "journal: giving up on a transition: the pool is closing", "event", what, "err", err)
+			p.logNow(slog.LevelWarn, "journal: giving up on a transition: the pool is closing", "event", what(), "err", err)
 			return false
 		}
 		failed = true
@@ -108,7 +111,7 @@ func (p *Pool) retryRecord(what string, write func(ctx context.Context) error) b
 			p.logNow(slog.LevelError, "journal write failed; dispatch held, retrying", "attempt", n, "retry_in", wait, "err", err)
 		}
 		if !p.sleepCtx(p.recCtx, wait) {
-			p.logNow(slog.LevelWarn, "journal: giving up on a transition: the pool is closing", "event", what, "err", err)
+			p.logNow(slog.LevelWarn, "journal: giving up on a transition: the pool is closing", "event", what(), "err", err)
 			return false
 		}
 	}
