@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"coupatui/coupa"
+	"coupatui/internal/diskfull"
 	"coupatui/vocab"
 )
 
@@ -101,7 +102,7 @@ func (p *Pool) retryRecord(what func() string, write func(ctx context.Context) e
 		failed = true
 		wait := backoff(recordBackoff, recordBackoffMax, n)
 		reason := "journal cannot record: " + err.Error()
-		if IsDiskFull(err) {
+		if diskfull.Is(err) {
 			reason = "journal cannot record: disk full: free space; the run goes on by itself once it can write (" + err.Error() + ")"
 		}
 		p.mu.Lock()
