@@ -36,13 +36,6 @@ type HoldInfo struct {
 	Since  time.Time
 }
 
-// ErrDiskFull marks an error caused by a full disk; errors wrapping
-// syscall.ENOSPC (or Windows' ERROR_DISK_FULL) count too, see IsDiskFull.
-var ErrDiskFull = diskfull.Err
-
-// IsDiskFull reports whether err means the disk (or a quota) is full.
-func IsDiskFull(err error) bool { return diskfull.Is(err) }
-
 // Hold stops dispatch for h with the reason shown to the operator; running
 // tasks go on. Holding an active hold again only updates its reason.
 func (p *Pool) Hold(h Hold, reason string) error {

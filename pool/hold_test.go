@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"syscall"
 	"testing"
+
+	"coupatui/internal/diskfull"
 )
 
 func TestIsDiskFull(t *testing.T) {
@@ -16,12 +18,12 @@ func TestIsDiskFull(t *testing.T) {
 	}{
 		{pe, true},
 		{fmt.Errorf("download a.pdf: %w", pe), true},
-		{ErrDiskFull, true},
+		{diskfull.Err, true},
 		{syscall.EACCES, false},
 		{errors.New("no space left on device"), false}, // words are not evidence
 		{nil, false},
 	} {
-		if got := IsDiskFull(tc.err); got != tc.want {
+		if got := diskfull.Is(tc.err); got != tc.want {
 			t.Errorf("IsDiskFull(%v) = %v, want %v", tc.err, got, tc.want)
 		}
 	}

@@ -28,10 +28,7 @@ func (p *Pool) ensureBrowser(w *worker, checks *sync.WaitGroup) bool {
 		w.b = nil
 		w.restarts++
 		w.failures++
-		w.lastErr = "remote browser lost"
-		if e, ok := b.(interface{ Err() error }); ok && e.Err() != nil {
-			w.lastErr = e.Err().Error() // names the endpoint by host only
-		}
+		w.lastErr = crashReason(w, b, true) // names the endpoint by host only
 		p.emitWorkerLocked(EvWorkerCrashed, w, "down: "+w.lastErr+"; reconnecting")
 	case dead:
 		w.b = nil

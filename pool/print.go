@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"coupatui/config"
@@ -58,7 +59,7 @@ func (p *Pool) printer(skip []int) (*worker, Browser) {
 	defer p.unlock()
 	var best *worker
 	for _, w := range p.workers {
-		if w.b == nil || isClosed(w.b.Done()) || w.recycle != "" || containsInt(skip, w.id) {
+		if w.b == nil || isClosed(w.b.Done()) || w.recycle != "" || slices.Contains(skip, w.id) {
 			continue
 		}
 		if best == nil || printRank(w) < printRank(best) || printRank(w) == printRank(best) && w.id < best.id {
@@ -76,15 +77,6 @@ func (p *Pool) printer(skip []int) (*worker, Browser) {
 // then by prints running.
 func printRank(w *worker) int {
 	return (config.MaxPipelineDepth+1)*w.printing + len(w.tasks)
-}
-
-func containsInt(s []int, v int) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // waitPrints waits, bounded, until no print runs in w's browser: closing

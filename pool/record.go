@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"coupatui/coupa"
+	"coupatui/internal/diskfull"
 	"coupatui/vocab"
 )
 
@@ -45,7 +46,7 @@ func (p *Pool) record(ev Event) bool {
 	if p.rec == nil {
 		return true
 	}
-	return p.retryRecord(ev.String(), func(ctx context.Context) error {
+	return p.retryRecord(ev.String, func(ctx context.Context) error {
 		ev.Time = time.Now()
 		return p.rec.Record(ctx, ev)
 	})
@@ -64,7 +65,8 @@ func (p *Pool) recordAll(evs []Event) int {
 		}
 		return len(evs)
 	}
-	ok := p.retryRecord(fmt.Sprintf("%d transitions", len(evs)), func(ctx context.Context) error {
+	what := func() string { return fmt.Sprintf("%d transitions", len(evs)) }
+	ok := p.retryRecord(what, func(ctx context.Context) error {
 		now := time.Now()
 		for i := range evs {
 			evs[i].Time = now
@@ -78,8 +80,10 @@ func (p *Pool) recordAll(evs []Event) int {
 }
 
 // retryRecord calls write until it succeeds, holding dispatch while it
-// fails; it returns false only when the pool gave up (Close).
-func (p *Pool) retryRecord(what string, write func(ctx context.Context) error) bool {
+// fails; it returns false only when the pool gave up (Close). what names
+// the write in those lines only: every transition passes here, and most
+// succeed at once.
+func (p *Pool) retryRecord(what func() string, write func(ctx context.Context) error) bool {
 	failed := false
 	for n := 1; ; n++ {
 		err := write(p.recCtx)
@@ -92,13 +96,13 @@ func (p *Pool) retryRecord(what string, write func(ctx context.Context) error) b
 			return true
 		}
 		if p.recCtx.Err() != nil {
-			p.logNow(slog.LevelWarn, "journal: giving up on a transition: the pool is closing", "event", what, "err", err)
+			p.logNow(slog.LevelWarn, "journal: giving up on a transition: the pool is closing", "event", what(), "err", err)
 			return false
 		}
 		failed = true
 		wait := backoff(recordBackoff, recordBackoffMax, n)
 		reason := "journal cannot record: " + err.Error()
-		if IsDiskFull(err) {
+		if diskfull.Is(err) {
 			reason = "journal cannot record: disk full: free space; the run goes on by itself once it can write (" + err.Error() + ")"
 		}
 		p.mu.Lock()
@@ -108,7 +112,7 @@ func (p *Pool) retryRecord(what string, write func(ctx context.Context) error) b
 			p.logNow(slog.LevelError, "journal write failed; dispatch held, retrying", "attempt", n, "retry_in", wait, "err", err)
 		}
 		if !p.sleepCtx(p.recCtx, wait) {
-			p.logNow(slog.LevelWarn, "journal: giving up on a transition: the pool is closing", "event", what, "err", err)
+			p.logNow(slog.LevelWarn, "journal: giving up on a transition: the pool is closing", "event", what(), "err", err)
 			return false
 		}
 	}
@@ -227,10 +231,7 @@ func (p *Pool) beginSettleLocked(t *task, res coupa.Result) Event {
 func (p *Pool) endSettleLocked(t *task, ev Event, recorded bool) {
 	t.settling = false
 	p.settling--
-	if _, running := p.running[t.id]; running {
-		delete(p.running, t.id)
-		p.counts.Running--
-	}
+	p.leaveRunningLocked(t)
 	if !recorded {
 		p.requeueFrontLocked(t, "outcome not recorded: left pending")
 		p.broadcastLocked()

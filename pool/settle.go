@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"coupatui/coupa"
+	"coupatui/internal/diskfull"
 	"coupatui/vocab"
 )
 
@@ -51,7 +52,7 @@ func (p *Pool) settleLocked(t *task, res coupa.Result, cause error, crash string
 		t.attempts-- // not the PO's fault
 		p.requeueFrontLocked(t, "sign-in required")
 		p.holdLocked(HoldSignIn, "Coupa shows its sign-in wall (session missing or expired): run `coupatui login`, then resume")
-	case IsDiskFull(res.Err):
+	case diskfull.Is(res.Err):
 		t.attempts-- // not the PO's fault; what is on disk stays
 		p.requeueFrontLocked(t, "disk full: back to the queue")
 		p.holdLocked(HoldDiskFull, diskFullReason(res.Err))

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -96,11 +97,7 @@ func ParseRedo(list string) ([]vocab.Status, error) {
 			continue
 		}
 		st := vocab.Status(w)
-		known := false
-		for _, s := range vocab.Statuses {
-			known = known || s == st
-		}
-		if !known {
+		if !slices.Contains(vocab.Statuses, st) {
 			var words []string
 			for _, s := range vocab.Statuses {
 				words = append(words, string(s))
