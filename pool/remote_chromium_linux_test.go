@@ -81,8 +81,16 @@ func TestRealRemoteHostsMixedWithLocal(t *testing.T) {
 	})
 	hosts[0].Kill()
 	killedAt := time.Now()
-	testkit.WaitFor(t, "host 1's workers to go down", 30*time.Second, func() bool {
-		return p.Snapshot().Endpoints[0].Connected == 0
+	// A worker between POs notices its lost browser when it next looks for
+	// work, a moment after the connection count drops: wait for both.
+	testkit.WaitFor(t, "host 1's workers to go down, each with its reason", 30*time.Second, func() bool {
+		s := p.Snapshot()
+		for _, w := range s.Workers {
+			if w.Endpoint == 1 && w.LastError == "" {
+				return false
+			}
+		}
+		return s.Endpoints[0].Connected == 0
 	})
 	s = p.Snapshot()
 	if s.Endpoints[0].LastError == "" || s.Endpoints[0].Health() != "down" || s.Endpoints[1].Health() != "up" {
