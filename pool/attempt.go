@@ -73,6 +73,7 @@ func (p *Pool) pageDone(w *worker, t *task) {
 
 func (p *Pool) startLocked(w *worker, t *task) {
 	ctx, cancel := context.WithCancelCause(p.runCtx)
+	t.own()
 	t.state = vocab.TaskRunning
 	t.worker = w.id
 	t.attempts++

@@ -23,7 +23,20 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
+	goleak.VerifyTestMain(checkNeverRan{m})
+}
+
+// checkNeverRan fails the package when a test wrote into the state shared
+// by the tasks that never ran.
+type checkNeverRan struct{ m *testing.M }
+
+func (c checkNeverRan) Run() int {
+	code := c.m.Run()
+	if !pool.NeverRanIntact() {
+		fmt.Fprintln(os.Stderr, "pool: a task that never ran had its shared run state written")
+		return 1
+	}
+	return code
 }
 
 // realPool is a pool of real Chromium browsers working against a simulated

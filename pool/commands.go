@@ -34,7 +34,7 @@ func (p *Pool) SubmitMany(items []Item) ([]*Handle, error) {
 	if p.draining {
 		return nil, ErrStopped
 	}
-	now := time.Now()
+	now := new(time.Now())
 	hs := make([]*Handle, len(items))
 	for i, it := range items {
 		if t, ok := p.tasks[it.PO]; ok && t.state != vocab.TaskDone {
@@ -49,8 +49,8 @@ func (p *Pool) SubmitMany(items []Item) ([]*Handle, error) {
 			meta:      it.Meta,
 			state:     vocab.TaskQueued,
 			index:     -1,
-			worker:    -1,
 			submitted: now,
+			taskRun:   &neverRan,
 		}
 		p.tasks[t.po] = t
 		p.queue.push(t)

@@ -220,6 +220,7 @@ func (p *Pool) settleManyAsyncLocked(ts []*task, evs []Event) {
 // beginSettleLocked marks t as settling, so no command changes it and the
 // drain waits for it, and returns the event to record.
 func (p *Pool) beginSettleLocked(t *task, res coupa.Result) Event {
+	t.own()
 	t.settling = true
 	p.settling++
 	return p.finalEventLocked(t, res)

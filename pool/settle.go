@@ -80,6 +80,7 @@ func (p *Pool) settleLocked(t *task, res coupa.Result, cause error, crash string
 
 func (p *Pool) requeueFrontLocked(t *task, why string) {
 	p.leaveRunningLocked(t)
+	t.own()
 	t.state = vocab.TaskQueued
 	t.worker = -1
 	p.queue.pushFront(t)

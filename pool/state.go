@@ -94,6 +94,7 @@ func (p *Pool) finishLocked(t *task, res coupa.Result) {
 	if res.Finished.IsZero() {
 		res.Finished = time.Now()
 	}
+	t.own()
 	t.state = vocab.TaskDone
 	t.result = &res
 	t.finished = res.Finished

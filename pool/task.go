@@ -10,26 +10,35 @@ import (
 )
 
 // task is one PO's journey through the pool. Every field is guarded by the
-// pool's mutex; done is closed once, when the task becomes Done.
+// pool's mutex. A long run holds many tasks that only wait (100,000 queued
+// is a target), so a task that never ran is small: what its attempts need
+// lives in a taskRun made when it first starts, is cancelled, or is waited
+// on (own); until then it points to neverRan, which is read, never written.
 type task struct {
-	id       uint64
 	po       string
-	priority vocab.Priority
 	meta     Meta
+	id       uint64
+	order    int64 // FIFO order within its priority
+	index    int   // position in the queue heap, -1 when not queued
+	priority vocab.Priority
 	state    vocab.TaskState
 
-	index int   // position in the queue heap, -1 when not queued
-	order int64 // FIFO order within its priority
+	// submitted is shared by the tasks of one SubmitMany: they came together.
+	submitted *time.Time
 
-	attempts  int
-	worker    int // running on this worker, -1 when none
-	submitted time.Time
-	started   time.Time
-	finished  time.Time
-	nextTry   time.Time
-	progress  *coupa.Progress // nil until the first attempt: most tasks of a long run only wait
-	errors    []string
-	result    *coupa.Result // nil until the first outcome
+	*taskRun
+}
+
+// taskRun is what a task's attempts and outcome need.
+type taskRun struct {
+	attempts int
+	worker   int // running on this worker, -1 when none
+	started  time.Time
+	finished time.Time
+	nextTry  time.Time
+	progress *coupa.Progress // nil until the first attempt
+	errors   []string
+	result   *coupa.Result // nil until the first outcome
 
 	ctx        context.Context         // the running attempt's context; nil when not running
 	cancel     context.CancelCauseFunc // cancels the running attempt; nil when not running
@@ -37,6 +46,18 @@ type task struct {
 	settling   bool                    // its outcome is being recorded: no command may change it
 	paged      bool                    // the running attempt has read its page and only downloads (coupa.Job.PageDone)
 	done       chan struct{}           // nil until Handle.Done asks for it; closed once Done
+}
+
+// neverRan is the taskRun of every task that has not started, been
+// settled or been waited on: it must stay as it is (TestMain checks).
+var neverRan = taskRun{worker: -1}
+
+// own gives t a taskRun of its own before anything in it is written.
+func (t *task) own() {
+	if t.taskRun == &neverRan {
+		r := neverRan
+		t.taskRun = &r
+	}
 }
 
 func (t *task) info() TaskInfo {
@@ -47,7 +68,7 @@ func (t *task) info() TaskInfo {
 		State:     t.state,
 		Attempts:  t.attempts,
 		Worker:    t.worker,
-		Submitted: t.submitted,
+		Submitted: *t.submitted,
 		Started:   t.started,
 		Finished:  t.finished,
 		NextTry:   t.nextTry,
@@ -118,6 +139,7 @@ func (h *Handle) Done() <-chan struct{} {
 	p, t := h.p, h.t
 	p.mu.Lock()
 	defer p.unlock()
+	t.own()
 	if t.done == nil { // made on first use: most tasks of a long run are never waited on
 		t.done = make(chan struct{})
 		if t.state == vocab.TaskDone {
