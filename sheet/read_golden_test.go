@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -397,4 +398,36 @@ func rowZeroXLSX(t *testing.T) []byte {
 		t.Fatal(err)
 	}
 	return out.Bytes()
+}
+
+// A Source reads the same Input again, whatever became of the file.
+func TestSourceReadsTheSameInput(t *testing.T) {
+	for name, make := range goldenFixtures() {
+		t.Run(name, func(t *testing.T) {
+			path := make(t)
+			in, src, err := ReadSource(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, []byte("changed"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			again, err := src.Read()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(in, again) {
+				t.Errorf("read again:\n%s", lineDiff(string(goldenText(t, in)), string(goldenText(t, again))))
+			}
+		})
+	}
+	path := writeFile(t, "pos.csv", []byte("PO_NUMBER,Note\n4500000001,a\n4500000002,b\n"))
+	in, src, err := ReadSource(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(path)
+	if again, err := src.Read(); err != nil || !reflect.DeepEqual(in, again) {
+		t.Errorf("CSV read again: %v, equal %v", err, reflect.DeepEqual(in, again))
+	}
 }

@@ -27,14 +27,24 @@ var (
 // cells that become text (the header, the PO and the hierarchy cells) are
 // shown as Excel shows them; every other cell keeps its stored value, type
 // and number format for the results.
-func readXLSX(path string) (*Input, error) {
+func readXLSX(path string) (*Input, []byte, error) {
 	if err := checkWorkbookBytes("input", path); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := checkPackageSizes(path); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: maxExpanded, UnzipXMLSizeLimit: inMemoryXML})
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, inputError(path, ErrCorrupt, err, "cannot read it: "+err.Error())
+	}
+	in, err := readXLSXData(path, data)
+	return in, data, err
+}
+
+// readXLSXData reads a workbook from data, the bytes readXLSX checked.
+func readXLSXData(path string, data []byte) (*Input, error) {
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: maxExpanded, UnzipXMLSizeLimit: inMemoryXML})
 	if err != nil {
 		return nil, inputError(path, ErrCorrupt, err, "cannot open it as a workbook ("+err.Error()+"): open it in Excel and save it again as .xlsx")
 	}
@@ -43,12 +53,11 @@ func readXLSX(path string) (*Input, error) {
 	if sheet == "" {
 		return nil, inputError(path, ErrCorrupt, nil, "the workbook has no worksheet: open it in Excel and save it again as .xlsx")
 	}
-	zr, err := zip.OpenReader(path)
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return nil, inputError(path, ErrCorrupt, err, "cannot open it as a workbook ("+err.Error()+"): open it in Excel and save it again as .xlsx")
 	}
-	defer zr.Close()
-	sst, err := countSharedStrings(path, &zr.Reader, f.CharsetReader)
+	sst, err := countSharedStrings(path, zr, f.CharsetReader)
 	if err != nil {
 		return nil, err
 	}
@@ -58,7 +67,7 @@ func readXLSX(path string) (*Input, error) {
 		return nil, inputError(path, ErrCorrupt, nil, "its shared strings are in "+quote(parts.sharedStrings)+
 			" rather than "+quote(sharedStringsPart)+", where this program reads them: open it in Excel and save it again as .xlsx")
 	}
-	zf := zipPart(&zr.Reader, parts.sheet)
+	zf := zipPart(zr, parts.sheet)
 	if zf == nil {
 		return nil, inputError(path, ErrCorrupt, nil, "the part holding sheet "+quote(sheet)+" is missing: open it in Excel and save it again as .xlsx")
 	}
