@@ -36,8 +36,11 @@ type session struct {
 	logs *ui.LogBuffer // the console's log pane; nil without a console
 	quit *quitter
 
-	input   string // absolute
-	in      *sheet.Input
+	input   string        // absolute
+	in      *sheet.Input  // nil once the rows are dropped (dropRows): src reads them again
+	src     *sheet.Source // the input's bytes as read
+	rows    int           // rows of the input as read, before any POs added at run time
+	added   []string      // POs added at run time, in the order of their rows
 	site    *coupa.Site
 	root    string
 	journal *store.Store
@@ -139,7 +142,7 @@ func (s *session) start() (End, error) {
 		}
 	}()
 
-	s.in, err = sheet.Read(s.opts.Input)
+	s.in, s.src, err = sheet.ReadSource(s.opts.Input)
 	if err != nil {
 		return Interrupted, err
 	}
@@ -287,6 +290,7 @@ func (s *session) process() (End, error) {
 		return Interrupted, err
 	}
 	total := len(items)
+	s.dropRows()
 	debug.FreeOSMemory() // reading the input took far more memory than the run keeps
 	if s.opts.NoTUI {
 		if err := pl.Start(s.quit.startCtx); err != nil && !s.quit.signalled() {

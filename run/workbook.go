@@ -1,9 +1,13 @@
 package run
 
 import (
+	"fmt"
 	"runtime/debug"
 	"sync"
 	"time"
+	"unsafe"
+
+	"coupatui/sheet"
 )
 
 // writeReport rewrites the results workbook from the journal: every input
@@ -12,11 +16,58 @@ import (
 func (s *session) writeReport() error {
 	s.reportMu.Lock()
 	defer s.reportMu.Unlock()
-	if _, err := writeResults(s.journal, s.in, s.opts.Report, false, s.site.POURL); err != nil {
+	in, err := s.reportInput()
+	if err != nil {
 		return err
+	}
+	if _, err := writeResults(s.journal, in, s.opts.Report, false, s.site.POURL); err != nil {
+		return err
+	}
+	if s.in == nil {
+		s.added = s.added[:0]
+		for _, r := range in.Rows[s.rows:] {
+			s.added = append(s.added, r.PO)
+		}
 	}
 	s.log.Info("results written", "report", s.opts.Report)
 	return nil
+}
+
+// rowsOverBytes is how many times smaller than the rows' own structs the
+// input's bytes must be for dropRows to let the rows go. The package's
+// tests make it 0, so that every run in them reads its input again.
+var rowsOverBytes = 4
+
+// dropRows lets the input's rows go once the pool holds what it needs of
+// them, when its file's bytes are much smaller than the rows (100,000 rows
+// cost about 20 MB, their workbook under one): each write of the results
+// reads the bytes again, which a write of that many rows can afford (it
+// takes seconds and is spaced ten times that apart), and the run keeps
+// the POs added at run time in the order they got their rows.
+func (s *session) dropRows() {
+	s.reportMu.Lock()
+	defer s.reportMu.Unlock()
+	s.rows = len(s.in.Rows)
+	if s.src.Len()*rowsOverBytes < s.rows*int(unsafe.Sizeof(sheet.Row{})) {
+		s.in = nil
+	}
+}
+
+// reportInput is the input the results are written for: the rows kept, or
+// read again from the input's bytes with the POs added so far appended in
+// their order. The caller holds reportMu.
+func (s *session) reportInput() (*sheet.Input, error) {
+	if s.in != nil {
+		return s.in, nil
+	}
+	in, err := s.src.Read()
+	if err != nil {
+		return nil, fmt.Errorf("reading the input %s again for the results: %w", s.opts.Input, err)
+	}
+	for _, po := range s.added {
+		in.Append(po)
+	}
+	return in, nil
 }
 
 // keepReport rewrites the results workbook every reportEvery while
