@@ -57,7 +57,8 @@ func (p *Pool) hasRoomLocked(w *worker) bool {
 }
 
 // pageDone marks t's page read (coupa.Job.PageDone): its worker may take
-// the next task while t downloads.
+// the next task while t downloads. A PO page read as one, sign-in wall
+// absent, is the session check of a new browser: no page of its own.
 func (p *Pool) pageDone(w *worker, t *task) {
 	p.mu.Lock()
 	defer p.unlock()
@@ -65,6 +66,10 @@ func (p *Pool) pageDone(w *worker, t *task) {
 		return
 	}
 	t.paged = true
+	if !p.checkedAuth {
+		p.checkedAuth = true
+		p.emitWorkerLocked(EvSessionChecked, w, fmt.Sprintf("signed in (PO%s's page showed)", t.po))
+	}
 	if p.cfg.PipelineDepth > 1 {
 		p.emitWorkerLocked(EvWorkerBusy, w, "PO"+t.po+" downloading; the browser may open the next PO")
 	}

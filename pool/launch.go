@@ -15,10 +15,11 @@ import (
 // recycling, and the session check of a new browser.
 
 // ensureBrowser returns with a live browser in w.b, recycling or relaunching
-// as needed, or false when the worker must leave. A browser that should
-// check the session does it in a goroutine counted in checks, beside the
-// worker's first POs: a PO that meets the sign-in wall goes back to the
-// queue anyway, so nothing needs to wait for the check.
+// as needed, or false when the worker must leave. The first PO page read
+// signed in confirms the session (pageDone); only a browser that comes up
+// with nothing to dispatch checks it on a page of its own, in a goroutine
+// counted in checks. A PO that meets the sign-in wall goes back to the
+// queue and holds the pool, so nothing needs to wait for a check.
 func (p *Pool) ensureBrowser(w *worker, checks *sync.WaitGroup) bool {
 	p.mu.Lock()
 	b, why := w.b, w.recycle
@@ -106,7 +107,7 @@ func (p *Pool) ensureBrowser(w *worker, checks *sync.WaitGroup) bool {
 		w.launched = true
 		w.sinceLaunch = 0
 		w.pingFails = 0
-		check := !p.checkedAuth && !p.checking
+		check := !p.checkedAuth && !p.checking && (p.counts.Queued == 0 || !p.dispatchingLocked())
 		p.checking = p.checking || check
 		ready := fmt.Sprintf("browser pid %d", b.PID())
 		if w.endpoint != 0 {
@@ -135,7 +136,7 @@ func (p *Pool) checkSession(w *worker, b Browser) {
 	defer p.unlock()
 	p.checking = false
 	switch {
-	case err == nil:
+	case err == nil && !p.checkedAuth: // else a PO page confirmed it first
 		p.checkedAuth = true
 		p.emitWorkerLocked(EvSessionChecked, w, fmt.Sprintf("signed in (checked in %s)", time.Since(began).Round(time.Millisecond)))
 	case errors.Is(err, coupa.ErrSignInRequired):

@@ -494,6 +494,55 @@ func TestSignInWallPausesAndReauthenticateResumes(t *testing.T) {
 	})
 }
 
+// With POs queued, the first PO page read is the session check: no page
+// of its own competes with the first POs; with nothing to do, a new
+// browser checks the session on a page of its own.
+func TestFirstPOPageChecksTheSession(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := pooltest.NewEngine(pooltest.Attempt{PageRead: true, Result: coupa.Result{Status: vocab.Completed, Found: 1, Downloaded: 1}})
+		p, err := pool.New(oneWorker(), pool.Deps{Engine: e, Rand: pooltest.NoJitter()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sub := p.Subscribe(0)
+		defer sub.Close()
+		for i := range 3 {
+			if _, err := p.Submit(fmt.Sprint(4500000100+i), vocab.Normal, pool.Meta{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := p.Start(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		defer p.Close()
+		checked, finished := 0, 0
+		for ev := range sub.C() {
+			switch ev.Kind {
+			case pool.EvSessionChecked:
+				checked++
+				if !strings.Contains(ev.Reason, "PO4500000100") {
+					t.Errorf("session checked: %q, want it to name the first PO", ev.Reason)
+				}
+			case pool.EvTaskFinished:
+				finished++
+			}
+			if finished == 3 {
+				break
+			}
+		}
+		if n := e.Checks(); n != 0 || checked != 1 {
+			t.Errorf("%d session checks on a page of their own and %d session.checked events, want none and 1 with POs queued", n, checked)
+		}
+
+		idle := pooltest.NewEngine(nil)
+		startPool(t, oneWorker(), idle)
+		synctest.Wait()
+		if n := idle.Checks(); n != 1 {
+			t.Errorf("%d session checks in a pool with nothing queued, want 1", n)
+		}
+	})
+}
+
 // Shutdown drains and forces nothing: when its context ends it returns
 // the context's error with the slow task still running; Close cancels it.
 func TestShutdownDrainsAndForcesNothing(t *testing.T) {

@@ -37,6 +37,7 @@ type Engine struct {
 	overlap  []string       // POs ever run twice at once
 	print    PrintFunc      // nil: FakePDF
 	prints   int            // PrintPDF calls
+	checks   int            // CheckSession calls
 }
 
 // PrintFunc is what a fake browser's PrintPDF does.
@@ -59,6 +60,14 @@ func (e *Engine) Prints() int {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return e.prints
+}
+
+// Checks counts the CheckSession calls so far: the session checks made on
+// a page of their own.
+func (e *Engine) Checks() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.checks
 }
 
 // NewEngine returns a signed-in engine whose POs run def unless On gave them
@@ -228,6 +237,7 @@ func (b *Browser) Process(ctx context.Context, job coupa.Job, progress func(coup
 func (b *Browser) CheckSession(ctx context.Context) error {
 	b.e.mu.Lock()
 	defer b.e.mu.Unlock()
+	b.e.checks++
 	if !b.e.signedIn {
 		return coupa.ErrSignInRequired
 	}
