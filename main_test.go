@@ -25,10 +25,7 @@ import (
 // The tests run this test binary as coupatui: with COUPATUI_RUN_MAIN set,
 // TestMain hands over to main.
 func TestMain(m *testing.M) {
-	if os.Getenv("COUPATUI_RUN_MAIN") == "1" {
-		main()
-		return
-	}
+	testkit.AsChild("COUPATUI_RUN_MAIN", func(string) int { main(); return 0 })
 	os.Exit(m.Run())
 }
 

@@ -22,10 +22,7 @@ const testWorkerHeader = "Coupatui-Worker"
 const childProfileEnv = "BROWSER_TEST_CHILD_PROFILE"
 
 func TestMain(m *testing.M) {
-	if profile := os.Getenv(childProfileEnv); profile != "" {
-		runChild(profile)
-		return
-	}
+	testkit.AsChild(childProfileEnv, runChild)
 	testkit.Main(m, shared)
 }
 
@@ -109,13 +106,13 @@ func fmtSscan(s string, pid *int) (int, error) { return fmt.Sscan(s, pid) }
 
 // runChild launches a browser, reports its PID on stdout and blocks until
 // the parent test kills this process.
-func runChild(profile string) {
+func runChild(profile string) int {
 	b, err := Launch(context.Background(), Options{Headless: true, ProfileDir: profile})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "child launch:", err)
-		os.Exit(2)
+		return 2
 	}
 	fmt.Println(b.PID())
 	<-b.Done() // never, unless the browser dies first
-	os.Exit(3)
+	return 3
 }

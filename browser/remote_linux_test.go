@@ -24,23 +24,10 @@ import (
 func TestBrowserDiesWithItsParent(t *testing.T) {
 	testkit.Chromium(t) // the child launches the browser it finds
 	profile := t.TempDir()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	t.Cleanup(func() { SweepProfile(profile) }) // after the child's clean-up, which StartChild adds next
 	// The child's browser makes its own TMPDIR in the child's; a SIGKILL
 	// leaves it, so it goes with the test's.
-	cmd.Env = append(os.Environ(), childProfileEnv+"="+profile, "TMPDIR="+shortTemp(t))
-	cmd.Stderr = os.Stderr
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-		SweepProfile(profile)
-	})
+	cmd, out := testkit.StartChild(t, childProfileEnv+"="+profile, "TMPDIR="+shortTemp(t))
 	line, err := bufio.NewReader(out).ReadString('\n')
 	if err != nil {
 		t.Fatalf("child did not report a browser: %v", err)

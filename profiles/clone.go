@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"coupatui/internal/ownerlock"
@@ -142,10 +144,7 @@ func (c *Clone) Remove() error {
 // for a shutdown with profile clean-up. Call it after the browsers exited.
 func (m *Manager) RemoveAll() error {
 	m.mu.Lock()
-	clones := make([]*Clone, 0, len(m.clones))
-	for c := range m.clones {
-		clones = append(clones, c)
-	}
+	clones := slices.Collect(maps.Keys(m.clones))
 	m.mu.Unlock()
 	var errs []error
 	for _, c := range clones {

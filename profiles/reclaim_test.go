@@ -11,35 +11,26 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"coupatui/internal/testkit"
 )
 
-// TestHelperProcess is not a test: run as a child with COUPATUI_PROFILES_HELPER=1
-// it stands in for a coupatui process and lives until its stdin closes.
-func TestHelperProcess(t *testing.T) {
-	if os.Getenv("COUPATUI_PROFILES_HELPER") != "1" {
-		return
-	}
-	io.Copy(io.Discard, os.Stdin)
-	os.Exit(0)
+// ownerEnv makes the test binary a child standing in for another coupatui
+// process (see TestMain); it lives until its stdin closes.
+const ownerEnv = "COUPATUI_PROFILES_HELPER"
+
+func TestMain(m *testing.M) {
+	testkit.AsChild(ownerEnv, func(string) int {
+		io.Copy(io.Discard, os.Stdin)
+		return 0
+	})
+	os.Exit(m.Run())
 }
 
 // startOwner starts a child process standing for another coupatui run.
 func startOwner(t *testing.T) *exec.Cmd {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$")
-	cmd.Env = append(os.Environ(), "COUPATUI_PROFILES_HELPER=1")
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		stdin.Close()
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
+	cmd, _ := testkit.StartChild(t, ownerEnv+"=1")
 	return cmd
 }
 

@@ -138,25 +138,26 @@ func (r *Run) RecordMany(ctx context.Context, ts []Transition) error {
 // RecordFile writes f, one file complete on disk, and returns once it is
 // committed; a file of the same PO and place replaces the earlier one.
 func (r *Run) RecordFile(ctx context.Context, f File) error {
-	if f.PO == "" || f.Name == "" {
-		return fmt.Errorf("%w: file %q of PO %q", ErrBadTransition, f.Name, f.PO)
-	}
-	if f.At.IsZero() {
-		f.At = time.Now()
-	}
-	return r.send(ctx, op{f: &f}, "file "+f.Name+" of PO "+f.PO)
+	return r.recordOne(ctx, op{f: &f}, &f.At, "file", f.Name, f.PO)
 }
 
 // RecordConversion writes c and returns once it is committed; a later
 // conversion of the same file of the same PO replaces it.
 func (r *Run) RecordConversion(ctx context.Context, c Conversion) error {
-	if c.PO == "" || c.Source == "" {
-		return fmt.Errorf("%w: conversion of %q of PO %q", ErrBadTransition, c.Source, c.PO)
+	return r.recordOne(ctx, op{c: &c}, &c.At, "conversion of", c.Source, c.PO)
+}
+
+// recordOne sends o, a record of the file name of PO po ("what name of PO
+// po" in errors), stamping *at with the time now when it is zero; both
+// names are its key, so neither may be empty.
+func (r *Run) recordOne(ctx context.Context, o op, at *time.Time, what, name, po string) error {
+	if po == "" || name == "" {
+		return fmt.Errorf("%w: %s %q of PO %q", ErrBadTransition, what, name, po)
 	}
-	if c.At.IsZero() {
-		c.At = time.Now()
+	if at.IsZero() {
+		*at = time.Now()
 	}
-	return r.send(ctx, op{c: &c}, "conversion of "+c.Source+" of PO "+c.PO)
+	return r.send(ctx, o, what+" "+name+" of PO "+po)
 }
 
 func (r *Run) send(ctx context.Context, o op, what string) error {

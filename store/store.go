@@ -12,9 +12,11 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -214,10 +216,7 @@ func (s *Store) Close() error {
 		return nil
 	}
 	s.closed = true
-	open := make([]*Run, 0, len(s.runs))
-	for r := range s.runs {
-		open = append(open, r)
-	}
+	open := slices.Collect(maps.Keys(s.runs))
 	s.mu.Unlock()
 
 	var errs []error

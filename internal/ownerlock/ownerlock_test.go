@@ -2,27 +2,35 @@ package ownerlock
 
 import (
 	"errors"
+	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"coupatui/internal/testkit"
 )
 
 // The tests run this test binary as a second process that takes a lock
 // and waits, so the lock is held by another PID as in real use.
 func TestMain(m *testing.M) {
-	if path := os.Getenv("OWNERLOCK_HOLD"); path != "" {
-		if _, err := Acquire(path, "test holder"); err != nil {
-			os.Stderr.WriteString(err.Error())
-			os.Exit(2)
-		}
-		os.Stdout.WriteString("held\n")
-		time.Sleep(time.Minute)
-		os.Exit(0)
-	}
+	testkit.AsChild(holdEnv, hold)
 	os.Exit(m.Run())
+}
+
+// holdEnv names the lock file the child holds.
+const holdEnv = "OWNERLOCK_HOLD"
+
+// hold is the child: it takes the lock at path, says so and waits.
+func hold(path string) int {
+	if _, err := Acquire(path, "test holder"); err != nil {
+		os.Stderr.WriteString(err.Error())
+		return 2
+	}
+	os.Stdout.WriteString("held\n")
+	time.Sleep(time.Minute)
+	return 0
 }
 
 func TestSecondHolderIsRefusedAndNamed(t *testing.T) {
@@ -64,20 +72,12 @@ func TestSecondHolderIsRefusedAndNamed(t *testing.T) {
 // A holder killed with SIGKILL leaves the lock free: the system released it.
 func TestKilledHolderLeavesTheLockFree(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "x.lock")
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "OWNERLOCK_HOLD="+path)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, out := testkit.StartChild(t, holdEnv+"="+path)
 	buf := make([]byte, 5)
-	if _, err := out.Read(buf); err != nil || string(buf) != "held\n" {
+	if _, err := io.ReadFull(out, buf); err != nil || string(buf) != "held\n" {
 		t.Fatalf("child: %q %v", buf, err)
 	}
-	_, err = Acquire(path, "parent")
+	_, err := Acquire(path, "parent")
 	var held *HeldError
 	if !errors.As(err, &held) || held.Owner.PID != cmd.Process.Pid {
 		t.Fatalf("Acquire while the child holds it: %v", err)

@@ -4,8 +4,9 @@
 // test needs it), WaitFor (poll a condition that offers no signal),
 // SimSignIn and SimSignInPage (sign in to the simulated Coupa), Tmpfs
 // (a small disk that really fills, as root), Buffer (a log or stderr
-// several goroutines write), and CPUTime and ReportCPU (what benchmarks
-// measure on a shared machine).
+// several goroutines write), StartChild and AsChild (the test binary run
+// again as a second process, killed when the test ends), and CPUTime and
+// ReportCPU (what benchmarks measure on a shared machine).
 //
 // It is a normal package so that every package's tests can import it, but
 // only tests may: production code must never import it (a test here checks).
