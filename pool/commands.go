@@ -2,6 +2,7 @@ package pool
 
 import (
 	"fmt"
+	"log/slog"
 	"time"
 
 	"coupatui/coupa"
@@ -36,6 +37,10 @@ func (p *Pool) SubmitMany(items []Item) ([]*Handle, error) {
 	}
 	now := new(time.Now())
 	hs := make([]*Handle, len(items))
+	var (
+		queued      int
+		first, last string
+	)
 	for i, it := range items {
 		if t, ok := p.tasks[it.PO]; ok && t.state != vocab.TaskDone {
 			hs[i] = &Handle{p: p, t: t}
@@ -56,8 +61,21 @@ func (p *Pool) SubmitMany(items []Item) ([]*Handle, error) {
 		p.queue.push(t)
 		p.counts.Total++
 		p.counts.Queued++
-		p.emitTaskLocked(EvTaskQueued, t, "")
+		if len(items) == 1 {
+			p.emitTaskLocked(EvTaskQueued, t, "")
+		} else {
+			p.publishTaskLocked(EvTaskQueued, t, "")
+		}
+		if queued++; queued == 1 {
+			first = t.po
+		}
+		last = t.po
 		hs[i] = &Handle{p: p, t: t}
+	}
+	if len(items) > 1 && queued > 0 {
+		// One line for a bulk submit: 100,000 lines naming POs the input
+		// already lists would take seconds to write and tens of MB to hold.
+		p.logLocked(slog.LevelDebug, fmt.Sprintf("task.queued %d POs: PO%s … PO%s", queued, first, last))
 	}
 	p.broadcastLocked()
 	return hs, nil

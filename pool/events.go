@@ -90,6 +90,13 @@ func (s *Subscription) shed() {
 	s.buf = kept
 }
 
+// backlog is how many events wait for delivery.
+func (s *Subscription) backlog() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.buf)
+}
+
 // end lets the subscription close C once everything queued was delivered.
 func (s *Subscription) end() {
 	s.mu.Lock()

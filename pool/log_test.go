@@ -11,6 +11,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"coupatui/internal/testkit"
 	"coupatui/pool"
 	"coupatui/pool/pooltest"
 	"coupatui/vocab"
@@ -119,4 +120,41 @@ func TestLogLinesKeepEventOrderToTheEnd(t *testing.T) {
 			t.Fatalf("%d log lines for %d events, last %q", n, len(events), logged[n-1:])
 		}
 	})
+}
+
+// A bulk submit logs one line for its tasks, not one each (100,000 lines
+// would take seconds to write and tens of MB to hold), while every
+// subscriber still gets an event per task; Backlog counts those until
+// they are delivered.
+func TestBulkSubmitLogsOneLineAndBacklogDrains(t *testing.T) {
+	h := &recordingHandler{}
+	p, err := pool.New(oneWorker(), pool.Deps{Engine: pooltest.NewEngine(nil), Logger: slog.New(h), Rand: pooltest.NoJitter()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	sub := p.Subscribe(0)
+	defer sub.Close()
+	items := []pool.Item{{PO: po(1)}, {PO: po(2)}, {PO: po(3)}}
+	if _, err := p.SubmitMany(items); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Submit(po(4), vocab.Normal, pool.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	h.mu.Lock()
+	logged := slices.Clone(h.lines)
+	h.mu.Unlock()
+	want := []string{"task.queued 3 POs: PO" + po(1) + " … PO" + po(3), "task.queued PO" + po(4)}
+	if !slices.Equal(logged, want) {
+		t.Fatalf("log after a bulk and a single submit: %q, want %q", logged, want)
+	}
+	// The 4th may be on its way to C already.
+	testkit.WaitFor(t, "the queued events waiting", 10*time.Second, func() bool { return p.Backlog() >= 3 })
+	for i := range 4 {
+		if ev := <-sub.C(); ev.Kind != pool.EvTaskQueued {
+			t.Fatalf("event %d: %s, want task.queued", i, ev)
+		}
+	}
+	testkit.WaitFor(t, "no events waiting", 10*time.Second, func() bool { return p.Backlog() == 0 })
 }

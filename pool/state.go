@@ -44,13 +44,7 @@ func (p *Pool) broadcastLocked() {
 }
 
 func (p *Pool) emitLocked(ev Event) {
-	p.seq++
-	ev.Seq = p.seq
-	ev.Time = time.Now()
-	ev.Pool = p.stateLocked()
-	for s := range p.subs {
-		s.publish(ev)
-	}
+	ev = p.publishLocked(ev)
 	switch {
 	case ev.Kind == EvTaskProgress:
 	case ev.Task == nil || ev.Kind == EvPolicy || ev.Kind == EvWorkerCrashed:
@@ -61,19 +55,44 @@ func (p *Pool) emitLocked(ev Event) {
 	}
 }
 
+// publishLocked stamps ev and hands it to every subscriber; emitLocked
+// also logs it.
+func (p *Pool) publishLocked(ev Event) Event {
+	p.seq++
+	ev.Seq = p.seq
+	ev.Time = time.Now()
+	ev.Pool = p.stateLocked()
+	for s := range p.subs {
+		s.publish(ev)
+	}
+	return ev
+}
+
 func (p *Pool) emitTaskLocked(kind EventKind, t *task, reason string) {
 	// Task events are many (one per PO queued): skip copying the task when
 	// nobody subscribes and the log takes no Debug lines.
 	if len(p.subs) == 0 && !p.log.Enabled(context.Background(), slog.LevelDebug) {
 		return
 	}
+	p.emitLocked(p.taskEvent(kind, t, reason))
+}
+
+// publishTaskLocked is emitTaskLocked without the log line: a bulk submit
+// logs one line for all its tasks.
+func (p *Pool) publishTaskLocked(kind EventKind, t *task, reason string) {
+	if len(p.subs) > 0 {
+		p.publishLocked(p.taskEvent(kind, t, reason))
+	}
+}
+
+func (p *Pool) taskEvent(kind EventKind, t *task, reason string) Event {
 	info := t.info()
 	ev := Event{Kind: kind, Task: &info, Reason: reason}
 	if w, ok := p.workers[t.worker]; ok {
 		wi := w.info()
 		ev.Worker = &wi
 	}
-	p.emitLocked(ev)
+	return ev
 }
 
 func (p *Pool) emitWorkerLocked(kind EventKind, w *worker, reason string) {

@@ -266,3 +266,20 @@ func (p *Pool) endpointsLocked() []EndpointInfo {
 	}
 	return out
 }
+
+// Backlog is how many events the subscriptions hold undelivered. A bulk
+// submit queues one per task for each subscriber (100,000 queued POs hold
+// ~65 MB until delivered): once Backlog is 0 that memory is garbage.
+func (p *Pool) Backlog() int {
+	p.mu.Lock()
+	subs := make([]*Subscription, 0, len(p.subs))
+	for s := range p.subs {
+		subs = append(subs, s)
+	}
+	p.unlock()
+	n := 0
+	for _, s := range subs {
+		n += s.backlog()
+	}
+	return n
+}

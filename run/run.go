@@ -292,6 +292,7 @@ func (s *session) process() (End, error) {
 	total := len(items)
 	s.dropRows()
 	debug.FreeOSMemory() // reading the input took far more memory than the run keeps
+	defer freeAfterBurst(pl, total)()
 	if s.opts.NoTUI {
 		if err := pl.Start(s.quit.startCtx); err != nil && !s.quit.signalled() {
 			return Interrupted, err
