@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"coupatui/config"
+	"coupatui/internal/testkit"
 )
 
 // TestMain runs this test binary as one coupatui run when the chaos test
@@ -15,9 +16,7 @@ import (
 // real pool, journal and Chromium, on the configuration the test set in
 // the environment; the exit code is main's for the End.
 func TestMain(m *testing.M) {
-	if os.Getenv("COUPATUI_CHAOS_CHILD") == "1" {
-		os.Exit(chaosChild())
-	}
+	testkit.AsChild("COUPATUI_CHAOS_CHILD", func(string) int { return chaosChild() })
 	os.Exit(m.Run())
 }
 
