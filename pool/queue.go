@@ -109,15 +109,15 @@ func (q *queue) walk(yield func(*task) bool) {
 	if len(q.items) == 0 {
 		return
 	}
-	c := candidates{q: q, idx: []int{0}}
-	for len(c.idx) > 0 {
-		i := heap.Pop(&c).(int)
+	c := &sliceHeap[int]{items: []int{0}, less: q.Less} // indexes into q.items, ordered like q
+	for len(c.items) > 0 {
+		i := heap.Pop(c).(int)
 		if !yield(q.items[i]) {
 			return
 		}
 		for _, child := range [2]int{2*i + 1, 2*i + 2} {
 			if child < len(q.items) {
-				heap.Push(&c, child)
+				heap.Push(c, child)
 			}
 		}
 	}
@@ -138,19 +138,19 @@ func (q *queue) sorted() []*task {
 	return out
 }
 
-// candidates is a heap of indexes into q.items, ordered like q.
-type candidates struct {
-	q   *queue
-	idx []int
+// sliceHeap is a container/heap of values ordered by less.
+type sliceHeap[T any] struct {
+	items []T
+	less  func(a, b T) bool
 }
 
-func (c *candidates) Len() int           { return len(c.idx) }
-func (c *candidates) Less(i, j int) bool { return c.q.Less(c.idx[i], c.idx[j]) }
-func (c *candidates) Swap(i, j int)      { c.idx[i], c.idx[j] = c.idx[j], c.idx[i] }
-func (c *candidates) Push(x any)         { c.idx = append(c.idx, x.(int)) }
-func (c *candidates) Pop() any {
-	n := len(c.idx) - 1
-	x := c.idx[n]
-	c.idx = c.idx[:n]
+func (h *sliceHeap[T]) Len() int           { return len(h.items) }
+func (h *sliceHeap[T]) Less(i, j int) bool { return h.less(h.items[i], h.items[j]) }
+func (h *sliceHeap[T]) Swap(i, j int)      { h.items[i], h.items[j] = h.items[j], h.items[i] }
+func (h *sliceHeap[T]) Push(x any)         { h.items = append(h.items, x.(T)) }
+func (h *sliceHeap[T]) Pop() any {
+	n := len(h.items) - 1
+	x := h.items[n]
+	h.items = h.items[:n]
 	return x
 }

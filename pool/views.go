@@ -168,7 +168,8 @@ func firstK(all []sortEntry, k int, cmp func(a, b sortEntry) int) []sortEntry {
 		slices.SortFunc(all, cmp)
 		return all
 	}
-	h := &entryHeap{cmp: cmp}
+	// A max-heap by cmp: the last of the first k is on top.
+	h := &sliceHeap[sortEntry]{less: func(a, b sortEntry) bool { return cmp(a, b) > 0 }}
 	for _, e := range all {
 		switch {
 		case len(h.items) < k:
@@ -180,23 +181,6 @@ func firstK(all []sortEntry, k int, cmp func(a, b sortEntry) int) []sortEntry {
 	}
 	slices.SortFunc(h.items, cmp)
 	return h.items
-}
-
-// entryHeap keeps the last of the first k on top (a max-heap by cmp).
-type entryHeap struct {
-	items []sortEntry
-	cmp   func(a, b sortEntry) int
-}
-
-func (h *entryHeap) Len() int           { return len(h.items) }
-func (h *entryHeap) Less(i, j int) bool { return h.cmp(h.items[i], h.items[j]) > 0 }
-func (h *entryHeap) Swap(i, j int)      { h.items[i], h.items[j] = h.items[j], h.items[i] }
-func (h *entryHeap) Push(x any)         { h.items = append(h.items, x.(sortEntry)) }
-func (h *entryHeap) Pop() any {
-	n := len(h.items) - 1
-	x := h.items[n]
-	h.items = h.items[:n]
-	return x
 }
 
 // sortBy compares two tasks by one column; equal ones keep display order.
