@@ -12,13 +12,13 @@ import (
 
 // consoleFPS is how often Bubble Tea's renderer wakes to write a frame. It
 // wakes at that rate even when nothing changed (its ticker never stops),
-// and each wake-up costs a few context switches: a bare Bubble Tea program
-// at 30 fps used 0.6–0.8% of a core on this project's shared 2-core
-// machine, at 15 fps about 0.45%. What the console shows changes at most
-// 10 times a second (event batches; spinners 5); only a key's echo wants
-// more, and at 15 fps it shows within 67 ms, below what an operator
-// notices.
-const consoleFPS = 15
+// and each wake-up costs a few context switches: on this project's shared
+// 2-core machine a bare Bubble Tea program used 0.6–0.8% of a core at 30
+// fps, about 0.45% at 15 and 0.27% at 10, most of an idle console's 1%
+// budget. What the console shows changes at most 10 times a second (event
+// batches; spinners 5); only a key's echo wants more, and at 10 fps it
+// shows within 100 ms (50 on average).
+const consoleFPS = 10
 
 // Run shows the console until the operator quits and the pool's shutdown
 // has finished. It owns the event bridge and every goroutine the console
