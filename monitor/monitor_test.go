@@ -290,34 +290,54 @@ func TestOptionsNormalised(t *testing.T) {
 	}
 }
 
-// Idle browsers are read every quietEvery samples; a busy one, a new one
-// or a changed set of trees is read at once.
+// Idle browsers are read every quietPeriod; a busy one, a new one, a
+// changed set of trees, a root that starts using CPU or a move of system
+// memory is read at once.
 func TestQuietTreesAreReadLessOften(t *testing.T) {
 	var q quietTrees
 	trees := map[int]int{1: 100, 2: 200}
 	idle := map[int]ProcTree{1: {PID: 100, CPU: 0.5}, 2: {PID: 200, CPU: 1}}
+	rootCPU := map[int]float64{100: 10, 200: 20}
+	probe := func(pid int) (float64, bool) { c, ok := rootCPU[pid]; return c, ok }
+	at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	sec := func(i int) time.Time { return at.Add(time.Duration(i) * time.Second) }
 	var reads []int
-	for i := range 12 {
-		if q.due(trees) {
+	for i := range 40 {
+		if q.due(trees, sec(i), 0.5, probe) {
 			reads = append(reads, i)
-			q.read(trees, idle)
-		} else {
-			q.skipped++
+			q.read(trees, idle, sec(i), 0.5)
 		}
 	}
 	// The first reading has no CPU figure: the second one is taken too.
-	if want := []int{0, 1, 6, 11}; !slices.Equal(reads, want) {
-		t.Fatalf("idle trees read at samples %v, want %v", reads, want)
+	if want := []int{0, 1, 16, 31}; !slices.Equal(reads, want) {
+		t.Fatalf("idle trees read at seconds %v, want %v", reads, want)
 	}
-	q.read(trees, map[int]ProcTree{1: {PID: 100, CPU: 40}, 2: {PID: 200}})
-	if !q.due(trees) {
+	now := 40
+	step := func() bool { now++; return q.due(trees, sec(now), 0.5, probe) }
+	if step() {
+		t.Fatal("quiet trees read again at once")
+	}
+	rootCPU[200] += 0.05 // 5% of a core over the last second: a task started
+	if !step() {
+		t.Error("a root that started working did not make the trees due")
+	}
+	q.read(trees, idle, sec(now), 0.5)
+	if step() {
+		t.Error("a root idle again still makes the trees due")
+	}
+	if !q.due(trees, sec(now), 0.53, probe) {
+		t.Error("a move of system memory by 3 points did not make the trees due")
+	}
+	q.read(trees, map[int]ProcTree{1: {PID: 100, CPU: 40}, 2: {PID: 200}}, sec(now), 0.5)
+	if !step() {
 		t.Error("a busy browser is not read at every sample")
 	}
-	q.read(trees, idle)
-	if q.due(trees) {
-		t.Error("quiet trees read again at once")
-	}
-	if !q.due(map[int]int{1: 100, 2: 200, 3: 300}) {
+	q.read(trees, idle, sec(now), 0.5)
+	if !q.due(map[int]int{1: 100, 2: 200, 3: 300}, sec(now), 0.5, probe) {
 		t.Error("a new browser is not read at once")
+	}
+	delete(rootCPU, 200)
+	if !step() {
+		t.Error("a root that cannot be read did not make the trees due")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"math"
 	"path/filepath"
 	"runtime"
 	"sync"
@@ -20,9 +21,9 @@ type SamplerOptions struct {
 	CgroupRoot string // cgroup file system (default /sys/fs/cgroup)
 	// PSSRefresh caps the per-process PSS re-reads of one sample (default
 	// 4). A process's PSS is read when it is first seen and again when its
-	// RSS has moved by 8 MiB or the reading is PSSMaxAge old; in between it
-	// follows the RSS. Negative: read every process every sample (0.5–2 ms
-	// of CPU per Chromium process).
+	// RSS has moved by 8 MiB or the reading is PSSMaxAge old (5 min while
+	// the process is idle); in between it follows the RSS. Negative: read
+	// every process every sample (0.5–2 ms of CPU per Chromium process).
 	PSSRefresh int
 	PSSMaxAge  time.Duration // default 30s
 	// TreeRescan is how often the whole process table is scanned to find
@@ -48,28 +49,45 @@ type SystemSampler struct {
 }
 
 // Idle browsers are read less often: reading a tree costs a stat read per
-// process and, now and then, a page-table walk, which is most of an idle
+// process, a scan of the whole process table and, now and then, a
+// page-table walk (smaps_rollup), which together were most of an idle
 // console's CPU. While the tracked trees are the same and each used less
-// than quietCPU at its last reading, only every quietEvery-th sample reads
-// them; the others carry the last reading. A browser that starts working
-// is seen busy within quietEvery samples; system memory, which drives the
-// pressure state, is read every sample.
+// than quietCPU at its last reading, the trees are read every quietPeriod;
+// the samples in between carry the last reading (an idle browser's memory
+// does not move, so a carried figure is at most quietPeriod old and as
+// true as a fresh one). Each of those samples still reads the stat line of
+// every tree's root (one small read per browser): a root that used
+// quietCPU since the previous sample means the browser started working (a
+// task navigates through it), and the trees are read at once. A move of
+// the system's used memory by quietMemMove since the last reading does the
+// same, so the pressure policy, which recycles by browser memory, never
+// acts on a reading older than the change it answers. System memory and
+// CPU, which drive the pressure state, are read every sample.
 const (
-	quietCPU   = 2.0 // percent of one core
-	quietEvery = 5
+	quietCPU     = 2.0 // percent of one core
+	quietPeriod  = 15 * time.Second
+	quietMemMove = 0.02 // of total memory
 )
 
 // quietTrees decides when to read the trees; guarded by SystemSampler.mu.
 type quietTrees struct {
-	last    map[int]ProcTree // the last reading, by tree id
-	roots   map[int]int      // the trees it was taken of
-	settled bool             // the reading before was of the same trees, so its CPU figures mean something
-	skipped int              // samples that carried it since
+	last     map[int]ProcTree // the last reading, by tree id
+	roots    map[int]int      // the trees it was taken of
+	settled  bool             // the reading before was of the same trees, so its CPU figures mean something
+	readAt   time.Time        // when it was taken
+	ratio    float64          // the system's used ratio then
+	rootCPU  map[int]float64  // root pid → CPU seconds at the last probe
+	probedAt time.Time
 }
 
-// due reports whether trees must be read now.
-func (q *quietTrees) due(trees map[int]int) bool {
-	if !q.settled || !maps.Equal(q.roots, trees) || q.skipped+1 >= quietEvery {
+// due reports whether trees must be read at now, the system's used ratio
+// being ratio. It probes the roots first (probe returns a root's CPU
+// seconds, false when it cannot be read), every sample, so the probe's
+// baseline is never older than one sample.
+func (q *quietTrees) due(trees map[int]int, now time.Time, ratio float64, probe func(pid int) (float64, bool)) bool {
+	woke := q.probe(trees, now, probe)
+	if woke || !q.settled || !maps.Equal(q.roots, trees) || now.Sub(q.readAt) >= quietPeriod ||
+		now.Before(q.readAt) || math.Abs(ratio-q.ratio) >= quietMemMove {
 		return true
 	}
 	for _, t := range q.last {
@@ -80,10 +98,33 @@ func (q *quietTrees) due(trees map[int]int) bool {
 	return false
 }
 
-// read records a fresh reading of trees.
-func (q *quietTrees) read(trees map[int]int, got map[int]ProcTree) {
+// probe reads every root's CPU time and reports whether one used quietCPU
+// or more since the previous probe, or could not be read (gone: a full
+// reading sorts that out).
+func (q *quietTrees) probe(trees map[int]int, now time.Time, probe func(pid int) (float64, bool)) bool {
+	elapsed := now.Sub(q.probedAt).Seconds()
+	prev := q.rootCPU
+	q.rootCPU, q.probedAt = make(map[int]float64, len(trees)), now
+	woke := false
+	for _, pid := range trees {
+		cpu, ok := probe(pid)
+		if !ok {
+			woke = true
+			continue
+		}
+		q.rootCPU[pid] = cpu
+		if was, seen := prev[pid]; seen && elapsed > 0 && (cpu-was)/elapsed*100 >= quietCPU {
+			woke = true
+		}
+	}
+	return woke
+}
+
+// read records a fresh reading of trees, taken at now at the used ratio.
+func (q *quietTrees) read(trees map[int]int, got map[int]ProcTree, now time.Time, ratio float64) {
 	q.settled = q.roots != nil && maps.Equal(q.roots, trees)
-	q.last, q.roots, q.skipped = got, maps.Clone(trees), 0
+	q.last, q.roots = got, maps.Clone(trees)
+	q.readAt, q.ratio = now, ratio
 }
 
 // NewSystemSampler returns the real Sampler; it reads nothing until Sample.
@@ -111,7 +152,7 @@ func NewSystemSampler(opts SamplerOptions) *SystemSampler {
 		cgroupRoot: opts.CgroupRoot,
 		selfCgroup: filepath.Join(opts.ProcRoot, "self", "cgroup"),
 		trees: newTreeSampler(newProcSource(opts.ProcRoot), newMemReader(opts.ProcRoot),
-			treeConfig{refresh: opts.PSSRefresh, maxAge: opts.PSSMaxAge, rescan: opts.TreeRescan}),
+			treeConfig{refresh: opts.PSSRefresh, maxAge: opts.PSSMaxAge, idleMaxAge: max(opts.PSSMaxAge, DefaultPSSIdleMaxAge), rescan: opts.TreeRescan}),
 	}
 }
 
@@ -133,8 +174,12 @@ func (ss *SystemSampler) Sample(ctx context.Context, trees map[int]int) (Sample,
 	ss.applyCgroup(&s)
 	ss.readCPU(ctx, &s)
 
-	if !ss.quiet.due(trees) {
-		ss.quiet.skipped++
+	now := ss.trees.now()
+	probe := func(pid int) (float64, bool) {
+		info, err := ss.trees.src.read(ctx, pid)
+		return info.cpu, err == nil
+	}
+	if !ss.quiet.due(trees, now, s.UsedRatio, probe) {
 		s.Trees = ss.quiet.last
 		return s, nil
 	}
@@ -142,7 +187,7 @@ func (ss *SystemSampler) Sample(ctx context.Context, trees map[int]int) (Sample,
 	if err != nil {
 		return Sample{}, fmt.Errorf("reading browser process trees: %w", err)
 	}
-	ss.quiet.read(trees, s.Trees)
+	ss.quiet.read(trees, s.Trees, now, s.UsedRatio)
 	return s, nil
 }
 

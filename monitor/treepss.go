@@ -29,6 +29,7 @@ func (ts *treeSampler) measureMembers(ctx context.Context, now time.Time) (kinds
 	kinds = make(map[procKey]string)
 	direct = make(map[procKey]uint64)
 	var due []cachedMember
+	elapsed := now.Sub(ts.prevAt).Seconds()
 	for _, keys := range ts.members {
 		for _, m := range ts.live(keys) {
 			if _, done := kinds[m.key]; done {
@@ -42,13 +43,26 @@ func (ts *treeSampler) measureMembers(ctx context.Context, now time.Time) (kinds
 			e.seenSeq = ts.seq
 			kinds[m.key] = KindPSS
 			drifted := absDiff(m.info.rss, e.rssAt) >= pssDrift
-			if ts.cfg.refresh > 0 && (drifted || now.Sub(e.readAt) >= ts.cfg.maxAge) {
+			if ts.cfg.refresh > 0 && (drifted || now.Sub(e.readAt) >= ts.maxAge(m, elapsed)) {
 				due = append(due, cachedMember{m, e, drifted})
 			}
 		}
 	}
 	ts.renew(ctx, due, now)
 	return kinds, direct
+}
+
+// maxAge is how old m's PSS reading may grow: longer while m is idle (it
+// used less than quietCPU over the elapsed seconds since the previous
+// sample).
+func (ts *treeSampler) maxAge(m treeMember, elapsed float64) time.Duration {
+	if ts.cfg.idleMaxAge <= ts.cfg.maxAge || !ts.havePrev || elapsed <= 0 {
+		return ts.cfg.maxAge
+	}
+	if p, ok := ts.prev[m.key.pid]; !ok || p.start != m.info.start || (m.info.cpu-p.cpu)/elapsed*100 >= quietCPU {
+		return ts.cfg.maxAge
+	}
+	return ts.cfg.idleMaxAge
 }
 
 // measure reads one process's memory now, caching it when it is PSS.

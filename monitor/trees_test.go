@@ -267,6 +267,33 @@ func TestTreeSamplerRenewsPSSWhenDue(t *testing.T) {
 	}
 }
 
+// An idle process's PSS is re-read at idleMaxAge, a working one's at
+// maxAge; RSS drift re-reads either at once.
+func TestTreeSamplerRenewsIdlePSSLater(t *testing.T) {
+	f := newFakeProcs()
+	f.add(100, 1, mib, 2*mib)
+	f.add(101, 100, mib, 2*mib) // stays idle
+	f.add(102, 100, mib, 2*mib) // works from 2 s on
+	ts, clock := newFakeTreeSampler(f, treeConfig{refresh: 10, maxAge: 4 * time.Second, idleMaxAge: 20 * time.Second, rescan: time.Hour})
+	trees := map[int]int{1: 100}
+	mustSample(t, ts, trees)
+	for sec := 1; sec <= 25; sec++ {
+		clock.advance(time.Second)
+		if sec >= 2 {
+			f.set(102, func(p *procInfo) { p.cpu += 0.5 }) // half a core
+		}
+		if sec == 22 {
+			f.set(101, func(p *procInfo) { p.rss += 9 * mib })
+		}
+		mustSample(t, ts, trees)
+	}
+	// 102 at 4, 8, ... 24 s plus its first reading; 100 and 101 at 20 s
+	// plus their first; 101 again at 22 s for its RSS.
+	if got := map[int]int{100: 2, 101: 3, 102: 7}; !maps.Equal(f.memReads, got) {
+		t.Fatalf("PSS readings %v, want %v", f.memReads, got)
+	}
+}
+
 func TestTreeSamplerEstimateFollowsRSS(t *testing.T) {
 	f := newFakeProcs()
 	f.add(100, 1, 50*mib, 100*mib)

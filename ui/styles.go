@@ -73,6 +73,11 @@ func toned(t tone, text string) []span { return []span{{text, t}} }
 type styles struct {
 	noColor bool
 	of      [toneCount]lipgloss.Style
+	// pre and post are what of[t] puts around one line of text (its SGR
+	// sequence and the reset). render uses them instead of Style.Render,
+	// which measures and aligns every line it styles: that was most of
+	// the cost of drawing a frame.
+	pre, post [toneCount]string
 }
 
 func newStyles(noColor bool) *styles {
@@ -124,7 +129,17 @@ func newStyles(noColor bool) *styles {
 	} {
 		s.of[t] = badge(c)
 	}
+	for t := range toneCount {
+		s.pre[t], s.post[t] = wrapOf(s.of[t])
+	}
 	return s
+}
+
+// wrapOf is what st puts before and after a line of text.
+func wrapOf(st lipgloss.Style) (pre, post string) {
+	const probe = "x"
+	pre, post, _ = strings.Cut(st.Render(probe), probe)
+	return pre, post
 }
 
 // helpStyles are the footer's, for bubbles' help.
@@ -137,10 +152,13 @@ func (s *styles) helpStyles() help.Styles {
 
 // render styles text with t's style; plain text is left as it is.
 func (s *styles) render(t tone, text string) string {
-	if t == tPlain {
+	switch {
+	case t == tPlain:
 		return text
+	case text == "" || strings.ContainsAny(text, "\t\n\r"):
+		return s.of[t].Render(text) // lipgloss expands tabs and styles each line
 	}
-	return s.of[t].Render(text)
+	return s.pre[t] + text + s.post[t]
 }
 
 // paint renders a line of spans.
