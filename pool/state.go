@@ -74,25 +74,15 @@ func (p *Pool) emitTaskLocked(kind EventKind, t *task, reason string) {
 	if len(p.subs) == 0 && !p.log.Enabled(context.Background(), slog.LevelDebug) {
 		return
 	}
-	p.emitLocked(p.taskEvent(kind, t, reason))
+	p.emitLocked(p.taskEventLocked(kind, t, reason))
 }
 
 // publishTaskLocked is emitTaskLocked without the log line: a bulk submit
 // logs one line for all its tasks.
 func (p *Pool) publishTaskLocked(kind EventKind, t *task, reason string) {
 	if len(p.subs) > 0 {
-		p.publishLocked(p.taskEvent(kind, t, reason))
+		p.publishLocked(p.taskEventLocked(kind, t, reason))
 	}
-}
-
-func (p *Pool) taskEvent(kind EventKind, t *task, reason string) Event {
-	info := t.info()
-	ev := Event{Kind: kind, Task: &info, Reason: reason}
-	if w, ok := p.workers[t.worker]; ok {
-		wi := w.info()
-		ev.Worker = &wi
-	}
-	return ev
 }
 
 func (p *Pool) emitWorkerLocked(kind EventKind, w *worker, reason string) {
