@@ -256,14 +256,10 @@ func (p *Pool) endpointsLocked() []EndpointInfo {
 // ~65 MB until delivered): once Backlog is 0 that memory is garbage.
 func (p *Pool) Backlog() int {
 	p.mu.Lock()
-	subs := make([]*Subscription, 0, len(p.subs))
-	for s := range p.subs {
-		subs = append(subs, s)
-	}
-	p.unlock()
+	defer p.unlock()
 	n := 0
-	for _, s := range subs {
-		n += s.backlog()
+	for s := range p.subs {
+		n += s.backlog() // p.mu then s.mu, as publish takes them
 	}
 	return n
 }
