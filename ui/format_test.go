@@ -80,13 +80,7 @@ func TestHistoryETAUsesBytes(t *testing.T) {
 				{Name: "small.pdf", Done: 1 << 10, Total: 2 << 10}, // stalled: no speed, no estimate of its own
 			}}}}}
 	}
-	var h history
-	for s := range 11 { // 1 MB/s for ten seconds
-		h.sample(testNow.Add(time.Duration(s)*time.Second), busy(int64(s)<<20))
-	}
-	if r := h.byteRate(); r != 1<<20 {
-		t.Fatalf("byte rate %v, want 1 MiB/s", r)
-	}
+	h := oneMBps(t, busy)
 	// No PO finished yet: at least the 90 MB left at 1 MB/s.
 	if d, lower, ok := h.eta(busy(10 << 20)); !ok || !lower || d != 90*time.Second {
 		t.Fatalf("eta %v lower %v ok %v, want ≥90s", d, lower, ok)
@@ -128,13 +122,7 @@ func TestHistoryFollowsTheOlderPOsFiles(t *testing.T) {
 				{ID: 8, PO: "4500000008", Progress: coupa.Progress{Phase: "opening"}},
 			}}}}
 	}
-	var h history
-	for s := range 11 { // 1 MB/s for ten seconds
-		h.sample(testNow.Add(time.Duration(s)*time.Second), busy(int64(s)<<20))
-	}
-	if r := h.byteRate(); r != 1<<20 {
-		t.Fatalf("byte rate %v, want 1 MiB/s", r)
-	}
+	h := oneMBps(t, busy)
 	if d, lower, ok := h.eta(busy(10 << 20)); !ok || !lower || d != 90*time.Second {
 		t.Fatalf("eta %v lower %v ok %v, want ≥90s", d, lower, ok)
 	}
@@ -194,4 +182,18 @@ func TestWorkerCellsNameTheOlderPOStillDownloading(t *testing.T) {
 	if files := workerFiles(wk); len(files) != 1 || files[0].Name != "invoice.pdf" {
 		t.Fatalf("files under the row: %+v", files)
 	}
+}
+
+// oneMBps is the history of ten seconds at 1 MB/s, busy(done) being the
+// snapshot with done bytes downloaded.
+func oneMBps(t *testing.T, busy func(done int64) pool.Snapshot) *history {
+	t.Helper()
+	var h history
+	for s := range 11 {
+		h.sample(testNow.Add(time.Duration(s)*time.Second), busy(int64(s)<<20))
+	}
+	if r := h.byteRate(); r != 1<<20 {
+		t.Fatalf("byte rate %v, want 1 MiB/s", r)
+	}
+	return &h
 }
