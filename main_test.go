@@ -251,6 +251,15 @@ func TestBadInputOneClearErrorNothingLost(t *testing.T) {
 		return p
 	}
 	results := write("kept_results.xlsx", "an earlier results file")
+	// A stand-in browser, so the test needs no Chromium (it runs under
+	// -short and on machines without one); it leaves a mark if it is run,
+	// and bad input must be refused before any browser starts.
+	ran := filepath.Join(dir, "browser-ran")
+	exe := write("chromium", "#!/bin/sh\ntouch '"+ran+"'\nexit 1\n")
+	if err := os.Chmod(exe, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	cfg := writeConfig(t, dir, "[browser]", fmt.Sprintf("exec_path = %q", exe))
 	cases := []struct {
 		name, input, want string
 	}{
@@ -266,7 +275,7 @@ func TestBadInputOneClearErrorNothingLost(t *testing.T) {
 			if _, err := os.Stat(c.input); err == nil {
 				before = hashFile(t, c.input)
 			}
-			a := runApp(t, dir, time.Minute, "--no-tui", "--base-url", "https://acme.example", "--report", results, c.input)
+			a := runApp(t, dir, time.Minute, "--no-tui", "--config", cfg, "--base-url", "https://acme.example", "--report", results, c.input)
 			msg := a.stderr.String()
 			if a.code != exitFatal || strings.Count(strings.TrimSpace(msg), "\n") > 1 || !strings.Contains(msg, c.want) {
 				t.Fatalf("exit %d, stderr %q: want exit 1 and one clear message naming %q", a.code, msg, c.want)
@@ -276,6 +285,9 @@ func TestBadInputOneClearErrorNothingLost(t *testing.T) {
 			}
 			if b, _ := os.ReadFile(results); string(b) != "an earlier results file" {
 				t.Fatal("the earlier results file was touched")
+			}
+			if _, err := os.Stat(ran); err == nil {
+				t.Fatal("a browser was started for bad input")
 			}
 		})
 	}

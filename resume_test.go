@@ -291,3 +291,72 @@ func TestReportWithoutBrowser(t *testing.T) {
 		t.Error("the damaged journal was not kept as it was")
 	}
 }
+
+// Rows of earlier runs no longer in the input are named once, on stderr
+// and in the log, and counted by history; a later run does not name them
+// again.
+func TestRemovedRowsNamedOnce(t *testing.T) {
+	needBrowser(t)
+	dir := t.TempDir()
+	pos := numberedPOs(4500660000, 3, func(int) sim.PO { return sim.PO{Supplier: "Acme", Want: vocab.NoAttachments} })
+	srv := sim.Start(t, sim.Options{POs: pos})
+	input := writePOList(t, dir, "pos.csv", pos)
+	args := []string{"--no-tui", "--workers", "1", "--base-url", srv.URL(), input}
+	if a := runApp(t, dir, 3*time.Minute, args...); a.code != exitOK {
+		t.Fatalf("first run: exit %d\n%s", a.code, a.stderr.String())
+	}
+	writePOList(t, dir, "pos.csv", pos[:1]) // the last two rows removed
+	logFile := filepath.Join(dir, "state", "coupatui", "coupatui.log")
+	named := func(text string) int {
+		return strings.Count(text, "2 POs of earlier runs of ") + strings.Count(text, "PO"+pos[2].ID+" (their outcomes")
+	}
+	a := runApp(t, dir, 3*time.Minute, args...)
+	if a.code != exitOK || named(a.stderr.String()) != 2 || !strings.Contains(a.stderr.String(), "PO"+pos[1].ID) {
+		t.Fatalf("second run: exit %d, want the two removed POs named once on stderr:\n%s", a.code, a.stderr.String())
+	}
+	if b, _ := os.ReadFile(logFile); named(string(b)) != 2 {
+		t.Errorf("the log names the removed rows %d times, want once:\n%s", named(string(b))/2, b)
+	}
+	a = runApp(t, dir, 3*time.Minute, args...)
+	if a.code != exitOK || strings.Contains(a.stderr.String(), "no longer in it") {
+		t.Errorf("third run: exit %d, named the removed rows again:\n%s", a.code, a.stderr.String())
+	}
+	if b, _ := os.ReadFile(logFile); named(string(b)) != 2 {
+		t.Errorf("after the third run the log names the removed rows %d times, want once", named(string(b))/2)
+	}
+	a = runApp(t, dir, time.Minute, "history", input)
+	if out := a.stdout.String(); a.code != exitOK || strings.Count(out, ", 2 removed from the input") != 1 {
+		t.Errorf("history: exit %d, want the second run to count 2 removed rows:\n%s%s", a.code, out, a.stderr.String())
+	}
+}
+
+// A damaged journal met by a run in plain mode is moved aside with one
+// message on stderr (not the log's line besides), and the run goes on.
+func TestDamagedJournalOneMessageInARun(t *testing.T) {
+	needBrowser(t)
+	dir := t.TempDir()
+	pos := numberedPOs(4500670000, 1, func(int) sim.PO { return sim.PO{Supplier: "Acme", Want: vocab.NoAttachments} })
+	srv := sim.Start(t, sim.Options{POs: pos})
+	input := writePOList(t, dir, "pos.csv", pos)
+	journal := filepath.Join(dir, "state", "coupatui", "journal.sqlite")
+	os.MkdirAll(filepath.Dir(journal), 0o700)
+	if err := os.WriteFile(journal, []byte(strings.Repeat("garbage", 1000)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a := runApp(t, dir, 3*time.Minute, "--no-tui", "--workers", "1", "--base-url", srv.URL(), input)
+	if a.code != exitOK {
+		t.Fatalf("exit %d\n%s", a.code, a.stderr.String())
+	}
+	n := 0
+	for line := range strings.Lines(a.stderr.String()) {
+		if strings.Contains(line, "damaged") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d lines on stderr say the journal was damaged, want 1:\n%s", n, a.stderr.String())
+	}
+	if aside, _ := filepath.Glob(journal + ".damaged-*"); len(aside) != 1 {
+		t.Errorf("moved aside: %v", aside)
+	}
+}

@@ -109,10 +109,15 @@ func TestChaos(t *testing.T) {
 		}
 		exited := make(chan error, 1)
 		go func() { exited <- cmd.Wait() }()
-		// coupatui is killed at a random moment once its browsers are up
-		// (before, a kill tests start-up only).
+		// coupatui is killed at a random moment once this run has settled
+		// a random number (1 to 30) of POs more, so each kill lands with
+		// POs settled and others in flight. (Arming on the browsers being
+		// up killed every run before its first PO started on a loaded
+		// machine: the kills then tested start-up only.)
 		var killAt <-chan time.Time
 		armed := appKills >= wantAppKills
+		killAfter := settledCount(readLatest(t, journal)) + 1 + rng.IntN(30)
+		ticks := 0
 		nextBrowserKill := time.Now().Add(time.Duration(1500+rng.IntN(2000)) * time.Millisecond)
 		tick := time.NewTicker(100 * time.Millisecond)
 		killed := false
@@ -139,11 +144,12 @@ func TestChaos(t *testing.T) {
 				cmd.Process.Signal(syscall.SIGKILL)
 				appKills++
 				killed = true
-				t.Logf("run %d: SIGKILL coupatui (kill %d) after %d POs settled", runs, appKills, len(settledAt[len(settledAt)-1]))
+				t.Logf("run %d: SIGKILL coupatui (kill %d) with %d POs settled, %d in flight", runs, appKills, len(settledAt[len(settledAt)-1]), running(readLatest(t, journal)))
 			case <-tick.C:
-				if !armed && len(browserPIDs(tmp, true)) > 0 {
+				ticks++
+				if !armed && ticks%3 == 0 && settledCount(readLatest(t, journal)) >= killAfter {
 					armed = true
-					killAt = time.After(time.Duration(1000+rng.IntN(5000)) * time.Millisecond)
+					killAt = time.After(time.Duration(rng.IntN(1500)) * time.Millisecond)
 				}
 				if killed || browserKills >= wantBrowserKills || time.Now().Before(nextBrowserKill) {
 					continue
@@ -316,6 +322,28 @@ func checkFolder(t *testing.T, root string, po sim.PO, want []sim.File) {
 }
 
 type latestRow struct{ state, status string }
+
+// running is how many POs of latest a worker holds.
+func running(latest map[string]latestRow) int {
+	n := 0
+	for _, row := range latest {
+		if row.state == "running" {
+			n++
+		}
+	}
+	return n
+}
+
+// settledCount is how many POs of latest are final.
+func settledCount(latest map[string]latestRow) int {
+	n := 0
+	for _, row := range latest {
+		if row.state == "done" {
+			n++
+		}
+	}
+	return n
+}
 
 // readLatest reads the journal's latest row of every PO through a
 // read-only connection, as another process would while the run writes.

@@ -109,9 +109,7 @@ func (s *session) finishConversions(end End) {
 	}
 	defer cancel()
 	if left := s.conv.finish(ctx); left > 0 {
-		msg := fmt.Sprintf("%d e-mails were not converted to PDF before the run ended: `coupatui pdf %s` converts them", left, s.root)
-		s.log.Warn(msg)
-		fmt.Fprintln(s.opts.Stderr, "coupatui:", msg)
+		s.tell(fmt.Sprintf("%d e-mails were not converted to PDF before the run ended: `coupatui pdf %s` converts them", left, s.root))
 	}
 }
 

@@ -31,7 +31,7 @@ func plainSession(t *testing.T, attempt script, pos ...string) (*session, *testk
 	t.Cleanup(func() { r.Finish(false) })
 	stderr := &testkit.Buffer{}
 	s := &session{opts: Options{Input: in.Path, Report: filepath.Join(dir, "pos_results.xlsx"), NoTUI: true, Stderr: stderr, Stdout: stderr},
-		log: discardLog(), in: in, journal: st, run: r, rec: &recorder{run: r}, root: dir,
+		log: discardLog(), said: discardLog(), in: in, journal: st, run: r, rec: &recorder{run: r}, root: dir,
 		site: &coupa.Site{BaseURL: "https://acme.example"}, reportEvery: ReportInterval}
 	s.quit = newQuitter(5*time.Second, stderr, s.log)
 	t.Cleanup(s.quit.stop)

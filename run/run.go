@@ -33,6 +33,9 @@ type session struct {
 	cfg  config.Config
 	opts Options
 	log  *slog.Logger
+	// said is log without stderr, for what is also said on stderr in its
+	// own words (tell), so plain mode does not say it twice.
+	said *slog.Logger
 	logs *ui.LogBuffer // the console's log pane; nil without a console
 	quit *quitter
 
@@ -117,16 +120,18 @@ func (s *session) start() (End, error) {
 	if s.opts.NoTUI {
 		// Progress lines carry the news; stderr gets only warnings and errors.
 		s.log = newLogger(logFile, slog.NewTextHandler(s.opts.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		s.said = newLogger(logFile)
 	} else {
 		s.logs = ui.NewLogBuffer(2000)
 		s.log = newLogger(logFile, s.logs)
+		s.said = s.log
 	}
 	s.quit.setLog(s.log)
 	// Anything a library writes with the log package goes the same way,
 	// never onto the terminal under the console.
 	slog.SetDefault(s.log)
 
-	s.journal, err = openJournal(journalPath, s.log, s.opts.Stderr)
+	s.journal, err = openJournal(journalPath, s.said, s.opts.Stderr) // it says a move-aside on stderr itself
 	if err != nil {
 		return Interrupted, err
 	}
@@ -170,6 +175,13 @@ func (s *session) start() (End, error) {
 	return end, nil
 }
 
+// tell says msg once on stderr ("coupatui: msg") and writes it to the log
+// (the file, and the console's pane) at Warn.
+func (s *session) tell(msg string) {
+	s.said.Warn(msg)
+	fmt.Fprintln(s.opts.Stderr, "coupatui:", msg)
+}
+
 // process plans the run, drives the pool and follows it to its end.
 func (s *session) process() (End, error) {
 	latest, err := s.journal.Latest(s.input)
@@ -188,9 +200,7 @@ func (s *session) process() (End, error) {
 	}
 	p := makePlan(s.in, latest, fresh, s.opts.Redo)
 	if len(p.removed) > 0 {
-		msg := removedMessage(s.opts.Input, p.removed)
-		s.log.Warn(msg)
-		fmt.Fprintln(s.opts.Stderr, "coupatui:", msg)
+		s.tell(removedMessage(s.opts.Input, p.removed))
 		for _, tr := range p.removed {
 			tr.State, tr.At, tr.Run = vocab.TaskRemoved, time.Time{}, 0
 			if err := s.run.Record(context.Background(), tr); err != nil {
