@@ -61,9 +61,10 @@ type Browser struct {
 	// after the tab could not be closed in time; stop waits for them.
 	bg sync.WaitGroup
 
-	mu        sync.Mutex // guards err, closing, userAgent and spares
+	mu        sync.Mutex // guards err, closing, lostFirst, userAgent and spares
 	err       error
 	closing   bool
+	lostFirst bool // the connection had dropped before Close or Kill: Err tells the loss, not ErrClosed
 	userAgent string
 	spares    []*Tab // parked by the last tasks for the next ones, at most Options.KeepTabs
 
@@ -86,7 +87,8 @@ func (b *Browser) Gate() *Gate { return b.opts.Gate }
 func (b *Browser) Done() <-chan struct{} { return b.done }
 
 // Err tells why Done closed: ErrClosed after Close or Kill, otherwise the
-// crash (with the exit status when known). It is nil while the browser runs.
+// crash (with the exit status when known) or the lost connection, also
+// when Close or Kill came after the loss. It is nil while the browser runs.
 func (b *Browser) Err() error {
 	select {
 	case <-b.done:
@@ -162,14 +164,31 @@ func (b *Browser) Discard() error {
 
 func (b *Browser) markClosing() {
 	b.mu.Lock()
-	b.closing = true
+	b.markClosingLocked()
 	b.mu.Unlock()
 }
 
-func (b *Browser) isClosing() bool {
+// markClosingLocked notes that we end the browser, and whether its
+// connection had already dropped: a caller that closes it because a call
+// failed on the lost connection (chromedp fails calls only after
+// LostConnection closed) must not turn a dead host into "browser closed".
+func (b *Browser) markClosingLocked() {
+	if !b.closing && b.cdp != nil {
+		select {
+		case <-b.cdp.LostConnection:
+			b.lostFirst = true
+		default:
+		}
+	}
+	b.closing = true
+}
+
+// closedByUs is whether Close or Kill ended a browser that was still
+// connected.
+func (b *Browser) closedByUs() bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return b.closing
+	return b.closing && !b.lostFirst
 }
 
 // stop runs once, for Close or Kill.
@@ -301,7 +320,7 @@ func (b *Browser) watch() {
 	defer close(b.watchDone)
 	<-b.cdp.LostConnection
 	var err error
-	if b.isClosing() {
+	if b.closedByUs() {
 		err = ErrClosed
 	} else {
 		// A call on the lost connection returns the exit status of the

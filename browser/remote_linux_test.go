@@ -4,6 +4,7 @@ package browser
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -163,4 +164,33 @@ func liveGroupMembers(pgid int) []int {
 		}
 	}
 	return pids
+}
+
+// TestKillAfterTheHostDiedTellsTheLoss: a remote host dies, a call fails
+// on the lost connection and its caller kills the browser (the pool does
+// when a tab cannot be closed) before the watcher has looked: Err must
+// still say the connection was lost, not "browser closed" as if we had
+// ended it. The watcher is held on the browser's lock meanwhile, the
+// order a loaded machine gives now and then.
+func TestKillAfterTheHostDiedTellsTheLoss(t *testing.T) {
+	host := testkit.StartChromiumHost(t, testkit.Chromium(t))
+	b, err := Launch(testCtx(t, 30*time.Second), Options{Remote: host.URL()})
+	if err != nil {
+		t.Fatalf("attach: %v", err)
+	}
+	b.mu.Lock()
+	host.Kill()
+	select {
+	case <-b.cdp.LostConnection:
+	case <-time.After(10 * time.Second):
+		b.mu.Unlock()
+		t.Fatal("the connection did not drop with the host")
+	}
+	b.markClosingLocked() // what Kill does first
+	b.mu.Unlock()
+	b.Kill()
+	<-b.Done()
+	if err := b.Err(); errors.Is(err, ErrClosed) || err == nil || !strings.Contains(err.Error(), "lost") {
+		t.Errorf("Err after the host died, then Kill = %v, want the lost connection", err)
+	}
 }

@@ -104,7 +104,7 @@ func headerLines(c *common, hs headerState, w int) (line1, line2 []span) {
 		speed = sizeOf(int64(br), 0) + "/s"
 	}
 	ok, failed, cancelled := outcomeCounts(counts)
-	workers := fmt.Sprintf("workers %d/%d", snap.WorkerCount, snap.TargetWorkers)
+	workers := "workers " + workerCount(snap)
 	if snap.Effective < snap.TargetWorkers {
 		workers += fmt.Sprintf(" (pressure: %d)", snap.Effective)
 	}

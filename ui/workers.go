@@ -106,13 +106,13 @@ func renderWorkers(c *common, sel, top, w, h int, focused bool) string {
 	if len(snap.Workers) == 0 {
 		body = append(body, st.render(tDim, "no workers yet"))
 	}
-	title := fmt.Sprintf("Workers %d/%d", snap.WorkerCount, snap.TargetWorkers)
+	title := "Workers " + workerCount(snap)
 	note := ""
 	if snap.Effective < snap.TargetWorkers && snap.TargetWorkers > 0 {
 		note = fmt.Sprintf("pressure limits to %d", snap.Effective)
 	}
-	for _, e := range snap.Endpoints {
-		note = strings.TrimSpace(note + fmt.Sprintf(" %s %s %d/%d busy %d", e.Name, e.Health(), e.Connected, e.Slots, e.Busy))
+	for i, e := range snap.Endpoints {
+		note = strings.TrimSpace(note + fmt.Sprintf(" %s %s %s %d/%d busy %d", endpointTag(i+1), e.Name, e.Health(), e.Connected, e.Slots, e.Busy))
 	}
 	if n := len(snap.Workers); n > rows && rows > 0 {
 		note = strings.TrimSpace(note + fmt.Sprintf(" %d–%d of %d", top+1, min(n, top+rows), n))
@@ -182,8 +182,11 @@ func workerCells(c *common, wk pool.WorkerInfo) tableCells {
 	if wk.MemBytes > 0 {
 		row["MEM"] = span{text: bytesHuman(wk.MemBytes)}
 	}
-	if e := endpointOf(c.snap, wk); e != nil {
-		row["MEM"] = span{text: "@" + e.Name} // a remote slot: its memory is its host's
+	if endpointOf(c.snap, wk) != nil {
+		// A remote slot: its memory is its host's. The tag is the
+		// endpoint's number in the title, which names it: a host:port
+		// would not fit and cut short would not tell two apart.
+		row["MEM"] = span{text: endpointTag(wk.Endpoint)}
 	}
 	if wk.PO != "" {
 		// PO, TIME and FILES are the PO whose page the browser opened
@@ -200,6 +203,33 @@ func workerCells(c *common, wk pool.WorkerInfo) tableCells {
 		row["NOTE"] = span{"last error: " + wk.LastError, tWarn}
 	}
 	return row
+}
+
+// endpointTag is how a remote worker's row and the pane's title name
+// endpoint n (1-based): "@1".
+func endpointTag(n int) string { return "@" + strconv.Itoa(n) }
+
+// localWorkers counts the running workers with a local browser: the ones
+// the target, +/- and the memory policy are about.
+func localWorkers(snap pool.Snapshot) int {
+	n := 0
+	for _, w := range snap.Workers {
+		if w.State != pool.WorkerStopped && w.Endpoint == 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// workerCount is "local/target", and the remote slots' workers apart
+// when there are endpoints: "1/1 + 4 remote".
+func workerCount(snap pool.Snapshot) string {
+	local := localWorkers(snap)
+	s := fmt.Sprintf("%d/%d", local, snap.TargetWorkers)
+	if len(snap.Endpoints) > 0 {
+		s += fmt.Sprintf(" + %d remote", snap.WorkerCount-local)
+	}
+	return s
 }
 
 // endpointOf is the endpoint of a remote worker, nil for a local one.
