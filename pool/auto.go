@@ -7,8 +7,9 @@ import (
 
 // worker_count = "auto" finds the knee of the pool's throughput: it
 // measures how many POs the pool finishes per second at its worker count,
-// adds one worker while POs wait, the machine has headroom and the last
-// worker added raised throughput by more than autoGain, and steps back to
+// adds one worker while enough POs wait for it to pay, the machine has
+// headroom and the last worker added raised throughput by more than
+// autoGain, and steps back to
 // the count before when it did not. Each measurement runs while every
 // worker is up and POs wait, over at least the policy window and enough
 // finished POs to mean something.
@@ -25,6 +26,11 @@ const (
 	// tries one more worker again (the site or the machine may have
 	// changed).
 	autoHoldWindows = 12
+	// autoTrialWindows is the work, in windows at the rate measured, that
+	// must wait before one more worker is tried: its browser's start-up
+	// and its measurement take about two windows before it can pay, and a
+	// browser started for the run's last POs only takes CPU from them.
+	autoTrialWindows = 3
 )
 
 // autoState is the knee search; guarded, like the policy, by the pool's
@@ -84,6 +90,8 @@ func (pl *policy) autoStep(in policyInput, acts []action) []action {
 	case a.knee > 0 && n >= a.knee, n >= pl.max:
 		return acts
 	case in.cpuPercent >= pl.cfg.AutoCPU:
+		return acts
+	case float64(in.queued) < rate*autoTrialWindows*pl.cfg.Window.Seconds():
 		return acts
 	}
 	delete(a.rates, n+1) // measured again from scratch

@@ -142,4 +142,14 @@ func TestPolicyAutoFindsTheKnee(t *testing.T) {
 	if got := kinds(pl.decide(in)); got != "" {
 		t.Fatalf("at min_workers: %q", got)
 	}
+
+	// Too little work waits for one more worker to pay: 4 POs/s with 50
+	// waiting is 12.5 s of work, under autoTrialWindows windows of 5 s.
+	pl = testPolicy()
+	pl.cfg.Auto, pl.cfg.AutoCPU = true, 80
+	in = policyInput{now: t0, pressure: monitor.Ok, cpuPercent: 30, target: 2, live: 2, ready: 2, busy: 2, queued: 50}
+	step(0, 2, 2, 0, "")
+	step(5*time.Second, 2, 2, 20, "")
+	in.queued = 60 // 15 s of work: worth a try
+	step(10*time.Second, 2, 2, 40, "target(3)")
 }
