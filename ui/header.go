@@ -32,20 +32,30 @@ func (m *Model) headerState() headerState {
 	return hs
 }
 
-// outcomeCounts splits final statuses into what the header shows.
-func outcomeCounts(c pool.Counts) (ok, failed, cancelled int) {
+// outcomes are final statuses grouped as the header shows them.
+type outcomes struct {
+	ok        int // COMPLETED, NO_ATTACHMENTS
+	notFound  int // PO_NOT_FOUND, PR_NOT_ACCESSIBLE: Coupa's answer, not a failure of the run
+	failed    int // every other final status but CANCELLED
+	cancelled int
+}
+
+func outcomeCounts(c pool.Counts) outcomes {
+	var o outcomes
 	for st, n := range c.ByStatus {
 		switch st {
 		case vocab.Completed, vocab.NoAttachments:
-			ok += n
+			o.ok += n
+		case vocab.NotFound, vocab.PRNotAccessible:
+			o.notFound += n
 		case vocab.Cancelled:
-			cancelled += n
+			o.cancelled += n
 		case vocab.Pending:
 		default:
-			failed += n
+			o.failed += n
 		}
 	}
-	return ok, failed, cancelled
+	return o
 }
 
 // runWord is the run state in one word; the badge shows it in reverse.
@@ -103,16 +113,16 @@ func headerLines(c *common, hs headerState, w int) (line1, line2 []span) {
 	if br := c.hist.byteRate(); br > 0 {
 		speed = sizeOf(int64(br), 0) + "/s"
 	}
-	ok, failed, cancelled := outcomeCounts(counts)
+	out := outcomeCounts(counts)
 	workers := "workers " + workerCount(snap)
 	if snap.Effective < snap.TargetWorkers {
 		workers += fmt.Sprintf(" (pressure: %d)", snap.Effective)
 	}
 	// The widest variant that fits: words, then fewer words, then glyphs.
 	variants := [][]string{
-		{"%.1f POs/min", "✓ %d completed", "✗ %d failed", "↻ %d retrying", "⊘ %d cancelled", "%d queued", "%d running"},
-		{"%.1f POs/min", "✓ %d completed", "✗ %d failed", "↻ %d retrying", "⊘ %d cancelled", "", ""},
-		{"%.1f/min", "✓%d ok", "✗%d failed", "↻%d retry", "⊘%d", "", ""},
+		{"%.1f POs/min", "✓ %d completed", "✗ %d failed", "↻ %d retrying", "⊘ %d cancelled", "∅ %d not found", "%d queued", "%d running"},
+		{"%.1f POs/min", "✓ %d completed", "✗ %d failed", "↻ %d retrying", "⊘ %d cancelled", "∅ %d not found", "", ""},
+		{"%.1f/min", "✓%d ok", "✗%d failed", "↻%d retry", "⊘%d", "∅%d", "", ""},
 	}
 	for _, v := range variants {
 		parts := []span{{text: fmt.Sprintf(v[0], rate)}}
@@ -120,14 +130,17 @@ func headerLines(c *common, hs headerState, w int) (line1, line2 []span) {
 			parts = append(parts, span{text: speed})
 		}
 		parts = append(parts, span{text: eta},
-			span{fmt.Sprintf(v[1], ok), tOK},
-			span{fmt.Sprintf(v[2], failed), tFail},
+			span{fmt.Sprintf(v[1], out.ok), tOK},
+			span{fmt.Sprintf(v[2], out.failed), tFail},
 			span{fmt.Sprintf(v[3], counts.Retrying), tWarn})
-		if cancelled > 0 {
-			parts = append(parts, span{fmt.Sprintf(v[4], cancelled), tCancelled})
+		if out.cancelled > 0 {
+			parts = append(parts, span{fmt.Sprintf(v[4], out.cancelled), tCancelled})
 		}
-		if v[5] != "" {
-			parts = append(parts, span{text: fmt.Sprintf(v[5], counts.Queued)}, span{text: fmt.Sprintf(v[6], counts.Running)})
+		if out.notFound > 0 {
+			parts = append(parts, span{fmt.Sprintf(v[5], out.notFound), tNotFound})
+		}
+		if v[6] != "" {
+			parts = append(parts, span{text: fmt.Sprintf(v[6], counts.Queued)}, span{text: fmt.Sprintf(v[7], counts.Running)})
 		}
 		parts = append(parts, span{text: workers})
 		line2 = joinSpans(parts, span{" · ", tDim})

@@ -4,6 +4,9 @@ import (
 	"slices"
 	"testing"
 	"testing/synctest"
+
+	"coupatui/pool"
+	"coupatui/vocab"
 )
 
 // Renderers return data: the cells of a table row and the lines of a view
@@ -76,6 +79,23 @@ func TestEveryToneHasALook(t *testing.T) {
 		plainTone := tn == tPlain || tn == tPrioNormal
 		if styled := st.render(tn, "x") != "x"; styled == plainTone {
 			t.Errorf("tone %d styled %v", tn, styled)
+		}
+	}
+}
+
+// A PO Coupa says is not there (or not ours) is its answer, not a failure
+// of the run: the header counts it apart, and rows show it with ∅, not ✗.
+func TestNotFoundIsNotCountedAsFailed(t *testing.T) {
+	c := pool.Counts{ByStatus: map[vocab.Status]int{vocab.Completed: 3, vocab.NoAttachments: 1,
+		vocab.NotFound: 5, vocab.PRNotAccessible: 2, vocab.Failed: 1, vocab.Unrecognised: 1,
+		vocab.InvalidPO: 1, vocab.Cancelled: 4, vocab.Pending: 9}}
+	if got, want := outcomeCounts(c), (outcomes{ok: 4, notFound: 7, failed: 3, cancelled: 4}); got != want {
+		t.Errorf("outcomeCounts = %+v, want %+v", got, want)
+	}
+	for st, want := range map[vocab.Status]span{vocab.NotFound: {"∅", tNotFound}, vocab.PRNotAccessible: {"∅", tNotFound},
+		vocab.Failed: {"✗", tFail}, vocab.Completed: {"✓", tOK}} {
+		if tn, glyph := statusLook(st); (span{glyph, tn}) != want {
+			t.Errorf("statusLook(%s) = %q %d, want %+v", st, glyph, tn, want)
 		}
 	}
 }

@@ -29,6 +29,7 @@ const (
 	tWarn                      // retrying, restarting, last errors
 	tInfo                      // the CPU gauge, the memory sparkline
 	tCancelled                 // ⊘ cancelled
+	tNotFound                  // ∅ Coupa's answer that a PO is not there or not ours
 	tBorder                    // a pane's frame
 	tBorderFocused             // the focused pane's frame
 	tPrompt                    // a y/N question, the drain banner
@@ -109,7 +110,7 @@ func newStyles(noColor bool) *styles {
 		{alarm, []tone{tFail, tPrioUrgent, tLevelError, tGaugeMark}},
 		{fg("3"), []tone{tWarn, tGaugeElevated}},
 		{fg("3").Bold(true), []tone{tPrioHigh, tLevelWarn}},
-		{fg("6"), []tone{tInfo, tLevelInfo}},
+		{fg("6"), []tone{tInfo, tLevelInfo, tNotFound}},
 		{fg("8"), []tone{tCancelled, tBorder, tGaugeEmpty}},
 		{fg("6").Bold(true), []tone{tBorderFocused, tHelpKey}},
 		{bold.Reverse(true), []tone{tPrompt}},
@@ -204,11 +205,14 @@ func textOf(l []span) string {
 func widthOf(l []span) int { return ansi.StringWidth(textOf(l)) }
 
 // statusLook is the tone and glyph of a final status: ✓ for outcomes that
-// need nothing more, ✗ for failures, ⊘ for cancelled.
+// need nothing more, ∅ for Coupa's answer that the PO is not there or not
+// ours (no failure of the run), ✗ for failures, ⊘ for cancelled.
 func statusLook(st vocab.Status) (tone, string) {
 	switch st {
 	case vocab.Completed, vocab.NoAttachments:
 		return tOK, "✓"
+	case vocab.NotFound, vocab.PRNotAccessible:
+		return tNotFound, "∅"
 	case vocab.Cancelled:
 		return tCancelled, "⊘"
 	case vocab.Pending, "":
