@@ -116,7 +116,7 @@ func TestChaos(t *testing.T) {
 		// machine: the kills then tested start-up only.)
 		var killAt <-chan time.Time
 		armed := appKills >= wantAppKills
-		killAfter := settledCount(readLatest(t, journal)) + 1 + rng.IntN(30)
+		killAfter := inState(readLatest(t, journal), "done") + 1 + rng.IntN(30)
 		ticks := 0
 		nextBrowserKill := time.Now().Add(time.Duration(1500+rng.IntN(2000)) * time.Millisecond)
 		tick := time.NewTicker(100 * time.Millisecond)
@@ -144,10 +144,10 @@ func TestChaos(t *testing.T) {
 				cmd.Process.Signal(syscall.SIGKILL)
 				appKills++
 				killed = true
-				t.Logf("run %d: SIGKILL coupatui (kill %d) with %d POs settled, %d in flight", runs, appKills, len(settledAt[len(settledAt)-1]), running(readLatest(t, journal)))
+				t.Logf("run %d: SIGKILL coupatui (kill %d) with %d POs settled, %d in flight", runs, appKills, len(settledAt[len(settledAt)-1]), inState(readLatest(t, journal), "running"))
 			case <-tick.C:
 				ticks++
-				if !armed && ticks%3 == 0 && settledCount(readLatest(t, journal)) >= killAfter {
+				if !armed && ticks%3 == 0 && inState(readLatest(t, journal), "done") >= killAfter {
 					armed = true
 					killAt = time.After(time.Duration(rng.IntN(1500)) * time.Millisecond)
 				}
@@ -323,22 +323,12 @@ func checkFolder(t *testing.T, root string, po sim.PO, want []sim.File) {
 
 type latestRow struct{ state, status string }
 
-// running is how many POs of latest a worker holds.
-func running(latest map[string]latestRow) int {
+// inState is how many POs of latest are in the journal state ("running",
+// "done").
+func inState(latest map[string]latestRow, state string) int {
 	n := 0
 	for _, row := range latest {
-		if row.state == "running" {
-			n++
-		}
-	}
-	return n
-}
-
-// settledCount is how many POs of latest are final.
-func settledCount(latest map[string]latestRow) int {
-	n := 0
-	for _, row := range latest {
-		if row.state == "done" {
+		if row.state == state {
 			n++
 		}
 	}
