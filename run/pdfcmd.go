@@ -77,7 +77,7 @@ func PDF(ctx context.Context, cfg config.Config, folder string, w io.Writer) err
 		}
 		line := fmt.Sprintf("converted      %s → %s", rel, filepath.Base(res.PDF))
 		if n := len(res.Attachments); n > 0 {
-			line += fmt.Sprintf(" (+%d attachments in %s)", n, emailpdf.AttachmentsDir(filepath.Base(path)))
+			line += fmt.Sprintf(" (+%d %s in %s)", n, plural(n, "attachment", "attachments"), emailpdf.AttachmentsDir(filepath.Base(path)))
 		}
 		fmt.Fprintf(w, "%s · %s\n", line, res.Elapsed.Round(10*time.Millisecond))
 	}
