@@ -303,6 +303,7 @@ func (s *session) process() (End, error) {
 	s.dropRows()
 	debug.FreeOSMemory() // reading the input took far more memory than the run keeps
 	defer freeAfterBurst(pl, total)()
+	defer giveBackFreeMemory(giveBackEvery)()
 	if s.opts.NoTUI {
 		if err := pl.Start(s.quit.startCtx); err != nil && !s.quit.signalled() {
 			return Interrupted, err
