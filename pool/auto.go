@@ -9,10 +9,9 @@ import (
 // measures how many POs the pool finishes per second at its worker count,
 // adds one worker while enough POs wait for it to pay, the machine has
 // headroom and the last worker added raised throughput by more than
-// autoGain, and steps back to
-// the count before when it did not. Each measurement runs while every
-// worker is up and POs wait, over at least the policy window and enough
-// finished POs to mean something.
+// autoGain, and steps back to the count before when it did not. Each
+// measurement runs while every worker is up and POs wait, over at least
+// the policy window and enough finished POs to mean something.
 const (
 	// autoGain is the least gain in throughput an added worker must bring.
 	autoGain = 1.10
