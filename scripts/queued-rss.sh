@@ -16,14 +16,33 @@ pos=${2:-100000}
 settle=${SETTLE:-15}
 dir=$(mktemp -d)
 sock=coupatui-rss-$$
-benchpid=""
+benchpid="" child=""
 cleanup() {
+	# The console drains when its terminal goes (its POs take a minute) and
+	# writes while it quits: a second signal forces it, and the script waits
+	# for it, so the folder removed stays removed.
+	cpid=$(pgrep -n -f "^$bin --config $dir/console/config.toml" || true)
 	tmux -L "$sock" kill-server 2>/dev/null || true
+	if [ -n "$cpid" ]; then
+		sleep 0.5
+		kill -TERM "$cpid" 2>/dev/null || true
+		for _ in $(seq 1 150); do kill -0 "$cpid" 2>/dev/null || break; sleep 0.2; done
+	fi
 	if [ -n "$benchpid" ]; then
 		kill -INT "$benchpid" 2>/dev/null || true
-		for _ in $(seq 1 100); do kill -0 "$benchpid" 2>/dev/null || break; sleep 0.2; done
+		if [ -n "$child" ]; then # the bench's coupatui drains too: force it the same way
+			kill -TERM "$child" 2>/dev/null || true
+			sleep 0.5
+			kill -TERM "$child" 2>/dev/null || true
+		fi
+		for _ in $(seq 1 150); do kill -0 "$benchpid" 2>/dev/null || break; sleep 0.2; done
 	fi
-	rm -rf "$dir"
+	# Its browsers may still write their profiles for a moment.
+	for _ in $(seq 1 50); do
+		rm -rf "$dir" 2>/dev/null
+		[ -e "$dir" ] || break
+		sleep 0.2
+	done
 }
 trap cleanup EXIT
 cat >"$dir/slow.toml" <<EOF
