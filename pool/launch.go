@@ -90,7 +90,7 @@ func (p *Pool) ensureBrowser(w *worker, checks *sync.WaitGroup) bool {
 		cancel()
 
 		p.mu.Lock()
-		if err != nil && (p.draining || p.runCtx.Err() != nil) {
+		if err != nil && p.stoppingLocked() {
 			// The pool is stopping: the launch was cut short, no failure to report.
 			p.unlock()
 			return false
@@ -146,7 +146,7 @@ func (p *Pool) checkSession(w *worker, b Browser) {
 		p.emitWorkerLocked(EvSessionChecked, w, fmt.Sprintf("signed in (checked in %s)", time.Since(began).Round(time.Millisecond)))
 	case errors.Is(err, coupa.ErrSignInRequired):
 		p.holdLocked(HoldSignIn, fmt.Sprintf("worker %d: Coupa shows its sign-in wall: run `coupatui login`, then resume", w.id))
-	case p.draining || p.runCtx.Err() != nil: // the pool is stopping: its browsers close under the check
+	case p.stoppingLocked(): // its browsers close under the check
 	default:
 		p.logLocked(slog.LevelWarn, "session check failed", "worker", w.id, "err", err)
 	}
@@ -171,3 +171,7 @@ func (p *Pool) sleepUnlessLeaving(w *worker, d time.Duration) bool {
 		}
 	}
 }
+
+// stoppingLocked reports whether the pool drains or has stopped: what
+// fails then (a launch, a session check) failed because of it.
+func (p *Pool) stoppingLocked() bool { return p.draining || p.runCtx.Err() != nil }
