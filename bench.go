@@ -65,7 +65,7 @@ func bench(sigs <-chan os.Signal, args []string, stdout, stderr io.Writer) int {
 	if err := cfg.Validate(); err != nil {
 		return fail(stderr, fmt.Errorf("bench: %w", err))
 	}
-	if cfg.Browser.ExecPath, err = browser.FindExec(cfg.Browser.ExecPath); err != nil {
+	if cfg.Browser.ExecPath, err = browser.FindExec(cfg.Browser.ExecPath, cfg.Pool.HeadlessMode); err != nil {
 		return fail(stderr, err)
 	}
 	exe, err := os.Executable()

@@ -164,5 +164,9 @@ func chromiumVersion(path string) string {
 	if err != nil {
 		return ""
 	}
-	return strings.TrimSpace(string(out))
+	v := strings.TrimSpace(string(out))
+	if browser.IsHeadlessShell(path) {
+		v += " (headless shell)"
+	}
+	return v
 }

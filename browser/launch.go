@@ -14,6 +14,7 @@ import (
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/storage"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
@@ -78,7 +79,7 @@ func Launch(ctx context.Context, opts Options) (*Browser, error) {
 
 // execOptions builds the allocator options of a local browser.
 func (b *Browser) execOptions() ([]chromedp.ExecAllocatorOption, error) {
-	exe, err := FindExec(b.opts.ExecPath)
+	exe, err := FindExec(b.opts.ExecPath, b.opts.Headless)
 	if err != nil {
 		return nil, err
 	}
@@ -202,12 +203,9 @@ func (b *Browser) firstContact() error {
 	if p := c.Browser.Process(); p != nil {
 		b.pid = p.Pid
 	}
-	if b.opts.Remote != "" && len(b.opts.Cookies) > 0 {
-		// Before any page of ours opens: the session travels as cookies.
-		if _, err := cdp.Call(b.ctx, b.cdp, storage.SetCookies, storage.SetCookiesParams{
-			Cookies: b.opts.Cookies, BrowserContextID: b.browserContext}); err != nil {
-			return fmt.Errorf("set the session cookies: %w", err)
-		}
+	// Before any page of ours opens: the session travels as cookies.
+	if err := b.SetCookies(b.ctx, b.opts.Cookies); err != nil {
+		return err
 	}
 	v, err := cdp.Call(b.ctx, b.cdp, cdpbrowser.GetVersion, cdp.Empty{})
 	if err != nil {
@@ -220,6 +218,21 @@ func (b *Browser) firstContact() error {
 	}
 	// No download lands anywhere unless a Download asks for it.
 	return b.resetDownloads(b.ctx)
+}
+
+// SetCookies sets cookies in the browser's context (its own in a remote
+// browser), for pages opened from now on: how a signed-in session reaches
+// a browser that has no copy of the signed-in profile, or one that drops
+// its session cookies (a headless shell). Their values are never logged.
+func (b *Browser) SetCookies(ctx context.Context, cookies []*network.CookieParam) error {
+	if len(cookies) == 0 {
+		return nil
+	}
+	if _, err := cdp.Call(ctx, b.cdp, storage.SetCookies, storage.SetCookiesParams{
+		Cookies: cookies, BrowserContextID: b.browserContext}); err != nil {
+		return fmt.Errorf("set the session cookies: %w", err)
+	}
+	return nil
 }
 
 func (b *Browser) startError(err error) error {

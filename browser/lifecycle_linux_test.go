@@ -122,14 +122,21 @@ func TestDoneFiresOnExternalKill(t *testing.T) {
 	}
 }
 
-// singletonDir is the folder Chromium made in TMPDIR for b's socket.
+// singletonDir is the TMPDIR of b's own, where Chromium makes its socket
+// folder (the headless shell makes none) and shared-memory files.
 func singletonDir(t *testing.T, b *Browser) string {
 	t.Helper()
-	target, err := os.Readlink(filepath.Join(b.ProfileDir(), "SingletonSocket"))
-	if err != nil {
-		t.Fatalf("no SingletonSocket link in the profile: %v", err)
+	if b.tmp == "" {
+		t.Fatal("the browser has no TMPDIR of its own")
 	}
-	return filepath.Dir(target)
+	if _, err := os.Stat(b.tmp); err != nil {
+		t.Fatalf("the browser's TMPDIR: %v", err)
+	}
+	if target, err := os.Readlink(filepath.Join(b.ProfileDir(), "SingletonSocket")); err == nil &&
+		filepath.Dir(filepath.Dir(target)) != b.tmp {
+		t.Fatalf("the socket %s is not in the browser's own TMPDIR %s", target, b.tmp)
+	}
+	return b.tmp
 }
 
 func assertGone(t *testing.T, b *Browser) {

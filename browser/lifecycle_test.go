@@ -16,7 +16,7 @@ import (
 
 // TestFindExec needs no browser: a fake executable stands in for one.
 func TestFindExec(t *testing.T) {
-	if _, err := FindExec("/nonexistent/chrome"); !errors.Is(err, ErrNoBrowser) {
+	if _, err := FindExec("/nonexistent/chrome", true); !errors.Is(err, ErrNoBrowser) {
 		t.Errorf("missing path: err = %v, want ErrNoBrowser", err)
 	}
 	if !strings.Contains(ErrNoBrowser.Error(), "apt-get install -y chromium") ||
@@ -24,11 +24,11 @@ func TestFindExec(t *testing.T) {
 		!strings.Contains(ErrNoBrowser.Error(), "winget install Google.Chrome") {
 		t.Errorf("ErrNoBrowser does not say how to install: %q", ErrNoBrowser)
 	}
-	if _, err := FindExec(t.TempDir()); !errors.Is(err, ErrNoBrowser) {
+	if _, err := FindExec(t.TempDir(), true); !errors.Is(err, ErrNoBrowser) {
 		t.Errorf("a directory: err = %v, want ErrNoBrowser", err)
 	}
 	fake := fakeBrowser(t)
-	if got, err := FindExec(fake); err != nil || got != fake {
+	if got, err := FindExec(fake, true); err != nil || got != fake {
 		t.Errorf("FindExec(%q) = %q, %v", fake, got, err)
 	}
 	if runtime.GOOS == "windows" {
@@ -38,16 +38,28 @@ func TestFindExec(t *testing.T) {
 	if err := os.WriteFile(plain, []byte("not a program\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := FindExec(plain); !errors.Is(err, ErrNoBrowser) {
+	if _, err := FindExec(plain, true); !errors.Is(err, ErrNoBrowser) {
 		t.Errorf("a file that is not executable: err = %v, want ErrNoBrowser", err)
 	}
 	t.Setenv("PATH", filepath.Dir(fake))
-	if got, err := FindExec("chromium"); err != nil || got != fake {
-		t.Errorf(`FindExec("chromium") with the fake on PATH = %q, %v; want %q`, got, err, fake)
+	if got, err := FindExec("chromium", true); err != nil || got != fake {
+		t.Errorf(`FindExec("chromium", true) with the fake on PATH = %q, %v; want %q`, got, err, fake)
 	}
 	if runtime.GOOS == "linux" { // "chromium" on PATH is the first place Linux looks
-		if got, err := FindExec(""); err != nil || got != fake {
+		if got, err := FindExec("", false); err != nil || got != fake {
 			t.Errorf("search with the fake first on PATH = %q, %v; want %q", got, err, fake)
+		}
+		// A headless browser is the headless shell where there is one,
+		// a visible one never.
+		shell := filepath.Join(filepath.Dir(fake), "chromium-headless-shell")
+		if err := os.WriteFile(shell, []byte("#!/bin/sh\nexit 1\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := FindExec("", true); err != nil || !IsHeadlessShell(got) {
+			t.Errorf("headless search with a headless shell on PATH = %q, %v; want a headless shell", got, err)
+		}
+		if got, err := FindExec("", false); err != nil || got != fake {
+			t.Errorf("visible search with a headless shell on PATH = %q, %v; want %q", got, err, fake)
 		}
 	}
 }
@@ -55,7 +67,7 @@ func TestFindExec(t *testing.T) {
 // TestFindExecFindsTheInstalledBrowser searches this machine's browser.
 func TestFindExecFindsTheInstalledBrowser(t *testing.T) {
 	testkit.Chromium(t)
-	found, err := FindExec("")
+	found, err := FindExec("", true)
 	if err != nil {
 		t.Fatalf("search: %v", err)
 	}

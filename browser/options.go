@@ -27,8 +27,9 @@ type Options struct {
 	// it and starts nothing; Close closes that context and the connection.
 	// It may carry a token: it is never logged or put in an error.
 	Remote string
-	// Cookies are set in a remote browser's context before its first page:
-	// the signed-in session travels this way (see SessionCookies).
+	// Cookies are set in the browser's context before its first page: the
+	// signed-in session travels this way to a remote browser and to a
+	// headless shell (see SessionCookies and SetCookies).
 	Cookies []*network.CookieParam
 	// Flags are extra command-line switches ("--restore-last-session",
 	// "--lang=pt-BR"). A switch given here overrides a default one.

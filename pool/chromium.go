@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"os"
@@ -85,8 +86,13 @@ func (c *Chromium) SessionCookies(ctx context.Context) ([]*network.CookieParam, 
 	c.cookiesMu.Lock()
 	defer c.cookiesMu.Unlock()
 	fi, err := os.Stat(filepath.Join(c.Profiles.Base(), "Default", "Cookies"))
+	if errors.Is(err, fs.ErrNotExist) {
+		// Never signed in: the browser meets the sign-in wall, which says
+		// so (exit 3) at its first page.
+		return nil, nil
+	}
 	if err != nil {
-		return nil, fmt.Errorf("the signed-in profile %s has no cookies (run coupatui login): %w", c.Profiles.Base(), err)
+		return nil, fmt.Errorf("the signed-in profile %s: its cookies: %w", c.Profiles.Base(), err)
 	}
 	src := cookieSource{fi.ModTime(), fi.Size()}
 	if c.cookies != nil && src == c.cookiesOf {
@@ -113,6 +119,12 @@ func (c *Chromium) readCookies(ctx context.Context) ([]*network.CookieParam, err
 	defer clone.Remove()
 	opts := c.Browser
 	opts.Remote, opts.Cookies, opts.ProfileDir = "", nil, clone.Dir
+	// Not a headless shell, which would drop the cookies it is to read.
+	if exe, err := browser.FindExec(opts.ExecPath, true); err == nil {
+		if full := browser.SessionReader(exe); full != "" {
+			opts.ExecPath = full
+		}
+	}
 	opts.Flags = append(append([]string(nil), opts.Flags...), profiles.CloneFlags()...)
 	if c.Logger != nil {
 		opts.Logger = c.Logger.With("worker", "cookies")
@@ -165,11 +177,46 @@ func (c *Chromium) Launch(ctx context.Context, worker int) (Browser, error) {
 		discard = false
 	}
 	c.name(&opts, worker)
+	// A headless shell drops the clone's session cookies as it starts:
+	// they are read (once a sign-in, by a full browser) while it starts,
+	// and set before its first page.
+	var cookies chan cookiesRead
+	if c.Profiles != nil && c.runsShell(opts) {
+		cookies = make(chan cookiesRead, 1)
+		go func() {
+			list, err := c.SessionCookies(ctx)
+			cookies <- cookiesRead{list, err}
+		}()
+	}
 	b, err := browser.Launch(ctx, opts)
+	if cookies != nil {
+		read := <-cookies // the read ends before Launch does
+		if err == nil {
+			if err = read.err; err == nil {
+				err = b.SetCookies(ctx, read.cookies)
+			}
+			if err != nil {
+				b.Discard()
+			}
+		}
+	}
 	if err != nil {
 		return nil, errors.Join(err, release())
 	}
 	return &chromiumBrowser{b: b, site: c.Site, release: release, discard: discard}, nil
+}
+
+// runsShell reports whether a local browser launched with opts is a
+// headless shell.
+func (c *Chromium) runsShell(opts browser.Options) bool {
+	exe, err := browser.FindExec(opts.ExecPath, opts.Headless)
+	return err == nil && browser.IsHeadlessShell(exe)
+}
+
+// cookiesRead is what SessionCookies gave a launching browser.
+type cookiesRead struct {
+	cookies []*network.CookieParam
+	err     error
 }
 
 // chromiumBrowser adapts one browser.Browser to the pool's Browser.

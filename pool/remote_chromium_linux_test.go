@@ -40,8 +40,8 @@ func TestRealRemoteHostsMixedWithLocal(t *testing.T) {
 	srv := sim.Start(t, sim.Options{SignIn: true, SessionCookie: true, POs: pos, Latency: 2 * time.Second}) // slow enough that POs are left when the host comes back
 	tmp := t.TempDir()
 	m := newProfiles(t, tmp)
-	other := plantForeignCookie(t, exe, m.Base())
-	session := signIn(t, exe, m.Base(), srv, pos[0].ID)
+	other := plantForeignCookie(t, m.Base())
+	session := signIn(t, m.Base(), srv, pos[0].ID)
 
 	hosts := []*testkit.ChromiumHost{testkit.StartChromiumHost(t, exe), testkit.StartChromiumHost(t, exe)}
 	var logs testkit.Buffer
@@ -206,7 +206,7 @@ const foreignCookie = "other_site_secret"
 
 // plantForeignCookie stores a lasting cookie of another origin (localhost,
 // where the site is 127.0.0.1) in profile, and returns that origin.
-func plantForeignCookie(t *testing.T, exe, profile string) string {
+func plantForeignCookie(t *testing.T, profile string) string {
 	t.Helper()
 	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.SetCookie(w, &http.Cookie{Name: foreignCookie, Value: "x", Path: "/", MaxAge: 3600})
@@ -216,7 +216,8 @@ func plantForeignCookie(t *testing.T, exe, profile string) string {
 	origin := strings.Replace(other.URL, "127.0.0.1", "localhost", 1)
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
-	b, tab := openTab(t, ctx, browser.Options{ExecPath: exe, Headless: true, ProfileDir: profile, StartTimeout: time.Minute})
+	b, tab := openTab(t, ctx, browser.Options{ExecPath: testkit.LoginChromium(t), Headless: true,
+		ProfileDir: profile, StartTimeout: time.Minute})
 	if _, err := tab.Navigate(ctx, origin+"/"); err != nil {
 		t.Fatal(err)
 	}
@@ -270,7 +271,7 @@ func TestRealBrowserless(t *testing.T) {
 	srv := sim.Start(t, sim.Options{SignIn: true, SessionCookie: true, POs: pos, Latency: 200 * time.Millisecond})
 	tmp := t.TempDir()
 	m := newProfiles(t, tmp)
-	session := signIn(t, exe, m.Base(), srv, pos[0].ID)
+	session := signIn(t, m.Base(), srv, pos[0].ID)
 	var logs testkit.Buffer
 	log := logs.Logger()
 	engine := profileEngine(exe, srv, filepath.Join(tmp, "downloads"), m, log)

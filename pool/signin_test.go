@@ -20,12 +20,15 @@ import (
 )
 
 // signIn fills the simulator's sign-in form in a browser on profile, closes
-// the browser cleanly and returns the session cookie's value.
-func signIn(t *testing.T, exec, profile string, srv *sim.Server, po string) string {
+// the browser cleanly and returns the session cookie's value. The browser
+// is the full one `coupatui login` shows (headless here); workers may run
+// the headless shell, which gets the session from the pool.
+func signIn(t *testing.T, profile string, srv *sim.Server, po string) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
-	b, tab := openTab(t, ctx, browser.Options{ExecPath: exec, Headless: true, ProfileDir: profile, StartTimeout: time.Minute})
+	b, tab := openTab(t, ctx, browser.Options{ExecPath: testkit.LoginChromium(t), Headless: true,
+		ProfileDir: profile, StartTimeout: time.Minute})
 	poURL := srv.URL() + "/order_headers/" + po
 	resp, err := tab.Navigate(ctx, poURL)
 	if err != nil {
@@ -99,7 +102,7 @@ func TestRealSignedInClonesAndSessionExpiry(t *testing.T) {
 	srv := sim.Start(t, sim.Options{SignIn: true, SessionCookie: true, POs: pos, Latency: 200 * time.Millisecond})
 	tmp := t.TempDir()
 	m := newProfiles(t, tmp)
-	tokens := []string{signIn(t, exec, m.Base(), srv, pos[0].ID)}
+	tokens := []string{signIn(t, m.Base(), srv, pos[0].ID)}
 
 	var logs testkit.Buffer
 	log := logs.Logger()
@@ -141,7 +144,7 @@ func TestRealSignedInClonesAndSessionExpiry(t *testing.T) {
 	}
 
 	// The operator signs in again; the pool re-clones and resumes.
-	tokens = append(tokens, signIn(t, exec, m.Base(), srv, pos[0].ID))
+	tokens = append(tokens, signIn(t, m.Base(), srv, pos[0].ID))
 	if err := p.Reauthenticate(); err != nil {
 		t.Fatal(err)
 	}

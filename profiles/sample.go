@@ -1,25 +1,35 @@
 package profiles
 
 import (
+	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 )
 
+// paddedJSON is a JSON object as long as random, its one string made of
+// random's bytes in hex (so still incompressible).
+func paddedJSON(random []byte) []byte {
+	n := max(len(random)-len(`{"pad":""}`), 0) / 2
+	return []byte(`{"pad":"` + hex.EncodeToString(random[:n]) + `"}`)
+}
+
 // WriteSample writes a base profile of about mb MB laid out like a
 // Chromium profile used for weeks, for benchmarks (profiles' own and
 // `coupatui bench`): the sign-in state (cookies, preferences, local
 // storage), history and favicon databases, an extension, and a lot of
 // cache. Its contents are incompressible, like real databases, and the
-// same for the same seed. Chromium ignores the files it does not know, so
-// a browser starts cleanly on it; mb 0 writes only its preferences. It
-// returns the bytes written.
+// same for the same seed. Its JSON files (Local State, the preferences)
+// are JSON, padded, since the headless shell refuses to start on a Local
+// State it cannot parse; Chromium passes over the other files it cannot
+// read, so a browser starts cleanly on it. mb 0 writes only its
+// preferences. It returns the bytes written.
 func WriteSample(dir string, mb int, seed uint64) (int64, error) {
 	rng := rand.New(rand.NewPCG(seed, 2))
 	scale := float64(mb) / 100 // the layout below adds up to ~100 MB
 	var total int64
-	write := func(rel string, size int) error {
+	write := func(rel string, size int, asJSON bool) error {
 		if mb == 0 {
 			return nil
 		}
@@ -35,6 +45,9 @@ func WriteSample(dir string, mb int, seed uint64) (int64, error) {
 				data[i+j] = byte(v >> (8 * j))
 			}
 		}
+		if asJSON {
+			data = paddedJSON(data)
+		}
 		total += int64(size)
 		return os.WriteFile(p, data, 0o600)
 	}
@@ -44,12 +57,13 @@ func WriteSample(dir string, mb int, seed uint64) (int64, error) {
 		count      int // files f_000000... in the folder rel; 0: rel is one file
 		size       int
 		preference bool
+		json       bool // padded JSON, not random bytes
 	}
 	items := []item{
 		// the sign-in state, which a clone copies
-		{rel: "Local State", size: 40 * kb},
+		{rel: "Local State", size: 40 * kb, json: true},
 		{rel: "Default/Preferences", preference: true},
-		{rel: "Default/Secure Preferences", size: 8 * kb},
+		{rel: "Default/Secure Preferences", size: 8 * kb, json: true},
 		{rel: "Default/Cookies", size: 1 * mib},
 		{rel: "Default/Cookies-journal"},
 		{rel: "Default/Web Data", size: 3 * mib},
@@ -92,10 +106,10 @@ func WriteSample(dir string, mb int, seed uint64) (int64, error) {
 			}
 		case it.count > 0:
 			for i := 0; i < it.count && err == nil; i++ {
-				err = write(fmt.Sprintf("%s/f_%06x", it.rel, i), it.size)
+				err = write(fmt.Sprintf("%s/f_%06x", it.rel, i), it.size, false)
 			}
 		default:
-			err = write(it.rel, it.size)
+			err = write(it.rel, it.size, it.json)
 		}
 		if err != nil {
 			return total, fmt.Errorf("writing a sample profile in %s: %w", dir, err)

@@ -29,9 +29,12 @@ const startTimeout = 90 * time.Second
 // cleanly, and shows that browsers on clones open a protected PO page
 // without meeting the sign-in wall, while a plain copy of the same base does
 // meet it (the test can fail), and that --restore-last-session is the other
-// cure for a plain copy.
+// cure for a plain copy. Every browser here is the full one `coupatui
+// login` uses: a headless shell drops such cookies whatever the profile
+// says, and gets them from the pool instead (pool's
+// TestRealSignedInClonesAndSessionExpiry).
 func TestCloneStaysSignedIn(t *testing.T) {
-	testkit.Chromium(t) // it starts six browsers, which Launch finds as Chromium does
+	testkit.LoginChromium(t)
 	ctx, cancel := context.WithTimeout(t.Context(), 4*time.Minute)
 	defer cancel()
 	srv := sim.Start(t, sim.Options{SignIn: true, SessionCookie: true,
@@ -111,7 +114,9 @@ func TestCloneStaysSignedIn(t *testing.T) {
 // browser cleanly.
 func signIn(ctx context.Context, t *testing.T, base string, srv *sim.Server, poURL string) {
 	t.Helper()
-	b, err := browser.Launch(ctx, browser.Options{Headless: true, ProfileDir: base, StartTimeout: startTimeout})
+	// The browser `coupatui login` shows, headless here.
+	b, err := browser.Launch(ctx, browser.Options{ExecPath: testkit.LoginChromium(t), Headless: true,
+		ProfileDir: base, StartTimeout: startTimeout})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +160,8 @@ func signIn(ctx context.Context, t *testing.T, base string, srv *sim.Server, poU
 // path it ended on.
 func openPO(ctx context.Context, t *testing.T, profile, poURL string, flags []string) string {
 	t.Helper()
-	b, err := browser.Launch(ctx, browser.Options{Headless: true, ProfileDir: profile, Flags: flags, StartTimeout: startTimeout})
+	b, err := browser.Launch(ctx, browser.Options{ExecPath: testkit.LoginChromium(t), Headless: true,
+		ProfileDir: profile, Flags: flags, StartTimeout: startTimeout})
 	if err != nil {
 		t.Error(err)
 		return ""

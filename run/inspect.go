@@ -98,7 +98,7 @@ func Inspect(ctx context.Context, cfg config.Config, args []string, w io.Writer)
 	}
 	opts := browser.Options{Headless: cfg.Pool.HeadlessMode, BlockResources: cfg.Browser.BlockResources,
 		StartTimeout: cfg.Pool.WorkerStartupTimeout.Duration}
-	if opts.ExecPath, err = browser.FindExec(cfg.Browser.ExecPath); err != nil {
+	if opts.ExecPath, err = browser.FindExec(cfg.Browser.ExecPath, opts.Headless); err != nil {
 		return Interrupted, err
 	}
 	m, err := profileManager(cfg, nil)
@@ -144,7 +144,7 @@ func DemoInspect(cfg config.Config, d DemoOptions, w io.Writer) error {
 	cfg.Coupa.BaseURL = srv.URL()
 	site := siteOf(cfg)
 	site.PagesDir = filepath.Join(dir, config.PagesDirName, inspectName)
-	exe, err := browser.FindExec(cfg.Browser.ExecPath)
+	exe, err := browser.FindExec(cfg.Browser.ExecPath, true)
 	if err != nil {
 		return err
 	}

@@ -28,7 +28,7 @@ func Login(ctx context.Context, cfg config.Config, stderr io.Writer) error {
 			"  Run `coupatui login` from a desktop session, or over `ssh -X`; or sign in to Coupa with Chrome or Edge\n" +
 			"  on a machine with a screen and set pool.base_profile_path in config.toml to that browser's profile folder")
 	}
-	exec, err := browser.FindExec(cfg.Browser.ExecPath)
+	exec, err := browser.FindExec(cfg.Browser.ExecPath, false)
 	if err != nil {
 		return err
 	}

@@ -32,7 +32,7 @@ func PDF(ctx context.Context, cfg config.Config, folder string, w io.Writer) err
 		return fmt.Errorf("pdf %s: not a folder: give the folder holding the e-mails (the download root or one PO's folder)", folder)
 	}
 	// A local browser prints, whatever endpoints the runs use.
-	if cfg.Browser.ExecPath, err = browser.FindExec(cfg.Browser.ExecPath); err != nil {
+	if cfg.Browser.ExecPath, err = browser.FindExec(cfg.Browser.ExecPath, true); err != nil {
 		return err
 	}
 	var found []string

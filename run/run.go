@@ -87,7 +87,7 @@ func (s *session) start() (End, error) {
 		return Interrupted, err
 	}
 	// A local browser also reads the session cookies remote workers need.
-	if s.cfg.Browser.ExecPath, err = browser.FindExec(s.cfg.Browser.ExecPath); err != nil {
+	if s.cfg.Browser.ExecPath, err = browser.FindExec(s.cfg.Browser.ExecPath, s.cfg.Pool.HeadlessMode); err != nil {
 		return Interrupted, err
 	}
 	if err := checkSelectors(s.cfg, siteOf(s.cfg)); err != nil {
@@ -237,6 +237,11 @@ func (s *session) process() (End, error) {
 			return Interrupted, err
 		}
 		engine.Profiles = m
+		if browser.SessionReader(s.cfg.Browser.ExecPath) == "" {
+			s.log.Warn("workers run in the headless shell and no full browser is installed to read the "+
+				"signed-in session: a session cookie without expiry is lost (install chromium)",
+				"browser", s.cfg.Browser.ExecPath)
+		}
 	}
 
 	s.mon = monitor.New(monitor.Options{

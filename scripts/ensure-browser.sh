@@ -1,6 +1,7 @@
 #!/bin/sh
 # Makes sure a Chrome, Chromium or Edge is installed, installing Debian's
-# or Ubuntu's chromium package when it can. With --test it also makes sure
+# or Ubuntu's chromium package when it can, and Chromium's headless shell
+# (chromium-headless-shell) beside it. With --test it also makes sure
 # tmux is there (the console's end-to-end test drives the real terminal)
 # and poppler-utils (tests read the PDFs of e-mails back with pdftotext),
 # and browserless from npm (scripts/ensure-browserless.sh).
@@ -40,7 +41,7 @@ if ! browser_found; then
 	if ! apt_install chromium; then
 		cat >&2 <<'MSG'
 No Chrome, Chromium or Edge found. Install one, then run make again:
-  Debian:   sudo apt-get install -y chromium
+  Debian:   sudo apt-get install -y chromium chromium-headless-shell
   Ubuntu:   sudo snap install chromium   (or install Google Chrome from google.com/chrome)
   macOS:    brew install --cask google-chrome   (or: brew install --cask chromium)
   Windows:  winget install Google.Chrome
@@ -50,6 +51,11 @@ MSG
 	fi
 fi
 
+# The headless shell is what workers prefer: it starts faster and takes
+# less memory than the full browser, which login still needs.
+if ! have chromium-headless-shell && ! have chrome-headless-shell && have apt-get; then
+	apt_install chromium-headless-shell || echo "chromium-headless-shell not installed: workers run the full browser (slower to start, more memory)." >&2
+fi
 if [ "${1:-}" = "--test" ] && ! have tmux; then
 	apt_install tmux || echo "tmux is missing: the console's end-to-end tests will be skipped." >&2
 fi

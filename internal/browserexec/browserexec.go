@@ -12,12 +12,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"strings"
 )
 
-// Find returns the absolute path of the first of Candidates(runtime.GOOS)
-// that Look accepts, and false when there is none.
-func Find() (string, bool) {
-	for _, candidate := range Candidates(runtime.GOOS) {
+// Find returns the absolute path of the first of Candidates(runtime.GOOS,
+// headless) that Look accepts, and false when there is none.
+func Find(headless bool) (string, bool) {
+	for _, candidate := range Candidates(runtime.GOOS, headless) {
 		if found, err := Look(candidate); err == nil {
 			return found, true
 		}
@@ -47,8 +49,40 @@ func Look(name string) (string, error) {
 }
 
 // Candidates lists, in order of preference, the names (looked up on PATH)
-// and paths where Chromium-family browsers are installed on goos.
-func Candidates(goos string) []string {
+// and paths where Chromium-family browsers are installed on goos. For a
+// headless browser Chromium's headless shell comes first, where installed:
+// it reads the same profiles and, on 2 cores, starts in a third of the full
+// browser's CPU time and takes a third of its memory (docs/ARCHITECTURE.md,
+// "Browsers"). It cannot show a window, so it is never a visible one.
+func Candidates(goos string, headless bool) []string {
+	full := fullBrowsers(goos)
+	if !headless {
+		return full
+	}
+	return append(headlessShells(goos), full...)
+}
+
+// shellNames are the headless-only builds' executables: Debian's and
+// Ubuntu's chromium-headless-shell package, Chrome for Testing's download
+// and Chromium's own build target.
+var shellNames = []string{"chromium-headless-shell", "chrome-headless-shell", "headless_shell", "headless-shell"}
+
+// headlessShells are where the headless-only builds are found on goos.
+func headlessShells(goos string) []string {
+	switch goos {
+	case "windows":
+		return []string{"chrome-headless-shell.exe"}
+	case "darwin":
+		return []string{"chrome-headless-shell"}
+	default:
+		// Debian's binary before its /usr/bin wrapper, a script that runs
+		// it as a child: the browser's PID is then the script's.
+		return append([]string{"/usr/lib/chromium/chromium-headless-shell"}, shellNames...)
+	}
+}
+
+// fullBrowsers are the browsers that can also show a window.
+func fullBrowsers(goos string) []string {
 	switch goos {
 	case "darwin":
 		var list []string
@@ -86,7 +120,15 @@ func Candidates(goos string) []string {
 			"/usr/bin/chromium", "/usr/lib/chromium/chromium",
 			"/snap/bin/chromium", "/opt/google/chrome/chrome",
 			"/opt/microsoft/msedge/msedge",
-			"headless_shell", "headless-shell",
 		}
 	}
+}
+
+// IsHeadlessShell reports whether path names a headless shell (see
+// headlessShells). A shell starting on a profile drops its cookies that
+// have no expiry, whatever the profile's last exit: no session restore is
+// built in. So a signed-in session reaches it as cookies set before its
+// first page, as it reaches a remote browser.
+func IsHeadlessShell(path string) bool {
+	return slices.Contains(shellNames, strings.ToLower(strings.TrimSuffix(filepath.Base(path), ".exe")))
 }

@@ -17,7 +17,20 @@ func Chromium(tb testing.TB) string {
 	if testing.Short() {
 		tb.Skip("-short: skipping browser test")
 	}
-	exe, ok := browserexec.Find()
+	exe, ok := browserexec.Find(true)
+	if !ok {
+		tb.Skip(noBrowser())
+	}
+	return exe
+}
+
+// LoginChromium is like Chromium but returns the browser that can show a
+// window, as `coupatui login` finds it: tests that sign in as an operator
+// would use it, and workers then read its profile in the headless one.
+func LoginChromium(tb testing.TB) string {
+	tb.Helper()
+	Chromium(tb)
+	exe, ok := browserexec.Find(false)
 	if !ok {
 		tb.Skip(noBrowser())
 	}
@@ -27,6 +40,6 @@ func Chromium(tb testing.TB) string {
 // noBrowser is the reason Chromium gives when it finds none.
 func noBrowser() string {
 	return "no Chromium or Chrome found (looked for " +
-		strings.Join(browserexec.Candidates(runtime.GOOS), ", ") +
+		strings.Join(browserexec.Candidates(runtime.GOOS, true), ", ") +
 		"); install one to run this test: apt-get install -y chromium"
 }

@@ -80,7 +80,7 @@ func TestChromiumFindsTheBrowserOrSaysHowToInstallOne(t *testing.T) {
 	}
 	var got string
 	f := run(t, func(tb testing.TB) { got = Chromium(tb) })
-	if exe, ok := browserexec.Find(); ok {
+	if exe, ok := browserexec.Find(true); ok {
 		if got != exe || f.skipped != "" {
 			t.Errorf("with %s installed: got %q, skipped %q", exe, got, f.skipped)
 		}
