@@ -316,3 +316,35 @@ func TestStatusOfAnEmptySnapshotIsValidJSON(t *testing.T) {
 		t.Fatalf("%s %v", b, err)
 	}
 }
+
+// Remote slots are counted apart from the local browsers target_workers is
+// about, and each says which endpoint it is a slot of.
+func TestStatusCountsRemoteSlotsApart(t *testing.T) {
+	snap := pool.Snapshot{TargetWorkers: 1, WorkerCount: 3, LocalWorkers: 1, Workers: []pool.WorkerInfo{
+		{ID: 1, State: pool.WorkerIdle, MemBytes: 250 << 20, MemKind: "pss"},
+		{ID: 2, State: pool.WorkerIdle, Endpoint: 1},
+		{ID: 3, State: pool.WorkerBusy, Endpoint: 2, PO: "4500000001"},
+	}}
+	b, err := json.Marshal(metrics.StatusOf(snap))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		WorkerCount   int `json:"worker_count"`
+		RemoteWorkers int `json:"remote_workers"`
+		TargetWorkers int `json:"target_workers"`
+		Workers       []map[string]any
+	}
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.WorkerCount != 1 || got.RemoteWorkers != 2 || got.TargetWorkers != 1 {
+		t.Errorf("worker_count %d, remote_workers %d, target_workers %d; want 1, 2, 1: %s",
+			got.WorkerCount, got.RemoteWorkers, got.TargetWorkers, b)
+	}
+	for i, want := range []any{nil, 1.0, 2.0} {
+		if e := got.Workers[i]["endpoint"]; e != want {
+			t.Errorf("worker %d: endpoint %v, want %v", i+1, e, want)
+		}
+	}
+}

@@ -8,15 +8,15 @@ import (
 	"coupatui/pool"
 )
 
-// Status is what /status serves: the pool's snapshot as the seed's
-// get_status() returned it (pool status, uptime, worker count, completed
-// tasks, per-worker status, memory usage percent), plus the counts behind
-// the console's header.
+// Status is what /status serves: the pool's snapshot (pool status, uptime,
+// worker counts, completed tasks, per-worker status, memory usage
+// percent) and the counts behind the console's header.
 type Status struct {
 	PoolStatus         string         `json:"pool_status"`
 	Reason             string         `json:"reason,omitempty"`
 	UptimeSeconds      float64        `json:"uptime_seconds"`
-	WorkerCount        int            `json:"worker_count"`
+	WorkerCount        int            `json:"worker_count"`   // local workers alive, as target_workers counts them
+	RemoteWorkers      int            `json:"remote_workers"` // remote slots' workers alive
 	TargetWorkers      int            `json:"target_workers"`
 	CompletedTasks     int            `json:"completed_tasks"` // tasks final, whatever their status
 	TotalTasks         int            `json:"total_tasks"`
@@ -33,6 +33,7 @@ type Status struct {
 // WorkerStatus is one worker in Status.
 type WorkerStatus struct {
 	ID             int     `json:"id"`
+	Endpoint       int     `json:"endpoint,omitempty"` // i for a slot of the i-th remote endpoint; absent for a local browser
 	Status         string  `json:"status"`
 	PO             string  `json:"po,omitempty"`
 	TaskSeconds    float64 `json:"task_seconds,omitempty"` // time on the current PO
@@ -50,7 +51,8 @@ func StatusOf(s pool.Snapshot) Status {
 		PoolStatus:         s.State.String(),
 		Reason:             s.Reason,
 		UptimeSeconds:      s.Uptime.Seconds(),
-		WorkerCount:        s.WorkerCount,
+		WorkerCount:        s.LocalWorkers,
+		RemoteWorkers:      s.WorkerCount - s.LocalWorkers,
 		TargetWorkers:      s.TargetWorkers,
 		CompletedTasks:     s.Counts.Done,
 		TotalTasks:         s.Counts.Total,
@@ -67,7 +69,7 @@ func StatusOf(s pool.Snapshot) Status {
 		st.ByStatus[string(k)] = n
 	}
 	for _, w := range s.Workers {
-		ws := WorkerStatus{ID: w.ID, Status: w.State.String(), PO: w.PO, TasksCompleted: w.TasksDone,
+		ws := WorkerStatus{ID: w.ID, Endpoint: w.Endpoint, Status: w.State.String(), PO: w.PO, TasksCompleted: w.TasksDone,
 			Restarts: w.Restarts, MemoryBytes: w.MemBytes, MemoryKind: w.MemKind, CPUPercent: w.CPU, LastError: w.LastError}
 		if w.PO != "" && !w.TaskStart.IsZero() {
 			ws.TaskSeconds = s.Taken.Sub(w.TaskStart).Seconds()

@@ -167,8 +167,9 @@ type Snapshot struct {
 	Started       time.Time
 	Uptime        time.Duration
 	Workers       []WorkerInfo // by worker ID
-	WorkerCount   int          // workers alive now (not stopped)
-	TargetWorkers int          // what the operator asked for
+	WorkerCount   int          // workers alive now (not stopped), remote slots' included
+	LocalWorkers  int          // of those, the ones with a local browser: what the target is about
+	TargetWorkers int          // local workers the operator asked for
 	Effective     int          // what the pool runs now (target bounded by pressure)
 	MinWorkers    int
 	MaxWorkers    int

@@ -72,6 +72,9 @@ func TestRealRemoteHostsMixedWithLocal(t *testing.T) {
 	if len(s.Workers) != 6 || len(s.Endpoints) != 2 || s.Endpoints[0].Health() != "up" || s.Endpoints[1].Health() != "up" {
 		t.Fatalf("after start: %d workers, endpoints %+v", len(s.Workers), s.Endpoints)
 	}
+	if s.WorkerCount != 6 || s.LocalWorkers != 2 {
+		t.Errorf("after start: %d workers alive, %d of them local; want 6 and 2", s.WorkerCount, s.LocalWorkers)
+	}
 	hs := submitPOs(t, p, pos)
 
 	// Kill host 1 while its slots work.

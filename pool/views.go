@@ -41,6 +41,9 @@ func (p *Pool) Snapshot() Snapshot {
 		s.Workers = append(s.Workers, w.info())
 		if w.state != WorkerStopped {
 			s.WorkerCount++
+			if w.endpoint == 0 {
+				s.LocalWorkers++
+			}
 		}
 	}
 	slices.SortFunc(s.Workers, func(a, b WorkerInfo) int { return a.ID - b.ID })

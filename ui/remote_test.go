@@ -13,7 +13,7 @@ import (
 // same host, two slots each: the names differ only after "127.0.0.1:".
 func remoteSnap() pool.Snapshot {
 	s := pool.Snapshot{
-		State: pool.PoolRunning, TargetWorkers: 1, Effective: 1, WorkerCount: 5,
+		State: pool.PoolRunning, TargetWorkers: 1, Effective: 1, WorkerCount: 5, LocalWorkers: 1,
 		Endpoints: []pool.EndpointInfo{
 			{Name: "127.0.0.1:9333", Slots: 2, Connected: 2, Busy: 1},
 			{Name: "127.0.0.1:9334", Slots: 2, Connected: 1, LastError: "down: 127.0.0.1:9334 unreachable"},

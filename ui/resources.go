@@ -83,7 +83,7 @@ func resourceLines(c *common, memHist []float64, iw int) [][]span {
 	body := [][]span{
 		label("Memory", append(gauge(fill, r.UsagePercent/100, mark, gw), span{text: fmt.Sprintf(" %3.0f%%%s", r.UsagePercent, limit)})...),
 		label("", span{pressure, fill}, span{text: free}),
-		label("Browsers", span{text: fmt.Sprintf("%s in %s", browsers, plural(localWorkers(c.snap), "worker"))}),
+		label("Browsers", span{text: fmt.Sprintf("%s in %s", browsers, plural(c.snap.LocalWorkers, "worker"))}),
 		label("CPU", append(gauge(tInfo, r.CPUPercent/100, -1, gw), span{text: fmt.Sprintf(" %3.0f%%", r.CPUPercent)})...),
 		label("Mem %", span{sparkline(memHist, sw, 100), tInfo}, span{text: fmt.Sprintf(" %3.0f%%", r.UsagePercent)}),
 		label("POs/min", span{sparkline(c.hist.rate, sw, 0), tOK}, span{text: fmt.Sprintf(" %5.1f", c.hist.currentRate())}),

@@ -209,25 +209,12 @@ func workerCells(c *common, wk pool.WorkerInfo) tableCells {
 // endpoint n (1-based): "@1".
 func endpointTag(n int) string { return "@" + strconv.Itoa(n) }
 
-// localWorkers counts the running workers with a local browser: the ones
-// the target, +/- and the memory policy are about.
-func localWorkers(snap pool.Snapshot) int {
-	n := 0
-	for _, w := range snap.Workers {
-		if w.State != pool.WorkerStopped && w.Endpoint == 0 {
-			n++
-		}
-	}
-	return n
-}
-
 // workerCount is "local/target", and the remote slots' workers apart
 // when there are endpoints: "1/1 + 4 remote".
 func workerCount(snap pool.Snapshot) string {
-	local := localWorkers(snap)
-	s := fmt.Sprintf("%d/%d", local, snap.TargetWorkers)
+	s := fmt.Sprintf("%d/%d", snap.LocalWorkers, snap.TargetWorkers)
 	if len(snap.Endpoints) > 0 {
-		s += fmt.Sprintf(" + %d remote", snap.WorkerCount-local)
+		s += fmt.Sprintf(" + %d remote", snap.WorkerCount-snap.LocalWorkers)
 	}
 	return s
 }
