@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"coupatui/browser"
+	"coupatui/config"
 	"coupatui/coupa/sim"
 	"coupatui/internal/testkit"
 	"coupatui/run"
@@ -355,6 +358,70 @@ func TestUnsignedProfileExitsThreeAndFailsNoRow(t *testing.T) {
 	clones, _ := os.ReadDir(filepath.Join(dir, "data", "coupatui", "clones"))
 	if len(clones) != 0 {
 		t.Errorf("%d profile clones left", len(clones))
+	}
+}
+
+// An operator signs in once with the full browser, as `coupatui login`
+// does, and the session cookie has no expiry. Workers run in the headless
+// shell where it is installed, which drops such cookies as it starts: the
+// run and `coupatui inspect` still fetch the protected POs, signed in once.
+func TestSignedInRunAndInspect(t *testing.T) {
+	needBrowser(t)
+	dir := t.TempDir()
+	pos := numberedPOs(4500310001, 4, oneFile)
+	srv := sim.Start(t, sim.Options{SignIn: true, SessionCookie: true, POs: pos})
+	signInAsLogin(t, filepath.Join(dir, "data", "coupatui", config.ProfileDirName), srv.URL()+"/order_headers/"+pos[0].ID)
+
+	input := writePOList(t, dir, "pos.csv", pos)
+	a := runApp(t, dir, 3*time.Minute, "--no-tui", "--workers", "2", "--base-url", srv.URL(), input)
+	if a.code != exitOK {
+		t.Fatalf("run: exit %d\n%s", a.code, a.stderr.String())
+	}
+	res, err := sheet.ReadResults(filepath.Join(dir, "pos_results.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range res.Rows {
+		if r.Outcome.Status != vocab.Completed {
+			t.Errorf("PO%s: %s", r.PO, r.Outcome.Status)
+		}
+	}
+	a = runApp(t, dir, 2*time.Minute, "inspect", "--base-url", srv.URL(), pos[1].ID)
+	if a.code != exitOK || !strings.Contains(a.stdout.String(), "outcome      COMPLETED") {
+		t.Errorf("inspect: exit %d\n%s%s", a.code, a.stdout.String(), a.stderr.String())
+	}
+	if got := srv.Stats().SignIns; got != 1 {
+		t.Errorf("%d sign-ins, want the operator's one", got)
+	}
+}
+
+// signInAsLogin signs in to the simulator on the profile base with the
+// browser `coupatui login` shows (headless here) and closes it cleanly.
+func signInAsLogin(t *testing.T, base, poURL string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	b, err := browser.Launch(ctx, browser.Options{ExecPath: testkit.LoginChromium(t), Headless: true,
+		ProfileDir: base, StartTimeout: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	tab, err := b.NewTab(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tab.Navigate(ctx, poURL); err != nil {
+		t.Fatal(err)
+	}
+	u, err := url.Parse(poURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	testkit.SimSignInPage(t, ctx, tab, u.Scheme+"://"+u.Host)
+	tab.Close()
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
 	}
 }
 

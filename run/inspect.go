@@ -98,7 +98,9 @@ func Inspect(ctx context.Context, cfg config.Config, args []string, w io.Writer)
 	}
 	opts := browser.Options{Headless: cfg.Pool.HeadlessMode, BlockResources: cfg.Browser.BlockResources,
 		StartTimeout: cfg.Pool.WorkerStartupTimeout.Duration}
-	if opts.ExecPath, err = browser.FindExec(cfg.Browser.ExecPath, opts.Headless); err != nil {
+	// The full browser, even headless: it keeps the clone's session
+	// cookies, which a headless shell drops, and one page needs no speed.
+	if opts.ExecPath, err = browser.FindExec(cfg.Browser.ExecPath, false); err != nil {
 		return Interrupted, err
 	}
 	m, err := profileManager(cfg, nil)
