@@ -72,8 +72,8 @@ func wait(t *testing.T, h *pool.Handle) pool.TaskInfo {
 func po(i int) string { return fmt.Sprintf("45%08d", i) }
 
 // startSubscribed starts a pool subscribed to from before its start, so
-// the subscription misses no event; at cleanup the pool shuts down, then
-// the subscription closes.
+// the subscription misses no event; at cleanup the pool closes, then the
+// subscription. Start may take 2 minutes (real browsers launching).
 func startSubscribed(t *testing.T, cfg pool.Config, deps pool.Deps) (*pool.Pool, *pool.Subscription) {
 	t.Helper()
 	p, err := pool.New(cfg, deps)
@@ -81,11 +81,15 @@ func startSubscribed(t *testing.T, cfg pool.Config, deps pool.Deps) (*pool.Pool,
 		t.Fatal(err)
 	}
 	sub := p.Subscribe(0)
-	t.Cleanup(func() { sub.Close() })
-	if err := p.Start(context.Background()); err != nil {
+	t.Cleanup(func() {
+		p.Close()
+		sub.Close()
+	})
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	if err := p.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { p.Shutdown(context.Background()) })
 	return p, sub
 }
 

@@ -64,7 +64,7 @@ func TestRealRemoteHostsMixedWithLocal(t *testing.T) {
 	}
 	checkRemoteCookies(t, hosts[0].URL(), cookies, srv.URL(), other)
 
-	p, sub := runPool(t, cfg, pool.Deps{Engine: engine, Logger: log})
+	p, sub := startSubscribed(t, cfg, pool.Deps{Engine: engine, Logger: log})
 	var down atomic.Bool
 	var events sync.WaitGroup
 	events.Go(func() { down.Store(sawWorkerEvent(t, sub, "down")) })
@@ -280,7 +280,7 @@ func TestRealBrowserless(t *testing.T) {
 	cfg.MinWorkers = 0
 	cfg.Endpoints = []pool.Endpoint{{Name: browser.RemoteHost(bl.URL()), Slots: 4}}
 	cfg.RestartBackoff, cfg.RestartBackoffMax = 100*time.Millisecond, time.Second
-	p, sub := runPool(t, cfg, pool.Deps{Engine: engine, Logger: log})
+	p, sub := startSubscribed(t, cfg, pool.Deps{Engine: engine, Logger: log})
 	var events sync.WaitGroup
 	var reasons map[int][]string
 	events.Go(func() { reasons = workerReasons(t, sub, browserlessToken) })
