@@ -69,6 +69,19 @@ func wait(t *testing.T, h *pool.Handle) pool.TaskInfo {
 	return ti
 }
 
+// wantCompletedFirstTry waits for every task of hs and fails unless each
+// completed on its first attempt: a hold put them back in the queue
+// without spending one.
+func wantCompletedFirstTry(t *testing.T, hs []*pool.Handle) {
+	t.Helper()
+	for _, h := range hs {
+		ti := wait(t, h)
+		if ti.Result.Status != vocab.Completed || ti.Attempts != 1 {
+			t.Fatalf("PO %s: %s after %d attempts, want COMPLETED after 1", ti.PO, ti.Result.Status, ti.Attempts)
+		}
+	}
+}
+
 func po(i int) string { return fmt.Sprintf("45%08d", i) }
 
 // startSubscribed starts a pool subscribed to from before its start, so
@@ -479,12 +492,7 @@ func TestSignInWallPausesAndReauthenticateResumes(t *testing.T) {
 		if err := p.Reauthenticate(); err != nil {
 			t.Fatal(err)
 		}
-		for _, h := range hs {
-			ti := wait(t, h)
-			if ti.Result.Status != vocab.Completed || ti.Attempts != 1 {
-				t.Fatalf("task after re-sign-in: %s after %d attempts", ti.Result.Status, ti.Attempts)
-			}
-		}
+		wantCompletedFirstTry(t, hs)
 		seen := map[pool.EventKind]bool{}
 		for ev := range sub.C() {
 			seen[ev.Kind] = true
