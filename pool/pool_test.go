@@ -60,6 +60,15 @@ func startPool(t *testing.T, cfg pool.Config, e *pooltest.Engine) *pool.Pool {
 	return p
 }
 
+// startPaused is startPool paused: what the test submits queues up, and
+// runs only after Resume.
+func startPaused(t *testing.T, cfg pool.Config, e *pooltest.Engine) *pool.Pool {
+	t.Helper()
+	p := startPool(t, cfg, e)
+	p.Pause()
+	return p
+}
+
 func wait(t *testing.T, h *pool.Handle) pool.TaskInfo {
 	t.Helper()
 	ti, err := h.Wait(context.Background())
@@ -137,8 +146,7 @@ func TestPriorityOrderOnOneWorker(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		cfg := oneWorker()
 		e := pooltest.NewEngine(nil)
-		p := startPool(t, cfg, e)
-		p.Pause()
+		p := startPaused(t, cfg, e)
 		var hs []*pool.Handle
 		for i, pr := range []vocab.Priority{vocab.Low, vocab.Normal, vocab.Urgent, vocab.High, vocab.Normal, vocab.Urgent} {
 			h, err := p.Submit(po(i), pr, pool.Meta{Row: i + 1})
@@ -165,8 +173,7 @@ func TestPriorityOrderOnOneWorker(t *testing.T) {
 func TestDuplicateSubmitReturnsLiveTask(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		e := pooltest.NewEngine(nil)
-		p := startPool(t, fakeConfig(), e)
-		p.Pause()
+		p := startPaused(t, fakeConfig(), e)
 		h1, _ := p.Submit(po(1), vocab.Normal, pool.Meta{})
 		h2, _ := p.Submit(po(1), vocab.High, pool.Meta{})
 		if h1.ID() != h2.ID() {
@@ -301,8 +308,7 @@ func TestCrashRequeuesAtFrontAndRestarts(t *testing.T) {
 			return pooltest.Complete.Run(ctx, b, job, progress)
 		}))
 		cfg := oneWorker()
-		p := startPool(t, cfg, e)
-		p.Pause()
+		p := startPaused(t, cfg, e)
 		h1, _ := p.Submit(po(1), vocab.Normal, pool.Meta{})
 		h2, _ := p.Submit(po(2), vocab.Normal, pool.Meta{})
 		p.Resume()
@@ -740,8 +746,7 @@ func TestSlowSubscriberLosesOnlyProgress(t *testing.T) {
 func TestSnapshotAndTasksWindow(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		e := pooltest.NewEngine(nil)
-		p := startPool(t, fakeConfig(), e)
-		p.Pause()
+		p := startPaused(t, fakeConfig(), e)
 		for i := range 1000 {
 			pr := vocab.Normal
 			if i%100 == 0 {
