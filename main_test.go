@@ -150,6 +150,9 @@ func startApp(t *testing.T, ctx context.Context, dir string, args ...string) (*e
 }
 
 // oneFile is a COMPLETED PO of Acme with one small file.
+// noFiles is a numberedPOs maker: a PO of Acme's with no attachment.
+func noFiles(int) sim.PO { return sim.PO{Supplier: "Acme", Want: vocab.NoAttachments} }
+
 func oneFile(int) sim.PO {
 	return sim.PO{Supplier: "Acme", Want: vocab.Completed, Attachments: []sim.Attachment{{Name: "q.pdf", Size: 5000}}}
 }

@@ -160,7 +160,7 @@ func TestPartialFetchesOnlyMissingFiles(t *testing.T) {
 func TestSecondProcessIsRefused(t *testing.T) {
 	needBrowser(t)
 	dir := t.TempDir()
-	pos := numberedPOs(4500630000, 6, func(int) sim.PO { return sim.PO{Supplier: "Acme", Want: vocab.NoAttachments} })
+	pos := numberedPOs(4500630000, 6, noFiles)
 	srv := sim.Start(t, sim.Options{POs: pos, Latency: 700 * time.Millisecond})
 	input := writePOList(t, dir, "pos.csv", pos)
 	other := writePOList(t, dir, "other.csv", pos)
@@ -298,7 +298,7 @@ func TestReportWithoutBrowser(t *testing.T) {
 func TestRemovedRowsNamedOnce(t *testing.T) {
 	needBrowser(t)
 	dir := t.TempDir()
-	pos := numberedPOs(4500660000, 3, func(int) sim.PO { return sim.PO{Supplier: "Acme", Want: vocab.NoAttachments} })
+	pos := numberedPOs(4500660000, 3, noFiles)
 	srv := sim.Start(t, sim.Options{POs: pos})
 	input := writePOList(t, dir, "pos.csv", pos)
 	args := []string{"--no-tui", "--workers", "1", "--base-url", srv.URL(), input}
@@ -335,7 +335,7 @@ func TestRemovedRowsNamedOnce(t *testing.T) {
 func TestDamagedJournalOneMessageInARun(t *testing.T) {
 	needBrowser(t)
 	dir := t.TempDir()
-	pos := numberedPOs(4500670000, 1, func(int) sim.PO { return sim.PO{Supplier: "Acme", Want: vocab.NoAttachments} })
+	pos := numberedPOs(4500670000, 1, noFiles)
 	srv := sim.Start(t, sim.Options{POs: pos})
 	input := writePOList(t, dir, "pos.csv", pos)
 	journal := filepath.Join(dir, "state", "coupatui", "journal.sqlite")
