@@ -1,7 +1,6 @@
 package pool
 
 import (
-	"fmt"
 	"slices"
 	"time"
 
@@ -22,12 +21,7 @@ const (
 
 var holdNames = [...]string{HoldSignIn: "sign-in required", HoldDiskFull: "disk full", HoldJournal: "journal failing"}
 
-func (h Hold) String() string {
-	if h < HoldSignIn || h > HoldJournal {
-		return fmt.Sprintf("Hold(%d)", int(h))
-	}
-	return holdNames[h]
-}
+func (h Hold) String() string { return enumName("Hold", holdNames[:], h) }
 
 // HoldInfo says why one hold is on.
 type HoldInfo struct {
