@@ -33,25 +33,17 @@ type HoldInfo struct {
 // Hold stops dispatch for h with the reason shown to the operator; running
 // tasks go on. Holding an active hold again only updates its reason.
 func (p *Pool) Hold(h Hold, reason string) error {
-	p.mu.Lock()
-	defer p.unlock()
-	if p.draining {
-		return ErrStopped
-	}
-	p.holdLocked(h, reason)
-	return nil
+	return p.command(func() {
+		p.holdLocked(h, reason)
+	})
 }
 
 // Release ends hold h, if on, and dispatch resumes unless something else
 // still stops it.
 func (p *Pool) Release(h Hold) error {
-	p.mu.Lock()
-	defer p.unlock()
-	if p.draining {
-		return ErrStopped
-	}
-	p.releaseLocked(h, "")
-	return nil
+	return p.command(func() {
+		p.releaseLocked(h, "")
+	})
 }
 
 func (p *Pool) holdLocked(h Hold, reason string) {
