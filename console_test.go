@@ -29,8 +29,7 @@ func TestConsoleEndToEnd(t *testing.T) {
 	pos := numberedPOs(4500001000, 2000, func(int) sim.PO {
 		return sim.PO{Supplier: "Acme", Want: vocab.Completed, Attachments: []sim.Attachment{{Name: "q.pdf", Size: 16 << 10}}}
 	})
-	srv := sim.Start(t, sim.Options{POs: pos, Latency: 200 * time.Millisecond})
-	input := writePOList(t, dir, "pos.csv", pos)
+	srv, input := servePOList(t, dir, sim.Options{POs: pos, Latency: 200 * time.Millisecond})
 	exitFile := filepath.Join(dir, "exit")
 	run, capture := tmuxSession(t, dir, "e2e", fmt.Sprintf("'%s' --workers 1 --base-url %s '%s' 2>'%s'\necho $? > '%s.tmp' && mv '%s.tmp' '%s'\n",
 		os.Args[0], srv.URL(), input, filepath.Join(dir, "stderr"), exitFile, exitFile, exitFile))
@@ -174,8 +173,7 @@ func TestConsoleSIGTERMDrains(t *testing.T) {
 	pos := numberedPOs(4500650000, 12, func(int) sim.PO {
 		return sim.PO{Supplier: "Acme", Want: vocab.Completed, Attachments: []sim.Attachment{{Name: "q.pdf", Size: 64 << 10, Slow: true}}}
 	})
-	srv := sim.Start(t, sim.Options{POs: pos, Latency: 300 * time.Millisecond})
-	input := writePOList(t, dir, "pos.csv", pos)
+	srv, input := servePOList(t, dir, sim.Options{POs: pos, Latency: 300 * time.Millisecond})
 
 	exitFile, pidFile := filepath.Join(dir, "exit"), filepath.Join(dir, "pid")
 	_, capture := tmuxSession(t, dir, "sig", fmt.Sprintf("'%s' --workers 2 --base-url %s '%s' 2>'%s' &\necho $! > '%s'\nwait $!\necho $? > '%s.tmp' && mv '%s.tmp' '%s'\n",

@@ -37,8 +37,7 @@ func TestFullDiskExitsFourAndTheRerunFinishes(t *testing.T) {
 	disk := testkit.Tmpfs(t, 2<<20)
 	dir := t.TempDir()
 	pos := fullDiskPOs()
-	srv := sim.Start(t, sim.Options{Seed: 11, POs: pos})
-	input := writePOList(t, dir, "pos.csv", pos)
+	srv, input := servePOList(t, dir, sim.Options{Seed: 11, POs: pos})
 	args := []string{"--no-tui", "--workers", "3", "--out", disk, "--base-url", srv.URL(), input}
 
 	a := runApp(t, dir, 4*time.Minute, args...)
@@ -237,8 +236,7 @@ func TestRetryAfterPausesEveryWorker(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			pos := throttlePOs(8)
-			srv := sim.Start(t, sim.Options{Seed: 13, POs: pos, NoAssets: true, Throttle: &tc.throttle})
-			input := writePOList(t, dir, "pos.csv", pos)
+			srv, input := servePOList(t, dir, sim.Options{Seed: 13, POs: pos, NoAssets: true, Throttle: &tc.throttle})
 			a := runApp(t, dir, 4*time.Minute, "--no-tui", "--workers", "3", "--base-url", srv.URL(), input)
 			st := srv.Stats()
 			t.Logf("%d pauses, %d requests answered 429, %d inside a pause past its grace", st.Pauses, st.Throttled, st.TooEarly)

@@ -122,6 +122,13 @@ func numberedPOs(first, n int, po func(i int) sim.PO) []sim.PO {
 
 // writePOList writes dir/name, a CSV input of a PO_NUMBER header and the
 // POs' IDs one a line, and returns its path.
+// servePOList starts the simulator with opts and writes its POs as
+// dir/pos.csv (writePOList); it returns the server and the list's path.
+func servePOList(t *testing.T, dir string, opts sim.Options) (*sim.Server, string) {
+	t.Helper()
+	return sim.Start(t, opts), writePOList(t, dir, "pos.csv", opts.POs)
+}
+
 func writePOList(t *testing.T, dir, name string, pos []sim.PO) string {
 	t.Helper()
 	csv := "PO_NUMBER\n"
@@ -153,6 +160,9 @@ func startApp(t *testing.T, ctx context.Context, dir string, args ...string) (*e
 }
 
 // oneFile is a COMPLETED PO of Acme with one small file.
+// noFiles is a numberedPOs maker: a PO of Acme's with no attachment.
+func noFiles(int) sim.PO { return sim.PO{Supplier: "Acme", Want: vocab.NoAttachments} }
+
 func oneFile(int) sim.PO {
 	return sim.PO{Supplier: "Acme", Want: vocab.Completed, Attachments: []sim.Attachment{{Name: "q.pdf", Size: 5000}}}
 }
@@ -431,8 +441,7 @@ func TestAlwaysUnderPressureCompletesOnMinWorkers(t *testing.T) {
 	needBrowser(t)
 	dir := t.TempDir()
 	pos := numberedPOs(4500400000, 16, oneFile)
-	srv := sim.Start(t, sim.Options{POs: pos, Latency: 300 * time.Millisecond})
-	input := writePOList(t, dir, "pos.csv", pos)
+	srv, input := servePOList(t, dir, sim.Options{POs: pos, Latency: 300 * time.Millisecond})
 	cfg := writeConfig(t, dir,
 		"[pool]", "worker_count = 3", "min_workers = 1", "memory_threshold = 0.01",
 		"[monitor]", `sample_interval = "250ms"`, `pressure_window = "1s"`, "memory_critical = 0.999")

@@ -160,9 +160,8 @@ func TestPartialFetchesOnlyMissingFiles(t *testing.T) {
 func TestSecondProcessIsRefused(t *testing.T) {
 	needBrowser(t)
 	dir := t.TempDir()
-	pos := numberedPOs(4500630000, 6, func(int) sim.PO { return sim.PO{Supplier: "Acme", Want: vocab.NoAttachments} })
-	srv := sim.Start(t, sim.Options{POs: pos, Latency: 700 * time.Millisecond})
-	input := writePOList(t, dir, "pos.csv", pos)
+	pos := numberedPOs(4500630000, 6, noFiles)
+	srv, input := servePOList(t, dir, sim.Options{POs: pos, Latency: 700 * time.Millisecond})
 	other := writePOList(t, dir, "other.csv", pos)
 
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
@@ -298,9 +297,8 @@ func TestReportWithoutBrowser(t *testing.T) {
 func TestRemovedRowsNamedOnce(t *testing.T) {
 	needBrowser(t)
 	dir := t.TempDir()
-	pos := numberedPOs(4500660000, 3, func(int) sim.PO { return sim.PO{Supplier: "Acme", Want: vocab.NoAttachments} })
-	srv := sim.Start(t, sim.Options{POs: pos})
-	input := writePOList(t, dir, "pos.csv", pos)
+	pos := numberedPOs(4500660000, 3, noFiles)
+	srv, input := servePOList(t, dir, sim.Options{POs: pos})
 	args := []string{"--no-tui", "--workers", "1", "--base-url", srv.URL(), input}
 	if a := runApp(t, dir, 3*time.Minute, args...); a.code != exitOK {
 		t.Fatalf("first run: exit %d\n%s", a.code, a.stderr.String())
@@ -335,9 +333,8 @@ func TestRemovedRowsNamedOnce(t *testing.T) {
 func TestDamagedJournalOneMessageInARun(t *testing.T) {
 	needBrowser(t)
 	dir := t.TempDir()
-	pos := numberedPOs(4500670000, 1, func(int) sim.PO { return sim.PO{Supplier: "Acme", Want: vocab.NoAttachments} })
-	srv := sim.Start(t, sim.Options{POs: pos})
-	input := writePOList(t, dir, "pos.csv", pos)
+	pos := numberedPOs(4500670000, 1, noFiles)
+	srv, input := servePOList(t, dir, sim.Options{POs: pos})
 	journal := filepath.Join(dir, "state", "coupatui", "journal.sqlite")
 	os.MkdirAll(filepath.Dir(journal), 0o700)
 	if err := os.WriteFile(journal, []byte(strings.Repeat("garbage", 1000)), 0o600); err != nil {

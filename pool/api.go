@@ -33,6 +33,15 @@ type TaskInfo struct {
 	Meta      Meta
 }
 
+// enumName is the String of an enumeration of type typ: names[v], or
+// "typ(v)" when v has no name there.
+func enumName[T ~int](typ string, names []string, v T) string {
+	if v < 0 || int(v) >= len(names) || names[v] == "" {
+		return fmt.Sprintf("%s(%d)", typ, int(v))
+	}
+	return names[v]
+}
+
 // WorkerState is where a worker is in its life.
 type WorkerState int
 
@@ -47,12 +56,7 @@ const (
 
 var workerStateNames = [...]string{"starting", "idle", "busy", "restarting", "retiring", "stopped"}
 
-func (s WorkerState) String() string {
-	if s < WorkerStarting || s > WorkerStopped {
-		return fmt.Sprintf("WorkerState(%d)", int(s))
-	}
-	return workerStateNames[s]
-}
+func (s WorkerState) String() string { return enumName("WorkerState", workerStateNames[:], s) }
 
 // WorkerInfo is a copy of one worker's state.
 type WorkerInfo struct {
@@ -128,12 +132,7 @@ const (
 
 var poolStateNames = [...]string{"starting", "running", "paused", "sign-in required", "draining", "stopped"}
 
-func (s PoolState) String() string {
-	if s < PoolStarting || s > PoolStopped {
-		return fmt.Sprintf("PoolState(%d)", int(s))
-	}
-	return poolStateNames[s]
-}
+func (s PoolState) String() string { return enumName("PoolState", poolStateNames[:], s) }
 
 // Counts tallies tasks by state and final status.
 type Counts struct {
@@ -206,12 +205,7 @@ const (
 
 var sortKeyNames = [...]string{"display order", "PO", "priority", "state", "attempts"}
 
-func (k SortKey) String() string {
-	if k < SortDisplay || k > SortAttempts {
-		return fmt.Sprintf("SortKey(%d)", int(k))
-	}
-	return sortKeyNames[k]
-}
+func (k SortKey) String() string { return enumName("SortKey", sortKeyNames[:], k) }
 
 // Bulk is what a command on many tasks did.
 type Bulk struct {
@@ -266,12 +260,7 @@ var eventKindNames = [...]string{"task.queued", "task.started", "task.progress",
 	"signin.required", "signin.restored", "pressure.changed", "policy",
 	"pool.held", "pool.released", "session.checked"}
 
-func (k EventKind) String() string {
-	if k < 0 || int(k) >= len(eventKindNames) {
-		return fmt.Sprintf("EventKind(%d)", int(k))
-	}
-	return eventKindNames[k]
-}
+func (k EventKind) String() string { return enumName("EventKind", eventKindNames[:], k) }
 
 // Droppable reports whether a slow subscriber may lose this kind of event:
 // only progress, which a later event or the snapshot supersedes.

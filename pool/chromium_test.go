@@ -58,8 +58,8 @@ func startReal(t *testing.T, cfg pool.Config, opts sim.Options) *realPool {
 	if err := os.MkdirAll(rp.profiles, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { rp.assertClean(t) }) // runs after runPool's shutdown
-	rp.Pool, _ = runPool(t, cfg, pool.Deps{Engine: realEngine(exec, srv, rp.root, rp.profiles)})
+	t.Cleanup(func() { rp.assertClean(t) }) // runs after startSubscribed's shutdown
+	rp.Pool, _ = startSubscribed(t, cfg, pool.Deps{Engine: realEngine(exec, srv, rp.root, rp.profiles)})
 	return rp
 }
 
@@ -72,27 +72,6 @@ func realEngine(exec string, srv *sim.Server, root, profiles string) *pool.Chrom
 		NameWorkers: true,
 		TempRoot:    profiles,
 	}
-}
-
-// runPool starts a pool, subscribed to its events from the start, and shuts
-// it down when the test ends.
-func runPool(t *testing.T, cfg pool.Config, deps pool.Deps) (*pool.Pool, *pool.Subscription) {
-	t.Helper()
-	p, err := pool.New(cfg, deps)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sub := p.Subscribe(0)
-	t.Cleanup(func() {
-		p.Close()
-		sub.Close()
-	})
-	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
-	defer cancel()
-	if err := p.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return p, sub
 }
 
 // assertClean fails when a browser process or a profile folder is left.

@@ -298,57 +298,57 @@ func (p *Pool) Scale(n int) error {
 	return nil
 }
 
-// Pause stops dispatching tasks; running tasks go on.
-func (p *Pool) Pause() error {
+// command runs do under the lock unless the pool drains or has stopped:
+// then the operator's command is refused with ErrStopped.
+func (p *Pool) command(do func()) error {
 	p.mu.Lock()
 	defer p.unlock()
 	if p.draining {
 		return ErrStopped
 	}
-	if !p.paused {
-		p.paused = true
-		p.emitPoolLocked(EvPoolPaused, "paused by operator")
-	}
+	do()
 	return nil
+}
+
+// Pause stops dispatching tasks; running tasks go on.
+func (p *Pool) Pause() error {
+	return p.command(func() {
+		if !p.paused {
+			p.paused = true
+			p.emitPoolLocked(EvPoolPaused, "paused by operator")
+		}
+	})
 }
 
 // Resume restarts dispatching after Pause. It also releases the holds the
 // operator clears by hand (disk full: space was freed; journal: the cause
 // was fixed); if the cause is still there, the next write holds again.
 func (p *Pool) Resume() error {
-	p.mu.Lock()
-	defer p.unlock()
-	if p.draining {
-		return ErrStopped
-	}
-	for _, h := range []Hold{HoldDiskFull, HoldJournal} {
-		p.releaseLocked(h, "resumed by operator: "+h.String()+" cleared")
-	}
-	if p.paused {
-		p.paused = false
-		p.emitPoolLocked(EvPoolResumed, "resumed by operator")
-		p.broadcastLocked()
-	}
-	return nil
+	return p.command(func() {
+		for _, h := range []Hold{HoldDiskFull, HoldJournal} {
+			p.releaseLocked(h, "resumed by operator: "+h.String()+" cleared")
+		}
+		if p.paused {
+			p.paused = false
+			p.emitPoolLocked(EvPoolResumed, "resumed by operator")
+			p.broadcastLocked()
+		}
+	})
 }
 
 // Reauthenticate tells the pool the operator signed in again: every browser
 // is restarted on a fresh clone of the base profile and dispatch resumes.
 func (p *Pool) Reauthenticate() error {
-	p.mu.Lock()
-	defer p.unlock()
-	if p.draining {
-		return ErrStopped
-	}
-	for _, w := range p.workers {
-		if w.state != WorkerStopped {
-			w.recycle = "signed in again: fresh profile"
+	return p.command(func() {
+		for _, w := range p.workers {
+			if w.state != WorkerStopped {
+				w.recycle = "signed in again: fresh profile"
+			}
 		}
-	}
-	p.checkedAuth = false
-	p.releaseLocked(HoldSignIn, "operator signed in again; restarting browsers")
-	p.broadcastLocked()
-	return nil
+		p.checkedAuth = false
+		p.releaseLocked(HoldSignIn, "operator signed in again; restarting browsers")
+		p.broadcastLocked()
+	})
 }
 
 // Subscribe returns a new subscription to the pool's events holding up to

@@ -1,7 +1,6 @@
 package pool
 
 import (
-	"fmt"
 	"slices"
 	"time"
 
@@ -22,12 +21,7 @@ const (
 
 var holdNames = [...]string{HoldSignIn: "sign-in required", HoldDiskFull: "disk full", HoldJournal: "journal failing"}
 
-func (h Hold) String() string {
-	if h < HoldSignIn || h > HoldJournal {
-		return fmt.Sprintf("Hold(%d)", int(h))
-	}
-	return holdNames[h]
-}
+func (h Hold) String() string { return enumName("Hold", holdNames[:], h) }
 
 // HoldInfo says why one hold is on.
 type HoldInfo struct {
@@ -39,25 +33,17 @@ type HoldInfo struct {
 // Hold stops dispatch for h with the reason shown to the operator; running
 // tasks go on. Holding an active hold again only updates its reason.
 func (p *Pool) Hold(h Hold, reason string) error {
-	p.mu.Lock()
-	defer p.unlock()
-	if p.draining {
-		return ErrStopped
-	}
-	p.holdLocked(h, reason)
-	return nil
+	return p.command(func() {
+		p.holdLocked(h, reason)
+	})
 }
 
 // Release ends hold h, if on, and dispatch resumes unless something else
 // still stops it.
 func (p *Pool) Release(h Hold) error {
-	p.mu.Lock()
-	defer p.unlock()
-	if p.draining {
-		return ErrStopped
-	}
-	p.releaseLocked(h, "")
-	return nil
+	return p.command(func() {
+		p.releaseLocked(h, "")
+	})
 }
 
 func (p *Pool) holdLocked(h Hold, reason string) {

@@ -47,12 +47,7 @@ func TestDiskFullHoldsUntilResume(t *testing.T) {
 		if err := p.Resume(); err != nil {
 			t.Fatal(err)
 		}
-		for _, h := range hs {
-			ti := wait(t, h)
-			if ti.Result.Status != vocab.Completed || ti.Attempts != 1 {
-				t.Fatalf("PO %s: %s after %d attempts, want COMPLETED after 1", ti.PO, ti.Result.Status, ti.Attempts)
-			}
-		}
+		wantCompletedFirstTry(t, hs)
 		var held, released bool
 		for ev := range sub.C() {
 			switch ev.Kind {

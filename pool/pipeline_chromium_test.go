@@ -170,8 +170,8 @@ func TestRealBrowserKilledWithTwoPOsRetriesBothEachFileOnce(t *testing.T) {
 	os.MkdirAll(profiles, 0o700)
 	journal := &files{got: map[string][]coupa.File{}}
 	engine := realEngine(exec, srv, root, profiles)
-	t.Cleanup(func() { (&realPool{profiles: profiles}).assertClean(t) }) // runs after runPool's shutdown
-	p, _ := runPool(t, cfg, pool.Deps{Engine: haveEngine{Engine: engine, f: journal}, Recorder: journal})
+	t.Cleanup(func() { (&realPool{profiles: profiles}).assertClean(t) }) // runs after startSubscribed's shutdown
+	p, _ := startSubscribed(t, cfg, pool.Deps{Engine: haveEngine{Engine: engine, f: journal}, Recorder: journal})
 
 	hs := submitPOs(t, p, pos)
 	// The first PO's files are held by the server, the second PO's page too.

@@ -60,6 +60,15 @@ func startPool(t *testing.T, cfg pool.Config, e *pooltest.Engine) *pool.Pool {
 	return p
 }
 
+// startPaused is startPool paused: what the test submits queues up, and
+// runs only after Resume.
+func startPaused(t *testing.T, cfg pool.Config, e *pooltest.Engine) *pool.Pool {
+	t.Helper()
+	p := startPool(t, cfg, e)
+	p.Pause()
+	return p
+}
+
 func wait(t *testing.T, h *pool.Handle) pool.TaskInfo {
 	t.Helper()
 	ti, err := h.Wait(context.Background())
@@ -69,11 +78,24 @@ func wait(t *testing.T, h *pool.Handle) pool.TaskInfo {
 	return ti
 }
 
+// wantCompletedFirstTry waits for every task of hs and fails unless each
+// completed on its first attempt: a hold put them back in the queue
+// without spending one.
+func wantCompletedFirstTry(t *testing.T, hs []*pool.Handle) {
+	t.Helper()
+	for _, h := range hs {
+		ti := wait(t, h)
+		if ti.Result.Status != vocab.Completed || ti.Attempts != 1 {
+			t.Fatalf("PO %s: %s after %d attempts, want COMPLETED after 1", ti.PO, ti.Result.Status, ti.Attempts)
+		}
+	}
+}
+
 func po(i int) string { return fmt.Sprintf("45%08d", i) }
 
 // startSubscribed starts a pool subscribed to from before its start, so
-// the subscription misses no event; at cleanup the pool shuts down, then
-// the subscription closes.
+// the subscription misses no event; at cleanup the pool closes, then the
+// subscription. Start may take 2 minutes (real browsers launching).
 func startSubscribed(t *testing.T, cfg pool.Config, deps pool.Deps) (*pool.Pool, *pool.Subscription) {
 	t.Helper()
 	p, err := pool.New(cfg, deps)
@@ -81,11 +103,15 @@ func startSubscribed(t *testing.T, cfg pool.Config, deps pool.Deps) (*pool.Pool,
 		t.Fatal(err)
 	}
 	sub := p.Subscribe(0)
-	t.Cleanup(func() { sub.Close() })
-	if err := p.Start(context.Background()); err != nil {
+	t.Cleanup(func() {
+		p.Close()
+		sub.Close()
+	})
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	if err := p.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { p.Shutdown(context.Background()) })
 	return p, sub
 }
 
@@ -120,8 +146,7 @@ func TestPriorityOrderOnOneWorker(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		cfg := oneWorker()
 		e := pooltest.NewEngine(nil)
-		p := startPool(t, cfg, e)
-		p.Pause()
+		p := startPaused(t, cfg, e)
 		var hs []*pool.Handle
 		for i, pr := range []vocab.Priority{vocab.Low, vocab.Normal, vocab.Urgent, vocab.High, vocab.Normal, vocab.Urgent} {
 			h, err := p.Submit(po(i), pr, pool.Meta{Row: i + 1})
@@ -148,8 +173,7 @@ func TestPriorityOrderOnOneWorker(t *testing.T) {
 func TestDuplicateSubmitReturnsLiveTask(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		e := pooltest.NewEngine(nil)
-		p := startPool(t, fakeConfig(), e)
-		p.Pause()
+		p := startPaused(t, fakeConfig(), e)
 		h1, _ := p.Submit(po(1), vocab.Normal, pool.Meta{})
 		h2, _ := p.Submit(po(1), vocab.High, pool.Meta{})
 		if h1.ID() != h2.ID() {
@@ -284,8 +308,7 @@ func TestCrashRequeuesAtFrontAndRestarts(t *testing.T) {
 			return pooltest.Complete.Run(ctx, b, job, progress)
 		}))
 		cfg := oneWorker()
-		p := startPool(t, cfg, e)
-		p.Pause()
+		p := startPaused(t, cfg, e)
 		h1, _ := p.Submit(po(1), vocab.Normal, pool.Meta{})
 		h2, _ := p.Submit(po(2), vocab.Normal, pool.Meta{})
 		p.Resume()
@@ -475,12 +498,7 @@ func TestSignInWallPausesAndReauthenticateResumes(t *testing.T) {
 		if err := p.Reauthenticate(); err != nil {
 			t.Fatal(err)
 		}
-		for _, h := range hs {
-			ti := wait(t, h)
-			if ti.Result.Status != vocab.Completed || ti.Attempts != 1 {
-				t.Fatalf("task after re-sign-in: %s after %d attempts", ti.Result.Status, ti.Attempts)
-			}
-		}
+		wantCompletedFirstTry(t, hs)
 		seen := map[pool.EventKind]bool{}
 		for ev := range sub.C() {
 			seen[ev.Kind] = true
@@ -728,8 +746,7 @@ func TestSlowSubscriberLosesOnlyProgress(t *testing.T) {
 func TestSnapshotAndTasksWindow(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		e := pooltest.NewEngine(nil)
-		p := startPool(t, fakeConfig(), e)
-		p.Pause()
+		p := startPaused(t, fakeConfig(), e)
 		for i := range 1000 {
 			pr := vocab.Normal
 			if i%100 == 0 {

@@ -40,7 +40,7 @@ func TestRealHeavyBrowserRecycledAfterItsTask(t *testing.T) {
 		Browser:  browser.Options{ExecPath: exec, Headless: true, BlockResources: true, StartTimeout: time.Minute},
 		TempRoot: tmp,
 	}
-	p, sub := runPool(t, cfg, pool.Deps{Engine: engine, Monitor: mon})
+	p, sub := startSubscribed(t, cfg, pool.Deps{Engine: engine, Monitor: mon})
 
 	hs := submitPOs(t, p, append([]sim.PO{heavy}, pos...))
 	ev := waitEvent(t, sub, pool.EvPolicy, 2*time.Minute)

@@ -180,19 +180,7 @@ func (p *Pool) finishRecordedLocked(t *task, res coupa.Result) {
 // not wait for the recorder (the console's commands): a goroutine of the
 // pool records and applies the outcome.
 func (p *Pool) finishRecordedAsyncLocked(t *task, res coupa.Result) {
-	ev := p.beginSettleLocked(t, res)
-	if p.rec == nil {
-		p.endSettleLocked(t, ev, true)
-		return
-	}
-	p.wg.Add(1)
-	go func() {
-		defer p.wg.Done()
-		ok := p.record(ev)
-		p.mu.Lock()
-		defer p.unlock()
-		p.endSettleLocked(t, ev, ok)
-	}()
+	p.settleManyAsyncLocked([]*task{t}, []Event{p.beginSettleLocked(t, res)})
 }
 
 // settleManyAsyncLocked is finishRecordedAsyncLocked for many tasks at

@@ -49,6 +49,20 @@ func (r *fakeRecorder) Record(ctx context.Context, ev pool.Event) error {
 	return nil
 }
 
+// openGate lets the held records through, then fails unless h ends with
+// status and the journal holds kinds (comma-separated) for its PO.
+func (r *fakeRecorder) openGate(t *testing.T, h *pool.Handle, status vocab.Status, kinds string) {
+	t.Helper()
+	close(r.gate)
+	ti := wait(t, h)
+	if ti.Result.Status != status {
+		t.Fatalf("PO %s: %s, want %s", ti.PO, ti.Result.Status, status)
+	}
+	if got := strings.Join(r.kinds(ti.PO), ","); got != kinds {
+		t.Errorf("recorded %s, want %s", got, kinds)
+	}
+}
+
 func (r *fakeRecorder) kinds(po string) []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -113,13 +127,7 @@ func TestRecorderWritesAheadOfEveryone(t *testing.T) {
 				t.Fatal("subscriber told of an outcome before it was recorded")
 			}
 		}
-		close(rec.gate)
-		if got := wait(t, h).Result.Status; got != vocab.Completed {
-			t.Fatalf("outcome %s", got)
-		}
-		if got := strings.Join(rec.kinds(po(1)), ","); got != "task.started,task.finished" {
-			t.Errorf("recorded %s", got)
-		}
+		rec.openGate(t, h, vocab.Completed, "task.started,task.finished")
 	})
 }
 
@@ -208,12 +216,6 @@ func TestCancelQueuedIsRecordedWithoutWaiting(t *testing.T) {
 		if st := h.Status(); st.State == vocab.TaskDone {
 			t.Fatal("cancel shown before it was recorded")
 		}
-		close(rec.gate)
-		if got := wait(t, h).Result.Status; got != vocab.Cancelled {
-			t.Fatalf("cancelled PO: %s", got)
-		}
-		if got := strings.Join(rec.kinds(po(2)), ","); got != "task.cancelled" {
-			t.Errorf("recorded %s", got)
-		}
+		rec.openGate(t, h, vocab.Cancelled, "task.cancelled")
 	})
 }

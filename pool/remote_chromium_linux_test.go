@@ -64,7 +64,7 @@ func TestRealRemoteHostsMixedWithLocal(t *testing.T) {
 	}
 	checkRemoteCookies(t, hosts[0].URL(), cookies, srv.URL(), other)
 
-	p, sub := runPool(t, cfg, pool.Deps{Engine: engine, Logger: log})
+	p, sub := startSubscribed(t, cfg, pool.Deps{Engine: engine, Logger: log})
 	var down atomic.Bool
 	var events sync.WaitGroup
 	events.Go(func() { down.Store(sawWorkerEvent(t, sub, "down")) })
@@ -147,12 +147,18 @@ func TestRealRemoteHostsMixedWithLocal(t *testing.T) {
 	if !down.Load() {
 		t.Error("no event said a remote worker was down")
 	}
-	all := logs.String()
-	if !strings.Contains(all, "remote browser attached") {
+	checkRemoteLog(t, logs.String(), hostToken, session)
+}
+
+// checkRemoteLog fails unless log names a remote browser attached (else
+// the test proved nothing) and holds none of the secrets.
+func checkRemoteLog(t *testing.T, log string, secrets ...string) {
+	t.Helper()
+	if !strings.Contains(log, "remote browser attached") {
 		t.Fatal("the log captured no remote browser; this test would prove nothing")
 	}
-	for _, secret := range []string{hostToken, session} {
-		if strings.Contains(all, secret) {
+	for _, secret := range secrets {
+		if strings.Contains(log, secret) {
 			t.Errorf("a secret (%.4s…) appears in the log", secret)
 		}
 	}
@@ -284,7 +290,7 @@ func TestRealBrowserless(t *testing.T) {
 	cfg.MinWorkers = 0
 	cfg.Endpoints = []pool.Endpoint{{Name: browser.RemoteHost(bl.URL()), Slots: 4}}
 	cfg.RestartBackoff, cfg.RestartBackoffMax = 100*time.Millisecond, time.Second
-	p, sub := runPool(t, cfg, pool.Deps{Engine: engine, Logger: log})
+	p, sub := startSubscribed(t, cfg, pool.Deps{Engine: engine, Logger: log})
 	var events sync.WaitGroup
 	var reasons map[int][]string
 	events.Go(func() { reasons = workerReasons(t, sub, browserlessToken) })
@@ -333,13 +339,5 @@ func TestRealBrowserless(t *testing.T) {
 	if len(reasons) != 1 {
 		t.Errorf("%d workers went down, want the one refused slot", len(reasons))
 	}
-	all := logs.String()
-	if !strings.Contains(all, "remote browser attached") {
-		t.Fatal("the log captured no remote browser; this test would prove nothing")
-	}
-	for _, secret := range []string{browserlessToken, session} {
-		if strings.Contains(all, secret) {
-			t.Errorf("a secret (%.4s…) appears in the log", secret)
-		}
-	}
+	checkRemoteLog(t, logs.String(), browserlessToken, session)
 }

@@ -107,7 +107,7 @@ func TestRealSignedInClonesAndSessionExpiry(t *testing.T) {
 	var logs testkit.Buffer
 	log := logs.Logger()
 	engine := profileEngine(exec, srv, filepath.Join(tmp, "downloads"), m, log)
-	p, sub := runPool(t, testConfig(3), pool.Deps{Engine: engine, Logger: log})
+	p, sub := startSubscribed(t, testConfig(3), pool.Deps{Engine: engine, Logger: log})
 
 	clones, _ := os.ReadDir(m.ClonesDir())
 	if len(clones) != 3 {

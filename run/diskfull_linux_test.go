@@ -42,11 +42,7 @@ func fill(t *testing.T, path string) {
 // outcome is recorded.
 func TestJournalOnAFullDiskPausesAndResumes(t *testing.T) {
 	disk := testkit.Tmpfs(t, 8<<20) // room for SQLite's WAL to reach its checkpoint
-	st, err := store.Open(filepath.Join(disk, "journal.sqlite"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openStore(t, disk)
 	r, err := st.BeginRun("/in/pos.xlsx")
 	if err != nil {
 		t.Fatal(err)

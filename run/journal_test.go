@@ -45,7 +45,7 @@ func writeInput(t *testing.T, dir string, pos ...string) *sheet.Input {
 	return in
 }
 
-func openStore(t *testing.T, dir string) *store.Store {
+func openStore(t testing.TB, dir string) *store.Store {
 	t.Helper()
 	st, err := store.Open(filepath.Join(dir, "journal.sqlite"))
 	if err != nil {
@@ -300,11 +300,7 @@ func BenchmarkReport5000(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	st, err := store.Open(filepath.Join(dir, "journal.sqlite"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
+	st := openStore(b, dir)
 	r, _ := st.BeginRun(path)
 	for i, po := range cells {
 		if err := r.Record(context.Background(), store.Transition{PO: po, Line: i + 1, State: vocab.TaskDone, Status: "COMPLETED",

@@ -15,7 +15,6 @@ import (
 	"coupatui/config"
 	"coupatui/coupa/sim"
 	"coupatui/internal/testkit"
-	"coupatui/store"
 	"coupatui/vocab"
 )
 
@@ -109,7 +108,7 @@ func TestEndpointTokensShowNowhere(t *testing.T) {
 		b, _ := os.ReadFile(cfg.Store.Journal + f)
 		journal = append(journal, b...)
 	}
-	rows := journalRows(t, cfg.Store.Journal, in.Path)
+	rows := journalRows(t, dir, in.Path)
 	screen := ansi.Strip(frames.String())
 
 	// Each place shows the failures, or the test proves nothing.
@@ -154,14 +153,10 @@ func deadAddress(t *testing.T) string {
 	return addr
 }
 
-// journalRows is every transition the journal holds for input, one line
-// each.
-func journalRows(t *testing.T, path, input string) string {
-	st, err := store.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+// journalRows is every transition the journal in dir holds for input,
+// one line each.
+func journalRows(t *testing.T, dir, input string) string {
+	st := openStore(t, dir)
 	runs, err := st.Runs(input)
 	if err != nil {
 		t.Fatal(err)

@@ -54,6 +54,28 @@ func (b *book) save(name string) string {
 	return path
 }
 
+// writeResults writes the results workbook of in into a folder of the
+// test's and returns its path.
+func writeResults(t *testing.T, in *Input, outcomes map[int]Outcome) string {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "results.xlsx")
+	if err := WriteResults(out, in, outcomes); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// openBook opens a workbook the test's end closes.
+func openBook(t *testing.T, path string) *excelize.File {
+	t.Helper()
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = f.Close() })
+	return f
+}
+
 func writeFile(t *testing.T, name string, data []byte) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), name)

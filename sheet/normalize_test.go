@@ -1,7 +1,6 @@
 package sheet
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -20,10 +19,7 @@ func TestScientificNotationIsInvalid(t *testing.T) {
 			}
 		}
 	}
-	out := filepath.Join(t.TempDir(), "sci_results.xlsx")
-	if err := WriteResults(out, in, nil); err != nil {
-		t.Fatal(err)
-	}
+	out := writeResults(t, in, nil)
 	res, err := ReadResults(out)
 	if err != nil {
 		t.Fatal(err)

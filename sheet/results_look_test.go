@@ -1,7 +1,6 @@
 package sheet
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -19,15 +18,8 @@ func TestResultsWorkbookToWorkIn(t *testing.T) {
 			URL: "https://coupa.example/order_headers/4500000002"},
 		6: {Status: "UNRECOGNISED", Folder: "/dl/" + strings.Repeat("x", 300), URL: "javascript:alert(1)"},
 	}
-	out := filepath.Join(t.TempDir(), "results.xlsx")
-	if err := WriteResults(out, in, outcomes); err != nil {
-		t.Fatal(err)
-	}
-	f, err := excelize.OpenFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	out := writeResults(t, in, outcomes)
+	f := openBook(t, out)
 	// Columns: ... P DOWNLOAD_FOLDER, Q COUPA_URL; rows 3 (line 1), 4 (line 2),
 	// 6 (duplicate of line 1), 7 (invalid), 8 (line 6).
 	value := func(ref string) string {

@@ -45,10 +45,7 @@ var roundTripOutcomes = map[int]Outcome{
 func TestWriteResultsRoundTrip(t *testing.T) {
 	in := roundTripInput(t)
 	inputHash := hashFile(t, in.Path)
-	out := filepath.Join(t.TempDir(), "results.xlsx")
-	if err := WriteResults(out, in, roundTripOutcomes); err != nil {
-		t.Fatal(err)
-	}
+	out := writeResults(t, in, roundTripOutcomes)
 	if hashFile(t, in.Path) != inputHash {
 		t.Error("writing results changed the input file")
 	}
@@ -107,11 +104,7 @@ func TestWriteResultsRoundTrip(t *testing.T) {
 // title row kept, bold frozen header, autofilter, widths, cell types.
 func checkWorkbookFormat(t *testing.T, path string, in *Input) {
 	t.Helper()
-	f, err := excelize.OpenFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := openBook(t, path)
 	equal(t, "sheets", f.GetSheetList(), []string{DataSheet})
 	cell := func(ref string) string {
 		v, err := f.GetCellValue(DataSheet, ref)
@@ -224,10 +217,7 @@ func TestWriteResultsReusesInputResultColumns(t *testing.T) {
 	b.row("PO_Data", 2, "PO-4500000001", "FAILED", "keep me")
 	b.row("PO_Data", 3, "4500000002", "COMPLETED", "")
 	in := mustRead(t, b.save("again.xlsx"))
-	out := filepath.Join(t.TempDir(), "again_results.xlsx")
-	if err := WriteResults(out, in, map[int]Outcome{1: {Status: "COMPLETED", Found: 1, Downloaded: 1}}); err != nil {
-		t.Fatal(err)
-	}
+	out := writeResults(t, in, map[int]Outcome{1: {Status: "COMPLETED", Found: 1, Downloaded: 1}})
 	res, err := ReadResults(out)
 	if err != nil {
 		t.Fatal(err)
@@ -242,10 +232,7 @@ func TestWriteResultsReusesInputResultColumns(t *testing.T) {
 func TestWriteResultsFromCSV(t *testing.T) {
 	path := writeFile(t, "pos.csv", []byte("PO;Amount\n4500000001;1,5\n\n4500000002;3\n"))
 	in := mustRead(t, path)
-	out := filepath.Join(t.TempDir(), "r.xlsx")
-	if err := WriteResults(out, in, map[int]Outcome{3: {Status: "NO_ATTACHMENTS"}}); err != nil {
-		t.Fatal(err)
-	}
+	out := writeResults(t, in, map[int]Outcome{3: {Status: "NO_ATTACHMENTS"}})
 	res, err := ReadResults(out)
 	if err != nil {
 		t.Fatal(err)
@@ -259,10 +246,7 @@ func TestWriteResultsTimeZoneAndLongCells(t *testing.T) {
 	in := mustRead(t, writeFile(t, "pos.csv", []byte("PO\n4500000001\n")))
 	when := time.Date(2025, 1, 2, 3, 4, 5, 600_000_000, time.FixedZone("UTC+5", 5*3600))
 	long := strings.Repeat("x", 40_000)
-	out := filepath.Join(t.TempDir(), "r.xlsx")
-	if err := WriteResults(out, in, map[int]Outcome{1: {Status: "COMPLETED", Processed: when, Error: long}}); err != nil {
-		t.Fatal(err)
-	}
+	out := writeResults(t, in, map[int]Outcome{1: {Status: "COMPLETED", Processed: when, Error: long}})
 	res, err := ReadResults(out)
 	if err != nil {
 		t.Fatal(err)

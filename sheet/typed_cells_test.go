@@ -2,7 +2,6 @@ package sheet
 
 import (
 	"bufio"
-	"path/filepath"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -69,10 +68,7 @@ func TestWriteResultsKeepsTypes(t *testing.T) {
 		style("E", &excelize.Style{NumFmt: 10})
 		input := b.save("typed.xlsx")
 		in := mustRead(t, input)
-		out := filepath.Join(t.TempDir(), "typed_results.xlsx")
-		if err := WriteResults(out, in, map[int]Outcome{1: {Status: "COMPLETED"}}); err != nil {
-			t.Fatal(err)
-		}
+		out := writeResults(t, in, map[int]Outcome{1: {Status: "COMPLETED"}})
 		src, dst := openBook(t, input), openBook(t, out)
 		for _, cell := range []string{"B2", "C2", "D2", "E2", "F2", "G2", "H2", "I2"} {
 			name := cell
@@ -96,23 +92,10 @@ func TestWriteResultsISODateCell(t *testing.T) {
 	}, nil)
 	in := mustRead(t, path)
 	equal(t, "cell", in.Rows[0].Cells.At(1), Cell{Value: "2024-02-29T13:45:00Z", Kind: Date})
-	out := filepath.Join(t.TempDir(), "isodate_results.xlsx")
-	if err := WriteResults(out, in, nil); err != nil {
-		t.Fatal(err)
-	}
+	out := writeResults(t, in, nil)
 	f := openBook(t, out)
 	equal(t, "shown", cellValue(t, f, "B2"), "2024-02-29 13:45:00")
 	equal(t, "stored as a number", cellType(t, f, "B2"), excelize.CellTypeUnset)
-}
-
-func openBook(t *testing.T, path string) *excelize.File {
-	t.Helper()
-	f, err := excelize.OpenFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = f.Close() })
-	return f
 }
 
 func cellValue(t *testing.T, f *excelize.File, cell string) string {

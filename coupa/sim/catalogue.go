@@ -56,15 +56,12 @@ func (s *Server) addPOLocked(po PO) error {
 	if _, dup := s.pos[po.ID]; dup {
 		return fmt.Errorf("sim: PO %s already exists", po.ID)
 	}
-	atts, err := s.registerAttachments(po.Attachments, "PO "+po.ID)
+	atts, err := s.registerAttachments(po.Attachments, "PO "+po.ID, attState{po: po.ID})
 	if err != nil {
 		return err
 	}
 	po.Attachments = atts
 	s.pos[po.ID] = &poState{po: po}
-	for _, a := range atts {
-		s.atts[a.ID] = &attState{a: a, po: po.ID}
-	}
 	if po.Requisition != "" {
 		s.reqLinks[po.Requisition] = append(s.reqLinks[po.Requisition], po.ID)
 	}
@@ -78,31 +75,30 @@ func (s *Server) addRequisitionLocked(rq Requisition) error {
 	if _, dup := s.reqs[rq.ID]; dup {
 		return fmt.Errorf("sim: requisition %s already exists", rq.ID)
 	}
-	atts, err := s.registerAttachments(rq.Attachments, "requisition "+rq.ID)
+	atts, err := s.registerAttachments(rq.Attachments, "requisition "+rq.ID, attState{req: rq.ID})
 	if err != nil {
 		return err
 	}
 	rq.Attachments = atts
 	s.reqs[rq.ID] = &reqState{rq: rq}
-	for _, a := range atts {
-		s.atts[a.ID] = &attState{a: a, req: rq.ID}
-	}
 	return nil
 }
 
-// registerAttachments validates atts and returns a copy with generated IDs
-// filled in; it registers nothing, so a failure leaves the server as it was.
-func (s *Server) registerAttachments(atts []Attachment, owner string) ([]Attachment, error) {
+// registerAttachments validates atts, then registers a copy with generated
+// IDs filled in as owner's (attState with po or req set) and returns it;
+// a failure registers nothing, so the server stays as it was. label names
+// the owner in errors.
+func (s *Server) registerAttachments(atts []Attachment, label string, owner attState) ([]Attachment, error) {
 	out := slices.Clone(atts)
 	seen := map[string]bool{}
 	for i := range out {
 		a := &out[i]
 		if err := validateAttachment(*a); err != nil {
-			return nil, fmt.Errorf("sim: %s attachment %d (%q): %w", owner, i, a.Name, err)
+			return nil, fmt.Errorf("sim: %s attachment %d (%q): %w", label, i, a.Name, err)
 		}
 		if a.ID != "" {
 			if _, taken := s.atts[a.ID]; taken || seen[a.ID] {
-				return nil, fmt.Errorf("sim: %s attachment id %q is already taken", owner, a.ID)
+				return nil, fmt.Errorf("sim: %s attachment id %q is already taken", label, a.ID)
 			}
 			seen[a.ID] = true
 		}
@@ -128,6 +124,11 @@ func (s *Server) registerAttachments(atts []Attachment, owner string) ([]Attachm
 		}
 	}
 	s.nextAttID = next
+	for _, a := range out {
+		st := owner
+		st.a = a
+		s.atts[a.ID] = &st
+	}
 	return out, nil
 }
 
