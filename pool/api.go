@@ -179,6 +179,11 @@ type Snapshot struct {
 	Holds         []HoldInfo // what stops dispatch until released, oldest first
 	DrainDeadline time.Time
 	Endpoints     []EndpointInfo // remote browser services, as configured
+	// TaskGen changes whenever what Tasks or Task returns may have (the
+	// queue, a task's state, priority, progress, errors or outcome): a
+	// page read at the same TaskGen (TaskPage.Gen) is still what Tasks
+	// would return, so a console need not ask again.
+	TaskGen uint64
 }
 
 // TaskQuery selects a window of tasks in display order: running tasks, then
@@ -217,6 +222,7 @@ type Bulk struct {
 type TaskPage struct {
 	Tasks []TaskInfo
 	Total int
+	Gen   uint64 // Snapshot.TaskGen when the page was read
 }
 
 // EventKind names what changed.

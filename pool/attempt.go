@@ -86,6 +86,7 @@ func (p *Pool) startLocked(w *worker, t *task) {
 	t.progress = &coupa.Progress{Phase: "opening"}
 	t.cancel = cancel
 	p.running[t.id] = t
+	p.taskChangedLocked()
 	p.counts.Queued--
 	p.counts.Running++
 	t.paged = false
@@ -108,6 +109,7 @@ func (p *Pool) leaveRunningLocked(t *task) {
 	if _, ok := p.running[t.id]; ok {
 		delete(p.running, t.id)
 		p.counts.Running--
+		p.taskChangedLocked()
 	}
 }
 
@@ -128,7 +130,7 @@ func (p *Pool) runTask(w *worker, b Browser, t *task) {
 		t.ctx, t.cancel = nil, nil
 		t.attempts--
 		w.dropTaskLocked(t)
-		p.requeueFrontLocked(t, "attempt not recorded: left pending")
+		p.requeueFrontLocked(t, "attempt not recorded: left pending") // counts the change
 		p.idleIfFreeLocked(w)
 		p.broadcastLocked()
 		return
@@ -153,6 +155,7 @@ func (p *Pool) runTask(w *worker, b Browser, t *task) {
 		defer p.unlock()
 		if t.state == vocab.TaskRunning {
 			t.progress = &pr
+			p.taskChangedLocked()
 			p.emitTaskLocked(EvTaskProgress, t, "")
 		}
 	})

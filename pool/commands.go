@@ -237,6 +237,7 @@ func (p *Pool) setPriorityLocked(t *task, prio vocab.Priority) error {
 	case vocab.TaskRetrying:
 		old := t.priority
 		t.priority = prio
+		p.taskChangedLocked()
 		p.emitTaskLocked(EvTaskReprioritised, t, fmt.Sprintf("%s → %s", old, prio))
 	default:
 		return fmt.Errorf("PO%s is %s: %w", t.po, t.state, ErrNotQueued)
@@ -272,6 +273,7 @@ func (p *Pool) unretryLocked(t *task) {
 	t.retryTimer = nil
 	delete(p.retrying, t.id)
 	p.counts.Retrying--
+	p.taskChangedLocked()
 }
 
 // Scale sets the operator's target worker count. Scaling up starts workers;

@@ -92,6 +92,10 @@ type Pool struct {
 	seq      uint64
 	sorted   []*task // cached queue.sorted() for deep or filtered views
 	sortedAt uint64  // queue.version sorted was taken at
+	// taskChanges counts changes to tasks outside the queue (state,
+	// progress, errors, outcome, leaving the running or retry set); with
+	// queue.version it makes taskGenLocked.
+	taskChanges uint64
 
 	workers     map[int]*worker
 	nextWorker  int

@@ -35,6 +35,7 @@ func crashReason(w *worker, b Browser, crashed bool) string {
 // did not.
 func (p *Pool) settleLocked(t *task, res coupa.Result, cause error, crash string) {
 	attempt := fmt.Sprintf("attempt %d", t.attempts)
+	p.taskChangedLocked() // its errors and attempts show while the outcome is recorded
 	switch {
 	case errors.Is(cause, errCancelledByOperator), errors.Is(cause, errCancelledByShutdown):
 		res.Status, res.Err, res.Retryable = vocab.Cancelled, cause, false
@@ -98,6 +99,7 @@ func (p *Pool) retryLaterLocked(t *task, res coupa.Result) {
 	t.result = &res
 	t.nextTry = time.Now().Add(wait)
 	p.retrying[t.id] = t
+	p.taskChangedLocked()
 	p.counts.Retrying++
 	t.retryTimer = time.AfterFunc(wait, func() {
 		p.mu.Lock()

@@ -37,6 +37,16 @@ func (p *Pool) signedOutLocked() bool {
 	return ok
 }
 
+// taskChangedLocked notes a change to what Tasks or Task shows that the
+// queue did not count: a console compares taskGenLocked to re-read its page
+// only then.
+func (p *Pool) taskChangedLocked() { p.taskChanges++ }
+
+// taskGenLocked changes whenever what Tasks or Task returns may have: the
+// queue changed, or a task's state, priority, progress, errors or outcome.
+// Both counters only grow, so their sum does too.
+func (p *Pool) taskGenLocked() uint64 { return p.queue.version + p.taskChanges }
+
 // broadcastLocked wakes every goroutine waiting for a change.
 func (p *Pool) broadcastLocked() {
 	close(p.changed)
@@ -110,6 +120,7 @@ func (p *Pool) finishLocked(t *task, res coupa.Result) {
 	t.worker = -1
 	t.cancel = nil
 	p.done = append(p.done, t)
+	p.taskChangedLocked()
 	p.counts.Done++
 	p.counts.ByStatus[res.Status]++
 	if t.done != nil {

@@ -30,6 +30,7 @@ func (p *Pool) Snapshot() Snapshot {
 		SignIn:        p.signedOutLocked(),
 		Holds:         p.holdsLocked(),
 		DrainDeadline: p.drainUntil,
+		TaskGen:       p.taskGenLocked(),
 	}
 	s.Counts.ByStatus = maps.Clone(p.counts.ByStatus)
 	s.Counts.QueuedBy = p.queue.byPrio
@@ -61,7 +62,7 @@ func (p *Pool) Tasks(q TaskQuery) TaskPage {
 	p.mu.Lock()
 	defer p.unlock()
 	match := matcher(q.Filter)
-	var page TaskPage
+	page := TaskPage{Gen: p.taskGenLocked()} // a sorted view may change meanwhile: the next look asks again
 	take := func(t *task) {
 		if !match(t) {
 			return

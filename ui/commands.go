@@ -127,7 +127,7 @@ func (m *Model) bulkDone(b pool.Bulk, err error, what, changed, skipped string) 
 	}
 	m.queue.clearMarks()
 	m.c.ok(msg)
-	m.queue.refresh()
+	m.queue.reload()
 }
 
 func (m *Model) setOnePriority(po string, p vocab.Priority) {
@@ -140,7 +140,7 @@ func (m *Model) setOnePriority(po string, p vocab.Priority) {
 	default:
 		m.c.fail(commandError("reprioritise", po, err))
 	}
-	m.queue.refresh()
+	m.queue.reload()
 }
 
 func (m *Model) askCancel() {
@@ -171,7 +171,7 @@ func (m *Model) askCancel() {
 			} else {
 				m.c.ok(fmt.Sprintf("PO%s cancelled", po))
 			}
-			m.queue.refresh()
+			m.queue.reload()
 			return nil
 		},
 		no: fmt.Sprintf("PO%s kept", po),
@@ -300,7 +300,7 @@ func (m *Model) retry() {
 	default:
 		m.c.fail(commandError("retry", po, err))
 	}
-	m.queue.refresh()
+	m.queue.reload()
 }
 
 // scale asks for one worker more or less, checking the limits first so the

@@ -27,6 +27,7 @@ type queuePane struct {
 	sort     pool.SortKey
 	marks    map[string]bool // marked POs: the task keys act on them
 	page     pool.TaskPage
+	asked    pool.TaskQuery // the query page answers
 }
 
 // toggleMark marks the selected task, or unmarks it, and moves down, so a
@@ -132,20 +133,34 @@ func (p *queuePane) clamp() {
 	p.top = scrollTo(p.sel, p.top, p.rows(), p.page.Total)
 }
 
-// refresh fetches the visible window. The total may have changed since the
-// last fetch, so the window is re-clamped and fetched again at most once.
+// refresh fetches the visible window, unless the page it has answers the
+// same query and the pool's tasks have not changed since (the latest
+// snapshot's TaskGen): an idle console with 100,000 POs queued then asks
+// nothing per frame. The total may have changed since the last fetch, so
+// the window is re-clamped and fetched again at most once.
 func (p *queuePane) refresh() {
 	if p.rows() <= 0 {
 		return // not laid out yet, or too small: a Limit of 0 would ask for every task
 	}
 	for range 2 {
-		p.page = p.pl.Tasks(p.query(p.top, p.rows()))
+		q := p.query(p.top, p.rows())
+		if q == p.asked && p.page.Gen == p.c.snap.TaskGen {
+			return
+		}
+		p.page, p.asked = p.pl.Tasks(q), q
 		before := p.top
 		p.clamp()
 		if p.top == before {
 			return
 		}
 	}
+}
+
+// reload fetches the visible window whatever the snapshot says: after a
+// command, which changed the pool since it was taken.
+func (p *queuePane) reload() {
+	p.asked = pool.TaskQuery{}
+	p.refresh()
 }
 
 func (p *queuePane) filterText() string { return p.filter }
