@@ -63,7 +63,7 @@ func box(st *styles, title, note string, focused bool, w, h int, body []string) 
 			line = body[i]
 		}
 		b.WriteString(side)
-		b.WriteString(fit(line, inner))
+		writeFit(&b, line, inner, false)
 		b.WriteString(side)
 		b.WriteByte('\n')
 	}

@@ -26,6 +26,42 @@ func fit(s string, w int) string {
 	return s
 }
 
+// writeFit writes s as fit (or, right, as fitRight) would return it,
+// without their copies: a frame fits every cell and every line.
+func writeFit(b *strings.Builder, s string, w int, right bool) {
+	if w <= 0 {
+		return
+	}
+	sw := ansi.StringWidth(s)
+	if sw > w {
+		s = ansi.Truncate(s, w, "…")
+		if right {
+			b.WriteString(s)
+			return
+		}
+		sw = ansi.StringWidth(s)
+	}
+	if right {
+		writeSpaces(b, w-sw)
+	}
+	b.WriteString(s)
+	if !right {
+		writeSpaces(b, w-sw)
+	}
+}
+
+// spaces pads most cells and lines in one write.
+const spaces = "                                                                "
+
+func writeSpaces(b *strings.Builder, n int) {
+	for ; n > len(spaces); n -= len(spaces) {
+		b.WriteString(spaces)
+	}
+	if n > 0 {
+		b.WriteString(spaces[:n])
+	}
+}
+
 // fitRight is fit with the text aligned to the right edge.
 func fitRight(s string, w int) string {
 	if w <= 0 {

@@ -40,6 +40,7 @@ type Model struct {
 	finishedAt    time.Time
 	summaryHidden bool
 	filePeak      int // most files in flight at once so far: the workers pane keeps room for them
+	frameBytes    int // the last frame's size: the next one is about as long
 
 	events <-chan eventsMsg // batches from the bridge; nil without one
 	bg     *background
@@ -297,55 +298,63 @@ func (m *Model) render() string {
 	if l.tooSmall {
 		return clip(fmt.Sprintf("terminal too small — need %d×%d (now %d×%d)", minWidth, minHeight, l.w, l.h), l.w)
 	}
+	// The frame is written once, into one buffer of about the last
+	// frame's size: it is the console's largest allocation per frame.
 	var b strings.Builder
-	b.Grow(l.w * l.h * 4)
+	b.Grow(m.frameBytes + m.frameBytes/8)
 	b.WriteString(renderHeader(&m.c, m.headerState(), l.w))
 	b.WriteByte('\n')
-	b.WriteString(m.renderBody())
+	m.writeBody(&b)
 	b.WriteByte('\n')
 	b.WriteString(fit(m.renderStatus(), l.w))
 	b.WriteByte('\n')
 	b.WriteString(fit(m.renderFooter(), l.w))
+	m.frameBytes = b.Len()
 	return b.String()
 }
 
-// renderBody draws the panes, or what covers them.
-func (m *Model) renderBody() string {
+// writeBody draws the panes, or what covers them, into b.
+func (m *Model) writeBody(b *strings.Builder) {
 	l := m.lay
 	switch d := m.dialogs.newest(false); {
 	case d != nil:
-		return d.View()
+		b.WriteString(d.View())
+		return
 	case m.finished && !m.summaryHidden:
-		return renderSummary(&m.c, m.summaryState(), l.body.w, l.body.h)
+		b.WriteString(renderSummary(&m.c, m.summaryState(), l.body.w, l.body.h))
+		return
 	}
 	view := func(id paneID) string { return m.pane(id).View(m.focus == id) }
-	if l.w < wideWidth {
-		right := view(paneResources) + "\n" + view(paneLog)
-		return view(paneWorkers) + "\n" + hjoin(view(paneQueue), right)
+	lines := func(ids ...paneID) []string {
+		var out []string
+		for _, id := range ids {
+			out = append(out, strings.Split(view(id), "\n")...)
+		}
+		return out
 	}
-	left := view(paneWorkers) + "\n" + view(paneQueue)
-	right := view(paneResources) + "\n" + view(paneLog)
-	return hjoin(left, right)
+	if l.w < wideWidth {
+		b.WriteString(view(paneWorkers))
+		b.WriteByte('\n')
+		writeSideBySide(b, lines(paneQueue), lines(paneResources, paneLog))
+		return
+	}
+	writeSideBySide(b, lines(paneWorkers, paneQueue), lines(paneResources, paneLog))
 }
 
-// hjoin puts two blocks of equal height side by side; every line of a block
-// already has the block's width.
-func hjoin(a, b string) string {
-	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
-	var sb strings.Builder
-	sb.Grow(len(a) + len(b))
-	for i := range max(len(al), len(bl)) {
+// writeSideBySide writes two blocks of lines side by side; every line of a
+// block already has the block's width.
+func writeSideBySide(b *strings.Builder, left, right []string) {
+	for i := range max(len(left), len(right)) {
 		if i > 0 {
-			sb.WriteByte('\n')
+			b.WriteByte('\n')
 		}
-		if i < len(al) {
-			sb.WriteString(al[i])
+		if i < len(left) {
+			b.WriteString(left[i])
 		}
-		if i < len(bl) {
-			sb.WriteString(bl[i])
+		if i < len(right) {
+			b.WriteString(right[i])
 		}
 	}
-	return sb.String()
 }
 
 // background owns the goroutines that run long pool calls off the event

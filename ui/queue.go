@@ -212,10 +212,12 @@ func renderQueue(c *common, p *queuePane, focused bool) string {
 		colSet[4].width = 19
 	}
 	cols := layoutColumns(colSet, w-2)
-	body := []string{tableHeader(st, cols)}
+	body := make([]string, 0, 2+len(page.Tasks))
+	body = append(body, tableHeader(st, cols))
+	row := make(tableCells, len(cols)) // one for every row: each fills it again
 	for i, t := range page.Tasks {
 		pos := top + i
-		row := taskCells(c, t)
+		fillTaskCells(c, t, row)
 		row["#"] = span{text: strconv.Itoa(pos + 1)}
 		mark := " "
 		if p.marks[t.PO] {
@@ -265,11 +267,18 @@ func prioSpan(p vocab.Priority) span { return span{p.String(), prioTone(p)} }
 // taskCells is one task's row: PO, priority, state and what it is doing
 // or how it ended.
 func taskCells(c *common, t pool.TaskInfo) tableCells {
-	row := tableCells{
-		"PO":   {text: "PO" + t.PO},
-		"PRIO": prioSpan(t.Priority),
-		"ATT":  {text: strconv.Itoa(t.Attempts)},
-	}
+	row := tableCells{}
+	fillTaskCells(c, t, row)
+	return row
+}
+
+// fillTaskCells is taskCells into a row the caller has (a pane reuses one
+// for all its rows).
+func fillTaskCells(c *common, t pool.TaskInfo, row tableCells) {
+	clear(row)
+	row["PO"] = span{text: "PO" + t.PO}
+	row["PRIO"] = prioSpan(t.Priority)
+	row["ATT"] = span{text: strconv.Itoa(t.Attempts)}
 	state, info := span{text: t.State.String()}, ""
 	switch t.State {
 	case vocab.TaskRunning:
@@ -299,5 +308,4 @@ func taskCells(c *common, t pool.TaskInfo) tableCells {
 	}
 	row["STATE"] = state
 	row["INFO"] = span{text: info}
-	return row
 }

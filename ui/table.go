@@ -56,6 +56,7 @@ type tableCells map[string]span
 // whole instead).
 func tableRow(st *styles, cols []column, row tableCells, styled bool) string {
 	var b strings.Builder
+	b.Grow(rowBytes(cols))
 	for i, c := range cols {
 		if i > 0 {
 			b.WriteByte(' ')
@@ -64,13 +65,19 @@ func tableRow(st *styles, cols []column, row tableCells, styled bool) string {
 		if styled {
 			v = st.render(row[c.title].tone, v)
 		}
-		if c.right {
-			b.WriteString(fitRight(v, c.width))
-		} else {
-			b.WriteString(fit(v, c.width))
-		}
+		writeFit(&b, v, c.width, c.right)
 	}
 	return b.String()
+}
+
+// rowBytes is about the size of a row of cols, styles included: one
+// buffer of that size instead of one that doubles its way there.
+func rowBytes(cols []column) int {
+	n := 0
+	for _, c := range cols {
+		n += c.width + 1 + 16 // a separator, a tone's escape codes or a wide glyph
+	}
+	return n
 }
 
 // tableHeader renders the column titles.
