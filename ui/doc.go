@@ -2,7 +2,8 @@
 // shows the pool live (header, workers, queue, resources, log) and turns key
 // presses into pool commands. It reads the pool only through the Pool
 // interface and a consistent Snapshot per frame, renders only the visible
-// rows of the queue, and never makes the pool wait: pool events reach the
+// rows of the queue (asked for again only when the snapshot's TaskGen says
+// the tasks changed), and never makes the pool wait: pool events reach the
 // model through one coalescing goroutine (bridge.go).
 //
 // Where things are: component.go says what a component is (a model that
