@@ -130,7 +130,7 @@ func (p *Pool) runTask(w *worker, b Browser, t *task) {
 		t.ctx, t.cancel = nil, nil
 		t.attempts--
 		w.dropTaskLocked(t)
-		p.requeueFrontLocked(t, "attempt not recorded: left pending") // counts the change
+		p.requeueFrontLocked(t, "attempt not recorded: left pending") // its push counts the change
 		p.idleIfFreeLocked(w)
 		p.broadcastLocked()
 		return
