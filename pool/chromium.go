@@ -178,7 +178,7 @@ func (c *Chromium) Launch(ctx context.Context, worker int) (Browser, error) {
 	}
 	c.name(&opts, worker)
 	// A headless shell drops the clone's session cookies as it starts:
-	// they are read (once a sign-in, by a full browser) while it starts,
+	// they are read (once per sign-in, by a full browser) while it starts,
 	// and set before its first page.
 	var cookies chan cookiesRead
 	if c.Profiles != nil && c.runsShell(opts) {
