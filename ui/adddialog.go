@@ -102,7 +102,7 @@ func (d *addDialog) submit() bool {
 	var added, already, failed []string
 	var firstErr error
 	for _, po := range pos {
-		if t, ok := d.pl.Task(po); ok && t.State != vocab.TaskDone {
+		if t, ok := d.pl.Task(po); ok && !t.State.Final() {
 			already = append(already, "PO"+po)
 			continue
 		}

@@ -42,3 +42,22 @@ func TestValidPO(t *testing.T) {
 		}
 	}
 }
+
+// TestTaskStateRules pins which task states are over and which wait for
+// a worker.
+func TestTaskStateRules(t *testing.T) {
+	for _, c := range []struct {
+		s              TaskState
+		final, waiting bool
+	}{
+		{TaskQueued, false, true}, {TaskRunning, false, false}, {TaskRetrying, false, true},
+		{TaskDone, true, false}, {TaskCancelled, true, false}, {TaskRemoved, false, false},
+	} {
+		if got := c.s.Final(); got != c.final {
+			t.Errorf("%s.Final() = %v", c.s, got)
+		}
+		if got := c.s.Waiting(); got != c.waiting {
+			t.Errorf("%s.Waiting() = %v", c.s, got)
+		}
+	}
+}
