@@ -24,7 +24,7 @@ func (p *Pool) Submit(po string, prio vocab.Priority, meta Meta) (*Handle, error
 func (p *Pool) SubmitMany(items []Item) ([]*Handle, error) {
 	for _, it := range items {
 		if !vocab.ValidPO(it.PO) {
-			return nil, fmt.Errorf("submit %q: %w (want 6 or more digits)", it.PO, ErrInvalidPO)
+			return nil, fmt.Errorf("submit %q: %w (want %d or more digits)", it.PO, ErrInvalidPO, vocab.MinPODigits)
 		}
 		if !it.Priority.Valid() {
 			return nil, fmt.Errorf("submit PO%s: invalid priority %d", it.PO, it.Priority)

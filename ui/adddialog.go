@@ -93,7 +93,7 @@ func (d *addDialog) submit() bool {
 	pos, invalid := parsePOList(d.input.Value())
 	if len(pos) == 0 {
 		if len(invalid) > 0 {
-			d.err = fmt.Sprintf("not PO numbers: %s (want 6 or more digits, PO prefix optional)", strings.Join(invalid, ", "))
+			d.err = fmt.Sprintf("not PO numbers: %s (want %d or more digits, PO prefix optional)", strings.Join(invalid, ", "), vocab.MinPODigits)
 		} else {
 			d.err = "type one or more PO numbers"
 		}
