@@ -45,6 +45,10 @@ const (
 
 var priorityNames = [...]string{"LOW", "NORMAL", "HIGH", "URGENT"}
 
+// PriorityWords are the words ParsePriority reads, for messages that
+// list them.
+const PriorityWords = "urgent, high, normal or low"
+
 func (p Priority) String() string {
 	if !p.Valid() {
 		return fmt.Sprintf("Priority(%d)", int(p))
@@ -69,5 +73,5 @@ func ParsePriority(s string) (Priority, error) {
 	case "low":
 		return Low, nil
 	}
-	return Normal, fmt.Errorf("priority %q: want urgent, high, normal or low", s)
+	return Normal, fmt.Errorf("priority %q: want %s", s, PriorityWords)
 }

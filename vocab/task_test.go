@@ -61,3 +61,23 @@ func TestTaskStateRules(t *testing.T) {
 		}
 	}
 }
+
+// PriorityWords, which messages show, names exactly the four priorities
+// ParsePriority reads.
+func TestPriorityWordsParse(t *testing.T) {
+	words := strings.FieldsFunc(PriorityWords, func(r rune) bool { return r == ',' || r == ' ' })
+	seen := map[Priority]bool{}
+	for _, w := range words {
+		if w == "or" {
+			continue
+		}
+		p, err := ParsePriority(w)
+		if err != nil {
+			t.Errorf("PriorityWords names %q: %v", w, err)
+		}
+		seen[p] = true
+	}
+	if len(seen) != 4 {
+		t.Errorf("PriorityWords %q names %d priorities, want 4", PriorityWords, len(seen))
+	}
+}
