@@ -286,11 +286,11 @@ func (p *Pool) Scale(n int) error {
 	if p.draining {
 		return ErrStopped
 	}
-	if n == p.target {
+	if n == p.targetWorkers {
 		return nil
 	}
-	old := p.target
-	p.target = n
+	old := p.targetWorkers
+	p.targetWorkers = n
 	p.emitPoolLocked(EvPoolScaled, fmt.Sprintf("target %d → %d workers", old, n))
 	if p.began {
 		p.rebalanceLocked()
@@ -342,7 +342,7 @@ func (p *Pool) Reauthenticate() error {
 	return p.command(func() {
 		for _, w := range p.workers {
 			if w.state != WorkerStopped {
-				w.recycle = "signed in again: fresh profile"
+				w.recycleReason = "signed in again: fresh profile"
 			}
 		}
 		p.checkedAuth = false
