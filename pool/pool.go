@@ -1,7 +1,10 @@
 // Package pool runs POs on a pool of persistent browsers: a priority queue,
-// workers that each own one browser, a supervisor that heals them, live
-// control (priorities, cancel, scale, pause), a memory-pressure policy,
-// graceful shutdown, typed events and cheap snapshots. It draws nothing.
+// workers that each own one browser (local, or a slot of a remote
+// endpoint), a supervisor that heals them, live control (priorities,
+// cancel, scale, pause), a memory-pressure policy, holds that stop dispatch
+// (journal, disk full, sign-in), a Recorder that writes each transition
+// before the pool applies it, graceful shutdown, typed events and cheap
+// snapshots. It draws nothing.
 package pool
 
 import (
