@@ -8,6 +8,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"coupatui/browser"
+	"coupatui/config"
+	"coupatui/monitor"
 )
 
 const module = "coupatui"
@@ -91,4 +95,26 @@ func shortName(importPath string) string {
 		return "main"
 	}
 	return strings.TrimPrefix(importPath, module+"/")
+}
+
+// TestArchitectureDefaultsHaveOneSource keeps §3's claim that
+// config.Default is the one source of defaults: the packages that fall
+// back to a default of their own when a caller leaves a field zero must
+// fall back to config.Default's value.
+func TestArchitectureDefaultsHaveOneSource(t *testing.T) {
+	d := config.Default()
+	for _, c := range []struct {
+		key       string
+		own, want any
+	}{
+		{"monitor.sample_interval", monitor.DefaultInterval, d.Monitor.SampleInterval.Duration},
+		{"pool.memory_threshold", monitor.DefaultThreshold, d.Pool.MemoryThreshold},
+		{"monitor.memory_critical", monitor.DefaultCritical, d.Monitor.MemoryCritical},
+		{"monitor.pressure_window", monitor.DefaultWindow, d.Monitor.PressureWindow.Duration},
+		{"pool.worker_startup_timeout", browser.DefaultStartTimeout, d.Pool.WorkerStartupTimeout.Duration},
+	} {
+		if c.own != c.want {
+			t.Errorf("%s: the package's own default is %v, config.Default has %v", c.key, c.own, c.want)
+		}
+	}
 }

@@ -222,3 +222,50 @@ func TestEveryNumberHasARule(t *testing.T) {
 		}
 	}
 }
+
+// TestArchitectureListsEveryKey keeps §6 of docs/ARCHITECTURE.md true:
+// its backticked keys, each under the last backticked table before it
+// ("[pool]", "[[browser.endpoints]]"), are exactly the schema's keys.
+func TestArchitectureListsEveryKey(t *testing.T) {
+	data, err := os.ReadFile("../docs/ARCHITECTURE.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(data)
+	start, end := strings.Index(doc, "\n## 6. "), strings.Index(doc, "\n## 7. ")
+	if start < 0 || end < start {
+		t.Fatal("docs/ARCHITECTURE.md has no §6 followed by §7")
+	}
+	tableOf := regexp.MustCompile(`^\[(\[?)([a-z_.]+)\]?\]$`)
+	key := regexp.MustCompile(`^[a-z_]+$`)
+	var listed []string
+	table := ""
+	for _, m := range regexp.MustCompile("`([^`]+)`").FindAllStringSubmatch(doc[start:end], -1) {
+		switch word := m[1]; {
+		case tableOf.MatchString(word):
+			tm := tableOf.FindStringSubmatch(word)
+			table = tm[2]
+			if tm[1] == "[" {
+				table += "[]"
+			}
+		case table != "" && key.MatchString(word):
+			listed = append(listed, table+"."+word)
+		}
+	}
+	var known []string
+	for _, f := range leaves() {
+		known = append(known, f.name)
+	}
+	slices.Sort(listed)
+	slices.Sort(known)
+	for _, name := range known {
+		if _, found := slices.BinarySearch(listed, name); !found {
+			t.Errorf("docs/ARCHITECTURE.md §6 does not list %s", name)
+		}
+	}
+	for _, name := range listed {
+		if _, found := slices.BinarySearch(known, name); !found {
+			t.Errorf("docs/ARCHITECTURE.md §6 lists %s, which is no key of Config", name)
+		}
+	}
+}

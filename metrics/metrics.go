@@ -181,9 +181,9 @@ func (c snapshotCollector) Collect(ch chan<- prometheus.Metric) {
 			gauge(descPOs, float64(s.Counts.ByStatus[st]), string(st))
 		}
 	}
-	for state, n := range map[string]int{"queued": s.Counts.Queued, "running": s.Counts.Running,
-		"retrying": s.Counts.Retrying, "done": s.Counts.Done} {
-		gauge(descTasks, float64(n), state)
+	for state, n := range map[vocab.TaskState]int{vocab.TaskQueued: s.Counts.Queued, vocab.TaskRunning: s.Counts.Running,
+		vocab.TaskRetrying: s.Counts.Retrying, vocab.TaskDone: s.Counts.Done} {
+		gauge(descTasks, float64(n), string(state))
 	}
 	for p := vocab.Low; p <= vocab.Urgent; p++ {
 		gauge(descQueue, float64(s.Counts.QueuedBy[p]), p.String())

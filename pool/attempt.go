@@ -22,7 +22,7 @@ func (p *Pool) nextTask(w *worker) (*task, Browser) {
 	defer p.unlock()
 	for {
 		b := w.b
-		if w.retire || p.draining || w.recycle != "" || b == nil || isClosed(b.Done()) {
+		if w.retire || p.draining || w.recycleReason != "" || b == nil || isClosed(b.Done()) {
 			return nil, nil
 		}
 		if p.dispatchingLocked() && p.hasRoomLocked(w) {
@@ -49,7 +49,7 @@ func (p *Pool) hasRoomLocked(w *worker) bool {
 		return false
 	}
 	for _, t := range w.tasks {
-		if !t.paged {
+		if !t.pageRead {
 			return false
 		}
 	}
@@ -62,10 +62,10 @@ func (p *Pool) hasRoomLocked(w *worker) bool {
 func (p *Pool) pageDone(w *worker, t *task) {
 	p.mu.Lock()
 	defer p.unlock()
-	if t.state != vocab.TaskRunning || t.worker != w.id || t.paged {
+	if t.state != vocab.TaskRunning || t.worker != w.id || t.pageRead {
 		return
 	}
-	t.paged = true
+	t.pageRead = true
 	if !p.checkedAuth {
 		p.checkedAuth = true
 		p.emitWorkerLocked(EvSessionChecked, w, fmt.Sprintf("signed in (PO%s's page showed)", t.po))
@@ -89,7 +89,7 @@ func (p *Pool) startLocked(w *worker, t *task) {
 	p.taskChangedLocked()
 	p.counts.Queued--
 	p.counts.Running++
-	t.paged = false
+	t.pageRead = false
 	w.tasks = append(w.tasks, t)
 	if w.state != WorkerBusy {
 		w.state, w.since = WorkerBusy, time.Now()
@@ -177,10 +177,10 @@ func (p *Pool) runTask(w *worker, b Browser, t *task) {
 	case panics.Of(res.Err) != nil:
 		// What the panic left half-done lives in the browser: a new one
 		// takes the next task.
-		w.recycle = "restarted after a panic in PO" + t.po
+		w.recycleReason = "restarted after a panic in PO" + t.po
 		w.failures = 0
-	case p.cfg.RecycleAfterTasks > 0 && w.sinceLaunch >= p.cfg.RecycleAfterTasks && w.recycle == "":
-		w.recycle = fmt.Sprintf("recycled after %d tasks", w.sinceLaunch)
+	case p.cfg.RecycleAfterTasks > 0 && w.sinceLaunch >= p.cfg.RecycleAfterTasks && w.recycleReason == "":
+		w.recycleReason = fmt.Sprintf("recycled after %d tasks", w.sinceLaunch)
 		w.failures = 0
 	default:
 		w.failures = 0

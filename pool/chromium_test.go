@@ -105,7 +105,7 @@ func processesUsing(dir string) []int {
 func testConfig(workers int) pool.Config {
 	cfg := pool.ConfigFrom(config.Default())
 	cfg.WorkerCount, cfg.MinWorkers, cfg.MaxWorkers = workers, 1, 4
-	cfg.StartupTimeout = time.Minute
+	cfg.WorkerStartupTimeout = time.Minute
 	cfg.TaskTimeout = time.Minute
 	cfg.RetryBackoff, cfg.RetryBackoffMax = 200*time.Millisecond, time.Second
 	cfg.RestartBackoff, cfg.RestartBackoffMax = 100*time.Millisecond, time.Second

@@ -24,7 +24,7 @@ func (p *Pool) Submit(po string, prio vocab.Priority, meta Meta) (*Handle, error
 func (p *Pool) SubmitMany(items []Item) ([]*Handle, error) {
 	for _, it := range items {
 		if !vocab.ValidPO(it.PO) {
-			return nil, fmt.Errorf("submit %q: %w (want 6 or more digits)", it.PO, ErrInvalidPO)
+			return nil, fmt.Errorf("submit %q: %w (want %d or more digits)", it.PO, ErrInvalidPO, vocab.MinPODigits)
 		}
 		if !it.Priority.Valid() {
 			return nil, fmt.Errorf("submit PO%s: invalid priority %d", it.PO, it.Priority)
@@ -288,11 +288,11 @@ func (p *Pool) Scale(n int) error {
 	if p.draining {
 		return ErrStopped
 	}
-	if n == p.target {
+	if n == p.targetWorkers {
 		return nil
 	}
-	old := p.target
-	p.target = n
+	old := p.targetWorkers
+	p.targetWorkers = n
 	p.emitPoolLocked(EvPoolScaled, fmt.Sprintf("target %d → %d workers", old, n))
 	if p.began {
 		p.rebalanceLocked()
@@ -344,7 +344,7 @@ func (p *Pool) Reauthenticate() error {
 	return p.command(func() {
 		for _, w := range p.workers {
 			if w.state != WorkerStopped {
-				w.recycle = "signed in again: fresh profile"
+				w.recycleReason = "signed in again: fresh profile"
 			}
 		}
 		p.checkedAuth = false

@@ -13,21 +13,21 @@ import (
 // own: ConfigFrom fills a Config from the configuration, whose
 // config.Default is the one source of every default.
 type Config struct {
-	WorkerCount       int           // target workers at start (worker_count)
-	MinWorkers        int           // floor for scaling and memory policy
-	MaxWorkers        int           // ceiling for scaling
-	TaskTimeout       time.Duration // one attempt of one task
-	MaxRetries        int           // extra attempts after a transient failure
-	RetryBackoff      time.Duration // first retry delay; doubles per attempt
-	RetryBackoffMax   time.Duration
-	RestartBackoff    time.Duration // first browser restart delay; doubles per consecutive failure
-	RestartBackoffMax time.Duration
-	RecycleAfterTasks int           // restart a browser after this many tasks (0 = never)
-	PipelineDepth     int           // tasks one worker holds at once: it takes the next once every one it holds has read its page (1 = one at a time)
-	StartupTimeout    time.Duration // worker_startup_timeout: Start waits at most this long
-	HealthInterval    time.Duration // how often every browser is pinged
-	HealthTimeout     time.Duration // how long one ping may take
-	Policy            PolicyConfig  // memory-pressure policy
+	WorkerCount          int           // target workers at start (worker_count)
+	MinWorkers           int           // floor for scaling and memory policy
+	MaxWorkers           int           // ceiling for scaling
+	TaskTimeout          time.Duration // one attempt of one task
+	MaxRetries           int           // extra attempts after a transient failure
+	RetryBackoff         time.Duration // first retry delay; doubles per attempt
+	RetryBackoffMax      time.Duration
+	RestartBackoff       time.Duration // first browser restart delay; doubles per consecutive failure
+	RestartBackoffMax    time.Duration
+	RecycleAfterTasks    int           // restart a browser after this many tasks (0 = never)
+	PipelineDepth        int           // tasks one worker holds at once: it takes the next once every one it holds has read its page (1 = one at a time)
+	WorkerStartupTimeout time.Duration // worker_startup_timeout: Start waits at most this long
+	HealthInterval       time.Duration // how often every browser is pinged
+	HealthTimeout        time.Duration // how long one ping may take
+	Policy               PolicyConfig  // memory-pressure policy
 	// Endpoints are browsers running elsewhere: each slot is one more
 	// worker, fixed for the run (scaling, autoscale and the memory policy
 	// act on the local workers only).
@@ -65,21 +65,21 @@ func ConfigFrom(c config.Config) Config {
 		workers = min(max(autoStart, c.Pool.MinWorkers), c.Pool.MaxWorkers)
 	}
 	return Config{
-		WorkerCount:       workers,
-		MinWorkers:        c.Pool.MinWorkers,
-		MaxWorkers:        c.Pool.MaxWorkers,
-		TaskTimeout:       c.Pool.TaskTimeout.Duration,
-		MaxRetries:        c.Pool.MaxRetries,
-		RetryBackoff:      c.Pool.RetryBackoff.Duration,
-		RetryBackoffMax:   c.Pool.RetryBackoffMax.Duration,
-		RestartBackoff:    c.Pool.RestartBackoff.Duration,
-		RestartBackoffMax: c.Pool.RestartBackoffMax.Duration,
-		RecycleAfterTasks: c.Pool.RecycleAfterTasks,
-		PipelineDepth:     c.Pool.PipelineDepth,
-		StartupTimeout:    c.Pool.WorkerStartupTimeout.Duration,
-		HealthInterval:    c.Pool.HealthInterval.Duration,
-		HealthTimeout:     c.Pool.HealthTimeout.Duration,
-		Endpoints:         endpointsOf(c.Browser.Endpoints),
+		WorkerCount:          workers,
+		MinWorkers:           c.Pool.MinWorkers,
+		MaxWorkers:           c.Pool.MaxWorkers,
+		TaskTimeout:          c.Pool.TaskTimeout.Duration,
+		MaxRetries:           c.Pool.MaxRetries,
+		RetryBackoff:         c.Pool.RetryBackoff.Duration,
+		RetryBackoffMax:      c.Pool.RetryBackoffMax.Duration,
+		RestartBackoff:       c.Pool.RestartBackoff.Duration,
+		RestartBackoffMax:    c.Pool.RestartBackoffMax.Duration,
+		RecycleAfterTasks:    c.Pool.RecycleAfterTasks,
+		PipelineDepth:        c.Pool.PipelineDepth,
+		WorkerStartupTimeout: c.Pool.WorkerStartupTimeout.Duration,
+		HealthInterval:       c.Pool.HealthInterval.Duration,
+		HealthTimeout:        c.Pool.HealthTimeout.Duration,
+		Endpoints:            endpointsOf(c.Browser.Endpoints),
 		Policy: PolicyConfig{
 			Window:          c.Monitor.PressureWindow.Duration,
 			RecoverWindow:   c.Monitor.RecoverWindow.Duration,
@@ -118,7 +118,7 @@ func (c Config) validate() error {
 	case c.WorkerCount < c.MinWorkers || c.WorkerCount > c.MaxWorkers:
 		return fmt.Errorf("pool: worker_count %d: must be between min_workers %d and max_workers %d",
 			c.WorkerCount, c.MinWorkers, c.MaxWorkers)
-	case c.TaskTimeout <= 0, c.StartupTimeout <= 0,
+	case c.TaskTimeout <= 0, c.WorkerStartupTimeout <= 0,
 		c.HealthInterval <= 0, c.HealthTimeout <= 0:
 		return fmt.Errorf("pool: timeouts and intervals must be positive")
 	case c.PipelineDepth < 1:

@@ -35,8 +35,8 @@ func TestConfigFromMapsEachKey(t *testing.T) {
 		TaskTimeout: 11 * time.Second, MaxRetries: 6, RecycleAfterTasks: 7, PipelineDepth: 3,
 		RetryBackoff: 12 * time.Second, RetryBackoffMax: 13 * time.Second,
 		RestartBackoff: 14 * time.Second, RestartBackoffMax: 15 * time.Second,
-		StartupTimeout: 16 * time.Second, // shutdown_timeout is the run's quit controller's, not the pool's
-		HealthInterval: 18 * time.Second, HealthTimeout: 19 * time.Second,
+		WorkerStartupTimeout: 16 * time.Second, // shutdown_timeout is the run's quit controller's, not the pool's
+		HealthInterval:       18 * time.Second, HealthTimeout: 19 * time.Second,
 		Policy: PolicyConfig{Window: 20 * time.Second, RecoverWindow: 21 * time.Second,
 			PauseOnCritical: true, AutoCPU: 50, MaxBrowserBytes: 300 << 20},
 		Endpoints: []Endpoint{{Name: "10.0.0.5:3000", Slots: 4}}, // named by host: no token

@@ -22,7 +22,7 @@ import (
 // queue and holds the pool, so nothing needs to wait for a check.
 func (p *Pool) ensureBrowser(w *worker, checks *sync.WaitGroup) bool {
 	p.mu.Lock()
-	b, why := w.b, w.recycle
+	b, why := w.b, w.recycleReason
 	dead := b != nil && isClosed(b.Done())
 	switch {
 	case dead && w.endpoint != 0:
@@ -44,7 +44,7 @@ func (p *Pool) ensureBrowser(w *worker, checks *sync.WaitGroup) bool {
 	default:
 		b = nil
 	}
-	w.recycle = ""
+	w.recycleReason = ""
 	p.unlock()
 	if b != nil {
 		p.closeBrowser(w, b)
@@ -79,11 +79,11 @@ func (p *Pool) ensureBrowser(w *worker, checks *sync.WaitGroup) bool {
 		}
 		p.unlock()
 
-		ctx, cancel := context.WithTimeout(p.runCtx, p.cfg.StartupTimeout)
+		ctx, cancel := context.WithTimeout(p.runCtx, p.cfg.WorkerStartupTimeout)
 		var b Browser
 		var err error
-		if w.endpoint != 0 {
-			b, err = p.engine.(RemoteEngine).LaunchRemote(ctx, w.id, w.endpoint-1) // New checked it is one
+		if i, ok := w.remote(); ok {
+			b, err = p.engine.(RemoteEngine).LaunchRemote(ctx, w.id, i) // New checked it is one
 		} else {
 			b, err = p.engine.Launch(ctx, w.id)
 		}
@@ -100,8 +100,8 @@ func (p *Pool) ensureBrowser(w *worker, checks *sync.WaitGroup) bool {
 			w.lastErr = err.Error()
 			p.lastLaunch = err
 			what := "launch failed: "
-			if w.endpoint != 0 {
-				what = "down: " + p.cfg.Endpoints[w.endpoint-1].Name + " unreachable: "
+			if i, ok := w.remote(); ok {
+				what = "down: " + p.cfg.Endpoints[i].Name + " unreachable: "
 			}
 			p.logLocked(slog.LevelWarn, "browser did not start", "worker", w.id, "err", err)
 			p.emitWorkerLocked(EvWorkerCrashed, w, what+err.Error())
@@ -115,8 +115,8 @@ func (p *Pool) ensureBrowser(w *worker, checks *sync.WaitGroup) bool {
 		check := !p.checkedAuth && !p.checking && (p.counts.Queued == 0 || !p.dispatchingLocked())
 		p.checking = p.checking || check
 		ready := fmt.Sprintf("browser pid %d", b.PID())
-		if w.endpoint != 0 {
-			ready = "connected to " + p.cfg.Endpoints[w.endpoint-1].Name
+		if i, ok := w.remote(); ok {
+			ready = "connected to " + p.cfg.Endpoints[i].Name
 		}
 		w.lastErr = ""
 		p.setWorkerStateLocked(w, WorkerIdle, EvWorkerReady, ready)

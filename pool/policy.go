@@ -164,7 +164,7 @@ func (p *Pool) applyPolicyLocked(s monitor.Sample) {
 		pressure:    s.Pressure,
 		usedPercent: s.UsedRatio * 100,
 		cpuPercent:  s.CPUPercent,
-		target:      p.target,
+		target:      p.targetWorkers,
 		queued:      p.queue.Len(),
 		done:        p.counts.Done,
 	}
@@ -192,12 +192,12 @@ func (p *Pool) applyPolicyLocked(s monitor.Sample) {
 			p.emitPoolLocked(EvPolicy, a.reason)
 			p.rebalanceLocked()
 		case actTarget:
-			p.target = max(p.cfg.MinWorkers, min(a.n, p.cfg.MaxWorkers))
+			p.targetWorkers = max(p.cfg.MinWorkers, min(a.n, p.cfg.MaxWorkers))
 			p.emitPoolLocked(EvPoolScaled, a.reason)
 			p.rebalanceLocked()
 		case actRecycle:
-			if w, ok := p.workers[a.n]; ok && w.b != nil && w.recycle == "" && !w.retire {
-				w.recycle = a.reason
+			if w, ok := p.workers[a.n]; ok && w.b != nil && w.recycleReason == "" && !w.retire {
+				w.recycleReason = a.reason
 				p.emitWorkerLocked(EvPolicy, w, a.reason)
 				p.broadcastLocked()
 			}

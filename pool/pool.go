@@ -1,7 +1,10 @@
 // Package pool runs POs on a pool of persistent browsers: a priority queue,
-// workers that each own one browser, a supervisor that heals them, live
-// control (priorities, cancel, scale, pause), a memory-pressure policy,
-// graceful shutdown, typed events and cheap snapshots. It draws nothing.
+// workers that each own one browser (local, or a slot of a remote
+// endpoint), a supervisor that heals them, live control (priorities,
+// cancel, scale, pause), a memory-pressure policy, holds that stop dispatch
+// (journal, disk full, sign-in), a Recorder that writes each transition
+// before the pool applies it, graceful shutdown, typed events and cheap
+// snapshots. It draws nothing.
 package pool
 
 import (
@@ -63,22 +66,22 @@ type Pool struct {
 	wg          sync.WaitGroup
 	stopped     chan struct{} // closed when Shutdown finished
 
-	mu         sync.Mutex
-	changed    chan struct{} // closed and replaced on every change workers wait on
-	logq       []slog.Record // log lines made under mu, not yet written (see log.go)
-	logging    bool          // a goroutine is writing logq out
-	logIdle    chan struct{} // closed when that goroutine is done
-	began      bool
-	started    time.Time
-	ready      bool              // Start returned
-	paused     bool              // by the operator
-	holds      map[Hold]HoldInfo // conditions that stop dispatch until released
-	draining   bool
-	forced     bool
-	settling   int // outcomes being recorded outside the lock; the drain waits for them
-	finished   bool
-	reason     string
-	drainUntil time.Time
+	mu            sync.Mutex
+	changed       chan struct{} // closed and replaced on every change workers wait on
+	logq          []slog.Record // log lines made under mu, not yet written (see log.go)
+	logging       bool          // a goroutine is writing logq out
+	logIdle       chan struct{} // closed when that goroutine is done
+	began         bool
+	started       time.Time
+	startReturned bool
+	paused        bool              // by the operator
+	holds         map[Hold]HoldInfo // conditions that stop dispatch until released
+	draining      bool
+	forced        bool
+	settling      int // outcomes being recorded outside the lock; the drain waits for them
+	finished      bool
+	reason        string
+	drainUntil    time.Time
 
 	rnd      *rand.Rand // jitter of backoffs
 	queue    queue
@@ -97,14 +100,14 @@ type Pool struct {
 	// queue.version it makes taskGenLocked.
 	taskChanges uint64
 
-	workers     map[int]*worker
-	nextWorker  int
-	target      int // what the operator asked for
-	policy      *policy
-	resources   Resources
-	checkedAuth bool // a worker confirmed the session since the last sign-in
-	checking    bool // a worker is checking the session now
-	lastLaunch  error
+	workers       map[int]*worker
+	nextWorker    int
+	targetWorkers int // what the operator asked for
+	policy        *policy
+	resources     Resources
+	checkedAuth   bool // a worker confirmed the session since the last sign-in
+	checking      bool // a worker is checking the session now
+	lastLaunch    error
 }
 
 // New validates cfg and returns a pool that runs nothing until Start.
@@ -130,29 +133,29 @@ func New(cfg Config, deps Deps) (*Pool, error) {
 	recCtx, recCancel := context.WithCancel(context.Background())
 	printCtx, printCancel := context.WithCancel(context.Background())
 	p := &Pool{
-		rec:         deps.Recorder,
-		recCtx:      recCtx,
-		recCancel:   recCancel,
-		printCtx:    printCtx,
-		printCancel: printCancel,
-		cfg:         cfg,
-		engine:      deps.Engine,
-		mon:         deps.Monitor,
-		log:         log,
-		rnd:         rnd,
-		runCtx:      ctx,
-		runCancel:   cancel,
-		stopped:     make(chan struct{}),
-		changed:     make(chan struct{}),
-		tasks:       make(map[string]*task),
-		running:     make(map[uint64]*task),
-		retrying:    make(map[uint64]*task),
-		holds:       make(map[Hold]HoldInfo),
-		subs:        make(map[*Subscription]struct{}),
-		workers:     make(map[int]*worker),
-		target:      cfg.WorkerCount,
-		counts:      Counts{ByStatus: make(map[vocab.Status]int)},
-		policy:      newPolicy(cfg.Policy, cfg.MinWorkers, cfg.MaxWorkers),
+		rec:           deps.Recorder,
+		recCtx:        recCtx,
+		recCancel:     recCancel,
+		printCtx:      printCtx,
+		printCancel:   printCancel,
+		cfg:           cfg,
+		engine:        deps.Engine,
+		mon:           deps.Monitor,
+		log:           log,
+		rnd:           rnd,
+		runCtx:        ctx,
+		runCancel:     cancel,
+		stopped:       make(chan struct{}),
+		changed:       make(chan struct{}),
+		tasks:         make(map[string]*task),
+		running:       make(map[uint64]*task),
+		retrying:      make(map[uint64]*task),
+		holds:         make(map[Hold]HoldInfo),
+		subs:          make(map[*Subscription]struct{}),
+		workers:       make(map[int]*worker),
+		targetWorkers: cfg.WorkerCount,
+		counts:        Counts{ByStatus: make(map[vocab.Status]int)},
+		policy:        newPolicy(cfg.Policy, cfg.MinWorkers, cfg.MaxWorkers),
 	}
 	return p, nil
 }
@@ -182,7 +185,7 @@ func (p *Pool) Start(ctx context.Context) error {
 		go p.followSamples(samples, unsubscribe)
 	}
 
-	deadline := time.NewTimer(p.cfg.StartupTimeout)
+	deadline := time.NewTimer(p.cfg.WorkerStartupTimeout)
 	defer deadline.Stop()
 	p.mu.Lock()
 	defer p.unlock()
@@ -201,7 +204,7 @@ wait:
 			break wait
 		}
 	}
-	p.ready = true
+	p.startReturned = true
 	p.broadcastLocked()
 	if p.anyLaunchedLocked() || p.draining {
 		return nil
@@ -213,7 +216,7 @@ wait:
 	if err == nil {
 		err = errors.New("no worker started in time")
 	}
-	return fmt.Errorf("pool: no browser started within %s: %w", p.cfg.StartupTimeout, err)
+	return fmt.Errorf("pool: no browser started within %s: %w", p.cfg.WorkerStartupTimeout, err)
 }
 
 func (p *Pool) allLaunchedLocked() bool {

@@ -26,7 +26,7 @@ func fakeConfig() pool.Config {
 	c.RetryBackoff, c.RetryBackoffMax = time.Second, 10*time.Second
 	c.RestartBackoff, c.RestartBackoffMax = 100*time.Millisecond, time.Second
 	c.HealthInterval, c.HealthTimeout = time.Second, 500*time.Millisecond
-	c.StartupTimeout = 5 * time.Second
+	c.WorkerStartupTimeout = 5 * time.Second
 	return c
 }
 

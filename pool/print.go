@@ -59,7 +59,7 @@ func (p *Pool) printer(skip []int) (*worker, Browser) {
 	defer p.unlock()
 	var best *worker
 	for _, w := range p.workers {
-		if w.b == nil || isClosed(w.b.Done()) || w.recycle != "" || slices.Contains(skip, w.id) {
+		if w.b == nil || isClosed(w.b.Done()) || w.recycleReason != "" || slices.Contains(skip, w.id) {
 			continue
 		}
 		if best == nil || printRank(w) < printRank(best) || printRank(w) == printRank(best) && w.id < best.id {

@@ -8,7 +8,7 @@ import "time"
 // effectiveLocked is how many workers the pool should run now: the
 // operator's target, bounded by the memory policy.
 func (p *Pool) effectiveLocked() int {
-	return max(p.cfg.MinWorkers, min(p.target, p.policy.ceiling, p.cfg.MaxWorkers))
+	return max(p.cfg.MinWorkers, min(p.targetWorkers, p.policy.ceiling, p.cfg.MaxWorkers))
 }
 
 // rebalanceLocked starts or retires workers until the live count matches

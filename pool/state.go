@@ -20,7 +20,7 @@ func (p *Pool) stateLocked() PoolState {
 		return PoolSignInRequired
 	case p.paused || p.policy.paused || len(p.holds) > 0:
 		return PoolPaused
-	case !p.ready:
+	case !p.startReturned:
 		return PoolStarting
 	}
 	return PoolRunning

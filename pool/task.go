@@ -44,7 +44,7 @@ type taskRun struct {
 	cancel     context.CancelCauseFunc // cancels the running attempt; nil when not running
 	retryTimer *time.Timer             // pending re-entry of a Retrying task
 	settling   bool                    // its outcome is being recorded: no command may change it
-	paged      bool                    // the running attempt has read its page and only downloads (coupa.Job.PageDone)
+	pageRead   bool                    // the running attempt has read its page and only downloads (coupa.Job.PageDone)
 	done       chan struct{}           // nil until Handle.Done asks for it; closed once Done
 }
 

@@ -20,7 +20,7 @@ func (p *Pool) Snapshot() Snapshot {
 		Taken:         now,
 		State:         p.stateLocked(),
 		Started:       p.started,
-		TargetWorkers: p.target,
+		TargetWorkers: p.targetWorkers,
 		Effective:     p.effectiveLocked(),
 		MinWorkers:    p.cfg.MinWorkers,
 		MaxWorkers:    p.cfg.MaxWorkers,

@@ -24,20 +24,24 @@ type worker struct {
 	tasks []*task
 	since time.Time
 
-	tasksDone   int
-	sinceLaunch int // tasks since its browser started
-	restarts    int
-	recycles    int
-	failures    int    // consecutive launch failures or crashes, for backoff
-	pingFails   int    // consecutive failed health checks
-	recycle     string // restart the browser between tasks, and why ("" = no)
-	printing    int    // PrintPDF calls running in its browser
-	retire      bool   // leave the pool after the current task
-	lastErr     string
-	mem         uint64
-	memKind     string
-	cpu         float64
+	tasksDone     int
+	sinceLaunch   int // tasks since its browser started
+	restarts      int
+	recycles      int
+	failures      int    // consecutive launch failures or crashes, for backoff
+	pingFails     int    // consecutive failed health checks
+	recycleReason string // restart the browser between tasks, and why ("" = no)
+	printing      int    // PrintPDF calls running in its browser
+	retire        bool   // leave the pool after the current task
+	lastErr       string
+	mem           uint64
+	memKind       string
+	cpu           float64
 }
+
+// remote reports whether w's browser is a slot of a remote endpoint, and
+// which one: its index in Config.Endpoints.
+func (w *worker) remote() (endpoint int, ok bool) { return w.endpoint - 1, w.endpoint != 0 }
 
 func (w *worker) info() WorkerInfo {
 	wi := WorkerInfo{
@@ -61,7 +65,7 @@ func (w *worker) info() WorkerInfo {
 		wi.Task, wi.PO, wi.TaskStart, wi.Progress = t.id, t.po, t.started, valueOf(t.progress)
 		wi.Tasks = make([]WorkerTask, n)
 		for i, t := range w.tasks {
-			wi.Tasks[i] = WorkerTask{ID: t.id, PO: t.po, Started: t.started, Progress: valueOf(t.progress), PageRead: t.paged}
+			wi.Tasks[i] = WorkerTask{ID: t.id, PO: t.po, Started: t.started, Progress: valueOf(t.progress), PageRead: t.pageRead}
 		}
 	}
 	return wi

@@ -5,8 +5,9 @@
 // the pool and the monitor, follows the run in the console or in plain
 // progress lines, keeps the results workbook current, and ends the run
 // through one quit controller that owns the phases of quitting and
-// shutdown_timeout. It also rewrites the results without a browser
-// (Report) and lists the runs of an input (History).
+// shutdown_timeout. It also runs the other commands: the results
+// rewritten without a browser (Report), the runs of an input (History),
+// demo, inspect, pdf and login, and converts downloaded e-mails to PDF.
 //
 // Nothing here draws or parses flags: main maps flags to Options and an
 // End to an exit code.

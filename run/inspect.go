@@ -176,7 +176,7 @@ func inspectArg(args []string) (string, error) {
 	}
 	po, ok := vocab.NormalizePO(args[0])
 	if !ok {
-		return "", fmt.Errorf("%q is not a PO number (digits, 6 or more, an optional PO prefix)", args[0])
+		return "", fmt.Errorf("%q is not a PO number (digits, %d or more, an optional PO prefix)", args[0], vocab.MinPODigits)
 	}
 	return po, nil
 }

@@ -40,7 +40,7 @@ func (r *recorder) Record(ctx context.Context, ev pool.Event) error {
 	if err := r.run.Record(ctx, tr); err != nil {
 		return err
 	}
-	if tr.State == vocab.TaskDone || tr.State == vocab.TaskCancelled {
+	if tr.State.Final() {
 		r.outcomes.Add(1)
 	}
 	if tr.State == vocab.TaskDone && r.conv != nil {
@@ -66,7 +66,7 @@ func (r *recorder) RecordMany(ctx context.Context, evs []pool.Event) error {
 		}
 		if tr, ok := transition(ev); ok {
 			trs = append(trs, tr)
-			if tr.State == vocab.TaskDone || tr.State == vocab.TaskCancelled {
+			if tr.State.Final() {
 				outcomes++
 			}
 		}
@@ -146,7 +146,7 @@ func outcomeOf(t pool.TaskInfo) sheet.Outcome {
 // journalOutcome is what the results workbook shows for a PO whose latest
 // journal row is tr: its outcome once final, PENDING before.
 func journalOutcome(tr store.Transition) sheet.Outcome {
-	if tr.State != vocab.TaskDone && tr.State != vocab.TaskCancelled || tr.Status == "" {
+	if !tr.State.Final() || tr.Status == "" {
 		return sheet.Outcome{Status: vocab.Pending, URL: tr.URL, Error: tr.Error}
 	}
 	return sheet.Outcome{

@@ -27,7 +27,7 @@ func testPoolConfig(workers int) pool.Config {
 	c.TaskTimeout = 30 * time.Second
 	c.RetryBackoff, c.RetryBackoffMax = 10*time.Millisecond, 50*time.Millisecond
 	c.MaxRetries = 1
-	c.StartupTimeout = 5 * time.Second
+	c.WorkerStartupTimeout = 5 * time.Second
 	return c
 }
 

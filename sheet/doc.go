@@ -34,5 +34,5 @@
 // the old one or the complete new one. The input file is never modified.
 //
 // The package knows nothing about browsers or Coupa; status words arrive as
-// plain strings.
+// vocab.Status, and their STATUS shade follows vocab's Outcome.
 package sheet

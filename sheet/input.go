@@ -331,7 +331,7 @@ func (ls levels) fill(col int, text string) levels {
 func parsePriority(cell string) (vocab.Priority, string) {
 	p, err := vocab.ParsePriority(cell)
 	if err != nil {
-		return p, "unknown PRIORITY " + quote(cell) + " (use urgent, high, normal or low): treated as normal"
+		return p, "unknown PRIORITY " + quote(cell) + " (use " + vocab.PriorityWords + "): treated as normal"
 	}
 	return p, ""
 }

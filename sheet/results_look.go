@@ -3,6 +3,7 @@ package sheet
 import (
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"coupatui/vocab"
@@ -18,17 +19,20 @@ var statusShades = map[string]struct{ fill, font string }{
 	"neutral": {"FFEB9C", "9C5700"},
 }
 
-// statusShade is the shade of a status word; "" for a word it does not know.
+// statusShade is the shade of a status word by its outcome: Coupa's
+// answer that the PO is not there or not ours is neutral, as the console
+// shows it apart from failures. "" for a word it does not know.
 func statusShade(status vocab.Status) string {
-	switch status {
-	case vocab.Completed, vocab.NoAttachments:
-		return "good"
-	case vocab.Failed, vocab.Partial, vocab.Timeout, vocab.Unrecognised, vocab.PRNotAccessible:
-		return "bad"
-	case vocab.NotFound, vocab.Cancelled, vocab.InvalidPO, vocab.Pending:
-		return "neutral"
+	if !slices.Contains(vocab.Statuses, status) {
+		return ""
 	}
-	return ""
+	switch status.Outcome() {
+	case vocab.OutcomeOK:
+		return "good"
+	case vocab.OutcomeFailed:
+		return "bad"
+	}
+	return "neutral" // not found, invalid, cancelled, pending
 }
 
 // maxLinkLen is the longest target Excel's HYPERLINK takes.

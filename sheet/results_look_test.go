@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"coupatui/vocab"
+
 	"github.com/xuri/excelize/v2"
 )
 
@@ -114,5 +116,20 @@ func TestResultsWorkbookToWorkIn(t *testing.T) {
 	}
 	if o := res.Rows[0].Outcome; o.Folder != outcomes[1].Folder || o.URL != outcomes[1].URL || o.Status != "COMPLETED" {
 		t.Errorf("read back %+v", o)
+	}
+}
+
+// The STATUS shades follow vocab's outcomes, as the console's glyphs do:
+// Coupa saying a PO or its requisition is not ours is neutral, not bad.
+func TestStatusShadeFollowsOutcome(t *testing.T) {
+	for st, want := range map[vocab.Status]string{
+		vocab.Completed: "good", vocab.NoAttachments: "good",
+		vocab.NotFound: "neutral", vocab.PRNotAccessible: "neutral",
+		vocab.InvalidPO: "neutral", vocab.Cancelled: "neutral", vocab.Pending: "neutral",
+		vocab.Failed: "bad", vocab.Partial: "bad", vocab.Timeout: "bad", vocab.Unrecognised: "bad",
+	} {
+		if got := statusShade(st); got != want {
+			t.Errorf("statusShade(%s) = %q, want %q", st, got, want)
+		}
 	}
 }

@@ -127,7 +127,7 @@ func (s *Store) Runs(input string) ([]RunInfo, error) {
 		if err := ev.Scan(&id, &state, &status); err != nil {
 			return nil, fmt.Errorf("reading the runs in %s: %w", s.path, err)
 		}
-		if i, ok := index[id]; ok && (state == vocab.TaskDone || state == vocab.TaskCancelled) && status != "" {
+		if i, ok := index[id]; ok && state.Final() && status != "" {
 			out[i].Statuses[status]++
 		}
 	}

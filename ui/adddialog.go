@@ -93,7 +93,7 @@ func (d *addDialog) submit() bool {
 	pos, invalid := parsePOList(d.input.Value())
 	if len(pos) == 0 {
 		if len(invalid) > 0 {
-			d.err = fmt.Sprintf("not PO numbers: %s (want 6 or more digits, PO prefix optional)", strings.Join(invalid, ", "))
+			d.err = fmt.Sprintf("not PO numbers: %s (want %d or more digits, PO prefix optional)", strings.Join(invalid, ", "), vocab.MinPODigits)
 		} else {
 			d.err = "type one or more PO numbers"
 		}
@@ -102,7 +102,7 @@ func (d *addDialog) submit() bool {
 	var added, already, failed []string
 	var firstErr error
 	for _, po := range pos {
-		if t, ok := d.pl.Task(po); ok && t.State != vocab.TaskDone {
+		if t, ok := d.pl.Task(po); ok && !t.State.Final() {
 			already = append(already, "PO"+po)
 			continue
 		}

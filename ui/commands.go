@@ -73,8 +73,7 @@ func keep(ts []pool.TaskInfo, ok func(vocab.TaskState) bool) (kept []pool.TaskIn
 	return kept, pos
 }
 
-func waiting(s vocab.TaskState) bool { return s == vocab.TaskQueued || s == vocab.TaskRetrying }
-func live(s vocab.TaskState) bool    { return s != vocab.TaskDone }
+func live(s vocab.TaskState) bool { return !s.Final() }
 
 // setPriority moves the target tasks to p: the selected one at once;
 // several (only those still waiting) after a y/N that names how many, in
@@ -88,7 +87,7 @@ func (m *Model) setPriority(p vocab.Priority) {
 		m.setOnePriority(ts[0].PO, p)
 		return
 	}
-	w, pos := keep(ts, waiting)
+	w, pos := keep(ts, vocab.TaskState.Waiting)
 	switch len(w) {
 	case 0:
 		m.c.fail(fmt.Sprintf("none of the %s waits in the queue; only waiting tasks can be reprioritised", tasksOf(len(ts), source)))

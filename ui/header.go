@@ -43,15 +43,14 @@ type outcomes struct {
 func outcomeCounts(c pool.Counts) outcomes {
 	var o outcomes
 	for st, n := range c.ByStatus {
-		switch st {
-		case vocab.Completed, vocab.NoAttachments:
+		switch st.Outcome() {
+		case vocab.OutcomeOK:
 			o.ok += n
-		case vocab.NotFound, vocab.PRNotAccessible:
+		case vocab.OutcomeNotFound:
 			o.notFound += n
-		case vocab.Cancelled:
+		case vocab.OutcomeCancelled:
 			o.cancelled += n
-		case vocab.Pending:
-		default:
+		case vocab.OutcomeInvalid, vocab.OutcomeFailed:
 			o.failed += n
 		}
 	}

@@ -19,7 +19,7 @@ func parsePOList(text string) (pos, invalid []string) {
 	seen := map[string]bool{}
 	for i := 0; i < len(fields); i++ {
 		tok := fields[i]
-		if u := strings.ToUpper(strings.TrimRight(tok, "#:-_.")); (u == "PO" || u == "PM") && i+1 < len(fields) {
+		if vocab.LonePOPrefix(tok) && i+1 < len(fields) {
 			tok += fields[i+1]
 			i++
 		}

@@ -208,17 +208,17 @@ func widthOf(l []span) int { return ansi.StringWidth(textOf(l)) }
 // need nothing more, ∅ for Coupa's answer that the PO is not there or not
 // ours (no failure of the run), ✗ for failures, ⊘ for cancelled.
 func statusLook(st vocab.Status) (tone, string) {
-	switch st {
-	case vocab.Completed, vocab.NoAttachments:
+	switch st.Outcome() {
+	case vocab.OutcomeOK:
 		return tOK, "✓"
-	case vocab.NotFound, vocab.PRNotAccessible:
+	case vocab.OutcomeNotFound:
 		return tNotFound, "∅"
-	case vocab.Cancelled:
+	case vocab.OutcomeCancelled:
 		return tCancelled, "⊘"
-	case vocab.Pending, "":
+	case vocab.OutcomePending:
 		return tDim, "·"
 	}
-	return tFail, "✗"
+	return tFail, "✗" // OutcomeFailed, OutcomeInvalid
 }
 
 // prioTone is a priority's tone; a priority out of range stays plain.

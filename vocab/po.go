@@ -72,7 +72,7 @@ func InvalidPOProblem(shown string) string {
 			"so digits may be lost and it may name another PO; export the PO column as text " +
 			"(in Excel: select the column, Format Cells > Text, enter the numbers again, save), or give the .xlsx workbook itself"
 	}
-	return "not a PO number: " + strconv.Quote(shown) + " (expected 6 or more digits, optionally after PO or PM)"
+	return "not a PO number: " + strconv.Quote(shown) + " (expected " + strconv.Itoa(MinPODigits) + " or more digits, optionally after PO or PM)"
 }
 
 // IsBlank reports the spaces Excel users leave around values, including
@@ -96,10 +96,23 @@ func isScientific(s string) bool {
 // as digits, with or without its prefix.
 func normalizeWritten(raw string) (string, bool) {
 	s := strings.TrimFunc(raw, IsBlank)
-	if len(s) >= 2 && (s[0] == 'P' || s[0] == 'p') && strings.ContainsRune("OoMm", rune(s[1])) {
+	if hasPOPrefix(s) {
 		return allDigits(strings.TrimLeftFunc(s[2:], isPOSeparator))
 	}
 	return allDigits(s)
+}
+
+// LonePOPrefix reports whether tok is a PO prefix and nothing more: "PO"
+// or "PM" in any case, followed only by separators NormalizePO strips
+// ("PO", "pm#", "PO-"). The add dialog joins such a token to the next.
+func LonePOPrefix(tok string) bool {
+	s := strings.TrimFunc(tok, IsBlank)
+	return hasPOPrefix(s) && strings.TrimLeftFunc(s[2:], isPOSeparator) == ""
+}
+
+// hasPOPrefix reports whether s starts with "PO" or "PM" in any case.
+func hasPOPrefix(s string) bool {
+	return len(s) >= 2 && (s[0] == 'P' || s[0] == 'p') && strings.ContainsRune("OoMm", rune(s[1]))
 }
 
 func isPOSeparator(r rune) bool {

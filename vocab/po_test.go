@@ -138,3 +138,16 @@ func FuzzNormalizePO(f *testing.F) {
 		}
 	})
 }
+
+// TestLonePOPrefix: a token that is only the prefix, with the separators
+// NormalizePO strips, is a prefix; one with a digit or another letter is not.
+func TestLonePOPrefix(t *testing.T) {
+	for tok, want := range map[string]bool{
+		"PO": true, "pm": true, "Po#": true, "PM-": true, "po:_.": true, " PO ": true,
+		"P": false, "POX": false, "PO1": false, "PO#4500000123": false, "": false, "#": false,
+	} {
+		if got := LonePOPrefix(tok); got != want {
+			t.Errorf("LonePOPrefix(%q) = %v, want %v", tok, got, want)
+		}
+	}
+}

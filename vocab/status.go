@@ -48,3 +48,34 @@ func (s Status) Kept() bool {
 	}
 	return false
 }
+
+// Outcome groups the status words by what they tell the operator; the
+// console and the results workbook draw their counts, glyphs and shades
+// from it.
+type Outcome int
+
+const (
+	OutcomePending   Outcome = iota // PENDING (or no status yet): not reached
+	OutcomeOK                       // COMPLETED, NO_ATTACHMENTS: nothing more to do
+	OutcomeNotFound                 // PO_NOT_FOUND, PR_NOT_ACCESSIBLE: Coupa's answer, not a failure of the run
+	OutcomeInvalid                  // INVALID_PO: the input row holds no PO number
+	OutcomeCancelled                // CANCELLED: the operator or a shutdown stopped it
+	OutcomeFailed                   // FAILED, PARTIAL, TIMEOUT, UNRECOGNISED and any word added later
+)
+
+// Outcome is the group s belongs to.
+func (s Status) Outcome() Outcome {
+	switch s {
+	case "", Pending:
+		return OutcomePending
+	case Completed, NoAttachments:
+		return OutcomeOK
+	case NotFound, PRNotAccessible:
+		return OutcomeNotFound
+	case InvalidPO:
+		return OutcomeInvalid
+	case Cancelled:
+		return OutcomeCancelled
+	}
+	return OutcomeFailed
+}

@@ -24,6 +24,14 @@ const (
 
 func (s TaskState) String() string { return string(s) }
 
+// Final reports whether the task is over: done, or (in the journal)
+// cancelled. Its outcome is then known.
+func (s TaskState) Final() bool { return s == TaskDone || s == TaskCancelled }
+
+// Waiting reports whether the task waits for a worker: queued, or
+// retrying after its backoff. Only a waiting task can be reprioritised.
+func (s TaskState) Waiting() bool { return s == TaskQueued || s == TaskRetrying }
+
 // Priority orders the queue: Urgent before High before Normal before Low,
 // first in first out within one priority.
 type Priority int
@@ -36,6 +44,10 @@ const (
 )
 
 var priorityNames = [...]string{"LOW", "NORMAL", "HIGH", "URGENT"}
+
+// PriorityWords are the words ParsePriority reads, for messages that
+// list them.
+const PriorityWords = "urgent, high, normal or low"
 
 func (p Priority) String() string {
 	if !p.Valid() {
@@ -61,5 +73,5 @@ func ParsePriority(s string) (Priority, error) {
 	case "low":
 		return Low, nil
 	}
-	return Normal, fmt.Errorf("priority %q: want urgent, high, normal or low", s)
+	return Normal, fmt.Errorf("priority %q: want %s", s, PriorityWords)
 }

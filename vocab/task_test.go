@@ -42,3 +42,42 @@ func TestValidPO(t *testing.T) {
 		}
 	}
 }
+
+// TestTaskStateRules pins which task states are over and which wait for
+// a worker.
+func TestTaskStateRules(t *testing.T) {
+	for _, c := range []struct {
+		s              TaskState
+		final, waiting bool
+	}{
+		{TaskQueued, false, true}, {TaskRunning, false, false}, {TaskRetrying, false, true},
+		{TaskDone, true, false}, {TaskCancelled, true, false}, {TaskRemoved, false, false},
+	} {
+		if got := c.s.Final(); got != c.final {
+			t.Errorf("%s.Final() = %v", c.s, got)
+		}
+		if got := c.s.Waiting(); got != c.waiting {
+			t.Errorf("%s.Waiting() = %v", c.s, got)
+		}
+	}
+}
+
+// PriorityWords, which messages show, names exactly the four priorities
+// ParsePriority reads.
+func TestPriorityWordsParse(t *testing.T) {
+	words := strings.FieldsFunc(PriorityWords, func(r rune) bool { return r == ',' || r == ' ' })
+	seen := map[Priority]bool{}
+	for _, w := range words {
+		if w == "or" {
+			continue
+		}
+		p, err := ParsePriority(w)
+		if err != nil {
+			t.Errorf("PriorityWords names %q: %v", w, err)
+		}
+		seen[p] = true
+	}
+	if len(seen) != 4 {
+		t.Errorf("PriorityWords %q names %d priorities, want 4", PriorityWords, len(seen))
+	}
+}

@@ -1,4 +1,6 @@
-// Package browserexec finds the Chrome, Chromium or Edge executable to run.
+// Package browserexec finds the Chrome, Chromium or Edge executable to run;
+// for headless work it prefers Chromium's headless shell where installed
+// (IsHeadlessShell tells one by its path).
 //
 // It is the one implementation of the search: package browser (FindExec)
 // and the shared test kit (internal/testkit) both use it. It lives apart

@@ -10,9 +10,10 @@
 //
 // It is a normal package so that every package's tests can import it, but
 // only tests may: production code must never import it (a test here checks).
-// It imports no package of this module but internal/browserexec, so that
-// the tests of browser and coupa/sim, which are inside those packages, can
-// use it without an import cycle.
+// It imports no package of this module but internal/browserexec and, on
+// Linux, internal/devtoolshost (a Chromium host for remote-slot tests), so
+// that the tests of browser and coupa/sim, which are inside those
+// packages, can use it without an import cycle.
 //
 // `go test -short ./...` runs no browser: every test that starts one asks
 // Chromium (directly, or through Shared.Get) first, and Chromium skips the
