@@ -42,7 +42,7 @@ type Chromium struct {
 
 	cookiesMu sync.Mutex // guards cookies and cookiesOf
 	cookies   []*network.CookieParam
-	cookiesOf cookieSource // the base profile's cookie file the cookies were read from
+	cookiesOf *cookieSource // the base profile's cookie file the cookies were read from; nil: none read
 }
 
 // cookieSource identifies one state of the base profile's cookie file: a
@@ -95,14 +95,14 @@ func (c *Chromium) SessionCookies(ctx context.Context) ([]*network.CookieParam, 
 		return nil, fmt.Errorf("the signed-in profile %s: its cookies: %w", c.Profiles.Base(), err)
 	}
 	src := cookieSource{fi.ModTime(), fi.Size()}
-	if c.cookies != nil && src == c.cookiesOf {
-		return c.cookies, nil
+	if c.cookiesOf != nil && src == *c.cookiesOf {
+		return c.cookies, nil // none is an answer too: read once
 	}
 	cookies, err := c.readCookies(ctx)
 	if err != nil {
 		return nil, err
 	}
-	c.cookies, c.cookiesOf = cookies, src
+	c.cookies, c.cookiesOf = cookies, &src
 	if c.Logger != nil {
 		c.Logger.Info("session cookies read from the signed-in profile", "count", len(cookies)) // never their values
 	}
@@ -178,10 +178,10 @@ func (c *Chromium) Launch(ctx context.Context, worker int) (Browser, error) {
 	}
 	c.name(&opts, worker)
 	// A headless shell drops the clone's session cookies as it starts:
-	// they are read (once per sign-in, by a full browser) while it starts,
-	// and set before its first page.
+	// where the base holds any, they are read (once per sign-in, by a full
+	// browser) while it starts, and set before its first page.
 	var cookies chan cookiesRead
-	if c.Profiles != nil && c.runsShell(opts) {
+	if c.Profiles != nil && c.runsShell(opts) && c.Profiles.HoldsSessionCookies() {
 		cookies = make(chan cookiesRead, 1)
 		go func() {
 			list, err := c.SessionCookies(ctx)

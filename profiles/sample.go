@@ -58,14 +58,16 @@ func WriteSample(dir string, mb int, seed uint64) (int64, error) {
 		size       int
 		preference bool
 		json       bool // padded JSON, not random bytes
+		// cookieStore: a real cookie store of other sites' persistent
+		// cookies, as Chromium writes it, so HoldsSessionCookies reads it
+		cookieStore bool
 	}
 	items := []item{
 		// the sign-in state, which a clone copies
 		{rel: "Local State", size: 40 * kb, json: true},
 		{rel: "Default/Preferences", preference: true},
 		{rel: "Default/Secure Preferences", size: 8 * kb, json: true},
-		{rel: "Default/Cookies", size: 1 * mib},
-		{rel: "Default/Cookies-journal"},
+		{rel: cookiesFile, size: 1 * mib, cookieStore: true},
 		{rel: "Default/Web Data", size: 3 * mib},
 		{rel: "Default/Login Data", size: 200 * kb},
 		{rel: "Default/Local Storage/leveldb/CURRENT", size: 16},
@@ -104,6 +106,8 @@ func WriteSample(dir string, mb int, seed uint64) (int64, error) {
 				err = os.WriteFile(filepath.Join(dir, filepath.FromSlash(it.rel)),
 					[]byte(`{"profile":{"exit_type":"Normal","name":"Your Chromium"}}`), 0o600)
 			}
+		case it.cookieStore && mb > 0:
+			err = writeSampleCookies(dir, it.rel, int(float64(it.size)*scale), rng, &total)
 		case it.count > 0:
 			for i := 0; i < it.count && err == nil; i++ {
 				err = write(fmt.Sprintf("%s/f_%06x", it.rel, i), it.size, false)
@@ -116,4 +120,31 @@ func WriteSample(dir string, mb int, seed uint64) (int64, error) {
 		}
 	}
 	return total, nil
+}
+
+// writeSampleCookies writes a cookie store of about size bytes at rel
+// under dir: other sites' persistent cookies with random (encrypted-like)
+// values.
+func writeSampleCookies(dir, rel string, size int, rng *rand.Rand, total *int64) error {
+	p := filepath.Join(dir, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+		return err
+	}
+	cookies := make([]sampleCookie, size/512)
+	for i := range cookies {
+		value := make([]byte, 400)
+		for j := range value {
+			value[j] = byte(rng.Uint32())
+		}
+		cookies[i] = sampleCookie{host: fmt.Sprintf(".site%05d.example", i), value: value, persistent: true}
+	}
+	if err := writeCookieStore(p, cookies); err != nil {
+		return err
+	}
+	fi, err := os.Stat(p)
+	if err != nil {
+		return err
+	}
+	*total += fi.Size()
+	return os.Chmod(p, 0o600)
 }
