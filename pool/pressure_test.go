@@ -53,6 +53,9 @@ func TestRealHeavyBrowserRecycledAfterItsTask(t *testing.T) {
 			t.Errorf("PO%s: %s (%v)", ti.PO, ti.Result.Status, ti.Result.Err)
 		}
 	}
+	// The recycle comes once the worker holds no task: it may follow the
+	// last PO's end.
+	testkit.WaitFor(t, "the heavy browser's recycle", time.Minute, func() bool { return p.Snapshot().Workers[0].Recycles >= 1 })
 	w := p.Snapshot().Workers[0]
 	if w.Recycles < 1 || w.Restarts != 0 {
 		t.Errorf("worker: %d recycles, %d restarts; want the heavy browser recycled, not crashed", w.Recycles, w.Restarts)
