@@ -11,23 +11,24 @@ import (
 
 // fit truncates s (which may hold ANSI styles) to w cells, ending with "…"
 // when cut, and pads it with spaces to exactly w cells.
-func fit(s string, w int) string {
-	if w <= 0 {
-		return ""
+func fit(s string, w int) string { return fitted(s, w, false) }
+
+// fitRight is fit with the text aligned to the right edge.
+func fitRight(s string, w int) string { return fitted(s, w, true) }
+
+// fitted is writeFit's text as a string: s itself when it fits exactly.
+func fitted(s string, w int, right bool) string {
+	if w > 0 && ansi.StringWidth(s) == w {
+		return s
 	}
-	sw := ansi.StringWidth(s)
-	if sw > w {
-		s = ansi.Truncate(s, w, "…")
-		sw = ansi.StringWidth(s)
-	}
-	if sw < w {
-		s += strings.Repeat(" ", w-sw)
-	}
-	return s
+	var b strings.Builder
+	writeFit(&b, s, w, right)
+	return b.String()
 }
 
-// writeFit writes s as fit (or, right, as fitRight) would return it,
-// without their copies: a frame fits every cell and every line.
+// writeFit writes s truncated to w cells (ending with "…" when cut) and
+// padded with spaces to exactly w, on the left when right: a frame fits
+// every cell and every line into its builder without copies.
 func writeFit(b *strings.Builder, s string, w int, right bool) {
 	if w <= 0 {
 		return
@@ -60,18 +61,6 @@ func writeSpaces(b *strings.Builder, n int) {
 	if n > 0 {
 		b.WriteString(spaces[:n])
 	}
-}
-
-// fitRight is fit with the text aligned to the right edge.
-func fitRight(s string, w int) string {
-	if w <= 0 {
-		return ""
-	}
-	sw := ansi.StringWidth(s)
-	if sw > w {
-		return ansi.Truncate(s, w, "…")
-	}
-	return strings.Repeat(" ", w-sw) + s
 }
 
 // clip truncates s to w cells without padding.
