@@ -264,16 +264,8 @@ func renderQueue(c *common, p *queuePane, focused bool) string {
 // prioSpan is the priority word in its tone.
 func prioSpan(p vocab.Priority) span { return span{p.String(), prioTone(p)} }
 
-// taskCells is one task's row: PO, priority, state and what it is doing
-// or how it ended.
-func taskCells(c *common, t pool.TaskInfo) tableCells {
-	row := tableCells{}
-	fillTaskCells(c, t, row)
-	return row
-}
-
-// fillTaskCells is taskCells into a row the caller has (a pane reuses one
-// for all its rows).
+// fillTaskCells fills row with one task's cells: PO, priority, state and
+// what it is doing or how it ended (a pane reuses one row for all its rows).
 func fillTaskCells(c *common, t pool.TaskInfo, row tableCells) {
 	clear(row)
 	row["PO"] = span{text: "PO" + t.PO}

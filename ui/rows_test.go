@@ -99,3 +99,10 @@ func TestNotFoundIsNotCountedAsFailed(t *testing.T) {
 		}
 	}
 }
+
+// taskCells is one task's row, in a row of its own.
+func taskCells(c *common, t pool.TaskInfo) tableCells {
+	row := tableCells{}
+	fillTaskCells(c, t, row)
+	return row
+}
