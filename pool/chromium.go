@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -76,7 +77,8 @@ func (c *Chromium) LaunchRemote(ctx context.Context, worker, endpoint int) (Brow
 
 // SessionCookies are the cookies the Coupa site gets from the signed-in
 // base profile, read by a short-lived local headless browser on a clone of
-// it (so it works with no local worker) and kept until the profile's
+// it (so it works with no local worker) where its cookie store names the
+// site (profiles.SiteCookies), and kept until the profile's
 // cookie file changes (the operator signed in again). Without Profiles
 // (the demo, tests) there are none.
 func (c *Chromium) SessionCookies(ctx context.Context) ([]*network.CookieParam, error) {
@@ -98,9 +100,11 @@ func (c *Chromium) SessionCookies(ctx context.Context) ([]*network.CookieParam, 
 	if c.cookiesOf != nil && src == *c.cookiesOf {
 		return c.cookies, nil // none is an answer too: read once
 	}
-	cookies, err := c.readCookies(ctx)
-	if err != nil {
-		return nil, err
+	var cookies []*network.CookieParam
+	if held, _ := c.Profiles.SiteCookies(c.siteHost()); held {
+		if cookies, err = c.readCookies(ctx); err != nil {
+			return nil, err
+		}
 	}
 	c.cookies, c.cookiesOf = cookies, &src
 	if c.Logger != nil {
@@ -181,7 +185,7 @@ func (c *Chromium) Launch(ctx context.Context, worker int) (Browser, error) {
 	// where the base holds any, they are read (once per sign-in, by a full
 	// browser) while it starts, and set before its first page.
 	var cookies chan cookiesRead
-	if c.Profiles != nil && c.runsShell(opts) && c.Profiles.HoldsSessionCookies() {
+	if c.Profiles != nil && c.runsShell(opts) && c.holdsSessionCookies() {
 		cookies = make(chan cookiesRead, 1)
 		go func() {
 			list, err := c.SessionCookies(ctx)
@@ -204,6 +208,22 @@ func (c *Chromium) Launch(ctx context.Context, worker int) (Browser, error) {
 		return nil, errors.Join(err, release())
 	}
 	return &chromiumBrowser{b: b, site: c.Site, release: release, discard: discard}, nil
+}
+
+// holdsSessionCookies reports whether the base profile holds a cookie
+// without expiry for the site, which a headless shell drops.
+func (c *Chromium) holdsSessionCookies() bool {
+	_, session := c.Profiles.SiteCookies(c.siteHost())
+	return session
+}
+
+// siteHost is the Coupa site's host name.
+func (c *Chromium) siteHost() string {
+	u, err := url.Parse(c.Site.BaseURL)
+	if err != nil {
+		return ""
+	}
+	return u.Hostname()
 }
 
 // runsShell reports whether a local browser launched with opts is a

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -14,28 +15,55 @@ import (
 // cookiesFile is where a Chromium profile keeps its cookies.
 const cookiesFile = "Default/Cookies"
 
-// HoldsSessionCookies reports whether the base profile's cookie store
-// holds a cookie without expiry (Chromium's is_persistent = 0): the kind a
-// headless shell drops as it starts on a clone, so the pool must read it
-// through a full browser. A store it cannot read (locked, damaged, of
-// another browser's making) answers true: reading through a browser is
-// always right, only slower. No store at all answers false.
-func (m *Manager) HoldsSessionCookies() bool {
+// SiteCookies tells what the base profile's cookie store holds for host:
+// whether it holds a cookie a request to host carries (host-only ones of
+// host, domain ones of host or a parent), and whether one of those has no
+// expiry (Chromium's is_persistent = 0), the kind a headless shell drops as
+// it starts on a clone. Host names are stored in the clear, so this needs
+// no browser; the pool starts one to read the values only where there are
+// some. A store it cannot read (locked, damaged, of another browser's
+// making) answers yes to both: reading through a browser is always right,
+// only slower. No store at all answers no.
+func (m *Manager) SiteCookies(host string) (held, session bool) {
 	path := filepath.Join(m.base, filepath.FromSlash(cookiesFile))
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		return false
+		return false, false
 	}
 	// Read-only and immutable: a login browser may hold the file open.
 	db, err := sql.Open("sqlite", (&url.URL{Scheme: "file", Path: path, RawQuery: "mode=ro&immutable=1"}).String())
 	if err != nil {
-		return true
+		return true, true
 	}
 	defer db.Close()
-	var held bool
-	if err := db.QueryRow(`SELECT EXISTS(SELECT 1 FROM cookies WHERE is_persistent = 0)`).Scan(&held); err != nil {
-		return true
+	keys := cookieHostKeys(host)
+	query := `SELECT COUNT(*), COALESCE(SUM(is_persistent = 0), 0) FROM cookies WHERE host_key IN (?` +
+		strings.Repeat(", ?", len(keys)-1) + `)`
+	args := make([]any, len(keys))
+	for i, k := range keys {
+		args[i] = k
 	}
-	return held
+	var n, sessions int
+	if err := db.QueryRow(query, args...).Scan(&n, &sessions); err != nil {
+		return true, true
+	}
+	return n > 0, sessions > 0
+}
+
+// cookieHostKeys are the host_key values of the cookies a request to host
+// carries: host itself (host-only) and ".d" for host and each parent
+// domain d.
+func cookieHostKeys(host string) []string {
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	keys := []string{host}
+	for d := host; d != ""; {
+		keys = append(keys, "."+d)
+		i := strings.IndexByte(d, '.')
+		if i < 0 {
+			break
+		}
+		d = d[i+1:]
+	}
+	return keys
 }
 
 // cookieSchema is Chromium's cookie store (version 24, Chromium 148).

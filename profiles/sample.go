@@ -59,7 +59,7 @@ func WriteSample(dir string, mb int, seed uint64) (int64, error) {
 		preference bool
 		json       bool // padded JSON, not random bytes
 		// cookieStore: a real cookie store of other sites' persistent
-		// cookies, as Chromium writes it, so HoldsSessionCookies reads it
+		// cookies, as Chromium writes it, so SiteCookies reads it
 		cookieStore bool
 	}
 	items := []item{
