@@ -160,8 +160,16 @@ func signIn(ctx context.Context, t *testing.T, base string, srv *sim.Server, poU
 // path it ended on.
 func openPO(ctx context.Context, t *testing.T, profile, poURL string, flags []string) string {
 	t.Helper()
-	b, err := browser.Launch(ctx, browser.Options{ExecPath: testkit.LoginChromium(t), Headless: true,
-		ProfileDir: profile, Flags: flags, StartTimeout: startTimeout})
+	opts := browser.Options{ExecPath: testkit.LoginChromium(t), Headless: true,
+		ProfileDir: profile, Flags: flags, StartTimeout: startTimeout}
+	b, err := browser.Launch(ctx, opts)
+	if err != nil && strings.Contains(err.Error(), "chrome failed to start") {
+		// Seen once in CI on a loaded machine: Chromium crashed as it
+		// started (crashpad wrote a report), before it read the profile.
+		// That says nothing of the profile; a second start does.
+		t.Logf("%s: started again after: %v", profile, err)
+		b, err = browser.Launch(ctx, opts)
+	}
 	if err != nil {
 		t.Error(err)
 		return ""
