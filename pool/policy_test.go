@@ -95,8 +95,9 @@ func TestPolicyMaxBrowserBytes(t *testing.T) {
 }
 
 // TestPolicyAutoFindsTheKnee: worker_count = "auto" adds a worker while
-// each one added raises throughput by more than 10%, steps back when one
-// does not, holds there, and tries again after a while.
+// each one added raises throughput by more than 10%, keeps one that raises
+// it by less and tries no more, steps back from one that raises it not at
+// all, holds there, and tries again after a while.
 func TestPolicyAutoFindsTheKnee(t *testing.T) {
 	pl := testPolicy()
 	pl.cfg.Auto, pl.cfg.AutoCPU = true, 80
@@ -116,14 +117,19 @@ func TestPolicyAutoFindsTheKnee(t *testing.T) {
 	step(7*time.Second, 3, 3, 28, "")           // now it is: measuring 3
 	step(12*time.Second, 3, 3, 58, "target(4)") // 6 POs/s, 50% more than 2 gave: one more
 	step(13*time.Second, 4, 4, 64, "")
-	step(18*time.Second, 4, 4, 96, "target(3)") // 6.4 POs/s, under 10% more: back to 3
-	step(19*time.Second, 3, 3, 102, "")
-	step(24*time.Second, 3, 3, 132, "") // at the knee: stays
-	step(29*time.Second, 3, 3, 162, "")
-	// After autoHoldWindows it tries one more again.
-	step(17*time.Second+autoHoldWindows*5*time.Second, 3, 3, 480, "")
-	step(19*time.Second+autoHoldWindows*5*time.Second, 3, 3, 492, "")
-	step(22*time.Second+autoHoldWindows*5*time.Second, 3, 3, 510, "target(4)")
+	step(18*time.Second, 4, 4, 96, "target(4)") // 6.4 POs/s, under 10% more but more: stays at 4
+	step(23*time.Second, 4, 4, 128, "")         // at the knee: no fifth is tried
+	step(28*time.Second, 4, 4, 160, "")
+	// After autoHoldWindows it measures again: 4 workers now pay 14% more
+	// than 3 did, so it tries a fifth, which adds nothing: back to 4.
+	in.queued = 200
+	step(17*time.Second+autoHoldWindows*5*time.Second, 4, 4, 500, "")
+	step(19*time.Second+autoHoldWindows*5*time.Second, 4, 4, 512, "")
+	step(24*time.Second+autoHoldWindows*5*time.Second, 4, 4, 548, "target(5)") // 6.86 POs/s since 1m17s
+	step(25*time.Second+autoHoldWindows*5*time.Second, 5, 5, 554, "")
+	step(30*time.Second+autoHoldWindows*5*time.Second, 5, 5, 588, "target(4)") // 6.8 POs/s, no more than 4 gave (6.86)
+	step(31*time.Second+autoHoldWindows*5*time.Second, 4, 4, 594, "")
+	step(36*time.Second+autoHoldWindows*5*time.Second, 4, 4, 630, "")
 
 	// No CPU headroom: no worker added, however well the last one paid.
 	pl = testPolicy()
