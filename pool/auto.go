@@ -14,7 +14,8 @@ import (
 // runs while every worker is up and POs wait, over at least the policy
 // window and enough finished POs to mean something.
 const (
-	// autoGain is the least gain in throughput an added worker must bring.
+	// autoGain is the gain in throughput an added worker must bring for
+	// one more to be tried.
 	autoGain = 1.10
 	// autoPerWorker is how many POs, per worker, a measurement waits for
 	// at least: fewer say too little about a rate.
