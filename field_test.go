@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"coupatui/coupa/sim"
+	"coupatui/internal/testkit"
 )
 
 // TestDemoInAnEmptyEnvironment runs the demo as cron or `env -i` would:
@@ -65,6 +66,29 @@ func TestDemoInAnEmptyEnvironment(t *testing.T) {
 		if info, err := e.Info(); err != nil || info.Mode().Perm() != 0o600 {
 			t.Errorf("saved page %s is not private: %v", e.Name(), info.Mode())
 		}
+	}
+}
+
+// TestDemoOnTheFullBrowser runs the demo's workers on the full browser,
+// as where no headless shell is installed (macOS's Chrome, Ubuntu's snap):
+// everything else runs on the shell, so without this nothing would show
+// that the full browser still gets every PO right.
+func TestDemoOnTheFullBrowser(t *testing.T) {
+	full := testkit.LoginChromium(t)
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, "[browser]", fmt.Sprintf("exec_path = %q", full))
+	a := runApp(t, dir, 4*time.Minute, "demo", "--no-tui", "--config", cfg, "--dir", "demo")
+	n := len(sim.Demo(1).POs)
+	if a.code != exitOK || !strings.Contains(a.stderr.String(), fmt.Sprintf("all %d POs ended as the simulator meant", n)) {
+		t.Fatalf("demo on %s: exit %d\n%s", full, a.code, a.stderr.String())
+	}
+	log, err := os.ReadFile(filepath.Join(dir, "demo", "coupatui.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if started := strings.Count(string(log), `msg="browser started"`); started == 0 ||
+		strings.Count(string(log), fmt.Sprintf("exec=%s ", full)) != started {
+		t.Errorf("not every worker ran %s: %d started, log:\n%s", full, started, log)
 	}
 }
 

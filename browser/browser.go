@@ -38,6 +38,7 @@ type Browser struct {
 	opts    Options
 	log     *slog.Logger
 	profile string // absolute --user-data-dir; "" when attached to a remote browser
+	exe     string // the program started; "" when attached to a remote browser
 	tmp     string // the browser's own TMPDIR, removed once it is gone; "" when remote
 	pid     int    // main process; 0 when remote
 

@@ -71,7 +71,7 @@ func Launch(ctx context.Context, opts Options) (*Browser, error) {
 		b.log.Info("remote browser attached", "endpoint", RemoteHost(opts.Remote), "cookies", len(opts.Cookies),
 			"user_agent", b.userAgent)
 	} else {
-		b.log.Info("browser started", "pid", b.pid, "profile", b.profile, "headless", opts.Headless,
+		b.log.Info("browser started", "pid", b.pid, "exec", b.exe, "profile", b.profile, "headless", opts.Headless,
 			"user_agent", b.userAgent)
 	}
 	return b, nil
@@ -98,7 +98,7 @@ func (b *Browser) execOptions() ([]chromedp.ExecAllocatorOption, error) {
 			return nil, fmt.Errorf("launch visible browser: %w", err)
 		}
 	}
-	b.profile = profile
+	b.profile, b.exe = profile, exe
 
 	opts := append([]chromedp.ExecAllocatorOption{}, chromedp.DefaultExecAllocatorOptions[:]...)
 	if !b.opts.Headless {
