@@ -95,6 +95,10 @@ func TestChaos(t *testing.T) {
 		settledAt = append(settledAt, settled)
 	}
 
+	// Browser kills come 0.8 to 2 s apart: a run of this input takes about
+	// 30 s in all, and a wider gap (1.5 to 3.5 s) left a fast machine's run
+	// finished before the tenth kill.
+	browserKillGap := func() time.Duration { return time.Duration(800+rng.IntN(1200)) * time.Millisecond }
 	runs := 0
 	for {
 		runs++
@@ -118,7 +122,7 @@ func TestChaos(t *testing.T) {
 		armed := appKills >= wantAppKills
 		killAfter := inState(readLatest(t, journal), "done") + 1 + rng.IntN(30)
 		ticks := 0
-		nextBrowserKill := time.Now().Add(time.Duration(1500+rng.IntN(2000)) * time.Millisecond)
+		nextBrowserKill := time.Now().Add(browserKillGap())
 		tick := time.NewTicker(100 * time.Millisecond)
 		killed := false
 	follow:
@@ -159,7 +163,7 @@ func TestChaos(t *testing.T) {
 					pid := pids[rng.IntN(len(pids))]
 					syscall.Kill(pid, syscall.SIGKILL)
 					browserKills++
-					nextBrowserKill = time.Now().Add(time.Duration(1500+rng.IntN(2000)) * time.Millisecond)
+					nextBrowserKill = time.Now().Add(browserKillGap())
 				}
 			}
 		}
